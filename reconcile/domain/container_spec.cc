@@ -1,0 +1,115 @@
+#include "reconcile/domain/container_spec.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace rtm {
+namespace {
+
+// Bump when the canonical form below changes meaning; the scheme prefix makes
+// an old hash differ visibly instead of silently matching.
+constexpr std::string_view kSpecHashScheme = "v1";
+
+// Length-prefixed fields, so that no two different specs share a form.
+class CanonicalWriter {
+ public:
+  void Field(std::string_view text) {
+    out_ += std::to_string(text.size());
+    out_ += ':';
+    out_ += text;
+  }
+  void Field(int64_t number) { Field(std::to_string(number)); }
+  void Field(double number) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6f", number);
+    Field(std::string_view(text));
+  }
+  const std::string& str() const { return out_; }
+
+ private:
+  std::string out_;
+};
+
+uint64_t Fnv1a64(std::string_view bytes) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char byte : bytes) {
+    hash ^= byte;
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::string ContainerName(std::string_view game_id) {
+  return "rtm-" + std::string(game_id);
+}
+
+std::string SpecHash(const GameSpec& spec) {
+  CanonicalWriter w;
+  w.Field(spec.image);
+  w.Field(static_cast<int64_t>(spec.command.size()));
+  for (const auto& arg : spec.command) w.Field(arg);
+  w.Field(static_cast<int64_t>(spec.env.size()));
+  for (const auto& [key, value] : spec.env) {
+    w.Field(key);
+    w.Field(value);
+  }
+  w.Field(static_cast<int64_t>(spec.ports.size()));
+  for (const auto& port : spec.ports) {
+    w.Field(static_cast<int64_t>(port.container_port));
+    w.Field(static_cast<int64_t>(port.host_port));
+    w.Field(port.protocol);
+    w.Field(port.host_ip);
+  }
+  w.Field(static_cast<int64_t>(spec.health_check.has_value()));
+  if (spec.health_check) {
+    w.Field(static_cast<int64_t>(spec.health_check->command.size()));
+    for (const auto& arg : spec.health_check->command) w.Field(arg);
+    w.Field(static_cast<int64_t>(spec.health_check->interval_seconds));
+    w.Field(static_cast<int64_t>(spec.health_check->timeout_seconds));
+    w.Field(static_cast<int64_t>(spec.health_check->retries));
+  }
+  w.Field(static_cast<int64_t>(spec.stop_timeout_seconds));
+  w.Field(spec.resources.memory_mib.value_or(-1));
+  w.Field(spec.resources.cpus.value_or(-1.0));
+
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(Fnv1a64(w.str())));
+  return std::string(kSpecHashScheme) + "-" + hex;
+}
+
+ContainerSpec BuildContainerSpec(const ContainerIdentity& identity,
+                                 const GameSpec& spec,
+                                 std::string_view network) {
+  ContainerSpec out;
+  out.name = ContainerName(identity.game_id);
+  out.hostname = identity.game_id;
+  out.image = spec.image;
+  out.command = spec.command;
+  for (const auto& [key, value] : spec.env) out.env.push_back(key + "=" + value);
+  out.labels = {
+      {std::string(kLabelManaged), "true"},
+      {std::string(kLabelGame), identity.game_id},
+      {std::string(kLabelGeneration), std::to_string(identity.generation)},
+      {std::string(kLabelRestartGeneration),
+       std::to_string(spec.restart_generation)},
+      {std::string(kLabelSpecHash), SpecHash(spec)},
+  };
+  out.network = std::string(network);
+  out.network_aliases = {identity.game_id};
+  out.init = true;
+  out.stop_timeout_seconds = spec.stop_timeout_seconds;
+  out.ports = spec.ports;
+  out.health_check = spec.health_check;
+  if (spec.resources.memory_mib) {
+    out.memory_bytes = *spec.resources.memory_mib * 1024 * 1024;
+  }
+  if (spec.resources.cpus) {
+    out.nano_cpus = std::llround(*spec.resources.cpus * 1e9);
+  }
+  return out;
+}
+
+}  // namespace rtm

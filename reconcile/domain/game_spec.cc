@@ -1,0 +1,75 @@
+#include "reconcile/domain/game_spec.h"
+
+#include <string>
+
+namespace rtm {
+namespace {
+
+bool IsLowerAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+Expected<void> Invalid(std::string field, std::string_view problem) {
+  return Fail(ErrorCode::kInvalidRequest, field + ": " + std::string(problem));
+}
+
+}  // namespace
+
+bool IsValidGameId(std::string_view id) {
+  if (id.empty() || id.size() > 63) return false;
+  if (!IsLowerAlnum(id.front()) || !IsLowerAlnum(id.back())) return false;
+  for (char c : id) {
+    if (!IsLowerAlnum(c) && c != '-') return false;
+  }
+  return true;
+}
+
+Expected<void> ValidateGameSpec(const GameSpec& spec) {
+  if (spec.image.empty()) return Invalid("spec.image", "must not be empty");
+  if (spec.restart_generation < 0) {
+    return Invalid("spec.restartGeneration", "must be >= 0");
+  }
+  if (spec.stop_timeout_seconds < 0) {
+    return Invalid("spec.stopTimeoutSeconds", "must be >= 0");
+  }
+  for (size_t i = 0; i < spec.ports.size(); ++i) {
+    const PortMapping& port = spec.ports[i];
+    const std::string field = "spec.ports[" + std::to_string(i) + "]";
+    if (port.container_port < 1 || port.container_port > 65535) {
+      return Invalid(field + ".containerPort", "must be in 1..65535");
+    }
+    if (port.host_port < 0 || port.host_port > 65535) {
+      return Invalid(field + ".hostPort", "must be in 0..65535");
+    }
+    if (port.protocol != "tcp" && port.protocol != "udp") {
+      return Invalid(field + ".protocol", "must be tcp or udp");
+    }
+    if (port.host_ip.empty()) {
+      return Invalid(field + ".hostIP", "must not be empty");
+    }
+  }
+  if (spec.health_check) {
+    const HealthCheck& check = *spec.health_check;
+    if (check.command.empty()) {
+      return Invalid("spec.healthCheck.command", "must not be empty");
+    }
+    if (check.interval_seconds < 1) {
+      return Invalid("spec.healthCheck.intervalSeconds", "must be >= 1");
+    }
+    if (check.timeout_seconds < 1) {
+      return Invalid("spec.healthCheck.timeoutSeconds", "must be >= 1");
+    }
+    if (check.retries < 0) {
+      return Invalid("spec.healthCheck.retries", "must be >= 0");
+    }
+  }
+  if (spec.resources.memory_mib && *spec.resources.memory_mib < 4) {
+    return Invalid("spec.resources.memoryMiB", "must be >= 4");
+  }
+  if (spec.resources.cpus && *spec.resources.cpus <= 0) {
+    return Invalid("spec.resources.cpus", "must be > 0");
+  }
+  return {};
+}
+
+}  // namespace rtm

@@ -1,0 +1,54 @@
+#include "reconcile/domain/time.h"
+
+#include <cstdio>
+
+namespace rtm {
+
+std::string FormatRfc3339(Timestamp at) {
+  const auto day = std::chrono::floor<std::chrono::days>(at);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss hms{at - day};
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()),
+                static_cast<int>(hms.subseconds().count()));
+  return text;
+}
+
+std::optional<Timestamp> ParseRfc3339(std::string_view text) {
+  int year = 0;
+  unsigned month = 0, day = 0;
+  int hour = 0, minute = 0, second = 0, millis = 0, consumed = 0;
+  const std::string owned(text);
+  if (std::sscanf(owned.c_str(), "%4d-%2u-%2uT%2d:%2d:%2d%n", &year, &month,
+                  &day, &hour, &minute, &second, &consumed) != 6) {
+    return std::nullopt;
+  }
+  std::string_view rest = text.substr(static_cast<size_t>(consumed));
+  if (!rest.empty() && rest.front() == '.') {
+    rest.remove_prefix(1);
+    int digits = 0;
+    while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') {
+      if (digits < 3) millis = millis * 10 + (rest.front() - '0');
+      ++digits;
+      rest.remove_prefix(1);
+    }
+    if (digits == 0) return std::nullopt;
+    for (; digits < 3; ++digits) millis *= 10;
+  }
+  if (rest != "Z") return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year{year},
+                                        std::chrono::month{month},
+                                        std::chrono::day{day}};
+  if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  return Timestamp{std::chrono::sys_days{ymd}} + std::chrono::hours{hour} +
+         std::chrono::minutes{minute} + std::chrono::seconds{second} +
+         std::chrono::milliseconds{millis};
+}
+
+}  // namespace rtm

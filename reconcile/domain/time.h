@@ -1,0 +1,20 @@
+// Time values used across the core. Wall-clock timestamps are UTC and are
+// written RFC 3339 with millisecond precision ("2026-11-25T02:04:34.123Z").
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rtm {
+
+using Timestamp = std::chrono::time_point<std::chrono::system_clock,
+                                          std::chrono::milliseconds>;
+using Duration = std::chrono::milliseconds;
+
+std::string FormatRfc3339(Timestamp at);
+// Accepts the form FormatRfc3339 writes ("YYYY-MM-DDTHH:MM:SS[.fff]Z").
+std::optional<Timestamp> ParseRfc3339(std::string_view text);
+
+}  // namespace rtm

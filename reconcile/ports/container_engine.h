@@ -1,0 +1,101 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reconcile/domain/container_spec.h"
+#include "reconcile/domain/error.h"
+#include "reconcile/domain/time.h"
+
+namespace rtm {
+
+struct EngineVersion {
+  std::string version;      // "20.10.24"
+  std::string api_version;  // "1.41"
+};
+
+enum class ContainerHealth { kNone, kStarting, kHealthy, kUnhealthy };
+
+struct ContainerState {
+  std::string id;
+  std::string name;  // without the leading '/'
+  std::string image;  // the image reference it was created from
+  std::map<std::string, std::string> labels;
+  // created | running | paused | restarting | removing | exited | dead
+  std::string status;
+  bool running = false;
+  int exit_code = 0;
+  ContainerHealth health = ContainerHealth::kNone;
+  std::optional<Timestamp> started_at;
+  std::optional<Timestamp> finished_at;
+};
+
+struct ContainerEvent {
+  // die | stop | start | destroy | kill | health_status: healthy | ...
+  std::string action;
+  std::string container_id;
+  std::map<std::string, std::string> attributes;  // labels, name, exitCode
+  Timestamp time{};
+};
+
+// One open events stream. Next() blocks until an event arrives, `wait`
+// passes (nullopt), or the stream breaks (error: the caller must relist and
+// reopen).
+class ContainerEventStream {
+ public:
+  virtual ~ContainerEventStream() = default;
+  virtual Expected<std::optional<ContainerEvent>> Next(Duration wait) = 0;
+};
+
+// The container engine (Docker Engine API) as the core needs it. Every call
+// is bounded in time; engine unreachable or timed out → kServiceUnavailable.
+// Implementations are safe to call from several threads.
+class ContainerEngine {
+ public:
+  virtual ~ContainerEngine() = default;
+
+  virtual Expected<EngineVersion> Version() = 0;
+
+  // Containers (running or not) carrying every label in `labels`
+  // ("key" → "value").
+  virtual Expected<std::vector<ContainerState>> ListContainers(
+      const std::map<std::string, std::string>& labels) = 0;
+
+  // By id or name; kNotFound when no such container.
+  virtual Expected<ContainerState> InspectContainer(
+      std::string_view id_or_name) = 0;
+
+  // Creates (does not start) the container; returns its id. Missing image →
+  // kImageNotFound; refused (name taken, bad config) → kStartFailed.
+  virtual Expected<std::string> CreateContainer(const ContainerSpec& spec) = 0;
+
+  // Refused (bad command, port taken...) → kStartFailed; no such container
+  // → kNotFound. Starting a running container succeeds.
+  virtual Expected<void> StartContainer(std::string_view id) = 0;
+
+  // SIGTERM, then SIGKILL after `timeout_seconds`. Stopping a stopped
+  // container succeeds; no such container → kNotFound.
+  virtual Expected<void> StopContainer(std::string_view id,
+                                       int timeout_seconds) = 0;
+
+  // Removes a stopped container (force kills a running one first).
+  // Removing a container that does not exist succeeds.
+  virtual Expected<void> RemoveContainer(std::string_view id, bool force) = 0;
+
+  // kImageNotFound when the image is not present locally.
+  virtual Expected<void> InspectImage(std::string_view image_ref) = 0;
+
+  // Creates the user-defined bridge network when it does not exist.
+  virtual Expected<void> EnsureNetwork(std::string_view name) = 0;
+
+  // Container events of containers carrying every label in `labels`.
+  virtual Expected<std::unique_ptr<ContainerEventStream>> WatchEvents(
+      const std::map<std::string, std::string>& labels) = 0;
+};
+
+}  // namespace rtm

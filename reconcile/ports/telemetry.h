@@ -1,0 +1,26 @@
+#pragma once
+
+#include <optional>
+
+#include "reconcile/domain/error.h"
+#include "reconcile/domain/operation.h"
+#include "reconcile/domain/time.h"
+
+namespace rtm {
+
+// Counters and histograms the lifecycle services feed (DESIGN §9).
+// Implementations must be cheap and thread-safe.
+class Telemetry {
+ public:
+  virtual ~Telemetry() = default;
+
+  virtual void RecordLeaseAcquireLatency(Duration latency) = 0;
+
+  // One finished lifecycle operation (outer or inner); error_code is set
+  // iff outcome is kFailure.
+  virtual void RecordOperation(OpKind kind, Outcome outcome,
+                               std::optional<ErrorCode> error_code,
+                               Duration duration) = 0;
+};
+
+}  // namespace rtm
