@@ -1,0 +1,93 @@
+#include "reconcile/lifecycle/operation_recorder.h"
+
+#include <utility>
+
+namespace rtm {
+
+OperationRecorder::OperationRecorder(const LifecyclePorts& ports, OpKind kind,
+                                     std::string game_id, OpSource source,
+                                     std::string source_ref)
+    : ports_(ports),
+      kind_(kind),
+      game_id_(std::move(game_id)),
+      source_(source),
+      source_ref_(std::move(source_ref)),
+      started_at_(ports.clock.Now()) {}
+
+OperationResult OperationRecorder::Fail(FailureDetail failure) {
+  const Timestamp finished_at = ports_.clock.Now();
+  Append(OperationEntry{
+      .game_id = game_id_,
+      .op_kind = kind_,
+      .op_source = source_,
+      .source_ref = source_ref_,
+      .image_ref = failure.image_ref,
+      .container_id = failure.container_id,
+      .outcome = Outcome::kFailure,
+      .error_code = failure.code,
+      .error_message = failure.message,
+      .started_at = started_at_,
+      .finished_at = finished_at,
+  });
+  ports_.telemetry.RecordOperation(kind_, Outcome::kFailure, failure.code,
+                                   finished_at - started_at_);
+  ports_.logger.Log(LogLevel::kWarn,
+                    "runtime " + std::string(ToString(kind_)) + " failed",
+                    {{"game_id", game_id_},
+                     {"op_kind", std::string(ToString(kind_))},
+                     {"op_source", std::string(ToString(source_))},
+                     {"source_ref", source_ref_},
+                     {"image_ref", failure.image_ref},
+                     {"error_code", std::string(ToString(failure.code))},
+                     {"error_message", failure.message}});
+  return OperationResult{.record = std::nullopt,
+                         .outcome = Outcome::kFailure,
+                         .error_code = failure.code,
+                         .error_message = std::move(failure.message)};
+}
+
+OperationResult OperationRecorder::Succeed(RuntimeRecord record) {
+  const Timestamp finished_at = ports_.clock.Now();
+  Append(OperationEntry{
+      .game_id = game_id_,
+      .op_kind = kind_,
+      .op_source = source_,
+      .source_ref = source_ref_,
+      .image_ref = record.current_image_ref,
+      .container_id = record.current_container_id,
+      .outcome = Outcome::kSuccess,
+      .error_code = std::nullopt,
+      .error_message = {},
+      .started_at = started_at_,
+      .finished_at = finished_at,
+  });
+  ports_.telemetry.RecordOperation(kind_, Outcome::kSuccess, std::nullopt,
+                                   finished_at - started_at_);
+  ports_.logger.Log(LogLevel::kDebug,
+                    "runtime " + std::string(ToString(kind_)) + " succeeded",
+                    {{"game_id", game_id_},
+                     {"op_kind", std::string(ToString(kind_))},
+                     {"op_source", std::string(ToString(source_))},
+                     {"source_ref", source_ref_},
+                     {"image_ref", record.current_image_ref},
+                     {"container_id", record.current_container_id}});
+  return OperationResult{.record = std::move(record),
+                         .outcome = Outcome::kSuccess,
+                         .error_code = std::nullopt,
+                         .error_message = {}};
+}
+
+void OperationRecorder::Append(OperationEntry entry) {
+  if (auto appended = ports_.operation_log.Append(entry); !appended) {
+    ports_.logger.Log(
+        LogLevel::kError, "append operation log",
+        {{"game_id", entry.game_id},
+         {"op_kind", std::string(ToString(entry.op_kind))},
+         {"outcome", std::string(ToString(entry.outcome))},
+         {"error_code",
+          entry.error_code ? std::string(ToString(*entry.error_code)) : ""},
+         {"err", appended.error().message}});
+  }
+}
+
+}  // namespace rtm

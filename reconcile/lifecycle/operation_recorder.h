@@ -1,0 +1,48 @@
+#pragma once
+
+#include <string>
+
+#include "reconcile/domain/operation.h"
+#include "reconcile/lifecycle/lifecycle_ports.h"
+#include "reconcile/lifecycle/operation_result.h"
+
+namespace rtm {
+
+// What a failed operation reports in its audit entry besides code/message.
+struct FailureDetail {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+  std::string image_ref;
+  std::string container_id;
+};
+
+// Writes the audit entry, telemetry and log line of one operation. Created
+// when the operation starts (that instant is its startedAt). The audit
+// append is best effort: a failed append is logged at error level and never
+// changes the operation's outcome.
+class OperationRecorder {
+ public:
+  OperationRecorder(const LifecyclePorts& ports, OpKind kind,
+                    std::string game_id, OpSource source,
+                    std::string source_ref);
+
+  // The correlation id written by the entries recorded from now on; set
+  // when the operation generates one because its source_ref was empty.
+  void set_correlation_ref(std::string ref) { source_ref_ = std::move(ref); }
+  const std::string& correlation_ref() const { return source_ref_; }
+
+  OperationResult Fail(FailureDetail failure);
+  OperationResult Succeed(RuntimeRecord record);
+
+ private:
+  void Append(OperationEntry entry);
+
+  const LifecyclePorts& ports_;
+  OpKind kind_;
+  std::string game_id_;
+  OpSource source_;
+  std::string source_ref_;
+  Timestamp started_at_;
+};
+
+}  // namespace rtm

@@ -1,0 +1,43 @@
+#include "reconcile/lifecycle/recreate.h"
+
+namespace rtm {
+
+std::expected<RuntimeRecord, FailureDetail> Recreate(
+    const LifecyclePorts& ports, StopService& stop_service,
+    StartService& start_service, const RecreateRequest& request) {
+  const StartInput& start = request.start;
+  const std::string& image = start.spec.image;
+
+  OperationResult stopped = stop_service.Run(StopInput{
+      .game_id = start.game_id,
+      .reason = request.stop_reason,
+      .op_source = start.op_source,
+      .source_ref = start.source_ref,
+  });
+  if (!stopped.ok()) {
+    return std::unexpected(FailureDetail{
+        *stopped.error_code, "inner stop failed: " + stopped.error_message,
+        image, request.previous_container_id});
+  }
+
+  if (!request.previous_container_id.empty()) {
+    if (auto removed = ports.engine.RemoveContainer(
+            request.previous_container_id, /*force=*/false);
+        !removed) {
+      return std::unexpected(FailureDetail{
+          ErrorCode::kServiceUnavailable,
+          "docker remove: " + removed.error().message, image,
+          request.previous_container_id});
+    }
+  }
+
+  OperationResult started = start_service.Run(start);
+  if (!started.ok()) {
+    return std::unexpected(FailureDetail{
+        *started.error_code, "inner start failed: " + started.error_message,
+        image, {}});
+  }
+  return std::move(*started.record);
+}
+
+}  // namespace rtm

@@ -1,0 +1,82 @@
+#include "reconcile/lifecycle/remove_service.h"
+
+#include "reconcile/lifecycle/service_support.h"
+
+namespace rtm {
+
+RemoveService::RemoveService(const LifecyclePorts& ports,
+                             const LifecycleConfig& config)
+    : ports_(ports), config_(config) {}
+
+OperationResult RemoveService::Handle(const RemoveInput& input) {
+  OperationRecorder recorder(ports_, OpKind::kRemove, input.game_id,
+                             input.op_source, input.source_ref);
+  return HandleUnderOwnLease(
+      ports_, config_, recorder, input.game_id,
+      ValidateOperationTarget(input.game_id, input.op_source),
+      [&] { return RunUnderLease(input, recorder); });
+}
+
+OperationResult RemoveService::Run(const RemoveInput& input) {
+  OperationRecorder recorder(ports_, OpKind::kRemove, input.game_id,
+                             input.op_source, input.source_ref);
+  return RunUnderCallersLease(
+      recorder, ValidateOperationTarget(input.game_id, input.op_source),
+      [&] { return RunUnderLease(input, recorder); });
+}
+
+OperationResult RemoveService::RunUnderLease(const RemoveInput& input,
+                                             OperationRecorder& recorder) {
+  Expected<RuntimeRecord> loaded = ports_.records.Get(input.game_id);
+  if (!loaded && loaded.error().code == ErrorCode::kNotFound) {
+    return recorder.Fail({ErrorCode::kNotFound,
+                          "runtime record for game " + Quoted(input.game_id) +
+                              " does not exist",
+                          {},
+                          {}});
+  }
+  if (!loaded) {
+    return recorder.Fail({ErrorCode::kInternal,
+                          "load runtime record: " + loaded.error().message,
+                          {},
+                          {}});
+  }
+  RuntimeRecord record = std::move(*loaded);
+  if (record.status == RuntimeStatus::kRemoved) {
+    return recorder.Succeed(std::move(record));
+  }
+
+  const std::string container_id = record.current_container_id;
+  if (!container_id.empty()) {
+    auto stopped = ports_.engine.StopContainer(
+        container_id, record.spec.stop_timeout_seconds);
+    if (!stopped && stopped.error().code != ErrorCode::kNotFound) {
+      return recorder.Fail({stopped.error().code,
+                            "docker stop: " + stopped.error().message,
+                            record.current_image_ref, container_id});
+    }
+    if (auto removed = ports_.engine.RemoveContainer(container_id,
+                                                     /*force=*/false);
+        !removed) {
+      return recorder.Fail({ErrorCode::kServiceUnavailable,
+                            "docker remove: " + removed.error().message,
+                            record.current_image_ref, container_id});
+    }
+  }
+
+  record.status = RuntimeStatus::kRemoved;
+  record.current_container_id.clear();
+  record.updated_at = ports_.clock.Now();
+  if (auto saved = ports_.records.Upsert(record); !saved) {
+    return recorder.Fail({saved.error().code,
+                          "save runtime record: " + saved.error().message,
+                          record.current_image_ref, container_id});
+  }
+  RuntimeRecord removed_record = record;
+  removed_record.current_container_id = container_id;  // audit: what went away
+  OperationResult result = recorder.Succeed(std::move(removed_record));
+  result.record = std::move(record);
+  return result;
+}
+
+}  // namespace rtm

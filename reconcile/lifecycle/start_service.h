@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "reconcile/domain/game_spec.h"
+#include "reconcile/domain/operation.h"
+#include "reconcile/lifecycle/lifecycle_ports.h"
+#include "reconcile/lifecycle/operation_recorder.h"
+
+namespace rtm {
+
+struct StartInput {
+  std::string game_id;
+  GameSpec spec;           // the desired spec, image included
+  int64_t generation = 0;  // metadata.generation the container implements
+  OpSource op_source = OpSource::kReconciler;
+  std::string source_ref;
+};
+
+// `start`: makes the game's container exist and run with `spec`. Creates and
+// starts it when missing, starts it in place when it exists stopped with the
+// same spec, adopts it when it already runs with the same spec. A stopped
+// container of ours with another spec is replaced; a running one with
+// another spec is left alone (kConflict: that takes an update). A container
+// named rtm-<game> without our managed label is never touched (kConflict).
+class StartService {
+ public:
+  StartService(const LifecyclePorts& ports, const LifecycleConfig& config);
+
+  // Takes the game's lease for the operation.
+  OperationResult Handle(const StartInput& input);
+  // Runs under a lease the caller already holds (restart, update).
+  OperationResult Run(const StartInput& input);
+
+ private:
+  OperationResult RunUnderLease(const StartInput& input,
+                                OperationRecorder& recorder);
+
+  const LifecyclePorts& ports_;
+  const LifecycleConfig& config_;
+};
+
+}  // namespace rtm
