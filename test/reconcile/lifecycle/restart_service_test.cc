@@ -1,0 +1,399 @@
+// Every branch of the restart operation (the seed, restartruntime.go).
+#include "reconcile/domain/container_spec.h"
+#include "reconcile/lifecycle/game_lease.h"
+#include "test/reconcile/lifecycle/lifecycle_test_fixture.h"
+
+namespace rtm::testing {
+namespace {
+
+using ::testing::_;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::InSequence;
+using ::testing::Return;
+
+class RestartServiceTest : public LifecycleTest {
+ protected:
+  RestartInput Input(std::string source_ref = "req-42") const {
+    return RestartInput{.game_id = kGame,
+                        .op_source = OpSource::kRest,
+                        .source_ref = std::move(source_ref)};
+  }
+
+  // The engine side of a successful recreate of kOldContainer.
+  void ExpectRecreate() {
+    InSequence in_order;
+    EXPECT_CALL(engine_, StopContainer(std::string_view(kOldContainer), 3))
+        .WillOnce(Return(Expected<void>()));
+    EXPECT_CALL(engine_,
+                RemoveContainer(std::string_view(kOldContainer), false))
+        .WillOnce(Return(Expected<void>()));
+    ExpectFreshCreateAndStart(kNewContainer);
+  }
+
+  const OperationEntry& OuterEntry() const { return entries().back(); }
+
+  void ExpectOuterFailure(ErrorCode code) {
+    EXPECT_CALL(telemetry_,
+                RecordOperation(OpKind::kRestart, Outcome::kFailure,
+                                std::optional<ErrorCode>(code), _));
+  }
+};
+
+TEST_F(RestartServiceTest, EmptyGameIdIsInvalidRequestWithoutTakingALease) {
+  EXPECT_CALL(leases_, TryAcquire).Times(0);
+  ExpectOuterFailure(ErrorCode::kInvalidRequest);
+
+  RestartInput input = Input();
+  input.game_id = "";
+  OperationResult result = restart_.Handle(input);
+
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(result.error_code, ErrorCode::kInvalidRequest);
+  EXPECT_EQ(result.error_message, "game id must not be empty");
+  ASSERT_EQ(entries().size(), 1u);
+  EXPECT_EQ(OuterEntry().op_kind, OpKind::kRestart);
+  EXPECT_EQ(OuterEntry().outcome, Outcome::kFailure);
+  EXPECT_EQ(OuterEntry().error_code, ErrorCode::kInvalidRequest);
+  EXPECT_EQ(OuterEntry().source_ref, "req-42");
+}
+
+TEST_F(RestartServiceTest, UnknownOpSourceIsInvalidRequest) {
+  EXPECT_CALL(leases_, TryAcquire).Times(0);
+  RestartInput input = Input();
+  input.op_source = static_cast<OpSource>(99);
+
+  OperationResult result = restart_.Handle(input);
+
+  EXPECT_EQ(result.error_code, ErrorCode::kInvalidRequest);
+  EXPECT_THAT(result.error_message, HasSubstr("op source 99 is unsupported"));
+}
+
+TEST_F(RestartServiceTest, GameIdThatIsNotADnsLabelIsInvalidRequest) {
+  RestartInput input = Input();
+  input.game_id = "Lobby_EU";
+
+  OperationResult result = restart_.Handle(input);
+
+  EXPECT_EQ(result.error_code, ErrorCode::kInvalidRequest);
+  EXPECT_THAT(result.error_message, HasSubstr("DNS label"));
+}
+
+TEST_F(RestartServiceTest, LeaseStoreErrorIsServiceUnavailable) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(leases_, TryAcquire(std::string_view(kGame),
+                                  std::string_view(TokenNumber(1)),
+                                  config_.lease_ttl))
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "store down")));
+  EXPECT_CALL(leases_, Release).Times(0);
+  EXPECT_CALL(telemetry_, RecordLeaseAcquireLatency(_));
+  ExpectOuterFailure(ErrorCode::kServiceUnavailable);
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(result.error_message, "acquire game lease: store down");
+  EXPECT_EQ(records_.at(kGame), RunningRecord());
+}
+
+TEST_F(RestartServiceTest, LeaseHeldElsewhereIsConflict) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(leases_, TryAcquire).WillOnce(Return(Expected<bool>(false)));
+  EXPECT_CALL(leases_, Release).Times(0);
+  EXPECT_CALL(telemetry_, RecordLeaseAcquireLatency(_));
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
+  EXPECT_EQ(result.error_message,
+            "another lifecycle operation is in progress for this game");
+  ASSERT_EQ(entries().size(), 1u);
+  EXPECT_EQ(OuterEntry().error_code, ErrorCode::kConflict);
+}
+
+TEST_F(RestartServiceTest, MissingRecordIsNotFoundAndReleasesTheLease) {
+  ExpectLeaseReleased();
+  ExpectOuterFailure(ErrorCode::kNotFound);
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kNotFound);
+  EXPECT_EQ(result.error_message,
+            "runtime record for game \"lobby-eu-1\" does not exist");
+}
+
+TEST_F(RestartServiceTest, RecordLoadErrorIsInternal) {
+  EXPECT_CALL(record_store_, Get)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "io error")));
+  ExpectLeaseReleased();
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kInternal);
+  EXPECT_EQ(result.error_message, "load runtime record: io error");
+}
+
+TEST_F(RestartServiceTest, RemovedRuntimeIsConflictWithItsImageInTheEntry) {
+  RuntimeRecord removed = RunningRecord();
+  removed.status = RuntimeStatus::kRemoved;
+  removed.current_container_id.clear();
+  StoreRecord(removed);
+  ExpectLeaseReleased();
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
+  EXPECT_EQ(result.error_message,
+            "runtime for game \"lobby-eu-1\" is removed; cannot restart");
+  EXPECT_EQ(OuterEntry().image_ref, kImage);
+}
+
+TEST_F(RestartServiceTest, RecordWithoutImageIsInternal) {
+  RuntimeRecord blank = RunningRecord();
+  blank.current_image_ref = "  ";
+  StoreRecord(blank);
+  ExpectLeaseReleased();
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kInternal);
+  EXPECT_EQ(result.error_message,
+            "runtime record for game \"lobby-eu-1\" has no image_ref to "
+            "restart with");
+}
+
+TEST_F(RestartServiceTest, InnerStopFailureKeepsItsCodeAndSkipsRemove) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer(std::string_view(kOldContainer), 3))
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "engine gone")));
+  EXPECT_CALL(engine_, RemoveContainer).Times(0);
+  EXPECT_CALL(engine_, CreateContainer).Times(0);
+  ExpectLeaseReleased();
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(result.error_message,
+            "inner stop failed: docker stop: engine gone");
+  EXPECT_THAT(EntryKinds(), ElementsAre(OpKind::kStop, OpKind::kRestart));
+  EXPECT_EQ(OuterEntry().container_id, kOldContainer);
+  EXPECT_EQ(OuterEntry().image_ref, kImage);
+  EXPECT_EQ(entries()[0].source_ref, "req-42");
+  EXPECT_EQ(entries()[0].outcome, Outcome::kFailure);
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRunning);
+}
+
+TEST_F(RestartServiceTest, InnerStopErrorFromItsStoreIsReported) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(record_store_, Upsert)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "disk full")));
+  EXPECT_CALL(engine_, RemoveContainer).Times(0);
+  ExpectLeaseReleased();
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(result.error_message,
+            "inner stop failed: save runtime record: disk full");
+}
+
+TEST_F(RestartServiceTest, RemoveFailureIsServiceUnavailableAndSkipsStart) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer(std::string_view(kOldContainer), false))
+      .WillOnce(Return(Fail(ErrorCode::kConflict, "removal in progress")));
+  EXPECT_CALL(engine_, CreateContainer).Times(0);
+  ExpectLeaseReleased();
+  ExpectOuterFailure(ErrorCode::kServiceUnavailable);
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(result.error_message, "docker remove: removal in progress");
+  EXPECT_EQ(OuterEntry().container_id, kOldContainer);
+  // Stop succeeded, rm failed: the record says stopped, so the next
+  // reconcile recreates.
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kStopped);
+}
+
+TEST_F(RestartServiceTest, InnerStartFailureKeepsItsCode) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, InspectContainer)
+      .WillOnce(Return(Fail(ErrorCode::kNotFound, "no such container")));
+  EXPECT_CALL(engine_, CreateContainer)
+      .WillOnce(Return(Fail(ErrorCode::kImageNotFound, "No such image")));
+  ExpectLeaseReleased();
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kImageNotFound);
+  EXPECT_EQ(result.error_message,
+            "inner start failed: docker create: No such image");
+  EXPECT_THAT(EntryKinds(),
+              ElementsAre(OpKind::kStop, OpKind::kStart, OpKind::kRestart));
+  EXPECT_EQ(OuterEntry().image_ref, kImage);
+  EXPECT_EQ(OuterEntry().container_id, "");
+}
+
+TEST_F(RestartServiceTest, InnerStartRefusedByEngineIsStartFailed) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer(std::string_view(kOldContainer), false))
+      .WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, InspectContainer)
+      .WillOnce(Return(Fail(ErrorCode::kNotFound, "no such container")));
+  EXPECT_CALL(engine_, CreateContainer).WillOnce(Return(std::string(kNewContainer)));
+  EXPECT_CALL(engine_, StartContainer(std::string_view(kNewContainer)))
+      .WillOnce(Return(Fail(ErrorCode::kStartFailed, "port is already allocated")));
+  EXPECT_CALL(engine_, RemoveContainer(std::string_view(kNewContainer), true))
+      .WillOnce(Return(Expected<void>()));
+  ExpectLeaseReleased();
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kStartFailed);
+  EXPECT_EQ(result.error_message,
+            "inner start failed: docker start: port is already allocated");
+}
+
+TEST_F(RestartServiceTest, InnerStartErrorFromItsStoreIsReported) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(record_store_, Get)
+      .WillOnce(::testing::DoDefault())
+      .WillOnce(::testing::DoDefault())
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "io error")));
+  ExpectLeaseReleased();
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kInternal);
+  EXPECT_EQ(result.error_message,
+            "inner start failed: load runtime record: io error");
+}
+
+TEST_F(RestartServiceTest, SuccessRecreatesWithSameHostnameAndGivenSourceRef) {
+  StoreRecord(RunningRecord());
+  ExpectRecreate();
+  ExpectLeaseReleased();
+  EXPECT_CALL(tokens_, NewToken).Times(1);  // the lease token only
+  EXPECT_CALL(telemetry_, RecordOperation(OpKind::kRestart, Outcome::kSuccess,
+                                          std::optional<ErrorCode>(), _));
+
+  OperationResult result = restart_.Handle(Input("req-42"));
+
+  ASSERT_TRUE(result.ok()) << result.error_message;
+  EXPECT_EQ(result.record->current_container_id, kNewContainer);
+  EXPECT_EQ(result.record->hostname, kGame);
+  EXPECT_EQ(result.record->current_image_ref, kImage);
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRunning);
+  EXPECT_EQ(records_.at(kGame).current_container_id, kNewContainer);
+  EXPECT_THAT(EntryKinds(),
+              ElementsAre(OpKind::kStop, OpKind::kStart, OpKind::kRestart));
+  for (const auto& entry : entries()) {
+    EXPECT_EQ(entry.source_ref, "req-42");
+    EXPECT_EQ(entry.op_source, OpSource::kRest);
+    EXPECT_EQ(entry.outcome, Outcome::kSuccess);
+  }
+  EXPECT_EQ(OuterEntry().container_id, kNewContainer);
+  EXPECT_EQ(OuterEntry().image_ref, kImage);
+  EXPECT_LT(OuterEntry().started_at, OuterEntry().finished_at);
+}
+
+TEST_F(RestartServiceTest, NewContainerKeepsNameHostnameAliasAndGenerations) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, InspectContainer)
+      .WillOnce(Return(Fail(ErrorCode::kNotFound, "no such container")));
+  ContainerSpec created;
+  EXPECT_CALL(engine_, CreateContainer)
+      .WillOnce([&](const ContainerSpec& spec) -> Expected<std::string> {
+        created = spec;
+        return std::string(kNewContainer);
+      });
+  EXPECT_CALL(engine_, StartContainer).WillOnce(Return(Expected<void>()));
+
+  RestartInput input = Input();
+  input.restart_generation = 3;
+  input.generation = 5;
+  ASSERT_TRUE(restart_.Handle(input).ok());
+
+  EXPECT_EQ(created.name, "rtm-lobby-eu-1");
+  EXPECT_EQ(created.hostname, kGame);
+  EXPECT_THAT(created.network_aliases, ElementsAre(kGame));
+  EXPECT_EQ(created.image, kImage);
+  EXPECT_EQ(created.labels.at(std::string(kLabelRestartGeneration)), "3");
+  EXPECT_EQ(created.labels.at(std::string(kLabelGeneration)), "5");
+  EXPECT_EQ(records_.at(kGame).restart_generation, 3);
+  EXPECT_EQ(records_.at(kGame).generation, 5);
+}
+
+TEST_F(RestartServiceTest, EmptySourceRefGeneratesOneSharedCorrelationId) {
+  StoreRecord(RunningRecord());
+  ExpectRecreate();
+  EXPECT_CALL(tokens_, NewToken).Times(2);  // lease, then correlation id
+
+  OperationResult result = restart_.Handle(Input(""));
+
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(entries().size(), 3u);
+  for (const auto& entry : entries()) {
+    EXPECT_EQ(entry.source_ref, TokenNumber(2));
+  }
+}
+
+TEST_F(RestartServiceTest, FailedAuditAppendStillSucceedsAndLogsAnError) {
+  StoreRecord(RunningRecord());
+  ExpectRecreate();
+  ExpectLeaseReleased();
+  EXPECT_CALL(operation_log_, Append)
+      .WillRepeatedly(Return(Fail(ErrorCode::kServiceUnavailable, "log down")));
+  EXPECT_CALL(logger_, Log(LogLevel::kError, "append operation log", _))
+      .Times(3);
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_TRUE(result.ok());
+  EXPECT_EQ(result.record->current_container_id, kNewContainer);
+}
+
+TEST_F(RestartServiceTest, FailedLeaseReleaseIsLoggedNotFatal) {
+  StoreRecord(RunningRecord());
+  ExpectRecreate();
+  EXPECT_CALL(leases_, Release)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "timeout")));
+  EXPECT_CALL(logger_, Log(LogLevel::kWarn, "release game lease", _));
+
+  EXPECT_TRUE(restart_.Handle(Input()).ok());
+}
+
+TEST_F(RestartServiceTest, RunUsesTheCallersLease) {
+  StoreRecord(RunningRecord());
+  ExpectRecreate();
+  EXPECT_CALL(leases_, TryAcquire).Times(0);
+  EXPECT_CALL(leases_, Release).Times(0);
+
+  EXPECT_TRUE(restart_.Run(Input()).ok());
+}
+
+TEST_F(RestartServiceTest, RecordWithoutContainerSkipsRemove) {
+  RuntimeRecord stopped = RunningRecord();
+  stopped.status = RuntimeStatus::kStopped;
+  stopped.current_container_id.clear();
+  StoreRecord(stopped);
+  EXPECT_CALL(engine_, StopContainer).Times(0);
+  EXPECT_CALL(engine_, RemoveContainer).Times(0);
+  ExpectFreshCreateAndStart(kNewContainer);
+
+  EXPECT_TRUE(restart_.Handle(Input()).ok());
+}
+
+}  // namespace
+}  // namespace rtm::testing

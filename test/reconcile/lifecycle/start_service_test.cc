@@ -1,0 +1,227 @@
+#include "reconcile/domain/container_spec.h"
+#include "test/reconcile/lifecycle/lifecycle_test_fixture.h"
+
+namespace rtm::testing {
+namespace {
+
+using ::testing::_;
+using ::testing::Return;
+
+class StartServiceTest : public LifecycleTest {
+ protected:
+  StartInput Input(GameSpec spec) const {
+    return StartInput{.game_id = kGame,
+                      .spec = std::move(spec),
+                      .generation = 1,
+                      .op_source = OpSource::kManifest,
+                      .source_ref = "manifests/lobby.yaml#gen=1"};
+  }
+  void ExpectInspect(Expected<ContainerState> answer) {
+    EXPECT_CALL(engine_, InspectContainer(std::string_view("rtm-lobby-eu-1")))
+        .WillOnce(Return(std::move(answer)));
+  }
+  void ExpectNoContainerChange() {
+    EXPECT_CALL(engine_, CreateContainer).Times(0);
+    EXPECT_CALL(engine_, RemoveContainer).Times(0);
+    EXPECT_CALL(engine_, StartContainer).Times(0);
+  }
+};
+
+TEST_F(StartServiceTest, CreatesAndStartsAFreshContainerWithTheFullMapping) {
+  ExpectLeaseReleased();
+  ExpectInspect(Fail(ErrorCode::kNotFound, "no such container"));
+  ContainerSpec created;
+  EXPECT_CALL(engine_, CreateContainer)
+      .WillOnce([&](const ContainerSpec& spec) -> Expected<std::string> {
+        created = spec;
+        return std::string(kNewContainer);
+      });
+  EXPECT_CALL(engine_, StartContainer(std::string_view(kNewContainer)))
+      .WillOnce(Return(Expected<void>()));
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  ASSERT_TRUE(result.ok()) << result.error_message;
+  EXPECT_EQ(created, BuildContainerSpec({kGame, 1}, Spec(), "rtmanager"));
+  const RuntimeRecord& record = records_.at(kGame);
+  EXPECT_EQ(record.status, RuntimeStatus::kRunning);
+  EXPECT_EQ(record.current_container_id, kNewContainer);
+  EXPECT_EQ(record.current_image_ref, kImage);
+  EXPECT_EQ(record.hostname, kGame);
+  EXPECT_EQ(record.spec, Spec());
+  EXPECT_EQ(record.generation, 1);
+  ASSERT_EQ(entries().size(), 1u);
+  EXPECT_EQ(entries()[0].op_kind, OpKind::kStart);
+  EXPECT_EQ(entries()[0].op_source, OpSource::kManifest);
+  EXPECT_EQ(entries()[0].source_ref, "manifests/lobby.yaml#gen=1");
+  EXPECT_EQ(entries()[0].container_id, kNewContainer);
+}
+
+TEST_F(StartServiceTest, StartsAStoppedContainerWithTheSameSpecInPlace) {
+  ExpectInspect(ManagedContainer(kOldContainer, Spec(), /*running=*/false));
+  EXPECT_CALL(engine_, CreateContainer).Times(0);
+  EXPECT_CALL(engine_, StartContainer(std::string_view(kOldContainer)))
+      .WillOnce(Return(Expected<void>()));
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(records_.at(kGame).current_container_id, kOldContainer);
+}
+
+TEST_F(StartServiceTest, AdoptsARunningContainerWithTheSameSpec) {
+  ExpectInspect(ManagedContainer(kOldContainer, Spec(), /*running=*/true));
+  ExpectNoContainerChange();
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(records_.at(kGame).current_container_id, kOldContainer);
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRunning);
+}
+
+TEST_F(StartServiceTest, ForeignContainerWithOurNameIsConflictAndUntouched) {
+  ContainerState foreign{.id = "f00", .name = "rtm-lobby-eu-1",
+                         .image = "nginx", .running = true};
+  ExpectInspect(foreign);
+  ExpectNoContainerChange();
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
+  EXPECT_EQ(result.error_message,
+            "container \"rtm-lobby-eu-1\" exists and is not managed by "
+            "rtmanager; refusing to touch it");
+  EXPECT_FALSE(records_.contains(kGame));
+}
+
+TEST_F(StartServiceTest, RunningContainerWithAnotherSpecIsConflict) {
+  ExpectInspect(ManagedContainer(kOldContainer, Spec(kNewImage), true));
+  ExpectNoContainerChange();
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
+}
+
+TEST_F(StartServiceTest, StoppedContainerWithAnotherSpecIsReplaced) {
+  ExpectInspect(ManagedContainer(kOldContainer, Spec(kNewImage), false));
+  EXPECT_CALL(engine_, RemoveContainer(std::string_view(kOldContainer), false))
+      .WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, CreateContainer).WillOnce(Return(std::string(kNewContainer)));
+  EXPECT_CALL(engine_, StartContainer(std::string_view(kNewContainer)))
+      .WillOnce(Return(Expected<void>()));
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(records_.at(kGame).current_container_id, kNewContainer);
+}
+
+TEST_F(StartServiceTest, StaleContainerThatCannotBeRemovedIsServiceUnavailable) {
+  ExpectInspect(ManagedContainer(kOldContainer, Spec(kNewImage), false));
+  EXPECT_CALL(engine_, RemoveContainer)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "timeout")));
+  EXPECT_CALL(engine_, CreateContainer).Times(0);
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(result.error_message, "docker remove: timeout");
+}
+
+TEST_F(StartServiceTest, MissingImageIsImageNotFound) {
+  ExpectInspect(Fail(ErrorCode::kNotFound, "no such container"));
+  EXPECT_CALL(engine_, CreateContainer)
+      .WillOnce(Return(Fail(ErrorCode::kImageNotFound, "No such image: x")));
+  EXPECT_CALL(engine_, StartContainer).Times(0);
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  EXPECT_EQ(result.error_code, ErrorCode::kImageNotFound);
+  EXPECT_EQ(result.error_message, "docker create: No such image: x");
+  EXPECT_EQ(entries().back().image_ref, kImage);
+  EXPECT_FALSE(records_.contains(kGame));
+}
+
+TEST_F(StartServiceTest, RefusedStartRemovesTheNewContainerAndIsStartFailed) {
+  ExpectInspect(Fail(ErrorCode::kNotFound, "no such container"));
+  EXPECT_CALL(engine_, CreateContainer).WillOnce(Return(std::string(kNewContainer)));
+  EXPECT_CALL(engine_, StartContainer)
+      .WillOnce(Return(Fail(ErrorCode::kStartFailed, "exec: not found")));
+  EXPECT_CALL(engine_, RemoveContainer(std::string_view(kNewContainer), true))
+      .WillOnce(Return(Expected<void>()));
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  EXPECT_EQ(result.error_code, ErrorCode::kStartFailed);
+  EXPECT_EQ(entries().back().container_id, kNewContainer);
+  EXPECT_FALSE(records_.contains(kGame));
+}
+
+TEST_F(StartServiceTest, UnreachableEngineIsServiceUnavailable) {
+  ExpectInspect(Fail(ErrorCode::kServiceUnavailable, "connection refused"));
+  ExpectNoContainerChange();
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(result.error_message, "docker inspect: connection refused");
+}
+
+TEST_F(StartServiceTest, RecordLoadErrorIsInternalBeforeAnyEngineCall) {
+  EXPECT_CALL(record_store_, Get)
+      .WillOnce(Return(Fail(ErrorCode::kInternal, "bad json")));
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  EXPECT_EQ(result.error_code, ErrorCode::kInternal);
+  EXPECT_EQ(result.error_message, "load runtime record: bad json");
+}
+
+TEST_F(StartServiceTest, RecordSaveErrorIsReportedWithTheRunningContainer) {
+  ExpectFreshCreateAndStart(kNewContainer);
+  EXPECT_CALL(record_store_, Upsert)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "disk full")));
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(result.error_message, "save runtime record: disk full");
+  EXPECT_EQ(entries().back().container_id, kNewContainer);
+}
+
+TEST_F(StartServiceTest, InvalidSpecIsInvalidRequestNamingTheField) {
+  GameSpec spec = Spec();
+  spec.ports[0].host_port = 70000;
+  EXPECT_CALL(leases_, TryAcquire).Times(0);
+
+  OperationResult result = start_.Handle(Input(spec));
+
+  EXPECT_EQ(result.error_code, ErrorCode::kInvalidRequest);
+  EXPECT_EQ(result.error_message, "spec.ports[0].hostPort: must be in 0..65535");
+}
+
+TEST_F(StartServiceTest, LeaseHeldElsewhereIsConflict) {
+  EXPECT_CALL(leases_, TryAcquire).WillOnce(Return(Expected<bool>(false)));
+  ExpectNoContainerChange();
+
+  OperationResult result = start_.Handle(Input(Spec()));
+
+  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
+}
+
+TEST_F(StartServiceTest, ReStartOfARemovedRuntimeCreatesItAgain) {
+  RuntimeRecord removed = RunningRecord();
+  removed.status = RuntimeStatus::kRemoved;
+  removed.current_container_id.clear();
+  StoreRecord(removed);
+  ExpectFreshCreateAndStart(kNewContainer);
+
+  ASSERT_TRUE(start_.Handle(Input(Spec())).ok());
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRunning);
+  EXPECT_EQ(records_.at(kGame).created_at, removed.created_at);
+}
+
+}  // namespace
+}  // namespace rtm::testing
