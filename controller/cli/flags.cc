@@ -1,0 +1,156 @@
+#include "controller/cli/flags.h"
+
+#include <charconv>
+
+namespace rtm {
+namespace {
+
+const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs,
+                         std::string_view name) {
+  for (const FlagSpec& spec : specs) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Expected<ParsedFlags> ParsedFlags::Parse(const std::vector<std::string>& args,
+                                         const std::vector<FlagSpec>& specs) {
+  ParsedFlags parsed;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (arg == "--") {
+      parsed.positional_.insert(parsed.positional_.end(), args.begin() + i + 1,
+                                args.end());
+      break;
+    }
+    if (!arg.starts_with("--") || arg.size() == 2) {
+      parsed.positional_.emplace_back(arg);
+      continue;
+    }
+    arg.remove_prefix(2);
+    std::optional<std::string> inline_value;
+    if (auto eq = arg.find('='); eq != std::string_view::npos) {
+      inline_value = std::string(arg.substr(eq + 1));
+      arg = arg.substr(0, eq);
+    }
+    const FlagSpec* spec = FindSpec(specs, arg);
+    if (spec == nullptr) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "unknown flag --" + std::string(arg));
+    }
+    if (!spec->takes_value) {
+      if (inline_value) {
+        return Fail(ErrorCode::kInvalidRequest,
+                    "flag --" + spec->name + " takes no value");
+      }
+      parsed.values_[spec->name] = "true";
+      continue;
+    }
+    if (inline_value) {
+      parsed.values_[spec->name] = *inline_value;
+    } else if (i + 1 < args.size()) {
+      parsed.values_[spec->name] = args[++i];
+    } else {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "flag --" + spec->name + " needs a value");
+    }
+  }
+  return parsed;
+}
+
+bool ParsedFlags::Has(std::string_view name) const {
+  return values_.contains(name);
+}
+
+std::string ParsedFlags::Get(std::string_view name,
+                             std::string fallback) const {
+  auto found = values_.find(name);
+  return found == values_.end() ? std::move(fallback) : found->second;
+}
+
+Expected<int> ParsedFlags::GetInt(std::string_view name, int fallback, int min,
+                                  int max) const {
+  auto found = values_.find(name);
+  if (found == values_.end()) return fallback;
+  const std::string& text = found->second;
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() ||
+      value < min || value > max) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --" + std::string(name) + ": \"" + text +
+                    "\" is not an integer in " + std::to_string(min) + ".." +
+                    std::to_string(max));
+  }
+  return value;
+}
+
+Expected<Duration> ParsedFlags::GetDuration(std::string_view name,
+                                            Duration fallback) const {
+  auto found = values_.find(name);
+  if (found == values_.end()) return fallback;
+  auto parsed = ParseDuration(found->second);
+  if (!parsed) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --" + std::string(name) + ": " + parsed.error().message);
+  }
+  return parsed;
+}
+
+Expected<Duration> ParseDuration(std::string_view text) {
+  const std::string quoted = "\"" + std::string(text) + "\"";
+  if (text.empty()) {
+    return Fail(ErrorCode::kInvalidRequest, "empty duration");
+  }
+  Duration total{0};
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    int64_t amount = 0;
+    auto [end, error] =
+        std::from_chars(rest.data(), rest.data() + rest.size(), amount);
+    if (error != std::errc() || end == rest.data() || amount < 0) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "duration " + quoted +
+                      " must be a non-negative number with a unit "
+                      "(250ms, 5s, 5m, 1h)");
+    }
+    rest.remove_prefix(static_cast<size_t>(end - rest.data()));
+    size_t unit_length = 0;
+    while (unit_length < rest.size() && rest[unit_length] >= 'a' &&
+           rest[unit_length] <= 'z') {
+      ++unit_length;
+    }
+    const std::string_view unit = rest.substr(0, unit_length);
+    rest.remove_prefix(unit_length);
+    if (unit == "ms") {
+      total += std::chrono::milliseconds(amount);
+    } else if (unit == "s") {
+      total += std::chrono::seconds(amount);
+    } else if (unit == "m") {
+      total += std::chrono::minutes(amount);
+    } else if (unit == "h") {
+      total += std::chrono::hours(amount);
+    } else {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "duration " + quoted + " has " +
+                      (unit.empty() ? std::string("no unit")
+                                    : "unknown unit \"" + std::string(unit) + "\"") +
+                      " (use ms, s, m or h)");
+    }
+  }
+  return total;
+}
+
+std::string FormatFlagHelp(const std::vector<FlagSpec>& specs) {
+  std::string out;
+  for (const FlagSpec& spec : specs) {
+    std::string left = "  --" + spec.name + (spec.takes_value ? " VALUE" : "");
+    if (left.size() < 28) left.resize(28, ' ');
+    out += left + " " + spec.help + "\n";
+  }
+  return out;
+}
+
+}  // namespace rtm

@@ -1,0 +1,50 @@
+// Command-line flags of the rtmanager binary: `--name value`, `--name=value`
+// and boolean `--name`; positional arguments are kept in order.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reconcile/domain/error.h"
+#include "reconcile/domain/time.h"
+
+namespace rtm {
+
+struct FlagSpec {
+  std::string name;  // without the leading "--"
+  bool takes_value = true;
+  std::string help;
+};
+
+class ParsedFlags {
+ public:
+  // Unknown flags and missing values are kInvalidRequest errors naming the
+  // flag, e.g. "unknown flag --wrokers".
+  static Expected<ParsedFlags> Parse(const std::vector<std::string>& args,
+                                     const std::vector<FlagSpec>& specs);
+
+  bool Has(std::string_view name) const;
+  std::string Get(std::string_view name, std::string fallback) const;
+  Expected<int> GetInt(std::string_view name, int fallback, int min,
+                       int max) const;
+  Expected<Duration> GetDuration(std::string_view name,
+                                 Duration fallback) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::map<std::string, std::string, std::less<>> values_;
+  std::vector<std::string> positional_;
+};
+
+// "250ms", "5s", "5m", "1h", and sums like "1m30s". Rejects negatives,
+// missing units and unknown units with a message naming the text.
+Expected<Duration> ParseDuration(std::string_view text);
+
+// The flag table as `--help` prints it.
+std::string FormatFlagHelp(const std::vector<FlagSpec>& specs);
+
+}  // namespace rtm

@@ -1,0 +1,88 @@
+#include "controller/telemetry/prometheus_telemetry.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace rtm {
+namespace {
+
+double Seconds(Duration duration) {
+  return std::chrono::duration<double>(duration).count();
+}
+
+std::string FormatNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+}  // namespace
+
+void Histogram::Observe(double seconds) {
+  for (size_t i = 0; i < kBounds.size(); ++i) {
+    if (seconds <= kBounds[i]) ++buckets_[i];
+  }
+  ++count_;
+  sum_ += seconds;
+}
+
+void Histogram::Render(std::string& out, const std::string& name,
+                       const std::string& labels) const {
+  const std::string sep = labels.empty() ? "" : ",";
+  for (size_t i = 0; i < kBounds.size(); ++i) {
+    out += name + "_bucket{" + labels + sep + "le=\"" +
+           FormatNumber(kBounds[i]) + "\"} " + std::to_string(buckets_[i]) +
+           "\n";
+  }
+  out += name + "_bucket{" + labels + sep + "le=\"+Inf\"} " +
+         std::to_string(count_) + "\n";
+  const std::string braces = labels.empty() ? "" : "{" + labels + "}";
+  out += name + "_sum" + braces + " " + FormatNumber(sum_) + "\n";
+  out += name + "_count" + braces + " " + std::to_string(count_) + "\n";
+}
+
+void PrometheusTelemetry::RecordLeaseAcquireLatency(Duration latency) {
+  std::lock_guard lock(mutex_);
+  lease_acquire_.Observe(Seconds(latency));
+}
+
+void PrometheusTelemetry::RecordOperation(OpKind kind, Outcome outcome,
+                                          std::optional<ErrorCode> error_code,
+                                          Duration duration) {
+  std::lock_guard lock(mutex_);
+  ++operations_[{kind, outcome,
+                 error_code ? std::string(ToString(*error_code)) : ""}];
+  operation_durations_[kind].Observe(Seconds(duration));
+}
+
+std::string PrometheusTelemetry::RenderPrometheus() const {
+  std::lock_guard lock(mutex_);
+  std::string out;
+  out +=
+      "# HELP rtmanager_operations_total Lifecycle operations by kind, "
+      "outcome and stable error code.\n"
+      "# TYPE rtmanager_operations_total counter\n";
+  for (const auto& [key, count] : operations_) {
+    const auto& [kind, outcome, code] = key;
+    out += "rtmanager_operations_total{op_kind=\"" +
+           std::string(ToString(kind)) + "\",outcome=\"" +
+           std::string(ToString(outcome)) + "\",error_code=\"" + code +
+           "\"} " + std::to_string(count) + "\n";
+  }
+  out +=
+      "# HELP rtmanager_operation_duration_seconds Lifecycle operation "
+      "duration.\n"
+      "# TYPE rtmanager_operation_duration_seconds histogram\n";
+  for (const auto& [kind, histogram] : operation_durations_) {
+    histogram.Render(out, "rtmanager_operation_duration_seconds",
+                     "op_kind=\"" + std::string(ToString(kind)) + "\"");
+  }
+  out +=
+      "# HELP rtmanager_lease_acquire_duration_seconds Per-game lease "
+      "acquire latency.\n"
+      "# TYPE rtmanager_lease_acquire_duration_seconds histogram\n";
+  lease_acquire_.Render(out, "rtmanager_lease_acquire_duration_seconds", "");
+  return out;
+}
+
+}  // namespace rtm

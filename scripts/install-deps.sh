@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages rtmanager builds, tests and runs with; only
+# calls apt-get when something is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libcpprest-dev libyaml-cpp-dev nlohmann-json3-dev libleveldb-dev libsnappy-dev
+  libspdlog-dev libboost-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  docker.io busybox-static curl ca-certificates
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "installing: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+"${sudo_cmd[@]}" apt-get update -q
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,64 @@
+#include "controller/cli/flags.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace rtm {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const std::vector<FlagSpec> kSpecs{
+    {"workers", true, "parallel reconciles"},
+    {"resync", true, "resync period"},
+    {"wait", false, "wait for convergence"},
+};
+
+TEST(FlagsTest, ParsesBothValueFormsBooleansAndPositionals) {
+  auto parsed = ParsedFlags::Parse(
+      {"run", "--workers", "4", "--resync=5m", "--wait", "x"}, kSpecs);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->GetInt("workers", 8, 1, 64), 4);
+  EXPECT_EQ(parsed->GetDuration("resync", Duration{0}),
+            std::chrono::minutes(5));
+  EXPECT_TRUE(parsed->Has("wait"));
+  EXPECT_THAT(parsed->positional(), ElementsAre("run", "x"));
+}
+
+TEST(FlagsTest, UnknownFlagAndMissingValueAreNamed) {
+  EXPECT_EQ(ParsedFlags::Parse({"--wrokers", "2"}, kSpecs).error().message,
+            "unknown flag --wrokers");
+  EXPECT_EQ(ParsedFlags::Parse({"--workers"}, kSpecs).error().message,
+            "flag --workers needs a value");
+  EXPECT_EQ(ParsedFlags::Parse({"--wait=yes"}, kSpecs).error().message,
+            "flag --wait takes no value");
+}
+
+TEST(FlagsTest, OutOfRangeIntegerIsAnError) {
+  auto parsed = ParsedFlags::Parse({"--workers", "0"}, kSpecs);
+  ASSERT_TRUE(parsed.has_value());
+  auto workers = parsed->GetInt("workers", 8, 1, 64);
+  ASSERT_FALSE(workers.has_value());
+  EXPECT_EQ(workers.error().message,
+            "flag --workers: \"0\" is not an integer in 1..64");
+}
+
+TEST(DurationTest, ParsesEveryUnitAndSums) {
+  EXPECT_EQ(ParseDuration("250ms"), std::chrono::milliseconds(250));
+  EXPECT_EQ(ParseDuration("5s"), std::chrono::seconds(5));
+  EXPECT_EQ(ParseDuration("5m"), std::chrono::minutes(5));
+  EXPECT_EQ(ParseDuration("1h"), std::chrono::hours(1));
+  EXPECT_EQ(ParseDuration("1m30s"), std::chrono::seconds(90));
+}
+
+TEST(DurationTest, RejectsMissingOrUnknownUnitsAndNegatives) {
+  EXPECT_THAT(ParseDuration("5").error().message, HasSubstr("has no unit"));
+  EXPECT_THAT(ParseDuration("5d").error().message,
+              HasSubstr("unknown unit \"d\""));
+  EXPECT_THAT(ParseDuration("-5s").error().message, HasSubstr("non-negative"));
+  EXPECT_FALSE(ParseDuration("").has_value());
+}
+
+}  // namespace
+}  // namespace rtm
