@@ -1,0 +1,100 @@
+// The GameRuntime object (DESIGN §2, §5, §6): a game's desired state as the
+// controller stores it, and the status the controller reports for it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconcile/domain/error.h"
+#include "reconcile/domain/game_spec.h"
+#include "reconcile/domain/time.h"
+
+namespace rtm {
+
+// Where a desired object was declared.
+struct ManifestSource {
+  std::string path;        // relative to the watched directory
+  int document_index = 0;  // 0-based index of the document in the file
+  int line = 0;            // 1-based line where the document starts
+
+  friend bool operator==(const ManifestSource&, const ManifestSource&) = default;
+};
+
+// The desired state of one game as stored by the controller.
+struct DesiredRuntime {
+  std::string name;  // metadata.name, the game id
+  std::map<std::string, std::string> labels;
+  GameSpec spec;
+  ManifestSource source;
+  // Bumped by the controller on every change of the desired object (spec,
+  // labels or the API restart counter); never taken from the file.
+  int64_t generation = 0;
+  // Restarts requested through the API (POST .../restart), owned by the
+  // controller; survives manifest edits. The effective restart generation is
+  // spec.restart_generation + api_restart_count.
+  int64_t api_restart_count = 0;
+
+  int64_t EffectiveRestartGeneration() const {
+    return spec.restart_generation + api_restart_count;
+  }
+
+  friend bool operator==(const DesiredRuntime&, const DesiredRuntime&) = default;
+};
+
+enum class Phase { kPending, kRunning, kStopped, kFailed, kRemoved };
+enum class ConditionStatus { kTrue, kFalse, kUnknown };
+
+std::string_view ToString(Phase phase);            // "Pending", ...
+std::string_view ToString(ConditionStatus status);  // "True", ...
+
+struct Condition {
+  std::string type;  // Ready | Progressing | ManifestValid
+  ConditionStatus status = ConditionStatus::kUnknown;
+  std::string reason;
+  std::string message;
+  Timestamp last_transition_time{};
+
+  friend bool operator==(const Condition&, const Condition&) = default;
+};
+
+struct LastError {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+  Timestamp at{};
+
+  friend bool operator==(const LastError&, const LastError&) = default;
+};
+
+// What became of the newest requested restart generation.
+struct LastRestart {
+  int64_t restart_generation = 0;
+  std::string outcome;  // success | failure
+  std::optional<ErrorCode> error_code;
+  std::string container_id;
+  std::string source_ref;
+  Timestamp finished_at{};
+
+  friend bool operator==(const LastRestart&, const LastRestart&) = default;
+};
+
+struct RuntimeStatusView {
+  Phase phase = Phase::kPending;
+  int64_t observed_generation = 0;
+  int64_t observed_restart_generation = 0;
+  std::optional<LastRestart> last_restart;
+  std::string container_id;
+  std::string image_ref;
+  std::string hostname;
+  std::string health = "none";  // healthy | unhealthy | starting | none
+  int64_t restart_count = 0;
+  std::optional<LastError> last_error;
+  std::vector<Condition> conditions;
+
+  friend bool operator==(const RuntimeStatusView&,
+                         const RuntimeStatusView&) = default;
+};
+
+}  // namespace rtm
