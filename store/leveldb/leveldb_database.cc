@@ -1,0 +1,155 @@
+#include "store/leveldb/leveldb_database.h"
+
+#include <filesystem>
+#include <set>
+#include <system_error>
+#include <utility>
+
+#include <leveldb/options.h>
+
+#include "store/leveldb/exception_guard.h"
+
+namespace rtm {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string OpenFailure(const std::string& dir, std::string_view problem) {
+  return "open store at " + dir + ": " + std::string(problem);
+}
+
+std::string CorruptStore(const std::string& dir, std::string_view problem) {
+  return "store at " + dir + " is corrupt: " + std::string(problem) +
+         "; refusing to start (repair or move it away)";
+}
+
+Expected<void> EnsureDirectory(const std::string& dir) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) {
+    return Fail(ErrorCode::kServiceUnavailable,
+                OpenFailure(dir, "create directory: " + error.message()));
+  }
+  if (!fs::is_directory(dir, error)) {
+    return Fail(ErrorCode::kServiceUnavailable,
+                OpenFailure(dir, "not a directory"));
+  }
+  return {};
+}
+
+// leveldb's create_if_missing starts a new store whenever CURRENT is absent
+// and then deletes the table files it does not know: on a store that only
+// lost its CURRENT file that is a silent reset. So a store is only created
+// in a directory that holds nothing but leveldb's own bookkeeping files.
+Expected<void> RefuseStoreWithoutCurrent(const std::string& dir) {
+  std::error_code error;
+  if (fs::exists(fs::path(dir) / "CURRENT", error)) return {};
+  if (error) {
+    return Fail(ErrorCode::kServiceUnavailable,
+                OpenFailure(dir, "read directory: " + error.message()));
+  }
+  static const std::set<std::string> kHarmless = {"LOCK", "LOG", "LOG.old"};
+  for (fs::directory_iterator entry(dir, error);
+       !error && entry != fs::directory_iterator(); entry.increment(error)) {
+    const std::string name = entry->path().filename().string();
+    if (!kHarmless.contains(name)) {
+      return Fail(ErrorCode::kInternal,
+                  CorruptStore(dir, "no CURRENT file, but the directory is "
+                                    "not empty (holds " + name + ")"));
+    }
+  }
+  if (error) {
+    return Fail(ErrorCode::kServiceUnavailable,
+                OpenFailure(dir, "read directory: " + error.message()));
+  }
+  return {};
+}
+
+leveldb::ReadOptions VerifiedRead() {
+  leveldb::ReadOptions options;
+  options.verify_checksums = true;
+  return options;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<LeveldbDatabase>> LeveldbDatabase::Open(
+    const std::string& dir) {
+  return GuardExceptions<std::unique_ptr<LeveldbDatabase>>(
+      "open store", [&] { return OpenUnguarded(dir); });
+}
+
+Expected<std::unique_ptr<LeveldbDatabase>> LeveldbDatabase::OpenUnguarded(
+    const std::string& dir) {
+  if (auto ready = EnsureDirectory(dir); !ready) {
+    return std::unexpected(ready.error());
+  }
+  if (auto fresh_or_intact = RefuseStoreWithoutCurrent(dir); !fresh_or_intact) {
+    return std::unexpected(fresh_or_intact.error());
+  }
+  leveldb::Options options;
+  options.create_if_missing = true;
+  options.paranoid_checks = true;
+  leveldb::DB* raw_db = nullptr;
+  const leveldb::Status status = leveldb::DB::Open(options, dir, &raw_db);
+  std::unique_ptr<leveldb::DB> db(raw_db);
+  if (status.IsCorruption()) {
+    return Fail(ErrorCode::kInternal, CorruptStore(dir, status.ToString()));
+  }
+  if (status.IsIOError()) {
+    return Fail(ErrorCode::kServiceUnavailable,
+                OpenFailure(dir, status.ToString()));
+  }
+  if (!status.ok()) {
+    return Fail(ErrorCode::kInternal, OpenFailure(dir, status.ToString()));
+  }
+  return std::unique_ptr<LeveldbDatabase>(
+      new LeveldbDatabase(dir, std::move(db)));
+}
+
+LeveldbDatabase::LeveldbDatabase(std::string dir,
+                                 std::unique_ptr<leveldb::DB> db)
+    : dir_(std::move(dir)), db_(std::move(db)) {}
+
+Expected<std::optional<std::string>> LeveldbDatabase::Get(
+    std::string_view key) {
+  std::string value;
+  const leveldb::Status status =
+      db_->Get(VerifiedRead(), ToSlice(key), &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) {
+    return std::unexpected(StatusError(status, "read " + std::string(key)));
+  }
+  return std::optional<std::string>(std::move(value));
+}
+
+Expected<void> LeveldbDatabase::Write(leveldb::WriteBatch& batch,
+                                      Durability durability) {
+  leveldb::WriteOptions options;
+  options.sync = durability == Durability::kSynced;
+  const leveldb::Status status = db_->Write(options, &batch);
+  if (!status.ok()) return std::unexpected(StatusError(status, "write"));
+  return {};
+}
+
+std::unique_ptr<leveldb::Iterator> LeveldbDatabase::NewIterator() {
+  return std::unique_ptr<leveldb::Iterator>(db_->NewIterator(VerifiedRead()));
+}
+
+Expected<void> LeveldbDatabase::IteratorStatus(
+    const leveldb::Iterator& iterator, std::string_view action) {
+  const leveldb::Status status = iterator.status();
+  if (!status.ok()) return std::unexpected(StatusError(status, action));
+  return {};
+}
+
+Error LeveldbDatabase::StatusError(const leveldb::Status& status,
+                                   std::string_view action) const {
+  const ErrorCode code = status.IsCorruption()
+                             ? ErrorCode::kInternal
+                             : ErrorCode::kServiceUnavailable;
+  return Error{code, std::string(action) + " in store at " + dir_ + ": " +
+                         status.ToString()};
+}
+
+}  // namespace rtm

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "reconcile/ports/runtime_record_store.h"
+#include "store/leveldb/leveldb_database.h"
+
+namespace rtm {
+
+// RuntimeRecordStore on leveldb: one JSON value per game under rec/<game>,
+// written synced. Beyond the port's contract: Upsert of an empty game id is
+// kInvalidRequest; List fails with kInternal on the first unreadable record
+// (naming its key) rather than skipping it.
+class LeveldbRuntimeRecordStore : public RuntimeRecordStore {
+ public:
+  explicit LeveldbRuntimeRecordStore(LeveldbDatabase& database);
+
+  Expected<RuntimeRecord> Get(std::string_view game_id) override;
+  Expected<void> Upsert(const RuntimeRecord& record) override;
+  Expected<std::vector<RuntimeRecord>> List() override;
+
+ private:
+  Expected<RuntimeRecord> GetUnguarded(std::string_view game_id);
+  Expected<void> UpsertUnguarded(const RuntimeRecord& record);
+  Expected<std::vector<RuntimeRecord>> ListUnguarded();
+
+  LeveldbDatabase& database_;
+};
+
+}  // namespace rtm

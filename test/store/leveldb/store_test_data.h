@@ -1,0 +1,69 @@
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "reconcile/domain/operation.h"
+#include "reconcile/domain/runtime_record.h"
+#include "test/store/leveldb/store_test_support.h"
+
+namespace rtm {
+
+// A record with every field, optional ones included, set to a non-default.
+inline RuntimeRecord FullRecord(std::string game_id) {
+  RuntimeRecord record;
+  record.game_id = std::move(game_id);
+  record.status = RuntimeStatus::kRunning;
+  record.current_image_ref = "galaxy/game:2";
+  record.current_container_id = "4f2c9a0d1e";
+  record.hostname = record.game_id;
+  record.spec.image = "galaxy/game:2";
+  record.spec.command = {"/bin/httpd", "-f", "-p", "8080"};
+  record.spec.env = {{"MAP", "nebula"}, {"MODE", "ranked \"quoted\""}};
+  record.spec.state = DesiredState::kStopped;
+  record.spec.restart_generation = 7;
+  record.spec.ports = {
+      PortMapping{8080, 18080, "tcp", "127.0.0.1"},
+      PortMapping{9000, 0, "udp", "0.0.0.0"},
+  };
+  record.spec.health_check = HealthCheck{
+      {"/bin/wget", "-q", "-O-", "http://127.0.0.1:8080/"}, 2, 1, 3};
+  record.spec.stop_timeout_seconds = 25;
+  record.spec.resources.memory_mib = 256;
+  record.spec.resources.cpus = 0.35;
+  record.generation = 12;
+  record.restart_generation = 6;
+  record.created_at = At("2026-11-25T02:04:34.123Z");
+  record.updated_at = At("2026-11-26T17:00:01.999Z");
+  return record;
+}
+
+// An entry with every field set; a failure so that errorCode is present.
+inline OperationEntry FullEntry(std::string game_id) {
+  OperationEntry entry;
+  entry.game_id = std::move(game_id);
+  entry.op_kind = OpKind::kRestart;
+  entry.op_source = OpSource::kRest;
+  entry.source_ref = "req-5f1e";
+  entry.image_ref = "galaxy/game:1";
+  entry.container_id = "c0ffee";
+  entry.outcome = Outcome::kFailure;
+  entry.error_code = ErrorCode::kServiceUnavailable;
+  entry.error_message = "docker rm: engine unreachable";
+  entry.started_at = At("2026-11-25T02:04:34.123Z");
+  entry.finished_at = At("2026-11-25T02:04:35.456Z");
+  return entry;
+}
+
+inline OperationEntry SuccessEntry(std::string game_id, OpKind kind) {
+  OperationEntry entry;
+  entry.game_id = std::move(game_id);
+  entry.op_kind = kind;
+  entry.op_source = OpSource::kReconciler;
+  entry.outcome = Outcome::kSuccess;
+  entry.started_at = At("2026-11-25T02:04:34.000Z");
+  entry.finished_at = At("2026-11-25T02:04:34.500Z");
+  return entry;
+}
+
+}  // namespace rtm
