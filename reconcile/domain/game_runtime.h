@@ -10,6 +10,7 @@
 
 #include "reconcile/domain/error.h"
 #include "reconcile/domain/game_spec.h"
+#include "reconcile/domain/operation.h"
 #include "reconcile/domain/time.h"
 
 namespace rtm {
@@ -36,6 +37,17 @@ struct DesiredRuntime {
   // controller; survives manifest edits. The effective restart generation is
   // spec.restart_generation + api_restart_count.
   int64_t api_restart_count = 0;
+  // Who asked for the newest restart generation and their reference (the
+  // manifest path and generation, or the REST X-Request-Id): the restart's
+  // opSource and correlation id.
+  OpSource restart_source = OpSource::kManifest;
+  std::string restart_source_ref;
+  // The document is gone: the runtime must be removed. Kept as a tombstone
+  // so status and history stay readable (phase Removed).
+  bool deleted = false;
+  // Non-empty while the file that declares this runtime is invalid: the
+  // last valid desired state above stays in force (ManifestValid=False).
+  std::string manifest_error;
 
   int64_t EffectiveRestartGeneration() const {
     return spec.restart_generation + api_restart_count;

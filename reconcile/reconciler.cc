@@ -1,0 +1,322 @@
+#include "reconcile/reconciler.h"
+
+#include <charconv>
+#include <thread>
+
+#include "reconcile/domain/container_spec.h"
+#include "reconcile/lifecycle/operation_recorder.h"
+#include "reconcile/queue/token_bucket.h"
+#include "reconcile/status.h"
+
+namespace rtm {
+namespace {
+
+int64_t LabelNumber(const ContainerState& container, std::string_view key,
+                    int64_t fallback) {
+  auto found = container.labels.find(std::string(key));
+  if (found == container.labels.end()) return fallback;
+  int64_t value = 0;
+  const std::string& text = found->second;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && end == text.data() + text.size() ? value
+                                                                  : fallback;
+}
+
+// The spec the container of `desired` must implement: the restart
+// generation on its label is the effective one (manifest + API bumps).
+GameSpec EffectiveSpec(const DesiredRuntime& desired) {
+  GameSpec spec = desired.spec;
+  spec.restart_generation = desired.EffectiveRestartGeneration();
+  return spec;
+}
+
+std::string ManifestRef(const DesiredRuntime& desired) {
+  return desired.source.path + "#generation=" +
+         std::to_string(desired.generation);
+}
+
+Expected<void> AsExpected(const OperationResult& result) {
+  if (result.ok()) return {};
+  return Fail(*result.error_code, result.error_message);
+}
+
+const ContainerState* FindContainer(const std::vector<ContainerState>& all,
+                                    std::string_view id) {
+  for (const ContainerState& container : all) {
+    if (container.id == id) return &container;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Reconciler::Reconciler(const LifecyclePorts& ports,
+                       const LifecycleConfig& lifecycle,
+                       LifecycleServices services, DesiredStateStore& desired,
+                       StatusStore& statuses, TokenBucket& operation_limit,
+                       ReconcilerConfig config)
+    : ports_(ports),
+      lifecycle_(lifecycle),
+      services_(services),
+      desired_(desired),
+      statuses_(statuses),
+      operation_limit_(operation_limit),
+      config_(config) {}
+
+Expected<std::optional<DesiredRuntime>> Reconciler::LoadDesired(
+    std::string_view name) {
+  Expected<DesiredRuntime> desired = desired_.Get(name);
+  if (desired) return std::optional<DesiredRuntime>(std::move(*desired));
+  if (desired.error().code == ErrorCode::kNotFound) {
+    return std::optional<DesiredRuntime>();
+  }
+  return std::unexpected(desired.error());
+}
+
+Expected<Reconciler::Observation> Reconciler::Observe(
+    std::string_view name, const std::optional<DesiredRuntime>& desired) {
+  Observation seen{desired, std::nullopt, {}};
+  Expected<RuntimeRecord> record = ports_.records.Get(name);
+  if (record) {
+    seen.record = std::move(*record);
+  } else if (record.error().code != ErrorCode::kNotFound) {
+    return std::unexpected(record.error());
+  }
+  auto containers = ports_.engine.ListContainers(
+      {{std::string(kLabelManaged), "true"},
+       {std::string(kLabelGame), std::string(name)}});
+  if (!containers) return std::unexpected(containers.error());
+  seen.containers = std::move(*containers);
+  return seen;
+}
+
+Expected<Plan> Reconciler::PlanFor(std::string_view name) {
+  auto desired = LoadDesired(name);
+  if (!desired) return std::unexpected(desired.error());
+  auto seen = Observe(name, *desired);
+  if (!seen) return std::unexpected(seen.error());
+  return Decide({std::string(name), seen->desired, seen->record,
+                 seen->containers});
+}
+
+ReconcileResult Reconciler::Reconcile(std::string_view name) {
+  RuntimeStatusView previous;
+  if (auto stored = statuses_.Get(name)) previous = std::move(*stored);
+
+  auto desired = LoadDesired(name);
+  if (!desired) {
+    return ReconcileResult::Retry("load desired state: " +
+                                  desired.error().message);
+  }
+
+  std::optional<Error> failure;
+  std::optional<LastRestart> last_restart;
+  std::optional<Action> pending;
+  std::optional<Timestamp> wait_until;
+  Observation seen;
+  bool converged = false;
+  bool observed = false;
+  int64_t restart_count = previous.restart_count;
+  for (int round = 0; round < config_.max_rounds; ++round) {
+    auto observation = Observe(name, *desired);
+    if (!observation) {
+      failure = observation.error();
+      break;
+    }
+    seen = std::move(*observation);
+    observed = true;
+    const DecisionInput input{std::string(name), seen.desired, seen.record,
+                              seen.containers};
+    Plan plan = Decide(input);
+    if (plan.converged()) {
+      converged = true;
+      pending.reset();
+      break;
+    }
+    pending = plan.actions.front();
+    if (pending->kind == ActionKind::kSelfHeal) {
+      wait_until = SelfHealBlockedUntil(name, SelectKeeper(input));
+      if (wait_until) break;
+      ++restart_count;
+    }
+    bool acted = true;
+    for (const Action& action : plan.actions) {
+      if (auto done = Execute(action, seen, last_restart); !done) {
+        failure = done.error();
+        acted = false;
+        break;
+      }
+    }
+    if (!acted) break;
+  }
+
+  if (observed || failure) {
+    const DecisionInput final_input{std::string(name), seen.desired,
+                                    seen.record, seen.containers};
+    StatusInput status_input{
+        .desired = *desired,
+        .record = seen.record,
+        .keeper = observed ? SelectKeeper(final_input) : nullptr,
+        .converged = converged,
+        .pending_action = pending,
+        .failure = failure,
+        .last_restart = last_restart,
+        .restart_count = restart_count,
+        .now = ports_.clock.Now(),
+    };
+    WriteStatus(name, ComputeStatus(status_input, previous));
+  }
+
+  if (failure) return ReconcileResult::Retry(failure->message);
+  if (wait_until) {
+    return ReconcileResult::RequeueAfter(*wait_until - ports_.clock.Now());
+  }
+  if (!converged) return ReconcileResult::Retry("not converged yet");
+  return ReconcileResult::Converged();
+}
+
+std::optional<Timestamp> Reconciler::SelfHealBlockedUntil(
+    std::string_view name, const ContainerState* dead) {
+  const Timestamp now = ports_.clock.Now();
+  std::lock_guard lock(self_heal_mutex_);
+  auto [entry, inserted] = self_heal_.try_emplace(std::string(name));
+  SelfHealState& state = entry->second;
+  if (now < state.not_before) return state.not_before;
+  const bool ran_long = dead != nullptr && dead->started_at &&
+                        dead->finished_at &&
+                        *dead->finished_at - *dead->started_at >=
+                            config_.healthy_reset;
+  if (ran_long) state.consecutive = 0;
+  Duration delay = config_.self_heal_base;
+  for (int64_t i = 0; i < state.consecutive && delay < config_.self_heal_cap;
+       ++i) {
+    delay *= 2;
+  }
+  state.not_before = now + std::min(delay, config_.self_heal_cap);
+  ++state.consecutive;
+  return std::nullopt;
+}
+
+Expected<void> Reconciler::Execute(const Action& action,
+                                   const Observation& seen,
+                                   std::optional<LastRestart>& last_restart) {
+  const std::string& name = seen.desired ? seen.desired->name
+                                         : seen.record->game_id;
+  if (action.kind == ActionKind::kAdopt) {
+    const ContainerState* container =
+        FindContainer(seen.containers, action.container_id);
+    if (container == nullptr) return Fail(ErrorCode::kInternal, "adopt: container gone");
+    return Adopt(*container, seen);
+  }
+  if (Duration wait = operation_limit_.Reserve(); wait > Duration::zero()) {
+    std::this_thread::sleep_for(wait);  // the global lifecycle-op rate limit
+  }
+  switch (action.kind) {
+    case ActionKind::kRemoveContainer:
+      return RemoveStrayContainer(action.container_id, seen);
+    case ActionKind::kRemove:
+      return AsExpected(services_.remove.Handle(
+          {name, OpSource::kManifest,
+           seen.desired ? seen.desired->source.path + "#deleted" : ""}));
+    case ActionKind::kStop:
+      return AsExpected(services_.stop.Handle({name, StopReason::kDesiredStopped,
+                                               OpSource::kManifest,
+                                               ManifestRef(*seen.desired)}));
+    case ActionKind::kStart:
+    case ActionKind::kSelfHeal: {
+      const bool heal = action.kind == ActionKind::kSelfHeal;
+      return AsExpected(services_.start.Handle(
+          {name, EffectiveSpec(*seen.desired), seen.desired->generation,
+           heal ? OpSource::kReconciler : OpSource::kManifest,
+           heal ? "" : ManifestRef(*seen.desired)}));
+    }
+    case ActionKind::kUpdate:
+      return AsExpected(services_.update.Handle(
+          {name, EffectiveSpec(*seen.desired), seen.desired->generation,
+           OpSource::kManifest, ManifestRef(*seen.desired)}));
+    case ActionKind::kRestart: {
+      const DesiredRuntime& desired = *seen.desired;
+      const std::string source_ref =
+          desired.restart_source_ref.empty()
+              ? desired.source.path + "#restartGeneration=" +
+                    std::to_string(desired.EffectiveRestartGeneration())
+              : desired.restart_source_ref;
+      OperationResult result = services_.restart.Handle(
+          {name, desired.restart_source, source_ref,
+           desired.EffectiveRestartGeneration(), desired.generation});
+      last_restart = LastRestart{
+          .restart_generation = desired.EffectiveRestartGeneration(),
+          .outcome = std::string(ToString(result.outcome)),
+          .error_code = result.error_code,
+          .container_id = result.record ? result.record->current_container_id : "",
+          .source_ref = source_ref,
+          .finished_at = ports_.clock.Now(),
+      };
+      return AsExpected(result);
+    }
+    case ActionKind::kAdopt:
+      break;
+  }
+  return {};
+}
+
+Expected<void> Reconciler::Adopt(const ContainerState& container,
+                                 const Observation& seen) {
+  const Timestamp now = ports_.clock.Now();
+  RuntimeRecord record = seen.record.value_or(RuntimeRecord{});
+  record.game_id = seen.desired->name;
+  record.status = container.running ? RuntimeStatus::kRunning
+                                    : RuntimeStatus::kStopped;
+  record.current_image_ref = container.image;
+  record.current_container_id = container.id;
+  record.hostname = seen.desired->name;
+  record.spec = seen.desired->spec;
+  record.spec.image = container.image;
+  record.generation = LabelNumber(container, kLabelGeneration, 0);
+  record.restart_generation =
+      LabelNumber(container, kLabelRestartGeneration, 0);
+  record.spec.restart_generation = record.restart_generation;
+  if (!seen.record) record.created_at = now;
+  record.updated_at = now;
+  ports_.logger.Log(LogLevel::kInfo, "adopted container",
+                    {{"game_id", record.game_id},
+                     {"container_id", container.id}});
+  return ports_.records.Upsert(record);
+}
+
+Expected<void> Reconciler::RemoveStrayContainer(const std::string& id,
+                                                const Observation& seen) {
+  const std::string& name = seen.desired ? seen.desired->name
+                                         : seen.record->game_id;
+  OperationRecorder recorder(ports_, OpKind::kRemove, name,
+                             OpSource::kReconciler, "");
+  const int timeout = seen.record ? seen.record->spec.stop_timeout_seconds : 10;
+  auto stopped = ports_.engine.StopContainer(id, timeout);
+  if (!stopped && stopped.error().code != ErrorCode::kNotFound) {
+    return AsExpected(recorder.Fail({stopped.error().code,
+                                     "docker stop: " + stopped.error().message,
+                                     {}, id}));
+  }
+  if (auto removed = ports_.engine.RemoveContainer(id, /*force=*/false); !removed) {
+    return AsExpected(recorder.Fail({ErrorCode::kServiceUnavailable,
+                                     "docker remove: " + removed.error().message,
+                                     {}, id}));
+  }
+  RuntimeRecord audit;
+  audit.game_id = name;
+  audit.current_container_id = id;
+  recorder.Succeed(std::move(audit));
+  return {};
+}
+
+void Reconciler::WriteStatus(std::string_view name,
+                             const RuntimeStatusView& status) {
+  if (auto stored = statuses_.Get(name); stored && *stored == status) return;
+  if (auto written = statuses_.Put(name, status); !written) {
+    ports_.logger.Log(LogLevel::kError, "write status",
+                      {{"game_id", std::string(name)},
+                       {"err", written.error().message}});
+  }
+}
+
+}  // namespace rtm

@@ -1,0 +1,110 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "reconcile/decide.h"
+#include "reconcile/lifecycle/lifecycle_ports.h"
+#include "reconcile/lifecycle/remove_service.h"
+#include "reconcile/lifecycle/restart_service.h"
+#include "reconcile/lifecycle/start_service.h"
+#include "reconcile/lifecycle/stop_service.h"
+#include "reconcile/lifecycle/update_service.h"
+#include "reconcile/ports/desired_state_store.h"
+
+namespace rtm {
+
+class TokenBucket;
+
+struct ReconcilerConfig {
+  // Self-heal backoff of a game whose container keeps dying: base doubling to
+  // cap, reset once a container has run `healthy_reset` without dying.
+  Duration self_heal_base = std::chrono::seconds(1);
+  Duration self_heal_cap = std::chrono::minutes(5);
+  Duration healthy_reset = std::chrono::minutes(10);
+  // Bound of decide → act rounds within one reconcile (adopt, then act...).
+  int max_rounds = 4;
+};
+
+struct ReconcileResult {
+  enum class Kind { kConverged, kRequeueAfter, kRetry };
+  Kind kind = Kind::kConverged;
+  Duration requeue_after{0};  // kRequeueAfter
+  std::string error;          // kRetry: why
+
+  static ReconcileResult Converged() { return {}; }
+  static ReconcileResult RequeueAfter(Duration delay) {
+    return {Kind::kRequeueAfter, delay, {}};
+  }
+  static ReconcileResult Retry(std::string why) {
+    return {Kind::kRetry, Duration{0}, std::move(why)};
+  }
+};
+
+struct LifecycleServices {
+  StartService& start;
+  StopService& stop;
+  RestartService& restart;
+  UpdateService& update;
+  RemoveService& remove;
+};
+
+// reconcile(name): reads desired state, the record and the game's containers,
+// decides, acts through the lifecycle services (each under its own lease),
+// and writes the status. Level-triggered and idempotent: calling it again
+// with nothing changed makes no engine call but the container list. Safe to
+// call concurrently for different names (the work queue never runs one name
+// on two workers).
+class Reconciler {
+ public:
+  Reconciler(const LifecyclePorts& ports, const LifecycleConfig& lifecycle,
+             LifecycleServices services, DesiredStateStore& desired,
+             StatusStore& statuses, TokenBucket& operation_limit,
+             ReconcilerConfig config);
+
+  ReconcileResult Reconcile(std::string_view name);
+
+  // The plan for `name` as of now, without acting (for `rtmanager plan`).
+  Expected<Plan> PlanFor(std::string_view name);
+
+ private:
+  struct Observation {
+    std::optional<DesiredRuntime> desired;
+    std::optional<RuntimeRecord> record;
+    std::vector<ContainerState> containers;
+  };
+  struct SelfHealState {
+    int64_t consecutive = 0;
+    Timestamp not_before{};
+  };
+
+  Expected<Observation> Observe(std::string_view name,
+                                const std::optional<DesiredRuntime>& desired);
+  Expected<std::optional<DesiredRuntime>> LoadDesired(std::string_view name);
+  // Runs one action; the error is the failure to report.
+  Expected<void> Execute(const Action& action, const Observation& seen,
+                         std::optional<LastRestart>& last_restart);
+  Expected<void> Adopt(const ContainerState& container,
+                       const Observation& seen);
+  Expected<void> RemoveStrayContainer(const std::string& id,
+                                      const Observation& seen);
+  // When the self-heal of `name` may run next; updates the backoff.
+  std::optional<Timestamp> SelfHealBlockedUntil(std::string_view name,
+                                                const ContainerState* dead);
+  void WriteStatus(std::string_view name, const RuntimeStatusView& status);
+
+  const LifecyclePorts& ports_;
+  const LifecycleConfig& lifecycle_;
+  LifecycleServices services_;
+  DesiredStateStore& desired_;
+  StatusStore& statuses_;
+  TokenBucket& operation_limit_;
+  ReconcilerConfig config_;
+
+  std::mutex self_heal_mutex_;
+  std::map<std::string, SelfHealState, std::less<>> self_heal_;
+};
+
+}  // namespace rtm

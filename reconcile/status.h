@@ -1,0 +1,32 @@
+// The status written after every reconcile (DESIGN §5), computed purely
+// from what the reconcile saw and did.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "reconcile/decide.h"
+#include "reconcile/domain/game_runtime.h"
+#include "reconcile/domain/runtime_record.h"
+#include "reconcile/ports/container_engine.h"
+
+namespace rtm {
+
+struct StatusInput {
+  std::optional<DesiredRuntime> desired;
+  std::optional<RuntimeRecord> record;
+  const ContainerState* keeper = nullptr;  // the game's container, if any
+  bool converged = false;                  // the last decision was empty
+  std::optional<Action> pending_action;    // the next action when not
+  std::optional<Error> failure;            // this reconcile's failure
+  std::optional<LastRestart> last_restart; // set when a restart just ran
+  int64_t restart_count = 0;
+  Timestamp now{};
+};
+
+// Keeps `previous` fields that did not change (condition transition times,
+// observedGeneration while not converged, lastRestart and lastError).
+RuntimeStatusView ComputeStatus(const StatusInput& input,
+                                const RuntimeStatusView& previous);
+
+}  // namespace rtm
