@@ -51,13 +51,12 @@ const ContainerState* FindContainer(const std::vector<ContainerState>& all,
 }  // namespace
 
 Reconciler::Reconciler(const LifecyclePorts& ports,
-                       const LifecycleConfig& lifecycle,
-                       LifecycleServices services, DesiredStateStore& desired,
+                       LifecycleOperations& operations,
+                       DesiredStateStore& desired,
                        StatusStore& statuses, TokenBucket& operation_limit,
                        ReconcilerConfig config)
     : ports_(ports),
-      lifecycle_(lifecycle),
-      services_(services),
+      operations_(operations),
       desired_(desired),
       statuses_(statuses),
       operation_limit_(operation_limit),
@@ -215,23 +214,23 @@ Expected<void> Reconciler::Execute(const Action& action,
     case ActionKind::kRemoveContainer:
       return RemoveStrayContainer(action.container_id, seen);
     case ActionKind::kRemove:
-      return AsExpected(services_.remove.Handle(
+      return AsExpected(operations_.Remove(
           {name, OpSource::kManifest,
            seen.desired ? seen.desired->source.path + "#deleted" : ""}));
     case ActionKind::kStop:
-      return AsExpected(services_.stop.Handle({name, StopReason::kDesiredStopped,
+      return AsExpected(operations_.Stop({name, StopReason::kDesiredStopped,
                                                OpSource::kManifest,
                                                ManifestRef(*seen.desired)}));
     case ActionKind::kStart:
     case ActionKind::kSelfHeal: {
       const bool heal = action.kind == ActionKind::kSelfHeal;
-      return AsExpected(services_.start.Handle(
+      return AsExpected(operations_.Start(
           {name, EffectiveSpec(*seen.desired), seen.desired->generation,
            heal ? OpSource::kReconciler : OpSource::kManifest,
            heal ? "" : ManifestRef(*seen.desired)}));
     }
     case ActionKind::kUpdate:
-      return AsExpected(services_.update.Handle(
+      return AsExpected(operations_.Update(
           {name, EffectiveSpec(*seen.desired), seen.desired->generation,
            OpSource::kManifest, ManifestRef(*seen.desired)}));
     case ActionKind::kRestart: {
@@ -241,7 +240,7 @@ Expected<void> Reconciler::Execute(const Action& action,
               ? desired.source.path + "#restartGeneration=" +
                     std::to_string(desired.EffectiveRestartGeneration())
               : desired.restart_source_ref;
-      OperationResult result = services_.restart.Handle(
+      OperationResult result = operations_.Restart(
           {name, desired.restart_source, source_ref,
            desired.EffectiveRestartGeneration(), desired.generation});
       last_restart = LastRestart{

@@ -7,11 +7,7 @@
 
 #include "reconcile/decide.h"
 #include "reconcile/lifecycle/lifecycle_ports.h"
-#include "reconcile/lifecycle/remove_service.h"
-#include "reconcile/lifecycle/restart_service.h"
-#include "reconcile/lifecycle/start_service.h"
-#include "reconcile/lifecycle/stop_service.h"
-#include "reconcile/lifecycle/update_service.h"
+#include "reconcile/lifecycle/lifecycle_operations.h"
 #include "reconcile/ports/desired_state_store.h"
 
 namespace rtm {
@@ -43,14 +39,6 @@ struct ReconcileResult {
   }
 };
 
-struct LifecycleServices {
-  StartService& start;
-  StopService& stop;
-  RestartService& restart;
-  UpdateService& update;
-  RemoveService& remove;
-};
-
 // reconcile(name): reads desired state, the record and the game's containers,
 // decides, acts through the lifecycle services (each under its own lease),
 // and writes the status. Level-triggered and idempotent: calling it again
@@ -59,8 +47,8 @@ struct LifecycleServices {
 // on two workers).
 class Reconciler {
  public:
-  Reconciler(const LifecyclePorts& ports, const LifecycleConfig& lifecycle,
-             LifecycleServices services, DesiredStateStore& desired,
+  Reconciler(const LifecyclePorts& ports, LifecycleOperations& operations,
+             DesiredStateStore& desired,
              StatusStore& statuses, TokenBucket& operation_limit,
              ReconcilerConfig config);
 
@@ -96,8 +84,7 @@ class Reconciler {
   void WriteStatus(std::string_view name, const RuntimeStatusView& status);
 
   const LifecyclePorts& ports_;
-  const LifecycleConfig& lifecycle_;
-  LifecycleServices services_;
+  LifecycleOperations& operations_;
   DesiredStateStore& desired_;
   StatusStore& statuses_;
   TokenBucket& operation_limit_;

@@ -1,0 +1,373 @@
+#include "reconcile/reconciler.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "reconcile/domain/container_spec.h"
+#include "reconcile/queue/token_bucket.h"
+#include "test/mocks/fake_clock.h"
+#include "test/mocks/mock_container_engine.h"
+#include "test/mocks/mock_desired_state_store.h"
+#include "test/mocks/mock_game_lease_store.h"
+#include "test/mocks/mock_lifecycle_operations.h"
+#include "test/mocks/mock_logger.h"
+#include "test/mocks/mock_operation_log_store.h"
+#include "test/mocks/mock_runtime_record_store.h"
+#include "test/mocks/mock_telemetry.h"
+#include "test/mocks/mock_token_generator.h"
+
+namespace rtm {
+namespace {
+
+using ::testing::_;
+using ::testing::NiceMock;
+using ::testing::Return;
+
+constexpr char kName[] = "lobby-eu-1";
+
+// The engine and record store as one small world that the mocked lifecycle
+// operations change, so that each reconcile sees the effect of its actions.
+class ReconcilerTest : public ::testing::Test {
+ protected:
+  ReconcilerTest() {
+    ON_CALL(desired_store_, Get)
+        .WillByDefault([this](std::string_view) -> Expected<DesiredRuntime> {
+          if (!desired_) return Fail(ErrorCode::kNotFound, "none");
+          return *desired_;
+        });
+    ON_CALL(status_store_, Get)
+        .WillByDefault([this](std::string_view) -> Expected<RuntimeStatusView> {
+          if (!status_) return Fail(ErrorCode::kNotFound, "none");
+          return *status_;
+        });
+    ON_CALL(status_store_, Put)
+        .WillByDefault([this](std::string_view, const RuntimeStatusView& s)
+                           -> Expected<void> {
+          status_ = s;
+          return {};
+        });
+    ON_CALL(records_, Get)
+        .WillByDefault([this](std::string_view) -> Expected<RuntimeRecord> {
+          if (!record_) return Fail(ErrorCode::kNotFound, "none");
+          return *record_;
+        });
+    ON_CALL(records_, Upsert)
+        .WillByDefault([this](const RuntimeRecord& r) -> Expected<void> {
+          record_ = r;
+          return {};
+        });
+    ON_CALL(engine_, ListContainers)
+        .WillByDefault(
+            [this](const std::map<std::string, std::string>& labels)
+                -> Expected<std::vector<ContainerState>> {
+              EXPECT_EQ(labels.at("io.rtmanager.game"), kName);
+              return containers_;
+            });
+  }
+
+  GameSpec Spec(std::string image = "img:1") const {
+    GameSpec spec;
+    spec.image = std::move(image);
+    spec.stop_timeout_seconds = 1;
+    return spec;
+  }
+  void Declare(GameSpec spec, int64_t generation = 1) {
+    desired_ = DesiredRuntime{.name = kName,
+                              .spec = std::move(spec),
+                              .source = {"games/lobby.yaml", 0, 1},
+                              .generation = generation};
+  }
+  // What a successful start leaves: a running container and its record.
+  OperationResult Started(const std::string& id, const GameSpec& spec,
+                          int64_t generation) {
+    containers_ = {Container(id, spec, true, generation)};
+    record_ = RuntimeRecord{.game_id = kName,
+                            .status = RuntimeStatus::kRunning,
+                            .current_image_ref = spec.image,
+                            .current_container_id = id,
+                            .hostname = kName,
+                            .spec = spec,
+                            .generation = generation,
+                            .restart_generation = spec.restart_generation};
+    return OperationResult{.record = record_};
+  }
+  ContainerState Container(const std::string& id, const GameSpec& spec,
+                           bool running, int64_t generation = 1) const {
+    return ContainerState{
+        .id = id,
+        .name = ContainerName(kName),
+        .image = spec.image,
+        .labels = BuildContainerSpec({kName, generation}, spec, "rtmanager").labels,
+        .status = running ? "running" : "exited",
+        .running = running,
+    };
+  }
+  const Condition& ConditionOf(const std::string& type) const {
+    for (const Condition& c : status_->conditions) {
+      if (c.type == type) return c;
+    }
+    ADD_FAILURE() << "no condition " << type;
+    return status_->conditions.front();
+  }
+
+  FakeClock clock_;
+  NiceMock<MockDesiredStateStore> desired_store_;
+  NiceMock<MockStatusStore> status_store_;
+  NiceMock<MockRuntimeRecordStore> records_;
+  NiceMock<MockOperationLogStore> operation_log_;
+  NiceMock<MockContainerEngine> engine_;
+  NiceMock<MockGameLeaseStore> leases_;
+  NiceMock<MockTelemetry> telemetry_;
+  NiceMock<MockLogger> logger_;
+  NiceMock<MockTokenGenerator> tokens_;
+  ::testing::StrictMock<MockLifecycleOperations> operations_;
+  TokenBucket unlimited_{clock_, 0, 1};
+  LifecyclePorts ports_{records_, operation_log_, engine_, leases_,
+                        telemetry_, logger_, clock_, tokens_};
+  Reconciler reconciler_{ports_, operations_, desired_store_, status_store_,
+                         unlimited_, ReconcilerConfig{}};
+
+  std::optional<DesiredRuntime> desired_;
+  std::optional<RuntimeStatusView> status_;
+  std::optional<RuntimeRecord> record_;
+  std::vector<ContainerState> containers_;
+};
+
+TEST_F(ReconcilerTest, NewRuntimeIsStartedFromItsManifestAndReportedRunning) {
+  Declare(Spec());
+  EXPECT_CALL(operations_, Start).WillOnce([this](const StartInput& input) {
+    EXPECT_EQ(input.game_id, kName);
+    EXPECT_EQ(input.spec, Spec());
+    EXPECT_EQ(input.generation, 1);
+    EXPECT_EQ(input.op_source, OpSource::kManifest);
+    EXPECT_EQ(input.source_ref, "games/lobby.yaml#generation=1");
+    return Started("c1", input.spec, input.generation);
+  });
+
+  ReconcileResult result = reconciler_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kConverged);
+  ASSERT_TRUE(status_.has_value());
+  EXPECT_EQ(status_->phase, Phase::kRunning);
+  EXPECT_EQ(status_->observed_generation, 1);
+  EXPECT_EQ(status_->container_id, "c1");
+  EXPECT_EQ(status_->hostname, kName);
+  EXPECT_EQ(ConditionOf("Ready").status, ConditionStatus::kTrue);
+  EXPECT_EQ(ConditionOf("Progressing").status, ConditionStatus::kFalse);
+  EXPECT_EQ(ConditionOf("ManifestValid").status, ConditionStatus::kTrue);
+}
+
+TEST_F(ReconcilerTest, ConvergedRuntimeMakesNoOperationAndNoStatusWrite) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  ASSERT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_CALL(status_store_, Put).Times(0);
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+}
+
+TEST_F(ReconcilerTest, RestartGenerationBumpRestartsAndRecordsLastRestart) {
+  Started("c1", Spec(), 1);
+  GameSpec bumped = Spec();
+  bumped.restart_generation = 1;
+  Declare(bumped, 2);
+  desired_->restart_source = OpSource::kRest;
+  desired_->restart_source_ref = "req-7";
+  EXPECT_CALL(operations_, Restart).WillOnce([this](const RestartInput& input) {
+    EXPECT_EQ(input.op_source, OpSource::kRest);
+    EXPECT_EQ(input.source_ref, "req-7");
+    EXPECT_EQ(input.restart_generation, 1);
+    EXPECT_EQ(input.generation, 2);
+    GameSpec spec = Spec();
+    spec.restart_generation = 1;
+    return Started("c2", spec, 2);
+  });
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  EXPECT_EQ(status_->observed_generation, 2);
+  EXPECT_EQ(status_->observed_restart_generation, 1);
+  ASSERT_TRUE(status_->last_restart.has_value());
+  EXPECT_EQ(status_->last_restart->restart_generation, 1);
+  EXPECT_EQ(status_->last_restart->outcome, "success");
+  EXPECT_EQ(status_->last_restart->container_id, "c2");
+  EXPECT_EQ(status_->last_restart->source_ref, "req-7");
+}
+
+TEST_F(ReconcilerTest, ManifestRestartCarriesTheManifestAndGenerationAsRef) {
+  Started("c1", Spec(), 1);
+  GameSpec bumped = Spec();
+  bumped.restart_generation = 4;
+  Declare(bumped, 3);
+  EXPECT_CALL(operations_, Restart).WillOnce([this](const RestartInput& input) {
+    EXPECT_EQ(input.op_source, OpSource::kManifest);
+    EXPECT_EQ(input.source_ref, "games/lobby.yaml#restartGeneration=4");
+    GameSpec spec = Spec();
+    spec.restart_generation = 4;
+    return Started("c2", spec, 3);
+  });
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+}
+
+TEST_F(ReconcilerTest, FailedRestartIsAcknowledgedAndRetried) {
+  Started("c1", Spec(), 1);
+  GameSpec bumped = Spec();
+  bumped.restart_generation = 1;
+  Declare(bumped, 2);
+  EXPECT_CALL(operations_, Restart)
+      .WillOnce(Return(OperationResult{.outcome = Outcome::kFailure,
+                                       .error_code = ErrorCode::kStartFailed,
+                                       .error_message = "port taken"}));
+
+  ReconcileResult result = reconciler_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRetry);
+  EXPECT_EQ(status_->phase, Phase::kFailed);
+  EXPECT_EQ(status_->observed_generation, 0);
+  ASSERT_TRUE(status_->last_error.has_value());
+  EXPECT_EQ(status_->last_error->code, ErrorCode::kStartFailed);
+  EXPECT_EQ(status_->last_error->message, "port taken");
+  ASSERT_TRUE(status_->last_restart.has_value());
+  EXPECT_EQ(status_->last_restart->outcome, "failure");
+  EXPECT_EQ(status_->last_restart->error_code, ErrorCode::kStartFailed);
+  EXPECT_EQ(ConditionOf("Progressing").status, ConditionStatus::kTrue);
+  EXPECT_EQ(ConditionOf("Progressing").reason, "restart");
+}
+
+TEST_F(ReconcilerTest, ImageChangeIsAnUpdate) {
+  Started("c1", Spec(), 1);
+  Declare(Spec("img:2"), 2);
+  EXPECT_CALL(operations_, Update).WillOnce([this](const UpdateInput& input) {
+    EXPECT_EQ(input.spec.image, "img:2");
+    EXPECT_EQ(input.op_source, OpSource::kManifest);
+    return Started("c2", input.spec, input.generation);
+  });
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(status_->image_ref, "img:2");
+}
+
+TEST_F(ReconcilerTest, DeadContainerSelfHealsWithBackoffAndCountsRestarts) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  containers_ = {Container("c1", Spec(), false)};
+  EXPECT_CALL(operations_, Start)
+      .Times(2)
+      .WillRepeatedly([this](const StartInput& input) {
+        EXPECT_EQ(input.op_source, OpSource::kReconciler);
+        return Started("c1", input.spec, input.generation);
+      });
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(status_->restart_count, 1);
+
+  containers_ = {Container("c1", Spec(), false)};  // dies again at once
+  ReconcileResult blocked = reconciler_.Reconcile(kName);
+  EXPECT_EQ(blocked.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(blocked.requeue_after, std::chrono::seconds(1));
+  EXPECT_EQ(status_->phase, Phase::kPending);
+
+  clock_.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(status_->restart_count, 2);
+
+  containers_ = {Container("c1", Spec(), false)};
+  ReconcileResult doubled = reconciler_.Reconcile(kName);
+  EXPECT_EQ(doubled.requeue_after, std::chrono::seconds(2));
+}
+
+TEST_F(ReconcilerTest, UnreachableEngineIsRetriedAndReportedWithoutActing) {
+  Declare(Spec());
+  EXPECT_CALL(engine_, ListContainers)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "engine down")));
+
+  ReconcileResult result = reconciler_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRetry);
+  EXPECT_EQ(status_->phase, Phase::kFailed);
+  EXPECT_EQ(status_->last_error->code, ErrorCode::kServiceUnavailable);
+}
+
+TEST_F(ReconcilerTest, DeletedDesiredIsRemovedAndReportedRemoved) {
+  Started("c1", Spec(), 1);
+  Declare(Spec());
+  desired_->deleted = true;
+  EXPECT_CALL(operations_, Remove).WillOnce([this](const RemoveInput& input) {
+    EXPECT_EQ(input.op_source, OpSource::kManifest);
+    EXPECT_EQ(input.source_ref, "games/lobby.yaml#deleted");
+    containers_.clear();
+    record_->status = RuntimeStatus::kRemoved;
+    record_->current_container_id.clear();
+    return OperationResult{.record = record_};
+  });
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(status_->phase, Phase::kRemoved);
+}
+
+TEST_F(ReconcilerTest, EmptyStoreAdoptsOurRunningContainerInsteadOfStarting) {
+  Declare(Spec());
+  containers_ = {Container("c9", Spec(), true)};
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  ASSERT_TRUE(record_.has_value());
+  EXPECT_EQ(record_->current_container_id, "c9");
+  EXPECT_EQ(record_->spec, Spec());
+  EXPECT_EQ(status_->phase, Phase::kRunning);
+}
+
+TEST_F(ReconcilerTest, StrayContainerIsStoppedRemovedAndAudited) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  containers_.push_back(Container("c2", Spec(), true));
+  EXPECT_CALL(engine_, StopContainer(std::string_view("c2"), 1))
+      .WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer(std::string_view("c2"), false))
+      .WillOnce([this](std::string_view, bool) -> Expected<void> {
+        containers_.pop_back();
+        return {};
+      });
+  EXPECT_CALL(operation_log_, Append(::testing::AllOf(
+                                  ::testing::Field(&OperationEntry::op_kind, OpKind::kRemove),
+                                  ::testing::Field(&OperationEntry::container_id, "c2"),
+                                  ::testing::Field(&OperationEntry::op_source,
+                                                   OpSource::kReconciler))))
+      .WillOnce(Return(Expected<uint64_t>(1)));
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+}
+
+TEST_F(ReconcilerTest, InvalidManifestKeepsRunningAndSaysSo) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  desired_->manifest_error = "games/lobby.yaml:3: spec.image: must be a string";
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  EXPECT_EQ(status_->phase, Phase::kRunning);
+  EXPECT_EQ(ConditionOf("ManifestValid").status, ConditionStatus::kFalse);
+  EXPECT_EQ(ConditionOf("ManifestValid").message,
+            "games/lobby.yaml:3: spec.image: must be a string");
+}
+
+TEST_F(ReconcilerTest, DesiredStoppedStopsTheContainer) {
+  Started("c1", Spec(), 1);
+  GameSpec stopped = Spec();
+  stopped.state = DesiredState::kStopped;
+  Declare(stopped, 2);
+  EXPECT_CALL(operations_, Stop).WillOnce([this](const StopInput& input) {
+    EXPECT_EQ(input.reason, StopReason::kDesiredStopped);
+    containers_[0].running = false;
+    record_->status = RuntimeStatus::kStopped;
+    return OperationResult{.record = record_};
+  });
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(status_->phase, Phase::kStopped);
+  EXPECT_EQ(ConditionOf("Ready").status, ConditionStatus::kFalse);
+}
+
+}  // namespace
+}  // namespace rtm
