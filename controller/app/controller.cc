@@ -1,0 +1,184 @@
+#include "controller/app/controller.h"
+
+#include "reconcile/domain/container_spec.h"
+
+namespace rtm {
+namespace {
+
+// Container events that can change what a game's reconcile decides.
+bool IsRelevant(std::string_view action) {
+  return action == "die" || action == "stop" || action == "destroy" ||
+         action == "start" || action == "oom" ||
+         action.starts_with("health_status");
+}
+
+}  // namespace
+
+Controller::Controller(Reconciler& reconciler, WorkQueue& queue,
+                       DesiredStateStore& desired, RuntimeRecordStore& records,
+                       ContainerEngine& engine, Logger& logger,
+                       ManifestScanFn scan, ControllerOptions options)
+    : reconciler_(reconciler),
+      queue_(queue),
+      desired_(desired),
+      records_(records),
+      engine_(engine),
+      logger_(logger),
+      scan_(std::move(scan)),
+      options_(options) {}
+
+Controller::~Controller() { Stop(); }
+
+void Controller::Start() {
+  // Also ensured on every events reconnect: the engine may be down now.
+  if (auto network = engine_.EnsureNetwork(options_.network); !network) {
+    logger_.Log(LogLevel::kWarn, "ensure network",
+                {{"network", options_.network}, {"err", network.error().message}});
+  }
+  SyncManifests();
+  EnqueueAll();
+  started_ = true;
+  for (int i = 0; i < options_.workers; ++i) {
+    workers_.emplace_back([this] { WorkerLoop(); });
+  }
+  events_ = std::thread([this] { EventsLoop(); });
+}
+
+void Controller::Stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  stop_signal_.notify_all();
+  queue_.ShutDown();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+  if (events_.joinable()) events_.join();
+}
+
+bool Controller::WaitUnlessStopping(Duration delay) {
+  std::unique_lock lock(stop_mutex_);
+  return !stop_signal_.wait_for(lock, delay, [this] { return stopping_; });
+}
+
+void Controller::SyncManifests() {
+  std::lock_guard lock(sync_mutex_);
+  Expected<ManifestScan> scan = scan_();
+  if (!scan) {
+    logger_.Log(LogLevel::kWarn,
+                "manifests unreadable; keeping every declared runtime",
+                {{"err", scan.error().message}});
+    return;
+  }
+  Expected<std::vector<DesiredRuntime>> stored = desired_.List();
+  if (!stored) {
+    logger_.Log(LogLevel::kError, "list desired state",
+                {{"err", stored.error().message}});
+    return;
+  }
+  DesiredSyncResult result = SyncDesiredState(*stored, *scan);
+  for (const std::string& conflict : result.conflicts) {
+    if (reported_conflicts_.insert(conflict).second) {
+      logger_.Log(LogLevel::kError, "duplicate runtime name in manifests",
+                  {{"error_code", "conflict"}, {"err", conflict}});
+    }
+  }
+  for (const ScannedFile& file : scan->files) {
+    if (!file.problems.empty()) {
+      logger_.Log(LogLevel::kWarn, "invalid manifest; last valid state kept",
+                  {{"path", file.path}, {"err", file.problems}});
+    }
+  }
+  for (DesiredRuntime& runtime : result.writes) {
+    if (auto written = desired_.Put(runtime); !written) {
+      logger_.Log(LogLevel::kError, "store desired state",
+                  {{"game_id", runtime.name}, {"err", written.error().message}});
+      continue;
+    }
+    queue_.Add(runtime.name);
+  }
+}
+
+void Controller::EnqueueAll() {
+  std::set<std::string> names;
+  if (auto desired = desired_.List()) {
+    for (const auto& runtime : *desired) names.insert(runtime.name);
+  }
+  if (auto records = records_.List()) {
+    for (const auto& record : *records) names.insert(record.game_id);
+  }
+  if (auto containers =
+          engine_.ListContainers({{std::string(kLabelManaged), "true"}})) {
+    for (const auto& container : *containers) {
+      auto game = container.labels.find(std::string(kLabelGame));
+      if (game != container.labels.end()) names.insert(game->second);
+    }
+  }
+  for (const std::string& name : names) queue_.Add(name);
+}
+
+void Controller::WorkerLoop() {
+  while (std::optional<std::string> name = queue_.Get()) {
+    ReconcileResult result = reconciler_.Reconcile(*name);
+    switch (result.kind) {
+      case ReconcileResult::Kind::kConverged:
+        queue_.Forget(*name);
+        break;
+      case ReconcileResult::Kind::kRequeueAfter:
+        queue_.Forget(*name);
+        queue_.AddAfter(*name, result.requeue_after);
+        break;
+      case ReconcileResult::Kind::kRetry:
+        logger_.Log(LogLevel::kWarn, "reconcile failed; retrying with backoff",
+                    {{"game_id", *name}, {"err", result.error}});
+        queue_.AddRateLimited(*name);
+        break;
+    }
+    queue_.Done(*name);
+  }
+}
+
+void Controller::EventsLoop() {
+  Duration backoff = options_.events_reconnect_base;
+  bool first = true;
+  while (true) {
+    {
+      std::lock_guard lock(stop_mutex_);
+      if (stopping_) return;
+    }
+    auto stream = engine_.WatchEvents({{std::string(kLabelManaged), "true"}});
+    if (!stream) {
+      logger_.Log(LogLevel::kWarn, "docker events unavailable; retrying",
+                  {{"err", stream.error().message}});
+      if (!WaitUnlessStopping(backoff)) return;
+      backoff = std::min(backoff * 2, options_.events_reconnect_cap);
+      continue;
+    }
+    backoff = options_.events_reconnect_base;
+    if (auto network = engine_.EnsureNetwork(options_.network); !network) {
+      logger_.Log(LogLevel::kError, "ensure network",
+                  {{"network", options_.network}, {"err", network.error().message}});
+    }
+    // Anything may have happened while the stream was down: relist.
+    if (!first) EnqueueAll();
+    first = false;
+    while (true) {
+      {
+        std::lock_guard lock(stop_mutex_);
+        if (stopping_) return;
+      }
+      auto next = (*stream)->Next(std::chrono::milliseconds(500));
+      if (!next) {
+        logger_.Log(LogLevel::kWarn, "docker events stream broke",
+                    {{"err", next.error().message}});
+        break;
+      }
+      if (!*next || !IsRelevant((*next)->action)) continue;
+      auto game = (*next)->attributes.find(std::string(kLabelGame));
+      if (game != (*next)->attributes.end()) queue_.Add(game->second);
+    }
+  }
+}
+
+}  // namespace rtm

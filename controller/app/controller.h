@@ -1,0 +1,90 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "reconcile/desired_sync.h"
+#include "reconcile/ports/container_engine.h"
+#include "reconcile/ports/desired_state_store.h"
+#include "reconcile/ports/logger.h"
+#include "reconcile/ports/runtime_record_store.h"
+#include "reconcile/queue/work_queue.h"
+#include "reconcile/reconciler.h"
+
+namespace rtm {
+
+struct ControllerOptions {
+  int workers = 8;
+  // The user-defined bridge network, ensured whenever the engine connects.
+  std::string network = "rtmanager";
+  // Backoff of the events-stream reconnect after the engine went away.
+  Duration events_reconnect_base = std::chrono::milliseconds(250);
+  Duration events_reconnect_cap = std::chrono::seconds(30);
+};
+
+// Scans the manifests tree; an error means the tree could not be read (and
+// proves nothing about what was deleted).
+using ManifestScanFn = std::function<Expected<ManifestScan>()>;
+
+// The controller-runtime "manager": the work queue with its worker threads,
+// the Docker events watch, and the entry points that enqueue games (manifest
+// sync, resync). Events only enqueue names; all convergence happens in
+// Reconciler::Reconcile on a worker.
+class Controller {
+ public:
+  Controller(Reconciler& reconciler, WorkQueue& queue,
+             DesiredStateStore& desired, RuntimeRecordStore& records,
+             ContainerEngine& engine, Logger& logger, ManifestScanFn scan,
+             ControllerOptions options);
+  ~Controller();
+
+  // Syncs the manifests once, enqueues every known game, then starts the
+  // workers and the events watch.
+  void Start();
+  // Stops taking work; in-flight reconciles finish (their operations are
+  // atomic under their leases or resumable by the next start).
+  void Stop();
+
+  // Re-reads the manifests tree and stores what changed; enqueues the
+  // changed games. Safe to call from any thread (calls are serialised).
+  void SyncManifests();
+  // Enqueues every game the store or the engine knows (the periodic resync
+  // and the relist after an events-stream break).
+  void EnqueueAll();
+
+  // True once the first manifest sync and relist happened.
+  bool started() const { return started_.load(); }
+
+ private:
+  void WorkerLoop();
+  void EventsLoop();
+  // Waits `delay` or until Stop; false when stopping.
+  bool WaitUnlessStopping(Duration delay);
+
+  Reconciler& reconciler_;
+  WorkQueue& queue_;
+  DesiredStateStore& desired_;
+  RuntimeRecordStore& records_;
+  ContainerEngine& engine_;
+  Logger& logger_;
+  ManifestScanFn scan_;
+  ControllerOptions options_;
+
+  std::mutex sync_mutex_;
+  std::set<std::string> reported_conflicts_;
+
+  std::atomic<bool> started_{false};
+  std::mutex stop_mutex_;
+  std::condition_variable stop_signal_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+  std::thread events_;
+};
+
+}  // namespace rtm

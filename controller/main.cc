@@ -1,0 +1,283 @@
+// rtmanager: flags, the wiring of concrete adapters, signal handling. The
+// only file that names concrete adapters.
+#include <utility>  // before Boost.Asio (NOTES.md)
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "controller/api/api_server.h"
+#include "controller/app/controller.h"
+#include "controller/app/manifest_scanner.h"
+#include "controller/cli/flags.h"
+#include "controller/docker/docker_endpoint.h"
+#include "controller/docker/docker_engine.h"
+#include "controller/manifests/manifest_files.h"
+#include "controller/system/random_token_generator.h"
+#include "controller/system/spdlog_logger.h"
+#include "controller/system/system_clock.h"
+#include "controller/telemetry/prometheus_telemetry.h"
+#include "controller/watch/manifest_watcher.h"
+#include "reconcile/lifecycle/lifecycle_operations.h"
+#include "reconcile/queue/token_bucket.h"
+#include "reconcile/queue/work_queue.h"
+#include "reconcile/reconciler.h"
+#include "store/leveldb/leveldb_database.h"
+#include "store/leveldb/leveldb_desired_state_store.h"
+#include "store/leveldb/leveldb_game_lease_store.h"
+#include "store/leveldb/leveldb_operation_log_store.h"
+#include "store/leveldb/leveldb_runtime_record_store.h"
+#include "store/leveldb/leveldb_status_store.h"
+
+namespace rtm {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+const std::vector<FlagSpec> kRunFlags{
+    {"manifests", true, "watched manifests directory (default ./manifests)"},
+    {"data-dir", true, "leveldb store directory (default ./data)"},
+    {"docker-host", true, "engine endpoint (default $DOCKER_HOST, else unix:///var/run/docker.sock)"},
+    {"listen", true, "REST API address (default 127.0.0.1:8088)"},
+    {"network", true, "user-defined bridge network (default rtmanager)"},
+    {"workers", true, "parallel reconciles (default 8)"},
+    {"lease-ttl", true, "per-game lease TTL (default 60s)"},
+    {"resync", true, "full resync period (default 5m)"},
+    {"log-format", true, "text | json (default text)"},
+    {"log-level", true, "debug | info | warn | error (default info)"},
+    {"max-ops-per-second", true, "global lifecycle operation rate (default 20; 0: unlimited)"},
+    {"backoff-base", true, "first retry delay of a failing game (default 100ms)"},
+    {"backoff-cap", true, "longest retry delay (default 5m)"},
+    {"help", false, "this help"},
+};
+
+void PrintUsage(std::FILE* out) {
+  std::fprintf(out,
+               "rtmanager: keeps one Docker container per game in the state "
+               "its manifest declares.\n\n"
+               "Usage:\n"
+               "  rtmanager run [flags]     run the controller\n"
+               "  rtmanager version         print the version\n\n"
+               "Run 'rtmanager run --help' for the controller's flags.\n");
+}
+
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "rtmanager: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name) {
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "info") return LogLevel::kInfo;
+  if (name == "warn") return LogLevel::kWarn;
+  if (name == "error") return LogLevel::kError;
+  return std::nullopt;
+}
+
+struct RunOptions {
+  std::string manifests;
+  std::string data_dir;
+  std::string docker_host;
+  std::string listen;
+  std::string network;
+  int workers = 8;
+  Duration lease_ttl{};
+  Duration resync{};
+  LogFormat log_format = LogFormat::kText;
+  LogLevel log_level = LogLevel::kInfo;
+  int max_ops_per_second = 20;
+  BackoffPolicy backoff;
+};
+
+Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
+  RunOptions options;
+  options.manifests = flags.Get("manifests", "./manifests");
+  options.data_dir = flags.Get("data-dir", "./data");
+  options.docker_host = std::string(
+      ChooseDockerHost(flags.Get("docker-host", ""), std::getenv("DOCKER_HOST")));
+  options.listen = flags.Get("listen", "127.0.0.1:8088");
+  options.network = flags.Get("network", "rtmanager");
+  auto workers = flags.GetInt("workers", 8, 1, 256);
+  auto lease_ttl = flags.GetDuration("lease-ttl", std::chrono::seconds(60));
+  auto resync = flags.GetDuration("resync", std::chrono::minutes(5));
+  auto max_ops = flags.GetInt("max-ops-per-second", 20, 0, 100000);
+  auto backoff_base = flags.GetDuration("backoff-base", std::chrono::milliseconds(100));
+  auto backoff_cap = flags.GetDuration("backoff-cap", std::chrono::minutes(5));
+  for (const Expected<void>& check :
+       {workers ? Expected<void>() : std::unexpected(workers.error()),
+        lease_ttl ? Expected<void>() : std::unexpected(lease_ttl.error()),
+        resync ? Expected<void>() : std::unexpected(resync.error()),
+        max_ops ? Expected<void>() : std::unexpected(max_ops.error()),
+        backoff_base ? Expected<void>() : std::unexpected(backoff_base.error()),
+        backoff_cap ? Expected<void>() : std::unexpected(backoff_cap.error())}) {
+    if (!check) return std::unexpected(check.error());
+  }
+  if (*lease_ttl < std::chrono::seconds(1)) {
+    return Fail(ErrorCode::kInvalidRequest, "flag --lease-ttl: must be >= 1s");
+  }
+  if (*resync < std::chrono::seconds(1)) {
+    return Fail(ErrorCode::kInvalidRequest, "flag --resync: must be >= 1s");
+  }
+  if (*backoff_base <= Duration::zero() || *backoff_cap < *backoff_base) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flags --backoff-base/--backoff-cap: need 0 < base <= cap");
+  }
+  options.workers = *workers;
+  options.lease_ttl = *lease_ttl;
+  options.resync = *resync;
+  options.max_ops_per_second = *max_ops;
+  options.backoff = BackoffPolicy{*backoff_base, *backoff_cap};
+
+  const std::string format = flags.Get("log-format", "text");
+  if (format != "text" && format != "json") {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --log-format: \"" + format + "\" is not text or json");
+  }
+  options.log_format = format == "json" ? LogFormat::kJson : LogFormat::kText;
+  const std::string level = flags.Get("log-level", "info");
+  auto parsed_level = ParseLogLevel(level);
+  if (!parsed_level) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --log-level: \"" + level +
+                    "\" is not debug, info, warn or error");
+  }
+  options.log_level = *parsed_level;
+  return options;
+}
+
+// Re-arms itself every `period` until the io_context stops.
+void ScheduleResync(boost::asio::steady_timer& timer, Duration period,
+                    Controller& controller) {
+  timer.expires_after(period);
+  timer.async_wait([&timer, period, &controller](const boost::system::error_code& error) {
+    if (error) return;
+    controller.SyncManifests();
+    controller.EnqueueAll();
+    ScheduleResync(timer, period, controller);
+  });
+}
+
+int Run(const std::vector<std::string>& args) {
+  auto flags = ParsedFlags::Parse(args, kRunFlags);
+  if (!flags) return UsageError(flags.error().message);
+  if (flags->Has("help")) {
+    std::printf("Usage: rtmanager run [flags]\n\nFlags:\n%s",
+                FormatFlagHelp(kRunFlags).c_str());
+    return kExitOk;
+  }
+  if (!flags->positional().empty()) {
+    return UsageError("run takes no arguments, got \"" + flags->positional()[0] + "\"");
+  }
+  auto options = ReadRunOptions(*flags);
+  if (!options) return UsageError(options.error().message);
+  auto endpoint = ParseDockerEndpoint(options->docker_host);
+  if (!endpoint) return UsageError(endpoint.error().message);
+
+  SpdlogLogger logger(options->log_format, options->log_level);
+  SystemClock clock;
+  RandomTokenGenerator tokens;
+  PrometheusTelemetry telemetry;
+
+  auto database = LeveldbDatabase::Open(options->data_dir);
+  if (!database) {
+    logger.Log(LogLevel::kError, "cannot open the store",
+               {{"err", database.error().message}});
+    return kExitFailure;
+  }
+  LeveldbRuntimeRecordStore records(**database);
+  LeveldbDesiredStateStore desired(**database);
+  LeveldbStatusStore statuses(**database);
+  LeveldbGameLeaseStore leases(**database, clock);
+  auto operation_log = LeveldbOperationLogStore::Open(**database);
+  if (!operation_log) {
+    logger.Log(LogLevel::kError, "cannot open the operation log",
+               {{"err", operation_log.error().message}});
+    return kExitFailure;
+  }
+  DockerEngine engine(*endpoint);
+
+  LifecyclePorts ports{records, **operation_log, engine, leases,
+                       telemetry, logger, clock, tokens};
+  LifecycleConfig lifecycle{options->lease_ttl, options->network};
+  LifecycleServices operations(ports, lifecycle);
+  TokenBucket operation_limit(clock, options->max_ops_per_second,
+                              std::max(1, options->max_ops_per_second));
+  WorkQueue queue(clock, options->backoff);
+  Reconciler reconciler(ports, operations, desired, statuses, operation_limit,
+                        ReconcilerConfig{});
+  ManifestScanner scanner(options->manifests);
+  Controller controller(reconciler, queue, desired, records, engine, logger,
+                        [&scanner] { return scanner.Scan(); },
+                        ControllerOptions{.workers = options->workers,
+                                          .network = options->network});
+
+  boost::asio::io_context io;
+  ManifestWatcher watcher(io, options->manifests,
+                          ManifestWatcher::Options{.is_manifest_file = IsManifestFileName},
+                          [&controller] { controller.SyncManifests(); });
+  ApiServer api(options->listen,
+                ApiDependencies{desired, statuses, **operation_log, engine, logger,
+                                [&desired] { return desired.CurrentRevision(); },
+                                [&controller] { return controller.started(); }});
+
+  if (auto watching = watcher.Start(); !watching) {
+    logger.Log(LogLevel::kError, "cannot watch the manifests",
+               {{"err", watching.error().message}});
+    return kExitFailure;
+  }
+  if (auto listening = api.Start(); !listening) {
+    logger.Log(LogLevel::kError, "cannot serve the API",
+               {{"err", listening.error().message}});
+    return kExitFailure;
+  }
+  controller.Start();
+  logger.Log(LogLevel::kInfo, "rtmanager running",
+             {{"manifests", options->manifests},
+              {"data_dir", options->data_dir},
+              {"docker_host", options->docker_host},
+              {"listen", options->listen}});
+
+  boost::asio::steady_timer resync(io);
+  ScheduleResync(resync, options->resync, controller);
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int signal) {
+    logger.Log(LogLevel::kInfo, "shutting down",
+               {{"signal", std::to_string(signal)}});
+    resync.cancel();
+    watcher.Stop();
+    io.stop();
+  });
+  io.run();
+
+  api.Stop();
+  controller.Stop();  // in-flight reconciles finish under their leases
+  logger.Log(LogLevel::kInfo, "stopped", {});
+  return kExitOk;
+}
+
+}  // namespace
+}  // namespace rtm
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    rtm::PrintUsage(args.empty() ? stderr : stdout);
+    return args.empty() ? rtm::kExitUsage : rtm::kExitOk;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "run") return rtm::Run(args);
+  if (command == "version") {
+    std::printf("rtmanager 0.1.0\n");
+    return rtm::kExitOk;
+  }
+  std::fprintf(stderr, "rtmanager: unknown command \"%s\"\n\n", command.c_str());
+  rtm::PrintUsage(stderr);
+  return rtm::kExitUsage;
+}
