@@ -17,6 +17,8 @@ struct DeclaredRuntime {
   std::map<std::string, std::string> labels;
   GameSpec spec;
   ManifestSource source;
+
+  friend bool operator==(const DeclaredRuntime&, const DeclaredRuntime&) = default;
 };
 
 // One manifest file as the scan found it.

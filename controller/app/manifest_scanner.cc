@@ -36,11 +36,7 @@ ScannedFile ManifestScanner::Load(const std::string& relative_path) const {
     scanned.problems += problem.Format();
   }
   if (scanned.problems.empty()) {
-    for (ParsedRuntime& runtime : parsed.runtimes) {
-      scanned.runtimes.push_back(DeclaredRuntime{
-          std::move(runtime.name), std::move(runtime.labels),
-          std::move(runtime.spec), std::move(runtime.source)});
-    }
+    scanned.runtimes = std::move(parsed.runtimes);
   }
   return scanned;
 }

@@ -1,0 +1,592 @@
+#include "controller/manifests/manifest_decoder.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
+#include <map>
+#include <system_error>
+#include <tuple>
+#include <utility>
+
+namespace rtm {
+namespace {
+
+constexpr int64_t kIntMax = std::numeric_limits<int>::max();
+// Beyond 2^53 - 1 JSON clients lose precision, and the effective restart
+// generation (file + API restarts) must not overflow int64.
+constexpr int64_t kMaxRestartGeneration = (int64_t{1} << 53) - 1;
+// memoryMiB * 1024 * 1024 must fit the int64 byte count Docker takes.
+constexpr int64_t kMaxMemoryMiB =
+    std::numeric_limits<int64_t>::max() / (1024 * 1024);
+// cpus * 1e9 must fit Docker's int64 NanoCpus with room to spare.
+constexpr double kMaxCpus = 1e6;
+
+constexpr std::string_view kDnsLabelRule =
+    "must be a DNS label (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$)";
+
+struct IntegerRange {
+  int64_t min;
+  int64_t max;
+  bool interval = false;  // report "must be in min..max", not one bound
+};
+
+constexpr IntegerRange kContainerPortRange{1, 65535, true};
+constexpr IntegerRange kHostPortRange{0, 65535, true};
+constexpr IntegerRange kNonNegativeInt{0, kIntMax};
+constexpr IntegerRange kPositiveInt{1, kIntMax};
+constexpr IntegerRange kRestartGenerationRange{0, kMaxRestartGeneration};
+constexpr IntegerRange kMemoryMiBRange{4, kMaxMemoryMiB};
+
+std::string Join(std::string_view prefix, std::string_view name) {
+  if (prefix.empty()) return std::string(name);
+  return std::string(prefix) + "." + std::string(name);
+}
+
+std::string Indexed(std::string_view field, size_t index) {
+  return std::string(field) + "[" + std::to_string(index) + "]";
+}
+
+// Collects the problems of one document.
+class Reporter {
+ public:
+  Reporter(std::string_view path, const ManifestDocument& document,
+           std::vector<ManifestProblem>& problems)
+      : path_(path),
+        document_(document),
+        problems_(problems),
+        first_(problems.size()) {}
+
+  // A line of 0 stands for the document's start.
+  void Add(int line, std::string field, std::string message) {
+    problems_.push_back(
+        ManifestProblem{.path = std::string(path_),
+                        .document_index = document_.index,
+                        .line = line > 0 ? line : document_.line,
+                        .field = std::move(field),
+                        .message = std::move(message)});
+  }
+
+  bool clean() const { return problems_.size() == first_; }
+
+ private:
+  std::string_view path_;
+  const ManifestDocument& document_;
+  std::vector<ManifestProblem>& problems_;
+  size_t first_;
+};
+
+bool ExpectMap(const ManifestNode& node, const std::string& field,
+               Reporter& reporter) {
+  if (node.kind == NodeKind::kMap) return true;
+  reporter.Add(node.line, field, "must be a map");
+  return false;
+}
+
+enum class Presence { kOptional, kRequired };
+
+using FieldNames = std::initializer_list<std::string_view>;
+
+// The members of a map node, checked against the fields its schema allows:
+// unknown and repeated fields are reported on construction, missing
+// required ones at `line` (where the map is named).
+class FieldSet {
+ public:
+  FieldSet(const ManifestNode& map, int line, std::string prefix,
+           FieldNames allowed, Reporter& reporter)
+      : line_(line), prefix_(std::move(prefix)) {
+    for (const ManifestMember& member : map.members) {
+      if (std::find(allowed.begin(), allowed.end(), member.key) ==
+          allowed.end()) {
+        reporter.Add(member.key_line, Path(member.key), "unknown field");
+        continue;
+      }
+      auto [first, inserted] = first_.try_emplace(member.key, &member);
+      if (!inserted) {
+        reporter.Add(member.key_line, Path(member.key),
+                     "duplicate field, first set at line " +
+                         std::to_string(first->second->key_line));
+      }
+    }
+  }
+
+  // The first value given for `name`; nullptr when absent or null.
+  const ManifestNode* Find(std::string_view name) const {
+    const auto found = first_.find(name);
+    if (found == first_.end()) return nullptr;
+    const ManifestNode& value = found->second->value;
+    return value.kind == NodeKind::kNull ? nullptr : &value;
+  }
+
+  // Like Find, reporting "required" when missing.
+  const ManifestNode* Require(std::string_view name, Reporter& reporter) const {
+    const ManifestNode* value = Find(name);
+    if (value == nullptr) reporter.Add(line_, Path(name), "required");
+    return value;
+  }
+
+  // The map value of `name`, its missing fields reported at the line of
+  // `name`; nullopt when absent, null or not a map (reported).
+  std::optional<FieldSet> Nested(std::string_view name, Presence presence,
+                                 FieldNames allowed, Reporter& reporter) const {
+    const ManifestNode* value =
+        presence == Presence::kRequired ? Require(name, reporter) : Find(name);
+    if (value == nullptr || !ExpectMap(*value, Path(name), reporter)) {
+      return std::nullopt;
+    }
+    const int key_line = first_.find(name)->second->key_line;
+    return FieldSet(*value, key_line, Path(name), allowed, reporter);
+  }
+
+  std::string Path(std::string_view name) const { return Join(prefix_, name); }
+
+ private:
+  int line_;
+  std::string prefix_;
+  std::map<std::string_view, const ManifestMember*, std::less<>> first_;
+};
+
+bool ExpectList(const ManifestNode& node, const std::string& field,
+                Reporter& reporter) {
+  if (node.kind == NodeKind::kList) return true;
+  reporter.Add(node.line, field, "must be a list");
+  return false;
+}
+
+std::optional<std::string> ReadString(const ManifestNode& node,
+                                      const std::string& field,
+                                      Reporter& reporter) {
+  if (node.kind == NodeKind::kString) return node.text;
+  reporter.Add(node.line, field, "must be a string");
+  return std::nullopt;
+}
+
+std::optional<std::string> ReadNonEmptyString(const ManifestNode& node,
+                                              const std::string& field,
+                                              Reporter& reporter) {
+  std::optional<std::string> text = ReadString(node, field, reporter);
+  if (text && text->empty()) {
+    reporter.Add(node.line, field, "must not be empty");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::string RangeMessage(const IntegerRange& range, int64_t value) {
+  if (range.interval) {
+    return "must be in " + std::to_string(range.min) + ".." +
+           std::to_string(range.max);
+  }
+  if (value < range.min) return "must be >= " + std::to_string(range.min);
+  return "must be <= " + std::to_string(range.max);
+}
+
+// Decimal integer text → int64, saturating beyond the int64 range so that
+// the range check reports it; nullopt when not an integer at all.
+std::optional<int64_t> SaturatingInteger(std::string_view text) {
+  if (text.starts_with('+')) text.remove_prefix(1);
+  int64_t value = 0;
+  const auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (end != text.data() + text.size()) return std::nullopt;
+  if (error == std::errc::result_out_of_range) {
+    return text.starts_with('-') ? std::numeric_limits<int64_t>::min()
+                                 : std::numeric_limits<int64_t>::max();
+  }
+  if (error != std::errc()) return std::nullopt;
+  return value;
+}
+
+std::optional<int64_t> ReadInteger(const ManifestNode& node,
+                                   const std::string& field,
+                                   const IntegerRange& range,
+                                   Reporter& reporter) {
+  std::optional<int64_t> value;
+  if (node.kind == NodeKind::kInteger) value = SaturatingInteger(node.text);
+  if (!value) {
+    reporter.Add(node.line, field, "must be an integer");
+    return std::nullopt;
+  }
+  if (*value < range.min || *value > range.max) {
+    reporter.Add(node.line, field, RangeMessage(range, *value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+// Integers of `range` (within int) into an int field.
+void ReadIntInto(const ManifestNode* node, const std::string& field,
+                 const IntegerRange& range, Reporter& reporter, int& out) {
+  if (node == nullptr) return;
+  if (auto value = ReadInteger(*node, field, range, reporter)) {
+    out = static_cast<int>(*value);
+  }
+}
+
+std::optional<double> FiniteNumber(std::string_view text) {
+  if (text.starts_with('+')) text.remove_prefix(1);
+  double value = 0;
+  const auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> ReadNumber(const ManifestNode& node,
+                                 const std::string& field, Reporter& reporter) {
+  if (node.kind != NodeKind::kInteger && node.kind != NodeKind::kFloat) {
+    reporter.Add(node.line, field, "must be a number");
+    return std::nullopt;
+  }
+  std::optional<double> value = FiniteNumber(node.text);
+  if (!value) reporter.Add(node.line, field, "must be a finite number");
+  return value;
+}
+
+std::optional<std::vector<std::string>> ReadStringList(const ManifestNode& node,
+                                                       const std::string& field,
+                                                       Reporter& reporter) {
+  if (!ExpectList(node, field, reporter)) return std::nullopt;
+  std::vector<std::string> strings;
+  bool all_strings = true;
+  for (size_t i = 0; i < node.items.size(); ++i) {
+    std::optional<std::string> text =
+        ReadString(node.items[i], Indexed(field, i), reporter);
+    all_strings = all_strings && text.has_value();
+    if (text) strings.push_back(std::move(*text));
+  }
+  if (!all_strings) return std::nullopt;
+  return strings;
+}
+
+enum class KeyRule { kAny, kEnvironmentName };
+
+bool CheckMapKey(const ManifestMember& member, const std::string& field,
+                 KeyRule rule, Reporter& reporter) {
+  if (member.key.empty()) {
+    reporter.Add(member.key_line, field, "keys must not be empty");
+    return false;
+  }
+  if (rule == KeyRule::kEnvironmentName &&
+      member.key.find('=') != std::string::npos) {
+    reporter.Add(member.key_line, Join(field, member.key),
+                 "must not contain '='");
+    return false;
+  }
+  return true;
+}
+
+// A map whose values are scalars, kept as their text ("8080", "true").
+std::optional<std::map<std::string, std::string>> ReadStringMap(
+    const ManifestNode& node, const std::string& field, KeyRule rule,
+    Reporter& reporter) {
+  if (!ExpectMap(node, field, reporter)) return std::nullopt;
+  std::map<std::string, std::string> strings;
+  std::map<std::string_view, int> key_lines;
+  bool valid = true;
+  for (const ManifestMember& member : node.members) {
+    const std::string entry = Join(field, member.key);
+    if (!CheckMapKey(member, field, rule, reporter)) {
+      valid = false;
+    } else if (auto [first, inserted] =
+                   key_lines.try_emplace(member.key, member.key_line);
+               !inserted) {
+      reporter.Add(
+          member.key_line, entry,
+          "duplicate key, first set at line " + std::to_string(first->second));
+      valid = false;
+    } else if (!member.value.IsScalar() ||
+               member.value.kind == NodeKind::kNull) {
+      reporter.Add(member.value.line, entry, "must be a string");
+      valid = false;
+    } else {
+      strings.emplace(member.key, member.value.text);
+    }
+  }
+  if (!valid) return std::nullopt;
+  return strings;
+}
+
+void ExpectConstant(const FieldSet& fields, std::string_view name,
+                    std::string_view expected, Reporter& reporter) {
+  const ManifestNode* node = fields.Require(name, reporter);
+  if (node == nullptr) return;
+  const std::string field = fields.Path(name);
+  std::optional<std::string> text = ReadString(*node, field, reporter);
+  if (text && *text != expected) {
+    reporter.Add(node->line, field, "must be " + std::string(expected));
+  }
+}
+
+struct DecodedMetadata {
+  std::optional<std::string> name;
+  int name_line = 0;
+  std::map<std::string, std::string> labels;
+};
+
+void DecodeName(const FieldSet& fields, Reporter& reporter,
+                DecodedMetadata& out) {
+  const ManifestNode* node = fields.Require("name", reporter);
+  if (node == nullptr) return;
+  std::optional<std::string> name =
+      ReadString(*node, fields.Path("name"), reporter);
+  if (!name) return;
+  if (!IsValidGameId(*name)) {
+    reporter.Add(node->line, fields.Path("name"), std::string(kDnsLabelRule));
+    return;
+  }
+  out.name = std::move(name);
+  out.name_line = node->line;
+}
+
+DecodedMetadata DecodeMetadata(const FieldSet& root, Reporter& reporter) {
+  DecodedMetadata out;
+  std::optional<FieldSet> fields = root.Nested("metadata", Presence::kRequired,
+                                               {"name", "labels"}, reporter);
+  if (!fields) return out;
+  DecodeName(*fields, reporter, out);
+  if (const ManifestNode* labels = fields->Find("labels")) {
+    auto strings =
+        ReadStringMap(*labels, fields->Path("labels"), KeyRule::kAny, reporter);
+    if (strings) out.labels = std::move(*strings);
+  }
+  return out;
+}
+
+bool IsIpAddress(const std::string& text) {
+  unsigned char address[sizeof(struct in6_addr)];
+  return inet_pton(AF_INET, text.c_str(), address) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), address) == 1;
+}
+
+void DecodeProtocol(const FieldSet& fields, Reporter& reporter,
+                    PortMapping& port) {
+  const ManifestNode* node = fields.Find("protocol");
+  if (node == nullptr) return;
+  std::optional<std::string> protocol =
+      ReadString(*node, fields.Path("protocol"), reporter);
+  if (!protocol) return;
+  if (*protocol != "tcp" && *protocol != "udp") {
+    reporter.Add(node->line, fields.Path("protocol"), "must be tcp or udp");
+    return;
+  }
+  port.protocol = std::move(*protocol);
+}
+
+void DecodeHostIp(const FieldSet& fields, Reporter& reporter,
+                  PortMapping& port) {
+  const ManifestNode* node = fields.Find("hostIP");
+  if (node == nullptr) return;
+  std::optional<std::string> host_ip =
+      ReadNonEmptyString(*node, fields.Path("hostIP"), reporter);
+  if (!host_ip) return;
+  if (!IsIpAddress(*host_ip)) {
+    reporter.Add(node->line, fields.Path("hostIP"),
+                 "must be an IPv4 or IPv6 address");
+    return;
+  }
+  port.host_ip = std::move(*host_ip);
+}
+
+PortMapping DecodePort(const ManifestNode& node, const std::string& field,
+                       Reporter& reporter) {
+  PortMapping port;
+  if (!ExpectMap(node, field, reporter)) return port;
+  FieldSet fields(node, node.line, field,
+                  {"containerPort", "hostPort", "protocol", "hostIP"},
+                  reporter);
+  ReadIntInto(fields.Require("containerPort", reporter),
+              fields.Path("containerPort"), kContainerPortRange, reporter,
+              port.container_port);
+  ReadIntInto(fields.Find("hostPort"), fields.Path("hostPort"), kHostPortRange,
+              reporter, port.host_port);
+  DecodeProtocol(fields, reporter, port);
+  DecodeHostIp(fields, reporter, port);
+  return port;
+}
+
+// Two ports may not publish the same fixed host port, protocol and address.
+void CheckHostPortsUnique(const ManifestNode& list,
+                          const std::vector<PortMapping>& ports,
+                          Reporter& reporter) {
+  std::map<std::tuple<std::string, int, std::string>, size_t> published;
+  for (size_t i = 0; i < ports.size(); ++i) {
+    const PortMapping& port = ports[i];
+    if (port.host_port == 0) continue;
+    auto [first, inserted] = published.try_emplace(
+        std::tuple(port.host_ip, port.host_port, port.protocol), i);
+    if (inserted) continue;
+    reporter.Add(
+        list.items[i].line, Indexed("spec.ports", i) + ".hostPort",
+        "already published by " + Indexed("spec.ports", first->second));
+  }
+}
+
+void DecodePorts(const ManifestNode* node, Reporter& reporter, GameSpec& spec) {
+  if (node == nullptr || !ExpectList(*node, "spec.ports", reporter)) return;
+  for (size_t i = 0; i < node->items.size(); ++i) {
+    spec.ports.push_back(
+        DecodePort(node->items[i], Indexed("spec.ports", i), reporter));
+  }
+  CheckHostPortsUnique(*node, spec.ports, reporter);
+}
+
+void DecodeHealthCheckCommand(const FieldSet& fields, Reporter& reporter,
+                              HealthCheck& check) {
+  const ManifestNode* command = fields.Require("command", reporter);
+  if (command == nullptr) return;
+  auto argv = ReadStringList(*command, fields.Path("command"), reporter);
+  if (argv && argv->empty()) {
+    reporter.Add(command->line, fields.Path("command"), "must not be empty");
+  } else if (argv) {
+    check.command = std::move(*argv);
+  }
+}
+
+void DecodeHealthCheck(const FieldSet& spec_fields, Reporter& reporter,
+                       GameSpec& spec) {
+  std::optional<FieldSet> fields = spec_fields.Nested(
+      "healthCheck", Presence::kOptional,
+      {"command", "intervalSeconds", "timeoutSeconds", "retries"}, reporter);
+  if (!fields) return;
+  HealthCheck check;
+  DecodeHealthCheckCommand(*fields, reporter, check);
+  ReadIntInto(fields->Find("intervalSeconds"), fields->Path("intervalSeconds"),
+              kPositiveInt, reporter, check.interval_seconds);
+  ReadIntInto(fields->Find("timeoutSeconds"), fields->Path("timeoutSeconds"),
+              kPositiveInt, reporter, check.timeout_seconds);
+  ReadIntInto(fields->Find("retries"), fields->Path("retries"), kNonNegativeInt,
+              reporter, check.retries);
+  spec.health_check = std::move(check);
+}
+
+void DecodeCpus(const ManifestNode* node, const std::string& field,
+                Reporter& reporter, Resources& resources) {
+  if (node == nullptr) return;
+  std::optional<double> cpus = ReadNumber(*node, field, reporter);
+  if (!cpus) return;
+  if (*cpus <= 0) {
+    reporter.Add(node->line, field, "must be > 0");
+  } else if (*cpus > kMaxCpus) {
+    reporter.Add(node->line, field, "must be <= 1000000");
+  } else {
+    resources.cpus = *cpus;
+  }
+}
+
+void DecodeResources(const FieldSet& spec_fields, Reporter& reporter,
+                     GameSpec& spec) {
+  std::optional<FieldSet> fields = spec_fields.Nested(
+      "resources", Presence::kOptional, {"memoryMiB", "cpus"}, reporter);
+  if (!fields) return;
+  if (const ManifestNode* memory = fields->Find("memoryMiB")) {
+    spec.resources.memory_mib = ReadInteger(*memory, fields->Path("memoryMiB"),
+                                            kMemoryMiBRange, reporter);
+  }
+  DecodeCpus(fields->Find("cpus"), fields->Path("cpus"), reporter,
+             spec.resources);
+}
+
+void DecodeState(const ManifestNode* node, Reporter& reporter, GameSpec& spec) {
+  if (node == nullptr) return;
+  std::optional<std::string> state = ReadString(*node, "spec.state", reporter);
+  if (!state) return;
+  if (*state == "Running") {
+    spec.state = DesiredState::kRunning;
+  } else if (*state == "Stopped") {
+    spec.state = DesiredState::kStopped;
+  } else {
+    reporter.Add(node->line, "spec.state", "must be Running or Stopped");
+  }
+}
+
+void DecodeImageCommandEnv(const FieldSet& fields, Reporter& reporter,
+                           GameSpec& spec) {
+  if (const ManifestNode* image = fields.Require("image", reporter)) {
+    spec.image = ReadNonEmptyString(*image, "spec.image", reporter)
+                     .value_or(std::string());
+  }
+  if (const ManifestNode* command = fields.Find("command")) {
+    spec.command = ReadStringList(*command, "spec.command", reporter)
+                       .value_or(std::vector<std::string>());
+  }
+  if (const ManifestNode* env = fields.Find("env")) {
+    spec.env =
+        ReadStringMap(*env, "spec.env", KeyRule::kEnvironmentName, reporter)
+            .value_or(std::map<std::string, std::string>());
+  }
+}
+
+GameSpec DecodeSpec(const FieldSet& root, Reporter& reporter) {
+  GameSpec spec;
+  std::optional<FieldSet> found =
+      root.Nested("spec", Presence::kRequired,
+                  {"image", "command", "env", "state", "restartGeneration",
+                   "ports", "healthCheck", "stopTimeoutSeconds", "resources"},
+                  reporter);
+  if (!found) return spec;
+  const FieldSet& fields = *found;
+  DecodeImageCommandEnv(fields, reporter, spec);
+  DecodeState(fields.Find("state"), reporter, spec);
+  if (const ManifestNode* generation = fields.Find("restartGeneration")) {
+    spec.restart_generation = ReadInteger(*generation, "spec.restartGeneration",
+                                          kRestartGenerationRange, reporter)
+                                  .value_or(0);
+  }
+  DecodePorts(fields.Find("ports"), reporter, spec);
+  DecodeHealthCheck(fields, reporter, spec);
+  ReadIntInto(fields.Find("stopTimeoutSeconds"), "spec.stopTimeoutSeconds",
+              kNonNegativeInt, reporter, spec.stop_timeout_seconds);
+  DecodeResources(fields, reporter, spec);
+  return spec;
+}
+
+// ValidateGameSpec's "field: message" error as a problem at the document.
+void CheckDomainInvariants(const GameSpec& spec, Reporter& reporter) {
+  const Expected<void> valid = ValidateGameSpec(spec);
+  if (valid) return;
+  const std::string& message = valid.error().message;
+  const size_t colon = message.find(": ");
+  if (colon == std::string::npos) {
+    reporter.Add(0, "spec", message);
+  } else {
+    reporter.Add(0, message.substr(0, colon), message.substr(colon + 2));
+  }
+}
+
+}  // namespace
+
+DecodedDocument DecodeDocument(std::string_view path,
+                               const ManifestDocument& document,
+                               std::vector<ManifestProblem>& problems) {
+  Reporter reporter(path, document, problems);
+  DecodedDocument out;
+  if (!ExpectMap(document.root, "", reporter)) return out;
+  FieldSet fields(document.root, document.line, "",
+                  {"apiVersion", "kind", "metadata", "spec"}, reporter);
+  ExpectConstant(fields, "apiVersion", kManifestApiVersion, reporter);
+  ExpectConstant(fields, "kind", kManifestKind, reporter);
+  DecodedMetadata metadata = DecodeMetadata(fields, reporter);
+  GameSpec spec = DecodeSpec(fields, reporter);
+  out.name = metadata.name;
+  out.name_line = metadata.name_line;
+  if (reporter.clean()) CheckDomainInvariants(spec, reporter);
+  if (!reporter.clean() || !metadata.name) return out;
+  out.runtime =
+      ParsedRuntime{.name = std::move(*metadata.name),
+                    .labels = std::move(metadata.labels),
+                    .spec = std::move(spec),
+                    .source = ManifestSource{.path = std::string(path),
+                                             .document_index = document.index,
+                                             .line = document.line}};
+  return out;
+}
+
+}  // namespace rtm

@@ -1,0 +1,628 @@
+// The validation rules of DESIGN §2, one by one: each problem's field path,
+// message and line.
+#include "controller/manifests/manifest_parser.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "test/controller/manifests/manifest_test_support.h"
+
+namespace rtm {
+namespace {
+
+using manifest_test::kMinimalYaml;
+using manifest_test::kPath;
+using manifest_test::Parse;
+using manifest_test::Problem;
+using manifest_test::WithSpec;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+using ::testing::SizeIs;
+
+std::vector<ManifestProblem> ProblemsOf(std::string_view content) {
+  ParsedManifestFile file = Parse(content);
+  if (!file.ok()) {
+    EXPECT_THAT(file.runtimes, IsEmpty());
+  }
+  return file.problems;
+}
+
+GameSpec SpecOf(std::string_view content) {
+  ParsedManifestFile file = Parse(content);
+  EXPECT_THAT(file.problems, IsEmpty());
+  EXPECT_THAT(file.runtimes, SizeIs(1));
+  return file.runtimes.empty() ? GameSpec{} : file.runtimes[0].spec;
+}
+
+TEST(ManifestParserTest, MinimalManifestGetsEveryDefault) {
+  ParsedManifestFile file = Parse(kMinimalYaml);
+  ASSERT_TRUE(file.ok());
+  ASSERT_THAT(file.runtimes, SizeIs(1));
+  const ParsedRuntime& runtime = file.runtimes[0];
+  EXPECT_EQ(runtime.name, "lobby-eu-1");
+  EXPECT_THAT(runtime.labels, IsEmpty());
+  EXPECT_EQ(runtime.source,
+            (ManifestSource{
+                .path = "games/lobby.yaml", .document_index = 0, .line = 1}));
+  GameSpec expected;
+  expected.image = "galaxy/game:1";
+  EXPECT_EQ(runtime.spec, expected);
+  EXPECT_EQ(runtime.spec.state, DesiredState::kRunning);
+  EXPECT_EQ(runtime.spec.restart_generation, 0);
+  EXPECT_EQ(runtime.spec.stop_timeout_seconds, 10);
+  EXPECT_FALSE(runtime.spec.health_check.has_value());
+  EXPECT_FALSE(runtime.spec.resources.memory_mib.has_value());
+  EXPECT_FALSE(runtime.spec.resources.cpus.has_value());
+}
+
+TEST(ManifestParserTest, FullManifestIsDecodedFieldByField) {
+  ParsedManifestFile file = Parse(
+      "apiVersion: rtmanager.galaxy/v1\n"
+      "kind: GameRuntime\n"
+      "metadata:\n"
+      "  name: lobby-eu-1\n"
+      "  labels: {tier: casual, shard: 7}\n"
+      "spec:\n"
+      "  image: galaxy/game:1\n"
+      "  command: [\"/bin/httpd\", \"-f\", \"-p\", \"8080\"]\n"
+      "  env: {MAP: nebula, PLAYERS: 16, DEBUG: false, RATIO: 0.50}\n"
+      "  state: Stopped\n"
+      "  restartGeneration: 4\n"
+      "  ports:\n"
+      "    - {containerPort: 8080, hostPort: 18080, protocol: tcp}\n"
+      "    - {containerPort: 9000, protocol: udp, hostIP: \"::1\"}\n"
+      "  healthCheck:\n"
+      "    command: [\"/bin/wget\", \"-q\", \"http://127.0.0.1:8080/\"]\n"
+      "    intervalSeconds: 2\n"
+      "    timeoutSeconds: 1\n"
+      "    retries: 0\n"
+      "  stopTimeoutSeconds: 0\n"
+      "  resources: {memoryMiB: 256, cpus: 0.5}\n");
+  ASSERT_THAT(file.problems, IsEmpty());
+  ASSERT_THAT(file.runtimes, SizeIs(1));
+  EXPECT_THAT(file.runtimes[0].labels,
+              ElementsAre(Pair("shard", "7"), Pair("tier", "casual")));
+  GameSpec expected;
+  expected.image = "galaxy/game:1";
+  expected.command = {"/bin/httpd", "-f", "-p", "8080"};
+  expected.env = {{"MAP", "nebula"},
+                  {"PLAYERS", "16"},
+                  {"DEBUG", "false"},
+                  {"RATIO", "0.50"}};
+  expected.state = DesiredState::kStopped;
+  expected.restart_generation = 4;
+  expected.ports = {
+      PortMapping{.container_port = 8080, .host_port = 18080},
+      PortMapping{.container_port = 9000, .protocol = "udp", .host_ip = "::1"}};
+  expected.health_check =
+      HealthCheck{.command = {"/bin/wget", "-q", "http://127.0.0.1:8080/"},
+                  .interval_seconds = 2,
+                  .timeout_seconds = 1,
+                  .retries = 0};
+  expected.stop_timeout_seconds = 0;
+  expected.resources = Resources{.memory_mib = 256, .cpus = 0.5};
+  EXPECT_EQ(file.runtimes[0].spec, expected);
+}
+
+TEST(ManifestParserTest, PortAndHealthCheckDefaults) {
+  GameSpec spec =
+      SpecOf(WithSpec("  ports:\n"
+                      "    - containerPort: 8080\n"
+                      "  healthCheck:\n"
+                      "    command: [/bin/true]\n"));
+  EXPECT_THAT(spec.ports, ElementsAre(PortMapping{.container_port = 8080,
+                                                  .host_port = 0,
+                                                  .protocol = "tcp",
+                                                  .host_ip = "127.0.0.1"}));
+  EXPECT_EQ(spec.health_check, (HealthCheck{.command = {"/bin/true"},
+                                            .interval_seconds = 30,
+                                            .timeout_seconds = 30,
+                                            .retries = 3}));
+}
+
+TEST(ManifestParserTest, ExplicitNullIsTheSameAsAbsent) {
+  GameSpec spec =
+      SpecOf(WithSpec("  stopTimeoutSeconds:\n"
+                      "  env: ~\n"
+                      "  state: null\n"));
+  EXPECT_EQ(spec.stop_timeout_seconds, 10);
+  EXPECT_EQ(spec.state, DesiredState::kRunning);
+  EXPECT_THAT(spec.env, IsEmpty());
+}
+
+TEST(ManifestParserTest, UnknownFieldsAreReportedAtEveryLevel) {
+  EXPECT_THAT(
+      ProblemsOf("apiVersion: rtmanager.galaxy/v1\n"
+                 "kind: GameRuntime\n"
+                 "status: {}\n"
+                 "metadata:\n"
+                 "  name: lobby-eu-1\n"
+                 "  namespace: games\n"
+                 "spec:\n"
+                 "  image: galaxy/game:1\n"
+                 "  replicas: 2\n"
+                 "  ports:\n"
+                 "    - {containerPort: 80, hostport: 80}\n"
+                 "  healthCheck:\n"
+                 "    command: [/bin/true]\n"
+                 "    interval: 5\n"
+                 "  resources: {memory: 64}\n"),
+      ElementsAre(Problem(3, "status", "unknown field"),
+                  Problem(6, "metadata.namespace", "unknown field"),
+                  Problem(9, "spec.replicas", "unknown field"),
+                  Problem(11, "spec.ports[0].hostport", "unknown field"),
+                  Problem(14, "spec.healthCheck.interval", "unknown field"),
+                  Problem(15, "spec.resources.memory", "unknown field")));
+}
+
+TEST(ManifestParserTest, RepeatedFieldIsAProblem) {
+  EXPECT_THAT(ProblemsOf(WithSpec("  image: galaxy/game:2\n")),
+              ElementsAre(Problem(7, "spec.image",
+                                  "duplicate field, first set at line 6")));
+}
+
+TEST(ManifestParserTest, ApiVersionAndKindAreRequiredConstants) {
+  EXPECT_THAT(
+      ProblemsOf("apiVersion: rtmanager.galaxy/v2\n"
+                 "kind: Deployment\n"
+                 "metadata: {name: a}\n"
+                 "spec: {image: i}\n"),
+      ElementsAre(Problem(1, "apiVersion", "must be rtmanager.galaxy/v1"),
+                  Problem(2, "kind", "must be GameRuntime")));
+  EXPECT_THAT(ProblemsOf("metadata: {name: a}\n"
+                         "spec: {image: i}\n"),
+              ElementsAre(Problem(1, "apiVersion", "required"),
+                          Problem(1, "kind", "required")));
+  EXPECT_THAT(ProblemsOf("apiVersion: 1\n"
+                         "kind: [GameRuntime]\n"
+                         "metadata: {name: a}\n"
+                         "spec: {image: i}\n"),
+              ElementsAre(Problem(1, "apiVersion", "must be a string"),
+                          Problem(2, "kind", "must be a string")));
+}
+
+TEST(ManifestParserTest, MetadataAndSpecAreRequiredMaps) {
+  EXPECT_THAT(ProblemsOf("apiVersion: rtmanager.galaxy/v1\n"
+                         "kind: GameRuntime\n"),
+              ElementsAre(Problem(1, "metadata", "required"),
+                          Problem(1, "spec", "required")));
+  EXPECT_THAT(ProblemsOf("apiVersion: rtmanager.galaxy/v1\n"
+                         "kind: GameRuntime\n"
+                         "metadata: lobby\n"
+                         "spec: [image]\n"),
+              ElementsAre(Problem(3, "metadata", "must be a map"),
+                          Problem(4, "spec", "must be a map")));
+}
+
+TEST(ManifestParserTest, NameIsRequiredAndADnsLabel) {
+  const std::string rule =
+      "must be a DNS label (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$)";
+  auto with_name = [](std::string_view name) {
+    return "apiVersion: rtmanager.galaxy/v1\n"
+           "kind: GameRuntime\n"
+           "metadata:\n"
+           "  name: " +
+           std::string(name) +
+           "\n"
+           "spec: {image: i}\n";
+  };
+  EXPECT_THAT(ProblemsOf(with_name("Lobby")),
+              ElementsAre(Problem(4, "metadata.name", rule)));
+  EXPECT_THAT(ProblemsOf(with_name("-lobby")),
+              ElementsAre(Problem(4, "metadata.name", rule)));
+  EXPECT_THAT(ProblemsOf(with_name("lobby_1")),
+              ElementsAre(Problem(4, "metadata.name", rule)));
+  EXPECT_THAT(ProblemsOf(with_name(std::string(64, 'a'))),
+              ElementsAre(Problem(4, "metadata.name", rule)));
+  EXPECT_THAT(ProblemsOf(with_name("\"\"")),
+              ElementsAre(Problem(4, "metadata.name", rule)));
+  EXPECT_THAT(ProblemsOf(with_name("123")),
+              ElementsAre(Problem(4, "metadata.name", "must be a string")));
+  EXPECT_THAT(ProblemsOf(with_name("\"123\"")), IsEmpty());
+  EXPECT_THAT(ProblemsOf(with_name(std::string(63, 'a'))), IsEmpty());
+  EXPECT_THAT(ProblemsOf("apiVersion: rtmanager.galaxy/v1\n"
+                         "kind: GameRuntime\n"
+                         "metadata:\n"
+                         "  labels: {a: b}\n"
+                         "spec: {image: i}\n"),
+              ElementsAre(Problem(3, "metadata.name", "required")));
+}
+
+TEST(ManifestParserTest, LabelsAreAStringToStringMap) {
+  auto with_labels = [](std::string_view labels) {
+    return "apiVersion: rtmanager.galaxy/v1\n"
+           "kind: GameRuntime\n"
+           "metadata:\n"
+           "  name: a\n"
+           "  labels: " +
+           std::string(labels) +
+           "\n"
+           "spec: {image: i}\n";
+  };
+  EXPECT_THAT(ProblemsOf(with_labels("[tier]")),
+              ElementsAre(Problem(5, "metadata.labels", "must be a map")));
+  EXPECT_THAT(
+      ProblemsOf(with_labels("{tier: [a]}")),
+      ElementsAre(Problem(5, "metadata.labels.tier", "must be a string")));
+  EXPECT_THAT(
+      ProblemsOf(with_labels("{tier: {a: b}}")),
+      ElementsAre(Problem(5, "metadata.labels.tier", "must be a string")));
+  EXPECT_THAT(
+      ProblemsOf(with_labels("{tier: }")),
+      ElementsAre(Problem(5, "metadata.labels.tier", "must be a string")));
+  EXPECT_THAT(
+      ProblemsOf(with_labels("{\"\": x}")),
+      ElementsAre(Problem(5, "metadata.labels", "keys must not be empty")));
+  EXPECT_THAT(ProblemsOf(with_labels("{a: x, a: y}")),
+              ElementsAre(Problem(5, "metadata.labels.a",
+                                  "duplicate key, first set at line 5")));
+}
+
+TEST(ManifestParserTest, ImageIsARequiredNonEmptyString) {
+  EXPECT_THAT(ProblemsOf("apiVersion: rtmanager.galaxy/v1\n"
+                         "kind: GameRuntime\n"
+                         "metadata: {name: a}\n"
+                         "spec:\n"
+                         "  command: [x]\n"),
+              ElementsAre(Problem(4, "spec.image", "required")));
+  EXPECT_THAT(ProblemsOf("apiVersion: rtmanager.galaxy/v1\n"
+                         "kind: GameRuntime\n"
+                         "metadata: {name: a}\n"
+                         "spec:\n"
+                         "  image: \"\"\n"),
+              ElementsAre(Problem(5, "spec.image", "must not be empty")));
+  EXPECT_THAT(ProblemsOf("apiVersion: rtmanager.galaxy/v1\n"
+                         "kind: GameRuntime\n"
+                         "metadata: {name: a}\n"
+                         "spec:\n"
+                         "  image: 1.5\n"),
+              ElementsAre(Problem(5, "spec.image", "must be a string")));
+}
+
+TEST(ManifestParserTest, CommandIsAListOfStrings) {
+  EXPECT_THAT(ProblemsOf(WithSpec("  command: /bin/httpd -f\n")),
+              ElementsAre(Problem(7, "spec.command", "must be a list")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  command:\n"
+                                  "    - /bin/sleep\n"
+                                  "    - 10\n"
+                                  "    - [x]\n")),
+              ElementsAre(Problem(9, "spec.command[1]", "must be a string"),
+                          Problem(10, "spec.command[2]", "must be a string")));
+  EXPECT_THAT(
+      SpecOf(WithSpec("  command: [/bin/sleep, \"10\", !!str 20]\n")).command,
+      ElementsAre("/bin/sleep", "10", "20"));
+  EXPECT_THAT(SpecOf(WithSpec("  command: []\n")).command, IsEmpty());
+}
+
+TEST(ManifestParserTest, EnvValuesAreScalarsKeptAsText) {
+  EXPECT_THAT(
+      SpecOf(WithSpec("  env: {A: 1, B: true, C: 1e3, D: \"x\"}\n")).env,
+      ElementsAre(Pair("A", "1"), Pair("B", "true"), Pair("C", "1e3"),
+                  Pair("D", "x")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  env:\n"
+                                  "    A: [1]\n"
+                                  "    B=C: x\n")),
+              ElementsAre(Problem(8, "spec.env.A", "must be a string"),
+                          Problem(9, "spec.env.B=C", "must not contain '='")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  env: [A=1]\n")),
+              ElementsAre(Problem(7, "spec.env", "must be a map")));
+}
+
+TEST(ManifestParserTest, StateIsRunningOrStopped) {
+  EXPECT_EQ(SpecOf(WithSpec("  state: Stopped\n")).state,
+            DesiredState::kStopped);
+  EXPECT_EQ(SpecOf(WithSpec("  state: Running\n")).state,
+            DesiredState::kRunning);
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  state: running\n")),
+      ElementsAre(Problem(7, "spec.state", "must be Running or Stopped")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  state: true\n")),
+              ElementsAre(Problem(7, "spec.state", "must be a string")));
+}
+
+TEST(ManifestParserTest, IntegersMustBeWrittenAsIntegers) {
+  for (std::string_view value : {"\"3\"", "'3'", "true", "false", "3.0", "1e3",
+                                 "3x", "0x10", "[3]", "{n: 3}", ".inf"}) {
+    SCOPED_TRACE(value);
+    EXPECT_THAT(ProblemsOf(WithSpec(
+                    "  restartGeneration: " + std::string(value) + "\n")),
+                ElementsAre(Problem(7, "spec.restartGeneration",
+                                    "must be an integer")));
+  }
+  EXPECT_EQ(SpecOf(WithSpec("  restartGeneration: +7\n")).restart_generation,
+            7);
+  EXPECT_EQ(SpecOf(WithSpec("  restartGeneration: 007\n")).restart_generation,
+            7);
+}
+
+TEST(ManifestParserTest, RestartGenerationIsANonNegativeSafeInteger) {
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  restartGeneration: -1\n")),
+      ElementsAre(Problem(7, "spec.restartGeneration", "must be >= 0")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  restartGeneration: 9007199254740992\n")),
+              ElementsAre(Problem(7, "spec.restartGeneration",
+                                  "must be <= 9007199254740991")));
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  restartGeneration: 99999999999999999999999\n")),
+      ElementsAre(
+          Problem(7, "spec.restartGeneration", "must be <= 9007199254740991")));
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  restartGeneration: -99999999999999999999999\n")),
+      ElementsAre(Problem(7, "spec.restartGeneration", "must be >= 0")));
+  EXPECT_EQ(SpecOf(WithSpec("  restartGeneration: 9007199254740991\n"))
+                .restart_generation,
+            9007199254740991);
+}
+
+TEST(ManifestParserTest, StopTimeoutIsANonNegativeInt) {
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  stopTimeoutSeconds: -1\n")),
+      ElementsAre(Problem(7, "spec.stopTimeoutSeconds", "must be >= 0")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  stopTimeoutSeconds: 2147483648\n")),
+              ElementsAre(Problem(7, "spec.stopTimeoutSeconds",
+                                  "must be <= 2147483647")));
+  EXPECT_EQ(SpecOf(WithSpec("  stopTimeoutSeconds: 2147483647\n"))
+                .stop_timeout_seconds,
+            2147483647);
+}
+
+TEST(ManifestParserTest, PortsAreAListOfMaps) {
+  EXPECT_THAT(ProblemsOf(WithSpec("  ports: {containerPort: 80}\n")),
+              ElementsAre(Problem(7, "spec.ports", "must be a list")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  ports:\n"
+                                  "    - 8080\n")),
+              ElementsAre(Problem(8, "spec.ports[0]", "must be a map")));
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  ports:\n"
+                          "    - hostPort: 80\n")),
+      ElementsAre(Problem(8, "spec.ports[0].containerPort", "required")));
+}
+
+TEST(ManifestParserTest, PortNumbersAreRangeChecked) {
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  ports:\n"
+                          "    - {containerPort: 80}\n"
+                          "    - {containerPort: 0, hostPort: -1}\n"
+                          "    - {containerPort: 65536, hostPort: 65536}\n"
+                          "    - containerPort: 81\n"
+                          "      hostPort: true\n")),
+      ElementsAre(
+          Problem(9, "spec.ports[1].containerPort", "must be in 1..65535"),
+          Problem(9, "spec.ports[1].hostPort", "must be in 0..65535"),
+          Problem(10, "spec.ports[2].containerPort", "must be in 1..65535"),
+          Problem(10, "spec.ports[2].hostPort", "must be in 0..65535"),
+          Problem(12, "spec.ports[3].hostPort", "must be an integer")));
+  EXPECT_THAT(
+      SpecOf(WithSpec("  ports: [{containerPort: 65535, hostPort: 65535}]\n"))
+          .ports,
+      ElementsAre(PortMapping{.container_port = 65535, .host_port = 65535}));
+}
+
+TEST(ManifestParserTest, ProtocolAndHostIpAreChecked) {
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  ports:\n"
+                          "    - {containerPort: 80, protocol: sctp}\n"
+                          "    - {containerPort: 80, protocol: TCP}\n"
+                          "    - {containerPort: 80, hostIP: \"\"}\n"
+                          "    - {containerPort: 80, hostIP: localhost}\n"
+                          "    - {containerPort: 80, hostIP: 1}\n")),
+      ElementsAre(Problem(8, "spec.ports[0].protocol", "must be tcp or udp"),
+                  Problem(9, "spec.ports[1].protocol", "must be tcp or udp"),
+                  Problem(10, "spec.ports[2].hostIP", "must not be empty"),
+                  Problem(11, "spec.ports[3].hostIP",
+                          "must be an IPv4 or IPv6 address"),
+                  Problem(12, "spec.ports[4].hostIP", "must be a string")));
+  EXPECT_THAT(
+      SpecOf(WithSpec("  ports:\n"
+                      "    - {containerPort: 80, hostIP: 0.0.0.0}\n"
+                      "    - {containerPort: 81, hostIP: \"::\"}\n"))
+          .ports,
+      ElementsAre(PortMapping{.container_port = 80, .host_ip = "0.0.0.0"},
+                  PortMapping{.container_port = 81, .host_ip = "::"}));
+}
+
+TEST(ManifestParserTest, AFixedHostPortIsPublishedOnce) {
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  ports:\n"
+                          "    - {containerPort: 80, hostPort: 8080}\n"
+                          "    - {containerPort: 81, hostPort: 8080}\n")),
+      ElementsAre(Problem(9, "spec.ports[1].hostPort",
+                          "already published by spec.ports[0]")));
+  EXPECT_THAT(
+      SpecOf(
+          WithSpec("  ports:\n"
+                   "    - {containerPort: 80}\n"
+                   "    - {containerPort: 81}\n"
+                   "    - {containerPort: 82, hostPort: 8080}\n"
+                   "    - {containerPort: 82, hostPort: 8080, protocol: udp}\n"
+                   "    - {containerPort: 83, hostPort: 8080, hostIP: ::1}\n"))
+          .ports,
+      SizeIs(5));
+}
+
+TEST(ManifestParserTest, HealthCheckRules) {
+  EXPECT_THAT(ProblemsOf(WithSpec("  healthCheck: [/bin/true]\n")),
+              ElementsAre(Problem(7, "spec.healthCheck", "must be a map")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  healthCheck:\n"
+                                  "    retries: 1\n")),
+              ElementsAre(Problem(7, "spec.healthCheck.command", "required")));
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  healthCheck:\n"
+                          "    command: []\n"
+                          "    intervalSeconds: 0\n"
+                          "    timeoutSeconds: -5\n"
+                          "    retries: -1\n")),
+      ElementsAre(
+          Problem(8, "spec.healthCheck.command", "must not be empty"),
+          Problem(9, "spec.healthCheck.intervalSeconds", "must be >= 1"),
+          Problem(10, "spec.healthCheck.timeoutSeconds", "must be >= 1"),
+          Problem(11, "spec.healthCheck.retries", "must be >= 0")));
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  healthCheck:\n"
+                          "    command: [/bin/check, 1]\n"
+                          "    retries: 2147483648\n")),
+      ElementsAre(
+          Problem(8, "spec.healthCheck.command[1]", "must be a string"),
+          Problem(9, "spec.healthCheck.retries", "must be <= 2147483647")));
+}
+
+TEST(ManifestParserTest, ResourceLimitsAreRangeChecked) {
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  resources:\n"
+                          "    memoryMiB: 3\n"
+                          "    cpus: 0\n")),
+      ElementsAre(Problem(8, "spec.resources.memoryMiB", "must be >= 4"),
+                  Problem(9, "spec.resources.cpus", "must be > 0")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  resources:\n"
+                                  "    memoryMiB: 8796093022208\n"
+                                  "    cpus: -0.5\n")),
+              ElementsAre(Problem(8, "spec.resources.memoryMiB",
+                                  "must be <= 8796093022207"),
+                          Problem(9, "spec.resources.cpus", "must be > 0")));
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  resources:\n"
+                          "    memoryMiB: 64.5\n"
+                          "    cpus: \"1\"\n")),
+      ElementsAre(Problem(8, "spec.resources.memoryMiB", "must be an integer"),
+                  Problem(9, "spec.resources.cpus", "must be a number")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  resources: {cpus: .inf}\n")),
+              ElementsAre(Problem(7, "spec.resources.cpus",
+                                  "must be a finite number")));
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  resources: {cpus: 1000001}\n")),
+      ElementsAre(Problem(7, "spec.resources.cpus", "must be <= 1000000")));
+  EXPECT_THAT(
+      ProblemsOf(WithSpec("  resources: {cpus: true}\n")),
+      ElementsAre(Problem(7, "spec.resources.cpus", "must be a number")));
+  EXPECT_EQ(
+      SpecOf(WithSpec("  resources: {memoryMiB: 4, cpus: 2}\n")).resources,
+      (Resources{.memory_mib = 4, .cpus = 2.0}));
+  EXPECT_EQ(SpecOf(WithSpec("  resources: {cpus: .25}\n")).resources.cpus,
+            0.25);
+}
+
+TEST(ManifestParserTest, EveryProblemOfADocumentIsCollected) {
+  EXPECT_THAT(
+      ProblemsOf("apiVersion: rtmanager.galaxy/v1\n"
+                 "kind: GameRuntime\n"
+                 "metadata:\n"
+                 "  name: Bad_Name\n"
+                 "spec:\n"
+                 "  command: sh\n"
+                 "  state: Paused\n"
+                 "  restartGeneration: -2\n"
+                 "  ports: [{containerPort: 0}]\n"
+                 "  stopTimeoutSeconds: yes\n"),
+      ElementsAre(
+          Problem(4, "metadata.name",
+                  "must be a DNS label (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$)"),
+          Problem(5, "spec.image", "required"),
+          Problem(6, "spec.command", "must be a list"),
+          Problem(7, "spec.state", "must be Running or Stopped"),
+          Problem(8, "spec.restartGeneration", "must be >= 0"),
+          Problem(9, "spec.ports[0].containerPort", "must be in 1..65535"),
+          Problem(10, "spec.stopTimeoutSeconds", "must be an integer")));
+}
+
+TEST(ManifestParserTest, ADocumentMustBeAMap) {
+  EXPECT_THAT(ProblemsOf("just text\n"),
+              ElementsAre(Problem(1, "", "must be a map")));
+  EXPECT_THAT(ProblemsOf("- a\n- b\n"),
+              ElementsAre(Problem(1, "", "must be a map")));
+}
+
+TEST(ManifestParserTest, OneBadDocumentDoesNotHideTheGoodOnes) {
+  ParsedManifestFile file = Parse(
+      "# two games\n"
+      "apiVersion: rtmanager.galaxy/v1\n"
+      "kind: GameRuntime\n"
+      "metadata: {name: good-1}\n"
+      "spec: {image: i}\n"
+      "---\n"
+      "apiVersion: rtmanager.galaxy/v1\n"
+      "kind: GameRuntime\n"
+      "metadata: {name: bad}\n"
+      "spec:\n"
+      "  image: i\n"
+      "  restartGeneration: -1\n"
+      "---\n"
+      "apiVersion: rtmanager.galaxy/v1\n"
+      "kind: GameRuntime\n"
+      "metadata: {name: good-2}\n"
+      "spec: {image: i}\n");
+  EXPECT_THAT(file.problems, ElementsAre(Problem(12, "spec.restartGeneration",
+                                                 "must be >= 0", 1)));
+  ASSERT_THAT(file.runtimes, SizeIs(2));
+  EXPECT_EQ(file.runtimes[0].name, "good-1");
+  EXPECT_EQ(file.runtimes[0].source,
+            (ManifestSource{
+                .path = std::string(kPath), .document_index = 0, .line = 2}));
+  EXPECT_EQ(file.runtimes[1].name, "good-2");
+  EXPECT_EQ(file.runtimes[1].source,
+            (ManifestSource{
+                .path = std::string(kPath), .document_index = 2, .line = 14}));
+}
+
+TEST(ManifestParserTest, ALaterDocumentReusingANameIsAProblem) {
+  ParsedManifestFile file =
+      Parse(std::string(kMinimalYaml) + "---\n" + std::string(kMinimalYaml));
+  EXPECT_THAT(file.problems,
+              ElementsAre(Problem(11, "metadata.name",
+                                  "duplicate name \"lobby-eu-1\", first "
+                                  "declared at line 4",
+                                  1)));
+  ASSERT_THAT(file.runtimes, SizeIs(1));
+  EXPECT_EQ(file.runtimes[0].source.document_index, 0);
+}
+
+TEST(ManifestParserTest, EmptyDocumentsAreSkippedButKeepTheirIndex) {
+  ParsedManifestFile file =
+      Parse("---\n# nothing here\n---\n" + std::string(kMinimalYaml) + "---\n");
+  ASSERT_TRUE(file.ok());
+  ASSERT_THAT(file.runtimes, SizeIs(1));
+  EXPECT_EQ(file.runtimes[0].source.document_index, 1);
+  EXPECT_EQ(file.runtimes[0].source.line, 4);
+}
+
+TEST(ManifestParserTest, AFileWithoutDocumentsIsValidAndDeclaresNothing) {
+  for (std::string_view content :
+       {"", "# all commented out\n", "---\n", "---\n...\n---\n"}) {
+    SCOPED_TRACE(content);
+    ParsedManifestFile file = Parse(content);
+    EXPECT_TRUE(file.ok());
+    EXPECT_THAT(file.runtimes, IsEmpty());
+  }
+}
+
+TEST(ManifestParserTest, ProblemFormatIsPathLineFieldMessage) {
+  EXPECT_EQ(
+      Problem(12, "spec.ports[1].hostPort", "must be in 0..65535").Format(),
+      "games/lobby.yaml:12: spec.ports[1].hostPort: must be in 0..65535");
+  EXPECT_EQ(Problem(3, "", "must be a map").Format(),
+            "games/lobby.yaml:3: must be a map");
+  EXPECT_EQ(Problem(0, "", "file is too large", -1).Format(),
+            "games/lobby.yaml: file is too large");
+}
+
+TEST(ManifestParserTest, ValidateOutputOfABadFile) {
+  std::vector<std::string> lines;
+  for (const ManifestProblem& problem :
+       Parse(WithSpec("  ports: [{containerPort: 80, hostPort: 70000}]\n"))
+           .problems) {
+    lines.push_back(problem.Format());
+  }
+  EXPECT_THAT(lines, ElementsAre("games/lobby.yaml:7: spec.ports[0].hostPort: "
+                                 "must be in 0..65535"));
+}
+
+TEST(ManifestParserTest, UnsupportedExtensionIsAFileProblem) {
+  EXPECT_THAT(Parse(kMinimalYaml, "games/lobby.txt").problems,
+              ElementsAre(Problem(
+                  0, "", "unsupported file type (want .yaml, .yml or .json)",
+                  -1, "games/lobby.txt")));
+  EXPECT_TRUE(Parse(kMinimalYaml, "games/lobby.yml").ok());
+}
+
+}  // namespace
+}  // namespace rtm
