@@ -1,0 +1,311 @@
+#include "controller/docker/docker_engine.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "controller/docker/docker_wire.h"
+
+namespace rtm {
+namespace {
+
+constexpr size_t kMaxEventLineBytes = 1024 * 1024;
+
+std::unexpected<Error> Refused(ErrorCode code, std::string_view what,
+                               const HttpResponse& response) {
+  return Fail(code, std::string(what) + ": " + EngineMessage(response) +
+                        " (docker engine answered HTTP " +
+                        std::to_string(response.status) + ")");
+}
+
+bool ContainsNoCase(std::string_view text, std::string_view needle) {
+  return std::search(text.begin(), text.end(), needle.begin(), needle.end(),
+                     [](char a, char b) {
+                       return std::tolower(static_cast<unsigned char>(a)) ==
+                              std::tolower(static_cast<unsigned char>(b));
+                     }) != text.end();
+}
+
+bool SaysNoSuchContainer(const HttpResponse& response) {
+  return ContainsNoCase(EngineMessage(response), "no such container");
+}
+
+bool SaysNoSuchImage(const HttpResponse& response) {
+  return ContainsNoCase(EngineMessage(response), "no such image");
+}
+
+std::unexpected<Error> EmptyArgument(std::string_view what) {
+  return Fail(ErrorCode::kInvalidRequest,
+              std::string(what) + ": empty container id or name");
+}
+
+std::string ContainerPath(std::string_view id, std::string_view suffix = {}) {
+  return "/containers/" + PercentEncode(id) + std::string(suffix);
+}
+
+// Runs `body`, turning any exception into a kInternal error.
+template <typename Body>
+auto Guarded(std::string_view what, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& error) {
+    return Fail(ErrorCode::kInternal,
+                std::string(what) + ": unexpected error: " + error.what());
+  } catch (...) {
+    return Fail(ErrorCode::kInternal,
+                std::string(what) + ": unexpected non-standard exception");
+  }
+}
+
+// Newline-delimited JSON events read incrementally from a streamed body.
+class DockerEventStream final : public ContainerEventStream {
+ public:
+  explicit DockerEventStream(std::unique_ptr<HttpBodyStream> body)
+      : body_(std::move(body)) {}
+
+  Expected<std::optional<ContainerEvent>> Next(Duration wait) override {
+    return Guarded("docker events", [&] { return NextEvent(wait); });
+  }
+
+ private:
+  Expected<std::optional<ContainerEvent>> NextEvent(Duration wait) {
+    if (broken_) return std::unexpected(*broken_);
+    const Deadline deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+      while (auto line = TakeLine()) {
+        if (line->find_first_not_of(" \t\r") == std::string::npos) continue;
+        auto event = ParseContainerEvent(*line);
+        if (!event) return Break(event.error());
+        if (*event) return std::move(*event);
+      }
+      if (pending_.size() > kMaxEventLineBytes) {
+        return Break(Error{ErrorCode::kServiceUnavailable,
+                           "docker events stream: an event over 1 MiB"});
+      }
+      auto bytes = body_->ReadSome(deadline);
+      if (!bytes) return Break(bytes.error());
+      if (!*bytes) return std::optional<ContainerEvent>();
+      pending_ += **bytes;
+    }
+  }
+
+  std::optional<std::string> TakeLine() {
+    const size_t end = pending_.find('\n');
+    if (end == std::string::npos) return std::nullopt;
+    std::string line = pending_.substr(0, end);
+    pending_.erase(0, end + 1);
+    return line;
+  }
+
+  std::unexpected<Error> Break(Error error) {
+    broken_ = error;
+    return std::unexpected(std::move(error));
+  }
+
+  std::unique_ptr<HttpBodyStream> body_;
+  std::string pending_;
+  std::optional<Error> broken_;
+};
+
+}  // namespace
+
+DockerEngine::DockerEngine(DockerEndpoint endpoint, DockerEngineOptions options)
+    : options_(options), http_(std::move(endpoint)) {}
+
+Expected<HttpResponse> DockerEngine::Call(
+    HttpMethod method, const std::string& path,
+    std::optional<std::string> json_body) {
+  return http_.Call(method, path, std::move(json_body), options_.call_timeout);
+}
+
+Expected<EngineVersion> DockerEngine::Version() {
+  return Guarded("docker version", [&]() -> Expected<EngineVersion> {
+    auto response = Call(HttpMethod::kGet, "/version");
+    if (!response) return std::unexpected(response.error());
+    if (response->status != 200) {
+      return Refused(ErrorCode::kServiceUnavailable, "docker version",
+                     *response);
+    }
+    return ParseVersion(response->body);
+  });
+}
+
+Expected<std::vector<ContainerState>> DockerEngine::ListContainers(
+    const std::map<std::string, std::string>& labels) {
+  return Guarded("list containers",
+                 [&]() -> Expected<std::vector<ContainerState>> {
+                   std::string path = "/containers/json?all=1";
+                   if (!labels.empty()) {
+                     path += "&filters=" + EncodedFilters(labels);
+                   }
+                   auto response = Call(HttpMethod::kGet, path);
+                   if (!response) return std::unexpected(response.error());
+                   if (response->status != 200) {
+                     return Refused(ErrorCode::kServiceUnavailable,
+                                    "list containers", *response);
+                   }
+                   auto ids = ParseContainerIds(response->body);
+                   if (!ids) return std::unexpected(ids.error());
+                   return InspectEach(*ids);
+                 });
+}
+
+Expected<std::vector<ContainerState>> DockerEngine::InspectEach(
+    const std::vector<std::string>& ids) {
+  std::vector<ContainerState> states;
+  states.reserve(ids.size());
+  for (const auto& id : ids) {
+    auto state = InspectContainer(id);
+    if (state) {
+      states.push_back(std::move(*state));
+    } else if (state.error().code != ErrorCode::kNotFound) {
+      return std::unexpected(state.error());
+    }
+  }
+  return states;
+}
+
+Expected<ContainerState> DockerEngine::InspectContainer(
+    std::string_view id_or_name) {
+  const std::string what = "inspect container " + std::string(id_or_name);
+  return Guarded(what, [&]() -> Expected<ContainerState> {
+    if (id_or_name.empty()) return EmptyArgument(what);
+    auto response = Call(HttpMethod::kGet, ContainerPath(id_or_name, "/json"));
+    if (!response) return std::unexpected(response.error());
+    if (response->status == 200) return ParseContainerInspect(response->body);
+    if (response->status == 404) {
+      return Refused(ErrorCode::kNotFound, what, *response);
+    }
+    return Refused(ErrorCode::kServiceUnavailable, what, *response);
+  });
+}
+
+Expected<std::string> DockerEngine::CreateContainer(const ContainerSpec& spec) {
+  const std::string what = "create container " + spec.name;
+  return Guarded(what, [&]() -> Expected<std::string> {
+    std::string path = "/containers/create";
+    if (!spec.name.empty()) path += "?name=" + PercentEncode(spec.name);
+    auto response = Call(HttpMethod::kPost, path, CreateContainerBody(spec));
+    if (!response) return std::unexpected(response.error());
+    if (response->status == 201) return ParseCreatedId(response->body);
+    if (response->status == 404 && SaysNoSuchImage(*response)) {
+      return Refused(ErrorCode::kImageNotFound, what, *response);
+    }
+    return Refused(ErrorCode::kStartFailed, what, *response);
+  });
+}
+
+Expected<void> DockerEngine::StartContainer(std::string_view id) {
+  const std::string what = "start container " + std::string(id);
+  return Guarded(what, [&]() -> Expected<void> {
+    if (id.empty()) return EmptyArgument(what);
+    auto response = Call(HttpMethod::kPost, ContainerPath(id, "/start"));
+    if (!response) return std::unexpected(response.error());
+    if (response->status == 204 || response->status == 304) return {};
+    if (response->status == 404 && SaysNoSuchContainer(*response)) {
+      return Refused(ErrorCode::kNotFound, what, *response);
+    }
+    return Refused(ErrorCode::kStartFailed, what, *response);
+  });
+}
+
+Expected<void> DockerEngine::StopContainer(std::string_view id,
+                                           int timeout_seconds) {
+  const std::string what = "stop container " + std::string(id);
+  return Guarded(what, [&]() -> Expected<void> {
+    if (id.empty()) return EmptyArgument(what);
+    const int grace_seconds = std::max(timeout_seconds, 0);
+    const Duration bound =
+        std::chrono::seconds(grace_seconds) + options_.stop_grace;
+    auto response = http_.Call(
+        HttpMethod::kPost,
+        ContainerPath(id, "/stop?t=" + std::to_string(grace_seconds)),
+        std::nullopt, bound);
+    if (!response) return std::unexpected(response.error());
+    if (response->status == 204 || response->status == 304) return {};
+    if (response->status == 404) {
+      return Refused(ErrorCode::kNotFound, what, *response);
+    }
+    return Refused(ErrorCode::kServiceUnavailable, what, *response);
+  });
+}
+
+Expected<void> DockerEngine::RemoveContainer(std::string_view id, bool force) {
+  const std::string what = "remove container " + std::string(id);
+  return Guarded(what, [&]() -> Expected<void> {
+    if (id.empty()) return EmptyArgument(what);
+    auto response =
+        Call(HttpMethod::kDelete,
+             ContainerPath(id, force ? "?force=1&v=1" : "?force=0&v=1"));
+    if (!response) return std::unexpected(response.error());
+    if (response->status == 204 || response->status == 404) return {};
+    if (response->status == 409) {
+      return Refused(ErrorCode::kConflict, what, *response);
+    }
+    return Refused(ErrorCode::kServiceUnavailable, what, *response);
+  });
+}
+
+Expected<void> DockerEngine::InspectImage(std::string_view image_ref) {
+  const std::string what = "inspect image " + std::string(image_ref);
+  return Guarded(what, [&]() -> Expected<void> {
+    if (image_ref.empty()) {
+      return Fail(ErrorCode::kInvalidRequest, what + ": empty image reference");
+    }
+    auto response =
+        Call(HttpMethod::kGet, "/images/" + PercentEncode(image_ref) + "/json");
+    if (!response) return std::unexpected(response.error());
+    if (response->status == 200) return {};
+    if (response->status == 404) {
+      return Refused(ErrorCode::kImageNotFound, what, *response);
+    }
+    return Refused(ErrorCode::kServiceUnavailable, what, *response);
+  });
+}
+
+Expected<void> DockerEngine::EnsureNetwork(std::string_view name) {
+  const std::string what = "ensure network " + std::string(name);
+  return Guarded(what, [&]() -> Expected<void> {
+    if (name.empty()) {
+      return Fail(ErrorCode::kInvalidRequest, what + ": empty network name");
+    }
+    auto response = Call(HttpMethod::kGet, "/networks/" + PercentEncode(name));
+    if (!response) return std::unexpected(response.error());
+    if (response->status == 200) {
+      // The engine also matches an id prefix: only the exact name counts.
+      auto found_name = ParseNetworkName(response->body);
+      if (!found_name) return std::unexpected(found_name.error());
+      if (*found_name == name) return {};
+      return CreateNetwork(name);
+    }
+    if (response->status == 404) return CreateNetwork(name);
+    return Refused(ErrorCode::kServiceUnavailable, what, *response);
+  });
+}
+
+Expected<void> DockerEngine::CreateNetwork(std::string_view name) {
+  const std::string what = "create network " + std::string(name);
+  auto response =
+      Call(HttpMethod::kPost, "/networks/create", CreateNetworkBody(name));
+  if (!response) return std::unexpected(response.error());
+  // 409: another process created it meanwhile, which is what we want.
+  if (response->status == 201 || response->status == 409) return {};
+  if (response->status == 400) {
+    return Refused(ErrorCode::kInvalidRequest, what, *response);
+  }
+  return Refused(ErrorCode::kServiceUnavailable, what, *response);
+}
+
+Expected<std::unique_ptr<ContainerEventStream>> DockerEngine::WatchEvents(
+    const std::map<std::string, std::string>& labels) {
+  return Guarded("watch docker events",
+                 [&]() -> Expected<std::unique_ptr<ContainerEventStream>> {
+                   auto body = http_.OpenStream(
+                       "/events?filters=" + EncodedFilters(labels, "container"),
+                       options_.call_timeout);
+                   if (!body) return std::unexpected(body.error());
+                   return std::make_unique<DockerEventStream>(std::move(*body));
+                 });
+}
+
+}  // namespace rtm

@@ -1,0 +1,66 @@
+// The ContainerEngine port on the Docker Engine API (v1.41), over a unix
+// socket or TCP. Thread-safe; every call is bounded in time; no exception
+// escapes: failures are Errors with the stable codes of the port.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "controller/docker/docker_endpoint.h"
+#include "controller/docker/docker_http_client.h"
+#include "reconcile/ports/container_engine.h"
+
+namespace rtm {
+
+struct DockerEngineOptions {
+  // The bound of every call but a stop.
+  Duration call_timeout = DockerHttpClient::kDefaultTimeout;
+  // A stop is bounded by its own timeout plus this (SIGKILL and reaping).
+  Duration stop_grace = std::chrono::seconds(10);
+};
+
+// Beyond the port's contract:
+// - ListContainers inspects every listed container, so its states are as
+//   complete as InspectContainer's (exit code, health, start times).
+// - RemoveContainer also removes the container's anonymous volumes.
+// - EnsureNetwork creates a bridge network labelled io.rtmanager.managed.
+// - A 404 from start that is not "no such container" (e.g. its network is
+//   missing) is kStartFailed.
+class DockerEngine final : public ContainerEngine {
+ public:
+  explicit DockerEngine(DockerEndpoint endpoint,
+                        DockerEngineOptions options = {});
+
+  Expected<EngineVersion> Version() override;
+  Expected<std::vector<ContainerState>> ListContainers(
+      const std::map<std::string, std::string>& labels) override;
+  Expected<ContainerState> InspectContainer(
+      std::string_view id_or_name) override;
+  Expected<std::string> CreateContainer(const ContainerSpec& spec) override;
+  Expected<void> StartContainer(std::string_view id) override;
+  Expected<void> StopContainer(std::string_view id,
+                               int timeout_seconds) override;
+  Expected<void> RemoveContainer(std::string_view id, bool force) override;
+  Expected<void> InspectImage(std::string_view image_ref) override;
+  Expected<void> EnsureNetwork(std::string_view name) override;
+  Expected<std::unique_ptr<ContainerEventStream>> WatchEvents(
+      const std::map<std::string, std::string>& labels) override;
+
+  const DockerEndpoint& endpoint() const { return http_.endpoint(); }
+
+ private:
+  Expected<HttpResponse> Call(HttpMethod method, const std::string& path,
+                              std::optional<std::string> json_body = {});
+  Expected<void> CreateNetwork(std::string_view name);
+  Expected<std::vector<ContainerState>> InspectEach(
+      const std::vector<std::string>& ids);
+
+  DockerEngineOptions options_;
+  DockerHttpClient http_;
+};
+
+}  // namespace rtm

@@ -1,0 +1,297 @@
+#include "controller/docker/docker_wire.h"
+
+#include <nlohmann/json.hpp>
+
+namespace rtm {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr int64_t kNanosPerSecond = 1'000'000'000;
+
+std::unexpected<Error> Malformed(std::string_view what,
+                                 std::string_view detail) {
+  return Fail(ErrorCode::kServiceUnavailable,
+              "unexpected docker engine response to " + std::string(what) +
+                  ": " + std::string(detail));
+}
+
+Expected<Json> ParseObject(std::string_view what, std::string_view body) {
+  Json parsed = Json::parse(body, nullptr, false);
+  if (parsed.is_discarded()) return Malformed(what, "not JSON");
+  if (!parsed.is_object()) return Malformed(what, "not a JSON object");
+  return parsed;
+}
+
+// The member `key` of `object`, or nullptr when absent or null.
+const Json* Member(const Json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  const auto found = object.find(key);
+  if (found == object.end() || found->is_null()) return nullptr;
+  return &*found;
+}
+
+std::string StringMember(const Json& object, std::string_view key) {
+  const Json* member = Member(object, key);
+  return member != nullptr && member->is_string() ? member->get<std::string>()
+                                                  : std::string();
+}
+
+std::map<std::string, std::string> StringMap(const Json* object) {
+  std::map<std::string, std::string> out;
+  if (object == nullptr || !object->is_object()) return out;
+  for (const auto& [key, value] : object->items()) {
+    if (value.is_string()) out.emplace(key, value.get<std::string>());
+  }
+  return out;
+}
+
+// Docker writes RFC 3339 with nanoseconds; the zero time means "never".
+std::optional<Timestamp> DockerTime(const std::string& text) {
+  if (text.empty() || text.starts_with("0001-01-01")) return std::nullopt;
+  return ParseRfc3339(text);
+}
+
+ContainerHealth HealthFrom(std::string_view status) {
+  if (status == "starting") return ContainerHealth::kStarting;
+  if (status == "healthy") return ContainerHealth::kHealthy;
+  if (status == "unhealthy") return ContainerHealth::kUnhealthy;
+  return ContainerHealth::kNone;
+}
+
+std::string PortKey(const PortMapping& port) {
+  return std::to_string(port.container_port) + "/" + port.protocol;
+}
+
+Json HealthcheckJson(const HealthCheck& check) {
+  Json test = Json::array({"CMD"});
+  for (const auto& arg : check.command) test.push_back(arg);
+  return Json{
+      {"Test", std::move(test)},
+      {"Interval", int64_t{check.interval_seconds} * kNanosPerSecond},
+      {"Timeout", int64_t{check.timeout_seconds} * kNanosPerSecond},
+      {"Retries", check.retries},
+  };
+}
+
+Json HostConfigJson(const ContainerSpec& spec) {
+  Json port_bindings = Json::object();
+  for (const auto& port : spec.ports) {
+    port_bindings[PortKey(port)].push_back(Json{
+        {"HostIp", port.host_ip},
+        {"HostPort",
+         port.host_port == 0 ? std::string() : std::to_string(port.host_port)},
+    });
+  }
+  Json host_config{
+      {"Init", spec.init},
+      {"RestartPolicy", Json{{"Name", "no"}}},
+      {"PortBindings", std::move(port_bindings)},
+  };
+  if (!spec.network.empty()) host_config["NetworkMode"] = spec.network;
+  if (spec.memory_bytes) host_config["Memory"] = *spec.memory_bytes;
+  if (spec.nano_cpus) host_config["NanoCpus"] = *spec.nano_cpus;
+  return host_config;
+}
+
+template <typename T, typename Parse>
+Expected<T> Guarded(std::string_view what, Parse&& parse) {
+  try {
+    return parse();
+  } catch (const Json::exception& error) {
+    return Malformed(what, error.what());
+  }
+}
+
+}  // namespace
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const unsigned char c : text) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                            c == '.' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0x0F];
+    }
+  }
+  return out;
+}
+
+std::string EncodedFilters(const std::map<std::string, std::string>& labels,
+                           std::string_view type) {
+  Json filters = Json::object();
+  if (!type.empty()) filters["type"] = Json::array({type});
+  if (!labels.empty()) {
+    Json label_filters = Json::array();
+    for (const auto& [key, value] : labels) {
+      label_filters.push_back(key + "=" + value);
+    }
+    filters["label"] = std::move(label_filters);
+  }
+  return PercentEncode(filters.dump());
+}
+
+std::string CreateContainerBody(const ContainerSpec& spec) {
+  Json body{
+      {"Hostname", spec.hostname},
+      {"Image", spec.image},
+      {"Env", spec.env},
+      {"Labels", spec.labels},
+      {"StopTimeout", spec.stop_timeout_seconds},
+      {"HostConfig", HostConfigJson(spec)},
+  };
+  if (!spec.command.empty()) body["Cmd"] = spec.command;
+  if (spec.health_check && !spec.health_check->command.empty()) {
+    body["Healthcheck"] = HealthcheckJson(*spec.health_check);
+  }
+  if (!spec.ports.empty()) {
+    Json exposed = Json::object();
+    for (const auto& port : spec.ports) exposed[PortKey(port)] = Json::object();
+    body["ExposedPorts"] = std::move(exposed);
+  }
+  if (!spec.network.empty()) {
+    body["NetworkingConfig"] = Json{
+        {"EndpointsConfig",
+         Json{{spec.network, Json{{"Aliases", spec.network_aliases}}}}},
+    };
+  }
+  return body.dump();
+}
+
+std::string CreateNetworkBody(std::string_view name) {
+  return Json{
+      {"Name", name},
+      {"Driver", "bridge"},
+      {"CheckDuplicate", true},
+      {"Labels", Json{{std::string(kLabelManaged), "true"}}},
+  }
+      .dump();
+}
+
+Expected<EngineVersion> ParseVersion(std::string_view body) {
+  return Guarded<EngineVersion>(
+      "GET /version", [&]() -> Expected<EngineVersion> {
+        auto version = ParseObject("GET /version", body);
+        if (!version) return std::unexpected(version.error());
+        EngineVersion out{StringMember(*version, "Version"),
+                          StringMember(*version, "ApiVersion")};
+        if (out.version.empty()) return Malformed("GET /version", "no Version");
+        return out;
+      });
+}
+
+Expected<std::vector<std::string>> ParseContainerIds(std::string_view body) {
+  constexpr std::string_view kWhat = "GET /containers/json";
+  return Guarded<std::vector<std::string>>(
+      kWhat, [&]() -> Expected<std::vector<std::string>> {
+        const Json list = Json::parse(body, nullptr, false);
+        if (!list.is_array()) return Malformed(kWhat, "not a JSON array");
+        std::vector<std::string> ids;
+        for (const auto& container : list) {
+          std::string id = StringMember(container, "Id");
+          if (id.empty()) return Malformed(kWhat, "a container without Id");
+          ids.push_back(std::move(id));
+        }
+        return ids;
+      });
+}
+
+Expected<std::string> ParseCreatedId(std::string_view body) {
+  constexpr std::string_view kWhat = "POST /containers/create";
+  return Guarded<std::string>(kWhat, [&]() -> Expected<std::string> {
+    auto created = ParseObject(kWhat, body);
+    if (!created) return std::unexpected(created.error());
+    std::string id = StringMember(*created, "Id");
+    if (id.empty()) return Malformed(kWhat, "no Id");
+    return id;
+  });
+}
+
+Expected<ContainerState> ParseContainerInspect(std::string_view body) {
+  constexpr std::string_view kWhat = "GET /containers/{id}/json";
+  return Guarded<ContainerState>(kWhat, [&]() -> Expected<ContainerState> {
+    auto inspect = ParseObject(kWhat, body);
+    if (!inspect) return std::unexpected(inspect.error());
+    ContainerState out;
+    out.id = StringMember(*inspect, "Id");
+    if (out.id.empty()) return Malformed(kWhat, "no Id");
+    out.name = StringMember(*inspect, "Name");
+    if (out.name.starts_with('/')) out.name.erase(0, 1);
+    if (const Json* config = Member(*inspect, "Config")) {
+      out.image = StringMember(*config, "Image");
+      out.labels = StringMap(Member(*config, "Labels"));
+    }
+    if (const Json* state = Member(*inspect, "State")) {
+      out.status = StringMember(*state, "Status");
+      if (const Json* running = Member(*state, "Running");
+          running != nullptr && running->is_boolean()) {
+        out.running = running->get<bool>();
+      }
+      if (const Json* exit_code = Member(*state, "ExitCode");
+          exit_code != nullptr && exit_code->is_number_integer()) {
+        out.exit_code = exit_code->get<int>();
+      }
+      if (const Json* health = Member(*state, "Health")) {
+        out.health = HealthFrom(StringMember(*health, "Status"));
+      }
+      out.started_at = DockerTime(StringMember(*state, "StartedAt"));
+      out.finished_at = DockerTime(StringMember(*state, "FinishedAt"));
+    }
+    return out;
+  });
+}
+
+Expected<std::string> ParseNetworkName(std::string_view body) {
+  constexpr std::string_view kWhat = "GET /networks/{id}";
+  return Guarded<std::string>(kWhat, [&]() -> Expected<std::string> {
+    auto network = ParseObject(kWhat, body);
+    if (!network) return std::unexpected(network.error());
+    return StringMember(*network, "Name");
+  });
+}
+
+Expected<std::optional<ContainerEvent>> ParseContainerEvent(
+    std::string_view line) {
+  constexpr std::string_view kWhat = "GET /events";
+  return Guarded<std::optional<ContainerEvent>>(
+      kWhat, [&]() -> Expected<std::optional<ContainerEvent>> {
+        auto message = ParseObject(kWhat, line);
+        if (!message) return std::unexpected(message.error());
+        if (StringMember(*message, "Type") != "container") {
+          return std::optional<ContainerEvent>();
+        }
+        ContainerEvent event;
+        event.action = StringMember(*message, "Action");
+        if (event.action.empty())
+          event.action = StringMember(*message, "status");
+        event.container_id = StringMember(*message, "id");
+        if (const Json* actor = Member(*message, "Actor")) {
+          if (event.container_id.empty()) {
+            event.container_id = StringMember(*actor, "ID");
+          }
+          event.attributes = StringMap(Member(*actor, "Attributes"));
+        }
+        if (const Json* nanos = Member(*message, "timeNano");
+            nanos != nullptr && nanos->is_number_integer()) {
+          event.time = std::chrono::floor<Duration>(
+              std::chrono::sys_time<std::chrono::nanoseconds>(
+                  std::chrono::nanoseconds(nanos->get<int64_t>())));
+        } else if (const Json* seconds = Member(*message, "time");
+                   seconds != nullptr && seconds->is_number_integer()) {
+          event.time = Timestamp(std::chrono::seconds(seconds->get<int64_t>()));
+        }
+        if (event.action.empty() || event.container_id.empty()) {
+          return Malformed(kWhat, "a container event without Action or id");
+        }
+        return std::optional<ContainerEvent>(std::move(event));
+      });
+}
+
+}  // namespace rtm

@@ -1,0 +1,53 @@
+// The Docker Engine API (v1.41) wire format of the container-engine port's
+// types: request bodies, query encoding and response parsing. Pure
+// functions, no I/O. Parsers never throw: a body without the documented
+// shape → kServiceUnavailable ("unexpected docker engine response ...").
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reconcile/domain/container_spec.h"
+#include "reconcile/domain/error.h"
+#include "reconcile/ports/container_engine.h"
+
+namespace rtm {
+
+// Every byte but RFC 3986 unreserved ones as %XX: safe for a path segment
+// (image refs like "rtmanager/demo-game:1" included) and a query value.
+std::string PercentEncode(std::string_view text);
+
+// The `filters` query value: {"label":["k=v",...]} plus {"type":[type]}
+// when `type` is not empty; percent-encoded.
+std::string EncodedFilters(const std::map<std::string, std::string>& labels,
+                           std::string_view type = {});
+
+// POST /containers/create body: the whole ContainerSpec mapping (DESIGN §3).
+std::string CreateContainerBody(const ContainerSpec& spec);
+
+// POST /networks/create body: a bridge network labelled managed.
+std::string CreateNetworkBody(std::string_view name);
+
+Expected<EngineVersion> ParseVersion(std::string_view body);
+
+// The ids in a GET /containers/json answer.
+Expected<std::vector<std::string>> ParseContainerIds(std::string_view body);
+
+// The id in a POST /containers/create answer.
+Expected<std::string> ParseCreatedId(std::string_view body);
+
+// A GET /containers/{id}/json answer.
+Expected<ContainerState> ParseContainerInspect(std::string_view body);
+
+// The Name in a GET /networks/{id} answer.
+Expected<std::string> ParseNetworkName(std::string_view body);
+
+// One line of GET /events; nullopt for an event about something other than
+// a container. The action is kept whole ("health_status: healthy").
+Expected<std::optional<ContainerEvent>> ParseContainerEvent(
+    std::string_view line);
+
+}  // namespace rtm

@@ -1,0 +1,341 @@
+// DockerEngine against the real engine: every port method, checked through
+// the engine's own view of the containers.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "test/controller/docker/docker_test_support.h"
+
+namespace rtm::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::UnorderedElementsAreArray;
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+class DockerEngineIT : public DockerIntegrationTest {
+ protected:
+  // Polls until `done` holds for the container or `limit` passes.
+  template <typename Done>
+  ContainerState WaitForState(const std::string& id, Done done,
+                              std::chrono::seconds limit = 30s) {
+    const auto give_up = std::chrono::steady_clock::now() + limit;
+    ContainerState state;
+    while (std::chrono::steady_clock::now() < give_up) {
+      auto inspected = engine_.InspectContainer(id);
+      if (!inspected) {
+        ADD_FAILURE() << inspected.error().message;
+        return state;
+      }
+      state = *inspected;
+      if (done(state)) break;
+      std::this_thread::sleep_for(200ms);
+    }
+    return state;
+  }
+};
+
+TEST_F(DockerEngineIT, VersionAnswers) {
+  auto version = engine_.Version();
+  ASSERT_TRUE(version) << version.error().message;
+  EXPECT_FALSE(version->version.empty());
+  EXPECT_FALSE(version->api_version.empty());
+}
+
+TEST_F(DockerEngineIT, EnsureNetworkCreatesOnceAndIsIdempotent) {
+  const std::string name = "rtmanager-itest-" + RandomSuffix();
+  TrackNetwork(name);
+  ASSERT_TRUE(engine_.EnsureNetwork(name));
+  const Json first = RawGet("/networks/" + name);
+  ASSERT_TRUE(first.is_object());
+  EXPECT_EQ(first["Name"], name);
+  EXPECT_EQ(first["Driver"], "bridge");
+  EXPECT_EQ(first["Labels"]["io.rtmanager.managed"], "true");
+
+  auto again = engine_.EnsureNetwork(name);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(RawGet("/networks/" + name)["Id"], first["Id"]);
+
+  ASSERT_TRUE(engine_.EnsureNetwork(kTestNetwork));
+  ASSERT_TRUE(engine_.EnsureNetwork(kTestNetwork));
+}
+
+TEST_F(DockerEngineIT, CreateAppliesTheFullSpec) {
+  GameSpec game = HttpGameSpec();
+  game.stop_timeout_seconds = 7;
+  game.health_check = HealthCheck{
+      {"/bin/wget", "-q", "-O-", "http://127.0.0.1:8080/"}, 2, 1, 3};
+  game.resources.memory_mib = 64;
+  game.resources.cpus = 0.5;
+  const ContainerSpec spec = NewContainerSpec(game);
+  auto id = CreateTracked(spec);
+  ASSERT_TRUE(id) << id.error().message;
+
+  const Json inspect = RawInspect(*id);
+  ASSERT_TRUE(inspect.is_object());
+  const Json& config = inspect["Config"];
+  EXPECT_EQ(inspect["Name"], "/" + spec.name);
+  EXPECT_EQ(config["Hostname"], spec.hostname);
+  EXPECT_EQ(config["Image"], kDemoImage);
+  EXPECT_EQ(config["Cmd"], Json(spec.command));
+  EXPECT_THAT(config["Env"].get<std::vector<std::string>>(),
+              Contains("MAP=nebula"));
+  for (const auto& [key, value] : spec.labels) {
+    EXPECT_EQ(config["Labels"][key], value) << key;
+  }
+  EXPECT_EQ(config["StopTimeout"], 7);
+  EXPECT_EQ(config["Healthcheck"]["Test"],
+            Json({"CMD", "/bin/wget", "-q", "-O-", "http://127.0.0.1:8080/"}));
+  EXPECT_EQ(config["Healthcheck"]["Interval"], 2'000'000'000LL);
+  EXPECT_EQ(config["Healthcheck"]["Timeout"], 1'000'000'000LL);
+  EXPECT_EQ(config["Healthcheck"]["Retries"], 3);
+  EXPECT_TRUE(config["ExposedPorts"].contains("8080/tcp"));
+
+  const Json& host = inspect["HostConfig"];
+  EXPECT_EQ(host["Init"], true);
+  EXPECT_EQ(host["RestartPolicy"]["Name"], "no");
+  EXPECT_EQ(host["NetworkMode"], kTestNetwork);
+  EXPECT_EQ(host["PortBindings"]["8080/tcp"],
+            Json::parse(R"([{"HostIp":"127.0.0.1","HostPort":""}])"));
+  EXPECT_EQ(host["Memory"], 64 * 1024 * 1024);
+  EXPECT_EQ(host["NanoCpus"], 500'000'000);
+
+  const Json& endpoint =
+      inspect["NetworkSettings"]["Networks"][std::string(kTestNetwork)];
+  ASSERT_TRUE(endpoint.is_object());
+  EXPECT_THAT(endpoint["Aliases"].get<std::vector<std::string>>(),
+              Contains(spec.hostname));
+
+  auto state = engine_.InspectContainer(*id);
+  ASSERT_TRUE(state) << state.error().message;
+  EXPECT_EQ(state->id, *id);
+  EXPECT_EQ(state->name, spec.name);
+  EXPECT_EQ(state->image, kDemoImage);
+  EXPECT_EQ(state->labels, spec.labels);
+  EXPECT_EQ(state->status, "created");
+  EXPECT_FALSE(state->running);
+  EXPECT_FALSE(state->started_at);
+}
+
+TEST_F(DockerEngineIT, StartStopRemoveLifecycle) {
+  const ContainerSpec spec = NewContainerSpec();
+  auto id = CreateTracked(spec);
+  ASSERT_TRUE(id) << id.error().message;
+
+  auto started = engine_.StartContainer(*id);
+  ASSERT_TRUE(started) << started.error().message;
+  auto running = engine_.InspectContainer(spec.name);
+  ASSERT_TRUE(running) << running.error().message;
+  EXPECT_EQ(running->id, *id);
+  EXPECT_EQ(running->status, "running");
+  EXPECT_TRUE(running->running);
+  EXPECT_TRUE(running->started_at);
+  EXPECT_EQ(running->health, ContainerHealth::kNone);
+
+  const Json published =
+      RawInspect(*id)["NetworkSettings"]["Ports"]["8080/tcp"];
+  ASSERT_TRUE(published.is_array() && !published.empty()) << published;
+  EXPECT_EQ(published[0]["HostIp"], "127.0.0.1");
+  const std::string host_port = published[0]["HostPort"];
+  EXPECT_NE(host_port, "");
+  EXPECT_NE(host_port, "0");
+
+  auto started_again = engine_.StartContainer(*id);
+  EXPECT_TRUE(started_again) << started_again.error().message;
+
+  auto stopped = engine_.StopContainer(*id, spec.stop_timeout_seconds);
+  ASSERT_TRUE(stopped) << stopped.error().message;
+  auto exited = engine_.InspectContainer(*id);
+  ASSERT_TRUE(exited) << exited.error().message;
+  EXPECT_EQ(exited->status, "exited");
+  EXPECT_FALSE(exited->running);
+  EXPECT_TRUE(exited->finished_at);
+
+  auto stopped_again = engine_.StopContainer(*id, spec.stop_timeout_seconds);
+  EXPECT_TRUE(stopped_again) << stopped_again.error().message;
+
+  auto removed = engine_.RemoveContainer(*id, /*force=*/false);
+  ASSERT_TRUE(removed) << removed.error().message;
+  auto gone = engine_.InspectContainer(*id);
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, ErrorCode::kNotFound);
+
+  EXPECT_TRUE(engine_.RemoveContainer(*id, /*force=*/true));
+}
+
+TEST_F(DockerEngineIT, RemovingARunningContainerNeedsForce) {
+  auto id = CreateTracked(NewContainerSpec());
+  ASSERT_TRUE(id) << id.error().message;
+  ASSERT_TRUE(engine_.StartContainer(*id));
+
+  auto refused = engine_.RemoveContainer(*id, /*force=*/false);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+
+  auto forced = engine_.RemoveContainer(*id, /*force=*/true);
+  ASSERT_TRUE(forced) << forced.error().message;
+  auto gone = engine_.InspectContainer(*id);
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(DockerEngineIT, HealthcheckRunsInsideTheContainer) {
+  GameSpec game = HttpGameSpec();
+  game.health_check = HealthCheck{
+      {"/bin/wget", "-q", "-O-", "http://127.0.0.1:8080/"}, 1, 1, 3};
+  auto id = CreateTracked(NewContainerSpec(game));
+  ASSERT_TRUE(id) << id.error().message;
+  ASSERT_TRUE(engine_.StartContainer(*id));
+
+  const ContainerState state = WaitForState(*id, [](const ContainerState& s) {
+    return s.health != ContainerHealth::kStarting;
+  });
+  EXPECT_EQ(state.health, ContainerHealth::kHealthy);
+}
+
+TEST_F(DockerEngineIT, MissingContainersAreNotFoundAndRemovingOneSucceeds) {
+  const std::string missing = "itest-missing-" + RandomSuffix();
+  for (auto result :
+       {engine_.StartContainer(missing), engine_.StopContainer(missing, 1)}) {
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, ErrorCode::kNotFound)
+        << result.error().message;
+  }
+  auto inspect = engine_.InspectContainer(missing);
+  ASSERT_FALSE(inspect);
+  EXPECT_EQ(inspect.error().code, ErrorCode::kNotFound);
+  EXPECT_THAT(inspect.error().message, HasSubstr(missing));
+
+  auto removed = engine_.RemoveContainer(missing, /*force=*/true);
+  EXPECT_TRUE(removed) << removed.error().message;
+}
+
+TEST_F(DockerEngineIT, MissingImageIsImageNotFound) {
+  EXPECT_TRUE(engine_.InspectImage(kDemoImage));
+
+  const std::string missing_image = "rtmanager/no-such-image:" + RandomSuffix();
+  auto inspect = engine_.InspectImage(missing_image);
+  ASSERT_FALSE(inspect);
+  EXPECT_EQ(inspect.error().code, ErrorCode::kImageNotFound);
+
+  GameSpec game = HttpGameSpec();
+  game.image = missing_image;
+  const ContainerSpec spec = NewContainerSpec(game);
+  auto id = CreateTracked(spec);
+  ASSERT_FALSE(id);
+  EXPECT_EQ(id.error().code, ErrorCode::kImageNotFound);
+  EXPECT_THAT(id.error().message, HasSubstr(missing_image));
+  EXPECT_FALSE(engine_.InspectContainer(spec.name));
+}
+
+TEST_F(DockerEngineIT, BadCommandWithoutInitIsStartFailed) {
+  ContainerSpec spec = NewContainerSpec();
+  spec.command = {"/nonexistent"};
+  spec.init = false;
+  auto id = CreateTracked(spec);
+  ASSERT_TRUE(id) << id.error().message;
+
+  auto started = engine_.StartContainer(*id);
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().code, ErrorCode::kStartFailed);
+  EXPECT_THAT(started.error().message, HasSubstr("/nonexistent"));
+}
+
+// Under Init the engine starts docker-init, which then fails to exec the
+// command: the start succeeds and the container exits with 127 at once.
+TEST_F(DockerEngineIT, BadCommandUnderInitExitsWith127) {
+  ContainerSpec spec = NewContainerSpec();
+  spec.command = {"/nonexistent"};
+  ASSERT_TRUE(spec.init);
+  auto id = CreateTracked(spec);
+  ASSERT_TRUE(id) << id.error().message;
+
+  auto started = engine_.StartContainer(*id);
+  ASSERT_TRUE(started) << started.error().message;
+  const ContainerState state = WaitForState(
+      *id, [](const ContainerState& s) { return s.status == "exited"; });
+  EXPECT_EQ(state.status, "exited");
+  EXPECT_FALSE(state.running);
+  EXPECT_EQ(state.exit_code, 127);
+}
+
+TEST_F(DockerEngineIT, NameTakenByAForeignContainerIsStartFailed) {
+  const ContainerSpec spec = NewContainerSpec();
+  const std::string foreign_id = CreateForeign(spec.name);
+  ASSERT_FALSE(foreign_id.empty());
+
+  auto id = CreateTracked(spec);
+  ASSERT_FALSE(id);
+  EXPECT_EQ(id.error().code, ErrorCode::kStartFailed);
+  EXPECT_THAT(id.error().message, HasSubstr(spec.name));
+
+  auto foreign = engine_.InspectContainer(spec.name);
+  ASSERT_TRUE(foreign) << foreign.error().message;
+  EXPECT_EQ(foreign->id, foreign_id);
+  EXPECT_EQ(foreign->status, "created");
+  EXPECT_FALSE(foreign->labels.contains(std::string(kLabelManaged)));
+}
+
+TEST_F(DockerEngineIT, ListContainersByLabelReturnsOursOnly) {
+  const ContainerSpec first = NewContainerSpec();
+  const ContainerSpec second = NewContainerSpec();
+  auto first_id = CreateTracked(first);
+  auto second_id = CreateTracked(second);
+  ASSERT_TRUE(first_id && second_id);
+  ASSERT_TRUE(engine_.StartContainer(*first_id));
+  ASSERT_FALSE(CreateForeign("itest-foreign-" + RandomSuffix()).empty());
+
+  auto ours = engine_.ListContainers(RunLabels());
+  ASSERT_TRUE(ours) << ours.error().message;
+  std::vector<std::string> ids;
+  for (const auto& state : *ours) {
+    ids.push_back(state.id);
+    EXPECT_EQ(state.labels.at(std::string(kTestRunLabel)), run_id_);
+  }
+  EXPECT_THAT(ids, UnorderedElementsAreArray({*first_id, *second_id}));
+
+  auto one_game =
+      engine_.ListContainers({{std::string(kLabelManaged), "true"},
+                              {std::string(kLabelGame), first.hostname}});
+  ASSERT_TRUE(one_game) << one_game.error().message;
+  ASSERT_EQ(one_game->size(), 1u);
+  EXPECT_EQ(one_game->front().id, *first_id);
+  EXPECT_TRUE(one_game->front().running);
+  EXPECT_EQ(one_game->front().name, first.name);
+
+  auto nobody = engine_.ListContainers({{std::string(kTestRunLabel), "none"}});
+  ASSERT_TRUE(nobody) << nobody.error().message;
+  EXPECT_TRUE(nobody->empty());
+}
+
+TEST_F(DockerEngineIT, ConcurrentCallsFromSeveralThreads) {
+  auto id = CreateTracked(NewContainerSpec());
+  ASSERT_TRUE(id) << id.error().message;
+  constexpr int kThreads = 6;
+  constexpr int kCallsPerThread = 20;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int call = 0; call < kCallsPerThread; ++call) {
+        auto state = engine_.InspectContainer(*id);
+        auto version = engine_.Version();
+        auto missing = engine_.InspectContainer("itest-missing-concurrent");
+        if (!state || state->id != *id || !version || missing ||
+            missing.error().code != ErrorCode::kNotFound) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+}
+
+}  // namespace
+}  // namespace rtm::testing

@@ -1,0 +1,177 @@
+#include "controller/docker/docker_wire.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace rtm {
+namespace {
+
+using ::testing::ElementsAre;
+using Json = nlohmann::json;
+
+ContainerSpec FullSpec() {
+  ContainerSpec spec;
+  spec.name = "rtm-lobby";
+  spec.hostname = "lobby";
+  spec.image = "rtmanager/demo-game:1";
+  spec.command = {"/bin/httpd", "-f", "-p", "8080"};
+  spec.env = {"MAP=nebula"};
+  spec.labels = {{"io.rtmanager.managed", "true"}};
+  spec.network = "rtmanager";
+  spec.network_aliases = {"lobby"};
+  spec.init = true;
+  spec.stop_timeout_seconds = 7;
+  spec.ports = {PortMapping{8080, 0, "tcp", "127.0.0.1"},
+                PortMapping{8080, 18080, "tcp", "127.0.0.1"},
+                PortMapping{9000, 19000, "udp", "0.0.0.0"}};
+  spec.health_check =
+      HealthCheck{{"/bin/wget", "-q", "http://127.0.0.1:8080/"}, 2, 1, 3};
+  spec.memory_bytes = 256 * 1024 * 1024;
+  spec.nano_cpus = 500'000'000;
+  return spec;
+}
+
+TEST(DockerWireTest, PercentEncodesEverythingButUnreserved) {
+  EXPECT_EQ(PercentEncode("rtmanager/demo-game:1"),
+            "rtmanager%2Fdemo-game%3A1");
+  EXPECT_EQ(PercentEncode("a.b_c~d-e"), "a.b_c~d-e");
+  EXPECT_EQ(PercentEncode("k=v&x y"), "k%3Dv%26x%20y");
+}
+
+TEST(DockerWireTest, FiltersListLabelsAndType) {
+  EXPECT_EQ(EncodedFilters({{"a", "1"}, {"b", "2"}}, "container"),
+            PercentEncode(R"({"label":["a=1","b=2"],"type":["container"]})"));
+  EXPECT_EQ(EncodedFilters({}), PercentEncode("{}"));
+}
+
+TEST(DockerWireTest, CreateBodyCarriesTheWholeMapping) {
+  const Json body = Json::parse(CreateContainerBody(FullSpec()));
+  EXPECT_EQ(body["Hostname"], "lobby");
+  EXPECT_EQ(body["Image"], "rtmanager/demo-game:1");
+  EXPECT_EQ(body["Cmd"], Json({"/bin/httpd", "-f", "-p", "8080"}));
+  EXPECT_EQ(body["Env"], Json({"MAP=nebula"}));
+  EXPECT_EQ(body["Labels"], Json({{"io.rtmanager.managed", "true"}}));
+  EXPECT_EQ(body["StopTimeout"], 7);
+  EXPECT_EQ(body["Healthcheck"]["Test"],
+            Json({"CMD", "/bin/wget", "-q", "http://127.0.0.1:8080/"}));
+  EXPECT_EQ(body["Healthcheck"]["Interval"], 2'000'000'000LL);
+  EXPECT_EQ(body["Healthcheck"]["Timeout"], 1'000'000'000LL);
+  EXPECT_EQ(body["Healthcheck"]["Retries"], 3);
+  EXPECT_EQ(body["ExposedPorts"],
+            Json({{"8080/tcp", Json::object()}, {"9000/udp", Json::object()}}));
+
+  const Json& host = body["HostConfig"];
+  EXPECT_EQ(host["Init"], true);
+  EXPECT_EQ(host["RestartPolicy"]["Name"], "no");
+  EXPECT_EQ(host["NetworkMode"], "rtmanager");
+  EXPECT_EQ(host["PortBindings"]["8080/tcp"],
+            Json::parse(R"([{"HostIp":"127.0.0.1","HostPort":""},
+                            {"HostIp":"127.0.0.1","HostPort":"18080"}])"));
+  EXPECT_EQ(host["PortBindings"]["9000/udp"],
+            Json::parse(R"([{"HostIp":"0.0.0.0","HostPort":"19000"}])"));
+  EXPECT_EQ(host["Memory"], 256 * 1024 * 1024);
+  EXPECT_EQ(host["NanoCpus"], 500'000'000);
+
+  EXPECT_EQ(body["NetworkingConfig"]["EndpointsConfig"]["rtmanager"]["Aliases"],
+            Json({"lobby"}));
+}
+
+TEST(DockerWireTest, CreateBodyLeavesOutWhatTheSpecDoesNotSet) {
+  ContainerSpec spec;
+  spec.name = "rtm-bare";
+  spec.image = "busybox:1";
+  const Json body = Json::parse(CreateContainerBody(spec));
+  EXPECT_FALSE(body.contains("Cmd"));
+  EXPECT_FALSE(body.contains("Healthcheck"));
+  EXPECT_FALSE(body.contains("ExposedPorts"));
+  EXPECT_FALSE(body.contains("NetworkingConfig"));
+  EXPECT_FALSE(body["HostConfig"].contains("NetworkMode"));
+  EXPECT_FALSE(body["HostConfig"].contains("Memory"));
+  EXPECT_FALSE(body["HostConfig"].contains("NanoCpus"));
+  EXPECT_EQ(body["HostConfig"]["RestartPolicy"]["Name"], "no");
+}
+
+TEST(DockerWireTest, ParsesAnInspectAnswer) {
+  auto state = ParseContainerInspect(R"({
+    "Id": "abc123", "Name": "/rtm-lobby",
+    "Config": {"Image": "rtmanager/demo-game:1",
+               "Labels": {"io.rtmanager.game": "lobby"}},
+    "State": {"Status": "running", "Running": true, "ExitCode": 0,
+              "Health": {"Status": "healthy"},
+              "StartedAt": "2026-11-25T02:10:08.361658636Z",
+              "FinishedAt": "0001-01-01T00:00:00Z"}})");
+  ASSERT_TRUE(state) << state.error().message;
+  EXPECT_EQ(state->id, "abc123");
+  EXPECT_EQ(state->name, "rtm-lobby");
+  EXPECT_EQ(state->image, "rtmanager/demo-game:1");
+  EXPECT_EQ(state->labels.at("io.rtmanager.game"), "lobby");
+  EXPECT_EQ(state->status, "running");
+  EXPECT_TRUE(state->running);
+  EXPECT_EQ(state->health, ContainerHealth::kHealthy);
+  ASSERT_TRUE(state->started_at);
+  EXPECT_EQ(FormatRfc3339(*state->started_at), "2026-11-25T02:10:08.361Z");
+  EXPECT_FALSE(state->finished_at);
+}
+
+TEST(DockerWireTest, InspectToleratesNullsAndRejectsGarbage) {
+  auto state = ParseContainerInspect(
+      R"({"Id": "x", "Name": "/n", "Config": {"Labels": null},
+          "State": {"Status": "exited", "Running": false, "ExitCode": 137,
+                    "Health": null}})");
+  ASSERT_TRUE(state) << state.error().message;
+  EXPECT_TRUE(state->labels.empty());
+  EXPECT_EQ(state->exit_code, 137);
+  EXPECT_EQ(state->health, ContainerHealth::kNone);
+
+  for (const char* body : {"", "[]", "{\"Name\": 1}", "not json"}) {
+    auto bad = ParseContainerInspect(body);
+    ASSERT_FALSE(bad) << body;
+    EXPECT_EQ(bad.error().code, ErrorCode::kServiceUnavailable);
+  }
+}
+
+TEST(DockerWireTest, ParsesContainerEventsKeepingTheWholeAction) {
+  auto event = ParseContainerEvent(
+      R"({"status":"health_status: healthy","id":"abc","Type":"container",
+          "Action":"health_status: healthy",
+          "Actor":{"ID":"abc","Attributes":{"name":"rtm-lobby","io.rtmanager.game":"lobby"}},
+          "time":1795572701,"timeNano":1795572701679560416})");
+  ASSERT_TRUE(event) << event.error().message;
+  ASSERT_TRUE(*event);
+  EXPECT_EQ((*event)->action, "health_status: healthy");
+  EXPECT_EQ((*event)->container_id, "abc");
+  EXPECT_EQ((*event)->attributes.at("name"), "rtm-lobby");
+  EXPECT_EQ((*event)->time.time_since_epoch().count(), 1795572701679);
+}
+
+TEST(DockerWireTest, EventsAboutOtherObjectsAreSkippedAndGarbageIsAnError) {
+  auto network = ParseContainerEvent(
+      R"({"Type":"network","Action":"connect","Actor":{"ID":"n"}})");
+  ASSERT_TRUE(network);
+  EXPECT_FALSE(*network);
+
+  auto garbage = ParseContainerEvent("{\"Type\":");
+  ASSERT_FALSE(garbage);
+  EXPECT_EQ(garbage.error().code, ErrorCode::kServiceUnavailable);
+}
+
+TEST(DockerWireTest, ParsesVersionListAndCreateAnswers) {
+  auto version = ParseVersion(R"({"Version":"20.10.24","ApiVersion":"1.41"})");
+  ASSERT_TRUE(version);
+  EXPECT_EQ(version->version, "20.10.24");
+  EXPECT_EQ(version->api_version, "1.41");
+
+  auto ids = ParseContainerIds(R"([{"Id":"a"},{"Id":"b"}])");
+  ASSERT_TRUE(ids);
+  EXPECT_THAT(*ids, ElementsAre("a", "b"));
+
+  auto created = ParseCreatedId(R"({"Id":"new","Warnings":[]})");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(*created, "new");
+  EXPECT_FALSE(ParseCreatedId(R"({"Warnings":[]})"));
+}
+
+}  // namespace
+}  // namespace rtm
