@@ -1,6 +1,7 @@
 #include "store/leveldb/leveldb_database.h"
 
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <system_error>
 #include <utility>
@@ -8,6 +9,7 @@
 #include <leveldb/options.h>
 
 #include "store/leveldb/exception_guard.h"
+#include "store/leveldb/store_keys.h"
 
 namespace rtm {
 namespace {
@@ -103,8 +105,12 @@ Expected<std::unique_ptr<LeveldbDatabase>> LeveldbDatabase::OpenUnguarded(
   if (!status.ok()) {
     return Fail(ErrorCode::kInternal, OpenFailure(dir, status.ToString()));
   }
-  return std::unique_ptr<LeveldbDatabase>(
+  std::unique_ptr<LeveldbDatabase> database(
       new LeveldbDatabase(dir, std::move(db)));
+  if (auto loaded = database->LoadRevision(); !loaded) {
+    return std::unexpected(loaded.error());
+  }
+  return database;
 }
 
 LeveldbDatabase::LeveldbDatabase(std::string dir,
@@ -130,6 +136,41 @@ Expected<void> LeveldbDatabase::Write(leveldb::WriteBatch& batch,
   const leveldb::Status status = db_->Write(options, &batch);
   if (!status.ok()) return std::unexpected(StatusError(status, "write"));
   return {};
+}
+
+Expected<void> LeveldbDatabase::LoadRevision() {
+  auto stored = Get(kRevisionKey);
+  if (!stored) return std::unexpected(stored.error());
+  if (!stored->has_value()) return {};
+  const std::optional<uint64_t> revision = ParseCounter(**stored);
+  if (!revision) {
+    return Fail(ErrorCode::kInternal,
+                CorruptStore(dir_, std::string(kRevisionKey) +
+                                       " is not a decimal number"));
+  }
+  last_assigned_revision_ = *revision;
+  current_revision_ = *revision;
+  return {};
+}
+
+uint64_t LeveldbDatabase::CurrentRevision() const {
+  return current_revision_.load();
+}
+
+Expected<uint64_t> LeveldbDatabase::WriteRevisioned(leveldb::WriteBatch& batch,
+                                                    Durability durability) {
+  const std::lock_guard<std::mutex> lock(revision_mutex_);
+  if (last_assigned_revision_ == std::numeric_limits<uint64_t>::max()) {
+    return Fail(ErrorCode::kInternal,
+                "store revision exhausted in store at " + dir_);
+  }
+  const uint64_t revision = ++last_assigned_revision_;
+  batch.Put(ToSlice(kRevisionKey), std::to_string(revision));
+  if (auto written = Write(batch, durability); !written) {
+    return std::unexpected(written.error());
+  }
+  current_revision_ = revision;
+  return revision;
 }
 
 std::unique_ptr<leveldb::Iterator> LeveldbDatabase::NewIterator() {

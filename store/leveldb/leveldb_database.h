@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,7 +40,8 @@ class LeveldbDatabase {
   // and carry leveldb's status text:
   //   held by another process (or opened twice) → kServiceUnavailable;
   //   directory not creatable / not readable     → kServiceUnavailable;
-  //   corrupt, or a non-empty directory without a store → kInternal.
+  //   corrupt, or a non-empty directory without a store, or an unreadable
+  //   meta/revision                                → kInternal.
   static Expected<std::unique_ptr<LeveldbDatabase>> Open(
       const std::string& dir);
 
@@ -51,6 +55,24 @@ class LeveldbDatabase {
 
   // Applies every update of `batch` atomically.
   Expected<void> Write(leveldb::WriteBatch& batch, Durability durability);
+
+  // The store-wide revision (for the watch of DESIGN §6): a counter that
+  // every WriteRevisioned advances, persisted as meta/revision in the same
+  // batch as the data it versions, so a value and its revision land
+  // together or not at all. Revisions strictly increase, survive reopen and
+  // are never reused by this process; they may have gaps (a failed write
+  // consumes its number). A revision written only by kBuffered batches can
+  // be lost to an OS crash or power loss (not to a crash of this process)
+  // and then be handed out again after the restart: a watcher resuming
+  // from a revision above CurrentRevision() must relist.
+  //
+  // The highest revision whose write succeeded (0 for a new store).
+  uint64_t CurrentRevision() const;
+  // Applies `batch` plus meta/revision = the next revision atomically and
+  // returns that revision. Revisioned writes are serialised, so they are
+  // applied in revision order.
+  Expected<uint64_t> WriteRevisioned(leveldb::WriteBatch& batch,
+                                     Durability durability);
 
   // An iterator over a consistent snapshot of the whole key space.
   // Checksums verified; check IteratorStatus once done with it.
@@ -71,9 +93,13 @@ class LeveldbDatabase {
   static Expected<std::unique_ptr<LeveldbDatabase>> OpenUnguarded(
       const std::string& dir);
   LeveldbDatabase(std::string dir, std::unique_ptr<leveldb::DB> db);
+  Expected<void> LoadRevision();
 
   std::string dir_;
   std::unique_ptr<leveldb::DB> db_;
+  std::mutex revision_mutex_;            // serialises WriteRevisioned
+  uint64_t last_assigned_revision_ = 0;  // guarded by revision_mutex_
+  std::atomic<uint64_t> current_revision_ = 0;
 };
 
 }  // namespace rtm

@@ -1,7 +1,6 @@
 #include "store/leveldb/leveldb_operation_log_store.h"
 
 #include <algorithm>
-#include <charconv>
 #include <limits>
 #include <string>
 
@@ -41,17 +40,13 @@ Expected<uint64_t> ReadStoredCounter(LeveldbDatabase& database) {
   auto stored = database.Get(kOperationSequenceKey);
   if (!stored) return std::unexpected(stored.error());
   if (!stored->has_value()) return 0;
-  const std::string& text = **stored;
-  uint64_t counter = 0;
-  const auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), counter);
-  if (text.empty() || error != std::errc() ||
-      end != text.data() + text.size()) {
+  const std::optional<uint64_t> counter = ParseCounter(**stored);
+  if (!counter) {
     return std::unexpected(Unreadable("operation sequence counter",
                                       kOperationSequenceKey,
                                       "not a decimal number"));
   }
-  return counter;
+  return *counter;
 }
 
 Expected<uint64_t> ReadLastEntrySequence(LeveldbDatabase& database) {

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "reconcile/domain/game_runtime.h"
 #include "reconcile/domain/operation.h"
 #include "reconcile/domain/runtime_record.h"
 #include "test/store/leveldb/store_test_support.h"
@@ -64,6 +65,52 @@ inline OperationEntry SuccessEntry(std::string game_id, OpKind kind) {
   entry.started_at = At("2026-11-25T02:04:34.000Z");
   entry.finished_at = At("2026-11-25T02:04:34.500Z");
   return entry;
+}
+
+// A desired object with every field set to a non-default; a tombstone
+// with a manifest error, so that no bool or string is left at its default.
+inline DesiredRuntime FullDesired(std::string name) {
+  DesiredRuntime runtime;
+  runtime.name = std::move(name);
+  runtime.labels = {{"tier", "casual"}, {"region", "eu \"west\""}};
+  runtime.spec = FullRecord(runtime.name).spec;
+  runtime.source = ManifestSource{"games/lobby.yaml", 2, 31};
+  runtime.generation = 12;
+  runtime.api_restart_count = 3;
+  runtime.restart_source = OpSource::kRest;
+  runtime.restart_source_ref = "req-5f1e";
+  runtime.deleted = true;
+  runtime.manifest_error = "games/lobby.yaml:31: spec.image: required";
+  return runtime;
+}
+
+// A status with every field, optional ones included, set to a non-default,
+// and one condition of each status.
+inline RuntimeStatusView FullStatus() {
+  RuntimeStatusView status;
+  status.phase = Phase::kFailed;
+  status.observed_generation = 12;
+  status.observed_restart_generation = 9;
+  status.last_restart =
+      LastRestart{9, "failure", ErrorCode::kImageNotFound, "c0ffee",
+                  "req-5f1e", At("2026-11-25T02:04:35.456Z")};
+  status.container_id = "4f2c9a0d1e";
+  status.image_ref = "galaxy/game:2";
+  status.hostname = "lobby-eu-1";
+  status.health = "unhealthy";
+  status.restart_count = 4;
+  status.last_error = LastError{ErrorCode::kStartFailed,
+                                "port 18080 is already allocated",
+                                At("2026-11-25T02:04:36.001Z")};
+  status.conditions = {
+      Condition{"Ready", ConditionStatus::kFalse, "ContainerExited",
+                "exit code 137", At("2026-11-25T02:04:36.001Z")},
+      Condition{"Progressing", ConditionStatus::kTrue, "Restarting",
+                "restart generation 9", At("2026-11-25T02:04:34.000Z")},
+      Condition{"ManifestValid", ConditionStatus::kUnknown, "NotRead",
+                "not read yet", At("2026-11-24T23:59:59.999Z")},
+  };
+  return status;
 }
 
 }  // namespace rtm

@@ -1,0 +1,199 @@
+#include "store/codec/game_runtime_json.h"
+
+#include <string>
+#include <utility>
+
+#include "store/codec/game_spec_json.h"
+#include "store/codec/json_reader.h"
+
+namespace rtm {
+namespace {
+
+using codec_internal::ObjectReader;
+using codec_internal::ReadEnum;
+using nlohmann::json;
+
+constexpr Phase kPhases[] = {Phase::kPending, Phase::kRunning, Phase::kStopped,
+                             Phase::kFailed, Phase::kRemoved};
+constexpr ConditionStatus kConditionStatuses[] = {
+    ConditionStatus::kTrue, ConditionStatus::kFalse, ConditionStatus::kUnknown};
+
+std::string_view ErrorCodeOrEmpty(const std::optional<ErrorCode>& code) {
+  return code ? ToString(*code) : "";
+}
+
+std::optional<ErrorCode> ReadOptionalErrorCode(const ObjectReader& reader,
+                                               std::string_view name) {
+  if (!reader.Has(name) || reader.String(name).empty()) return std::nullopt;
+  return ReadEnum(reader, name, &ParseErrorCode);
+}
+
+json SourceToJson(const ManifestSource& source) {
+  return {{"path", source.path},
+          {"documentIndex", source.document_index},
+          {"line", source.line}};
+}
+
+ManifestSource ReadSource(const ObjectReader& reader) {
+  ManifestSource source;
+  source.path = reader.String("path");
+  source.document_index = reader.Int("documentIndex");
+  source.line = reader.Int("line");
+  return source;
+}
+
+json LastRestartToJson(const LastRestart& restart) {
+  return {{"restartGeneration", restart.restart_generation},
+          {"outcome", restart.outcome},
+          {"errorCode", ErrorCodeOrEmpty(restart.error_code)},
+          {"containerId", restart.container_id},
+          {"sourceRef", restart.source_ref},
+          {"finishedAt", FormatRfc3339(restart.finished_at)}};
+}
+
+LastRestart ReadLastRestart(const ObjectReader& reader) {
+  LastRestart restart;
+  restart.restart_generation = reader.Int64("restartGeneration");
+  restart.outcome = reader.String("outcome");
+  restart.error_code = ReadOptionalErrorCode(reader, "errorCode");
+  restart.container_id = reader.String("containerId");
+  restart.source_ref = reader.String("sourceRef");
+  restart.finished_at = reader.Time("finishedAt");
+  return restart;
+}
+
+json LastErrorToJson(const LastError& error) {
+  return {{"code", ToString(error.code)},
+          {"message", error.message},
+          {"at", FormatRfc3339(error.at)}};
+}
+
+LastError ReadLastError(const ObjectReader& reader) {
+  LastError error;
+  error.code = ReadEnum(reader, "code", &ParseErrorCode);
+  error.message = reader.String("message");
+  error.at = reader.Time("at");
+  return error;
+}
+
+json ConditionToJson(const Condition& condition) {
+  return {
+      {"type", condition.type},
+      {"status", ToString(condition.status)},
+      {"reason", condition.reason},
+      {"message", condition.message},
+      {"lastTransitionTime", FormatRfc3339(condition.last_transition_time)}};
+}
+
+Condition ReadCondition(const ObjectReader& reader) {
+  Condition condition;
+  condition.type = reader.String("type");
+  condition.status = ReadEnum(reader, "status", &ParseConditionStatus);
+  condition.reason = reader.String("reason");
+  condition.message = reader.String("message");
+  condition.last_transition_time = reader.Time("lastTransitionTime");
+  return condition;
+}
+
+}  // namespace
+
+std::optional<Phase> ParsePhase(std::string_view name) {
+  for (Phase phase : kPhases) {
+    if (ToString(phase) == name) return phase;
+  }
+  return std::nullopt;
+}
+
+std::optional<ConditionStatus> ParseConditionStatus(std::string_view name) {
+  for (ConditionStatus status : kConditionStatuses) {
+    if (ToString(status) == name) return status;
+  }
+  return std::nullopt;
+}
+
+json ToJson(const DesiredRuntime& runtime) {
+  return {{"apiVersion", kGameRuntimeApiVersion},
+          {"kind", kGameRuntimeKind},
+          {"metadata",
+           {{"name", runtime.name},
+            {"labels", runtime.labels},
+            {"generation", runtime.generation},
+            {"source", SourceToJson(runtime.source)},
+            {"apiRestartCount", runtime.api_restart_count},
+            {"restartSource", ToString(runtime.restart_source)},
+            {"restartSourceRef", runtime.restart_source_ref},
+            {"deleted", runtime.deleted},
+            {"manifestError", runtime.manifest_error}}},
+          {"spec", ToJson(runtime.spec)}};
+}
+
+Expected<DesiredRuntime> DesiredRuntimeFromJson(const json& value) {
+  return codec_internal::DecodeGuarded<DesiredRuntime>([&] {
+    const ObjectReader reader(value, "");
+    const ObjectReader metadata = reader.Object("metadata");
+    DesiredRuntime runtime;
+    runtime.name = metadata.String("name");
+    runtime.labels = metadata.StringMap("labels");
+    runtime.generation = metadata.Int64("generation");
+    runtime.source = ReadSource(metadata.Object("source"));
+    runtime.api_restart_count = metadata.Int64("apiRestartCount");
+    runtime.restart_source =
+        ReadEnum(metadata, "restartSource", &ParseOpSource);
+    runtime.restart_source_ref = metadata.String("restartSourceRef");
+    runtime.deleted = metadata.Bool("deleted");
+    runtime.manifest_error = metadata.String("manifestError");
+    runtime.spec = codec_internal::ReadGameSpec(reader.Object("spec"));
+    return runtime;
+  });
+}
+
+json ToJson(const RuntimeStatusView& status) {
+  json conditions = json::array();
+  for (const Condition& condition : status.conditions) {
+    conditions.push_back(ConditionToJson(condition));
+  }
+  json out = {{"phase", ToString(status.phase)},
+              {"observedGeneration", status.observed_generation},
+              {"observedRestartGeneration", status.observed_restart_generation},
+              {"containerId", status.container_id},
+              {"imageRef", status.image_ref},
+              {"hostname", status.hostname},
+              {"health", status.health},
+              {"restartCount", status.restart_count},
+              {"conditions", std::move(conditions)}};
+  if (status.last_restart) {
+    out["lastRestart"] = LastRestartToJson(*status.last_restart);
+  }
+  if (status.last_error) out["lastError"] = LastErrorToJson(*status.last_error);
+  return out;
+}
+
+Expected<RuntimeStatusView> RuntimeStatusViewFromJson(const json& value) {
+  return codec_internal::DecodeGuarded<RuntimeStatusView>([&] {
+    const ObjectReader reader(value, "");
+    RuntimeStatusView status;
+    status.phase = ReadEnum(reader, "phase", &ParsePhase);
+    status.observed_generation = reader.Int64("observedGeneration");
+    status.observed_restart_generation =
+        reader.Int64("observedRestartGeneration");
+    if (reader.Has("lastRestart")) {
+      status.last_restart = ReadLastRestart(reader.Object("lastRestart"));
+    }
+    status.container_id = reader.String("containerId");
+    status.image_ref = reader.String("imageRef");
+    status.hostname = reader.String("hostname");
+    status.health = reader.String("health");
+    status.restart_count = reader.Int64("restartCount");
+    if (reader.Has("lastError")) {
+      status.last_error = ReadLastError(reader.Object("lastError"));
+    }
+    const json& conditions = reader.Array("conditions");
+    for (size_t i = 0; i < conditions.size(); ++i) {
+      status.conditions.push_back(ReadCondition(
+          ObjectReader(conditions[i], reader.PathOf("conditions", i))));
+    }
+    return status;
+  });
+}
+
+}  // namespace rtm

@@ -1,0 +1,117 @@
+#include "store/codec/game_spec_json.h"
+
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace rtm {
+namespace {
+
+using codec_internal::ObjectReader;
+using codec_internal::ReadEnum;
+using nlohmann::json;
+
+std::string_view DesiredStateName(DesiredState state) {
+  return state == DesiredState::kStopped ? "Stopped" : "Running";
+}
+
+std::optional<DesiredState> ParseDesiredState(std::string_view name) {
+  if (name == "Running") return DesiredState::kRunning;
+  if (name == "Stopped") return DesiredState::kStopped;
+  return std::nullopt;
+}
+
+json PortToJson(const PortMapping& port) {
+  return {{"containerPort", port.container_port},
+          {"hostPort", port.host_port},
+          {"protocol", port.protocol},
+          {"hostIP", port.host_ip}};
+}
+
+PortMapping ReadPort(const ObjectReader& reader) {
+  PortMapping port;
+  port.container_port = reader.Int("containerPort");
+  port.host_port = reader.Int("hostPort");
+  port.protocol = reader.String("protocol");
+  port.host_ip = reader.String("hostIP");
+  return port;
+}
+
+json HealthCheckToJson(const HealthCheck& check) {
+  return {{"command", check.command},
+          {"intervalSeconds", check.interval_seconds},
+          {"timeoutSeconds", check.timeout_seconds},
+          {"retries", check.retries}};
+}
+
+HealthCheck ReadHealthCheck(const ObjectReader& reader) {
+  HealthCheck check;
+  check.command = reader.StringList("command");
+  check.interval_seconds = reader.Int("intervalSeconds");
+  check.timeout_seconds = reader.Int("timeoutSeconds");
+  check.retries = reader.Int("retries");
+  return check;
+}
+
+json ResourcesToJson(const Resources& resources) {
+  json out = json::object();
+  if (resources.memory_mib) out["memoryMiB"] = *resources.memory_mib;
+  if (resources.cpus) out["cpus"] = *resources.cpus;
+  return out;
+}
+
+Resources ReadResources(const ObjectReader& reader) {
+  Resources resources;
+  if (reader.Has("memoryMiB")) resources.memory_mib = reader.Int64("memoryMiB");
+  if (reader.Has("cpus")) resources.cpus = reader.Number("cpus");
+  return resources;
+}
+
+}  // namespace
+
+json ToJson(const GameSpec& spec) {
+  json ports = json::array();
+  for (const PortMapping& port : spec.ports) ports.push_back(PortToJson(port));
+  json out = {{"image", spec.image},
+              {"command", spec.command},
+              {"env", spec.env},
+              {"state", DesiredStateName(spec.state)},
+              {"restartGeneration", spec.restart_generation},
+              {"ports", std::move(ports)},
+              {"stopTimeoutSeconds", spec.stop_timeout_seconds},
+              {"resources", ResourcesToJson(spec.resources)}};
+  if (spec.health_check) {
+    out["healthCheck"] = HealthCheckToJson(*spec.health_check);
+  }
+  return out;
+}
+
+Expected<GameSpec> GameSpecFromJson(const json& value) {
+  return codec_internal::DecodeGuarded<GameSpec>(
+      [&] { return codec_internal::ReadGameSpec(ObjectReader(value, "")); });
+}
+
+namespace codec_internal {
+
+GameSpec ReadGameSpec(const ObjectReader& reader) {
+  GameSpec spec;
+  spec.image = reader.String("image");
+  spec.command = reader.StringList("command");
+  spec.env = reader.StringMap("env");
+  spec.state = ReadEnum(reader, "state", &ParseDesiredState);
+  spec.restart_generation = reader.Int64("restartGeneration");
+  const json& ports = reader.Array("ports");
+  for (size_t i = 0; i < ports.size(); ++i) {
+    spec.ports.push_back(
+        ReadPort(ObjectReader(ports[i], reader.PathOf("ports", i))));
+  }
+  if (reader.Has("healthCheck")) {
+    spec.health_check = ReadHealthCheck(reader.Object("healthCheck"));
+  }
+  spec.stop_timeout_seconds = reader.Int("stopTimeoutSeconds");
+  spec.resources = ReadResources(reader.Object("resources"));
+  return spec;
+}
+
+}  // namespace codec_internal
+}  // namespace rtm

@@ -1,0 +1,48 @@
+#include "store/codec/operation_entry_json.h"
+
+#include "store/codec/json_reader.h"
+
+namespace rtm {
+
+using codec_internal::ObjectReader;
+using codec_internal::ReadEnum;
+using nlohmann::json;
+
+json ToJson(const OperationEntry& entry) {
+  return {{"sequence", entry.sequence},
+          {"gameId", entry.game_id},
+          {"opKind", ToString(entry.op_kind)},
+          {"opSource", ToString(entry.op_source)},
+          {"sourceRef", entry.source_ref},
+          {"imageRef", entry.image_ref},
+          {"containerId", entry.container_id},
+          {"outcome", ToString(entry.outcome)},
+          {"errorCode", entry.error_code ? ToString(*entry.error_code) : ""},
+          {"errorMessage", entry.error_message},
+          {"startedAt", FormatRfc3339(entry.started_at)},
+          {"finishedAt", FormatRfc3339(entry.finished_at)}};
+}
+
+Expected<OperationEntry> OperationEntryFromJson(const json& value) {
+  return codec_internal::DecodeGuarded<OperationEntry>([&] {
+    const ObjectReader reader(value, "");
+    OperationEntry entry;
+    entry.sequence = reader.Uint64("sequence");
+    entry.game_id = reader.String("gameId");
+    entry.op_kind = ReadEnum(reader, "opKind", &ParseOpKind);
+    entry.op_source = ReadEnum(reader, "opSource", &ParseOpSource);
+    entry.source_ref = reader.String("sourceRef");
+    entry.image_ref = reader.String("imageRef");
+    entry.container_id = reader.String("containerId");
+    entry.outcome = ReadEnum(reader, "outcome", &ParseOutcome);
+    if (reader.Has("errorCode") && !reader.String("errorCode").empty()) {
+      entry.error_code = ReadEnum(reader, "errorCode", &ParseErrorCode);
+    }
+    entry.error_message = reader.String("errorMessage");
+    entry.started_at = reader.Time("startedAt");
+    entry.finished_at = reader.Time("finishedAt");
+    return entry;
+  });
+}
+
+}  // namespace rtm

@@ -1,0 +1,359 @@
+#include "store/codec/game_runtime_json.h"
+
+#include <set>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "store/codec/game_spec_json.h"
+#include "store/codec/operation_entry_json.h"
+#include "store/codec/runtime_record_json.h"
+#include "test/store/leveldb/store_test_data.h"
+
+namespace rtm {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+std::set<std::string> KeysOf(const json& object) {
+  std::set<std::string> keys;
+  for (const auto& [key, value] : object.items()) keys.insert(key);
+  return keys;
+}
+
+// Every leaf of `defaults` (JSON pointer → value; an empty array or object
+// is a leaf) that `full` leaves unchanged: a fixture meant to set every
+// field must leave none.
+std::set<std::string> UnchangedLeaves(const json& defaults, const json& full,
+                                      const std::set<std::string>& ignored) {
+  const json flat_defaults = defaults.flatten();
+  const json flat_full = full.flatten();
+  std::set<std::string> unchanged;
+  for (const auto& [pointer, value] : flat_defaults.items()) {
+    if (ignored.contains(pointer)) continue;
+    if (flat_full.contains(pointer) && flat_full[pointer] == value) {
+      unchanged.insert(pointer);
+    }
+  }
+  return unchanged;
+}
+
+// --- DesiredRuntime ---------------------------------------------------------
+
+TEST(GameRuntimeJsonTest, DesiredFixtureSetsEveryField) {
+  EXPECT_THAT(UnchangedLeaves(ToJson(DesiredRuntime{}),
+                              ToJson(FullDesired("lobby-eu-1")),
+                              {"/apiVersion", "/kind"}),
+              ::testing::IsEmpty());
+}
+
+TEST(GameRuntimeJsonTest, DesiredUsesTheGameRuntimeObjectShape) {
+  const json encoded = ToJson(FullDesired("lobby-eu-1"));
+
+  EXPECT_EQ(KeysOf(encoded),
+            (std::set<std::string>{"apiVersion", "kind", "metadata", "spec"}));
+  EXPECT_EQ(encoded["apiVersion"], "rtmanager.galaxy/v1");
+  EXPECT_EQ(encoded["kind"], "GameRuntime");
+  const json& metadata = encoded["metadata"];
+  EXPECT_EQ(
+      KeysOf(metadata),
+      (std::set<std::string>{"name", "labels", "generation", "source",
+                             "apiRestartCount", "restartSource",
+                             "restartSourceRef", "deleted", "manifestError"}));
+  EXPECT_EQ(metadata["name"], "lobby-eu-1");
+  EXPECT_EQ(metadata["labels"],
+            (json{{"tier", "casual"}, {"region", "eu \"west\""}}));
+  EXPECT_EQ(metadata["generation"], 12);
+  EXPECT_EQ(
+      metadata["source"],
+      (json{{"path", "games/lobby.yaml"}, {"documentIndex", 2}, {"line", 31}}));
+  EXPECT_EQ(metadata["apiRestartCount"], 3);
+  EXPECT_EQ(metadata["restartSource"], "rest");
+  EXPECT_EQ(metadata["restartSourceRef"], "req-5f1e");
+  EXPECT_EQ(metadata["deleted"], true);
+  EXPECT_EQ(metadata["manifestError"],
+            "games/lobby.yaml:31: spec.image: required");
+}
+
+TEST(GameRuntimeJsonTest, DesiredSpecIsTheOneGameSpecCodec) {
+  const DesiredRuntime runtime = FullDesired("lobby-eu-1");
+  RuntimeRecord record = FullRecord("lobby-eu-1");
+
+  EXPECT_EQ(ToJson(runtime)["spec"], ToJson(runtime.spec));
+  EXPECT_EQ(ToJson(record)["spec"], ToJson(record.spec));
+  EXPECT_EQ(ToJson(runtime.spec)["restartGeneration"], 7);
+  EXPECT_EQ(ToJson(runtime.spec)["ports"][1]["hostIP"], "0.0.0.0");
+  auto spec = GameSpecFromJson(ToJson(runtime.spec));
+  ASSERT_TRUE(spec.has_value()) << spec.error().message;
+  EXPECT_EQ(*spec, runtime.spec);
+}
+
+TEST(GameRuntimeJsonTest, DesiredRoundTripsEveryField) {
+  const DesiredRuntime runtime = FullDesired("lobby-eu-1");
+
+  auto decoded = DesiredRuntimeFromJson(ToJson(runtime));
+
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(*decoded, runtime);
+}
+
+TEST(GameRuntimeJsonTest, DesiredWithDefaultsRoundTrips) {
+  DesiredRuntime runtime;
+  runtime.name = "bare";
+  runtime.spec.image = "galaxy/game:1";
+
+  auto decoded = DesiredRuntimeFromJson(ToJson(runtime));
+
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(*decoded, runtime);
+}
+
+TEST(GameRuntimeJsonTest, DesiredRoundTripsEveryRestartSource) {
+  for (OpSource source :
+       {OpSource::kManifest, OpSource::kRest, OpSource::kReconciler}) {
+    DesiredRuntime runtime = FullDesired("g");
+    runtime.restart_source = source;
+
+    auto decoded = DesiredRuntimeFromJson(ToJson(runtime));
+
+    ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+    EXPECT_EQ(decoded->restart_source, source);
+  }
+}
+
+TEST(GameRuntimeJsonTest, DesiredIgnoresUnknownFieldsAndApiVersion) {
+  json encoded = ToJson(FullDesired("g"));
+  encoded["apiVersion"] = "rtmanager.galaxy/v2";
+  encoded["metadata"]["uid"] = "future";
+  encoded["spec"]["priority"] = 3;
+
+  auto decoded = DesiredRuntimeFromJson(encoded);
+
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(*decoded, FullDesired("g"));
+}
+
+TEST(GameRuntimeJsonTest, DesiredMistypedNestedFieldIsNamed) {
+  json encoded = ToJson(FullDesired("g"));
+  encoded["metadata"]["source"]["line"] = "thirty-one";
+
+  auto decoded = DesiredRuntimeFromJson(encoded);
+
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_EQ(decoded.error().code, ErrorCode::kInternal);
+  EXPECT_THAT(decoded.error().message, HasSubstr("metadata.source.line"));
+}
+
+TEST(GameRuntimeJsonTest, DesiredSpecErrorsNameTheSpecPath) {
+  json encoded = ToJson(FullDesired("g"));
+  encoded["spec"]["ports"][1]["hostPort"] = "eighty";
+
+  auto decoded = DesiredRuntimeFromJson(encoded);
+
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_THAT(decoded.error().message, HasSubstr("spec.ports[1].hostPort"));
+}
+
+TEST(GameRuntimeJsonTest, DesiredUnknownRestartSourceIsRejected) {
+  json encoded = ToJson(FullDesired("g"));
+  encoded["metadata"]["restartSource"] = "cron";
+
+  auto decoded = DesiredRuntimeFromJson(encoded);
+
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_THAT(decoded.error().message, HasSubstr("metadata.restartSource"));
+}
+
+TEST(GameRuntimeJsonTest, DesiredMissingFieldIsNamed) {
+  json encoded = ToJson(FullDesired("g"));
+  encoded["metadata"].erase("deleted");
+
+  auto decoded = DesiredRuntimeFromJson(encoded);
+
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_THAT(decoded.error().message, HasSubstr("metadata.deleted: missing"));
+}
+
+TEST(GameRuntimeJsonTest, DesiredThatIsNotAnObjectIsInternal) {
+  auto decoded = DesiredRuntimeFromJson(json::array({1, 2}));
+
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_EQ(decoded.error().code, ErrorCode::kInternal);
+  EXPECT_THAT(decoded.error().message, HasSubstr("must be an object"));
+}
+
+// --- RuntimeStatusView ------------------------------------------------------
+
+TEST(GameRuntimeJsonTest, StatusFixtureSetsEveryField) {
+  EXPECT_THAT(
+      UnchangedLeaves(ToJson(RuntimeStatusView{}), ToJson(FullStatus()), {}),
+      ::testing::IsEmpty());
+}
+
+TEST(GameRuntimeJsonTest, StatusUsesTheDesignShape) {
+  const json encoded = ToJson(FullStatus());
+
+  EXPECT_EQ(KeysOf(encoded),
+            (std::set<std::string>{
+                "phase", "observedGeneration", "observedRestartGeneration",
+                "lastRestart", "containerId", "imageRef", "hostname", "health",
+                "restartCount", "lastError", "conditions"}));
+  EXPECT_EQ(encoded["phase"], "Failed");
+  EXPECT_EQ(encoded["observedGeneration"], 12);
+  EXPECT_EQ(encoded["observedRestartGeneration"], 9);
+  EXPECT_EQ(encoded["containerId"], "4f2c9a0d1e");
+  EXPECT_EQ(encoded["imageRef"], "galaxy/game:2");
+  EXPECT_EQ(encoded["hostname"], "lobby-eu-1");
+  EXPECT_EQ(encoded["health"], "unhealthy");
+  EXPECT_EQ(encoded["restartCount"], 4);
+  EXPECT_EQ(encoded["lastRestart"],
+            (json{{"restartGeneration", 9},
+                  {"outcome", "failure"},
+                  {"errorCode", "image_not_found"},
+                  {"containerId", "c0ffee"},
+                  {"sourceRef", "req-5f1e"},
+                  {"finishedAt", "2026-11-25T02:04:35.456Z"}}));
+  EXPECT_EQ(encoded["lastError"],
+            (json{{"code", "start_failed"},
+                  {"message", "port 18080 is already allocated"},
+                  {"at", "2026-11-25T02:04:36.001Z"}}));
+  ASSERT_EQ(encoded["conditions"].size(), 3u);
+  EXPECT_EQ(encoded["conditions"][0],
+            (json{{"type", "Ready"},
+                  {"status", "False"},
+                  {"reason", "ContainerExited"},
+                  {"message", "exit code 137"},
+                  {"lastTransitionTime", "2026-11-25T02:04:36.001Z"}}));
+  EXPECT_EQ(encoded["conditions"][1]["status"], "True");
+  EXPECT_EQ(encoded["conditions"][2]["status"], "Unknown");
+}
+
+TEST(GameRuntimeJsonTest, StatusRoundTripsEveryField) {
+  const RuntimeStatusView status = FullStatus();
+
+  auto decoded = RuntimeStatusViewFromJson(ToJson(status));
+
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(*decoded, status);
+}
+
+TEST(GameRuntimeJsonTest, StatusRoundTripsEveryPhase) {
+  for (Phase phase : {Phase::kPending, Phase::kRunning, Phase::kStopped,
+                      Phase::kFailed, Phase::kRemoved}) {
+    RuntimeStatusView status = FullStatus();
+    status.phase = phase;
+
+    auto decoded = RuntimeStatusViewFromJson(ToJson(status));
+
+    ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+    EXPECT_EQ(decoded->phase, phase);
+    EXPECT_EQ(ParsePhase(ToString(phase)), phase);
+  }
+  EXPECT_EQ(ParsePhase("running"), std::nullopt);
+  EXPECT_EQ(ParseConditionStatus("true"), std::nullopt);
+}
+
+TEST(GameRuntimeJsonTest, StatusWithoutOptionalsLeavesThemOutAndRoundTrips) {
+  const RuntimeStatusView status;
+
+  const json encoded = ToJson(status);
+  auto decoded = RuntimeStatusViewFromJson(encoded);
+
+  EXPECT_FALSE(encoded.contains("lastRestart"));
+  EXPECT_FALSE(encoded.contains("lastError"));
+  EXPECT_EQ(encoded["conditions"], json::array());
+  EXPECT_EQ(encoded["phase"], "Pending");
+  EXPECT_EQ(encoded["health"], "none");
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(*decoded, status);
+}
+
+TEST(GameRuntimeJsonTest, StatusOptionalsMayBeNull) {
+  json encoded = ToJson(RuntimeStatusView{});
+  encoded["lastRestart"] = nullptr;
+  encoded["lastError"] = nullptr;
+
+  auto decoded = RuntimeStatusViewFromJson(encoded);
+
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(decoded->last_restart, std::nullopt);
+  EXPECT_EQ(decoded->last_error, std::nullopt);
+}
+
+TEST(GameRuntimeJsonTest, SuccessfulRestartHasEmptyErrorCodeAndRoundTrips) {
+  RuntimeStatusView status = FullStatus();
+  status.last_restart->outcome = "success";
+  status.last_restart->error_code.reset();
+
+  const json encoded = ToJson(status);
+  auto decoded = RuntimeStatusViewFromJson(encoded);
+
+  EXPECT_EQ(encoded["lastRestart"]["errorCode"], "");
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(*decoded, status);
+}
+
+TEST(GameRuntimeJsonTest, StatusUnknownConditionStatusIsNamed) {
+  json encoded = ToJson(FullStatus());
+  encoded["conditions"][1]["status"] = "Maybe";
+
+  auto decoded = RuntimeStatusViewFromJson(encoded);
+
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_EQ(decoded.error().code, ErrorCode::kInternal);
+  EXPECT_THAT(decoded.error().message, HasSubstr("conditions[1].status"));
+}
+
+TEST(GameRuntimeJsonTest, StatusBadTimestampIsNamed) {
+  json encoded = ToJson(FullStatus());
+  encoded["lastError"]["at"] = "yesterday";
+
+  auto decoded = RuntimeStatusViewFromJson(encoded);
+
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_THAT(decoded.error().message, HasSubstr("lastError.at"));
+  EXPECT_THAT(decoded.error().message, HasSubstr("RFC 3339"));
+}
+
+TEST(GameRuntimeJsonTest, StatusUnknownErrorCodeIsNamed) {
+  json encoded = ToJson(FullStatus());
+  encoded["lastRestart"]["errorCode"] = "teapot";
+
+  auto decoded = RuntimeStatusViewFromJson(encoded);
+
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_THAT(decoded.error().message, HasSubstr("lastRestart.errorCode"));
+}
+
+TEST(GameRuntimeJsonTest, StatusUnknownPhaseIsRejected) {
+  json encoded = ToJson(FullStatus());
+  encoded["phase"] = "Sleeping";
+
+  auto decoded = RuntimeStatusViewFromJson(encoded);
+
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_THAT(decoded.error().message, HasSubstr("phase"));
+}
+
+// --- The other codecs of the library ----------------------------------------
+
+TEST(GameRuntimeJsonTest, OperationEntryAndRecordRoundTripThroughJson) {
+  OperationEntry entry = FullEntry("lobby-eu-1");
+  entry.sequence = 42;
+  const RuntimeRecord record = FullRecord("lobby-eu-1");
+
+  auto decoded_entry = OperationEntryFromJson(ToJson(entry));
+  auto decoded_record = RuntimeRecordFromJson(ToJson(record));
+
+  ASSERT_TRUE(decoded_entry.has_value()) << decoded_entry.error().message;
+  EXPECT_EQ(*decoded_entry, entry);
+  ASSERT_TRUE(decoded_record.has_value()) << decoded_record.error().message;
+  EXPECT_EQ(*decoded_record, record);
+  EXPECT_EQ(ToJson(entry)["opSource"], "rest");
+}
+
+}  // namespace
+}  // namespace rtm

@@ -1,0 +1,200 @@
+// The store-wide revision shared by desired state and status (DESIGN §6
+// watch): LeveldbDatabase::WriteRevisioned as the two adapters use it.
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "store/leveldb/leveldb_database.h"
+#include "store/leveldb/leveldb_desired_state_store.h"
+#include "store/leveldb/leveldb_runtime_record_store.h"
+#include "store/leveldb/leveldb_status_store.h"
+#include "store/leveldb/record_codec.h"
+#include "store/leveldb/store_keys.h"
+#include "test/store/leveldb/store_test_data.h"
+
+namespace rtm {
+namespace {
+
+using ::testing::HasSubstr;
+
+class LeveldbRevisionTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Close() {
+    desired_.reset();
+    status_.reset();
+    database_.reset();
+  }
+
+  void Reopen() {
+    Close();
+    auto database = LeveldbDatabase::Open(temp_.store_dir());
+    ASSERT_TRUE(database.has_value()) << database.error().message;
+    database_ = *std::move(database);
+    desired_ = std::make_unique<LeveldbDesiredStateStore>(*database_);
+    status_ = std::make_unique<LeveldbStatusStore>(*database_);
+  }
+
+  std::string StoredRevision() {
+    auto stored = database_->Get(kRevisionKey);
+    EXPECT_TRUE(stored.has_value()) << stored.error().message;
+    return stored && stored->has_value() ? **stored : "<none>";
+  }
+
+  TempDir temp_;
+  std::unique_ptr<LeveldbDatabase> database_;
+  std::unique_ptr<LeveldbDesiredStateStore> desired_;
+  std::unique_ptr<LeveldbStatusStore> status_;
+};
+
+TEST_F(LeveldbRevisionTest, NewStoreIsAtRevisionZero) {
+  EXPECT_EQ(database_->CurrentRevision(), 0u);
+  EXPECT_EQ(desired_->CurrentRevision(), 0u);
+  EXPECT_EQ(status_->CurrentRevision(), 0u);
+  EXPECT_EQ(StoredRevision(), "<none>");
+}
+
+TEST_F(LeveldbRevisionTest, EveryPutOfEitherKindStrictlyIncreasesIt) {
+  uint64_t previous = desired_->CurrentRevision();
+  for (int i = 0; i < 6; ++i) {
+    const std::string name = "g" + std::to_string(i % 2);
+    if (i % 3 == 0) {
+      ASSERT_TRUE(desired_->Put(FullDesired(name)).has_value());
+    } else {
+      ASSERT_TRUE(status_->Put(name, FullStatus()).has_value());
+    }
+
+    const uint64_t current = desired_->CurrentRevision();
+    EXPECT_GT(current, previous) << "after put " << i;
+    EXPECT_EQ(current, previous + 1);
+    EXPECT_EQ(status_->CurrentRevision(), current);
+    EXPECT_EQ(StoredRevision(), std::to_string(current));
+    previous = current;
+  }
+}
+
+TEST_F(LeveldbRevisionTest, OtherWritesLeaveItAlone) {
+  ASSERT_TRUE(desired_->Put(FullDesired("a")).has_value());
+  LeveldbRuntimeRecordStore records(*database_);
+  ASSERT_TRUE(records.Upsert(FullRecord("a")).has_value());
+  ASSERT_FALSE(desired_->Put(DesiredRuntime{}).has_value());
+  ASSERT_FALSE(status_->Put("", FullStatus()).has_value());
+
+  EXPECT_EQ(desired_->CurrentRevision(), 1u);
+  EXPECT_EQ(StoredRevision(), "1");
+}
+
+TEST_F(LeveldbRevisionTest, SurvivesReopenAndKeepsIncreasing) {
+  ASSERT_TRUE(desired_->Put(FullDesired("a")).has_value());
+  ASSERT_TRUE(status_->Put("a", FullStatus()).has_value());
+  ASSERT_TRUE(desired_->Put(FullDesired("b")).has_value());
+  const uint64_t before = desired_->CurrentRevision();
+  ASSERT_EQ(before, 3u);
+
+  Reopen();
+
+  EXPECT_EQ(desired_->CurrentRevision(), before);
+  EXPECT_EQ(status_->CurrentRevision(), before);
+  ASSERT_TRUE(status_->Put("b", FullStatus()).has_value());
+  EXPECT_EQ(status_->CurrentRevision(), before + 1);
+
+  Reopen();
+
+  EXPECT_EQ(desired_->CurrentRevision(), before + 1);
+  ASSERT_TRUE(desired_->Put(FullDesired("c")).has_value());
+  EXPECT_EQ(desired_->CurrentRevision(), before + 2);
+}
+
+TEST_F(LeveldbRevisionTest, RevisionedWriteReturnsTheNewRevision) {
+  leveldb::WriteBatch first;
+  first.Put("desired/x", EncodeDesiredRuntime(FullDesired("x")));
+  auto one = database_->WriteRevisioned(first, Durability::kSynced);
+  leveldb::WriteBatch second;
+  second.Put("status/x", EncodeRuntimeStatusView(FullStatus()));
+  auto two = database_->WriteRevisioned(second, Durability::kBuffered);
+
+  ASSERT_TRUE(one.has_value() && two.has_value());
+  EXPECT_EQ(*one, 1u);
+  EXPECT_EQ(*two, 2u);
+  EXPECT_EQ(database_->CurrentRevision(), 2u);
+}
+
+TEST_F(LeveldbRevisionTest, ConcurrentPutsEachGetTheirOwnRevision) {
+  constexpr int kThreads = 8;
+  constexpr int kPutsPerThread = 25;
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kThreads; ++i) {
+    writers.emplace_back([this, i] {
+      for (int j = 0; j < kPutsPerThread; ++j) {
+        const std::string name = "g" + std::to_string(i);
+        if (j % 2 == 0) {
+          EXPECT_TRUE(desired_->Put(FullDesired(name)).has_value());
+        } else {
+          EXPECT_TRUE(status_->Put(name, FullStatus()).has_value());
+        }
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+
+  constexpr uint64_t kPuts = kThreads * kPutsPerThread;
+  EXPECT_EQ(desired_->CurrentRevision(), kPuts);
+  EXPECT_EQ(StoredRevision(), std::to_string(kPuts));
+  Reopen();
+  EXPECT_EQ(status_->CurrentRevision(), kPuts);
+}
+
+TEST_F(LeveldbRevisionTest, ConcurrentRevisionedWritesGetDistinctRevisions) {
+  constexpr int kThreads = 8;
+  constexpr int kWritesPerThread = 25;
+  std::vector<std::vector<uint64_t>> seen(kThreads);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kThreads; ++i) {
+    writers.emplace_back([this, i, &seen] {
+      uint64_t previous = 0;
+      for (int j = 0; j < kWritesPerThread; ++j) {
+        leveldb::WriteBatch batch;
+        batch.Put("status/g" + std::to_string(i), "{}");
+        auto revision =
+            database_->WriteRevisioned(batch, Durability::kBuffered);
+        ASSERT_TRUE(revision.has_value());
+        EXPECT_GT(*revision, previous);
+        previous = *revision;
+        seen[i].push_back(*revision);
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+
+  std::set<uint64_t> distinct;
+  for (const auto& revisions : seen) {
+    distinct.insert(revisions.begin(), revisions.end());
+  }
+  EXPECT_EQ(distinct.size(), size_t{kThreads * kWritesPerThread});
+  EXPECT_EQ(*distinct.begin(), 1u);
+  EXPECT_EQ(*distinct.rbegin(), uint64_t{kThreads * kWritesPerThread});
+}
+
+TEST_F(LeveldbRevisionTest, UnreadableStoredRevisionIsRefusedAtOpen) {
+  ASSERT_TRUE(desired_->Put(FullDesired("a")).has_value());
+  ASSERT_TRUE(database_->raw().Put({}, std::string(kRevisionKey), "12x").ok());
+  Close();
+
+  auto database = LeveldbDatabase::Open(temp_.store_dir());
+
+  ASSERT_FALSE(database.has_value());
+  EXPECT_EQ(database.error().code, ErrorCode::kInternal);
+  EXPECT_THAT(database.error().message, HasSubstr("meta/revision"));
+  EXPECT_THAT(database.error().message, HasSubstr(temp_.store_dir()));
+  EXPECT_THAT(database.error().message, HasSubstr("refusing to start"));
+}
+
+}  // namespace
+}  // namespace rtm
