@@ -1,7 +1,7 @@
 #include "controller/telemetry/prometheus_telemetry.h"
 
+#include <charconv>
 #include <chrono>
-#include <cstdio>
 
 namespace rtm {
 namespace {
@@ -10,10 +10,12 @@ double Seconds(Duration duration) {
   return std::chrono::duration<double>(duration).count();
 }
 
+// The shortest text that reads back as `value` ("0.005", not
+// "0.0050000000000000001"): Prometheus matches `le` labels as text.
 std::string FormatNumber(double value) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
+  auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  return error == std::errc() ? std::string(text, end) : "NaN";
 }
 
 }  // namespace

@@ -26,6 +26,17 @@ Expected<void> ValidateOperationTarget(std::string_view game_id,
   return {};
 }
 
+Expected<void> ValidateSpecOperation(std::string_view game_id, OpSource source,
+                                     int64_t generation, const GameSpec& spec) {
+  if (auto target = ValidateOperationTarget(game_id, source); !target) {
+    return target;
+  }
+  if (generation < 0) {
+    return Fail(ErrorCode::kInvalidRequest, "generation must be >= 0");
+  }
+  return ValidateGameSpec(spec);
+}
+
 std::expected<RuntimeRecord, FailureDetail> LoadActiveRecord(
     RuntimeRecordStore& records, std::string_view game_id,
     std::string_view verb) {

@@ -18,6 +18,11 @@ namespace rtm {
 Expected<void> ValidateOperationTarget(std::string_view game_id,
                                        OpSource source);
 
+// ValidateOperationTarget plus a non-negative generation and a valid spec:
+// the input invariants of the operations that create a container.
+Expected<void> ValidateSpecOperation(std::string_view game_id, OpSource source,
+                                     int64_t generation, const GameSpec& spec);
+
 // Loads the record an operation acts on: missing → kNotFound ("runtime
 // record for game "x" does not exist"), unreadable → kInternal, removed →
 // kConflict ("runtime for game "x" is removed; cannot <verb>").

@@ -7,14 +7,8 @@ namespace rtm {
 namespace {
 
 Expected<void> Validate(const UpdateInput& input) {
-  if (auto target = ValidateOperationTarget(input.game_id, input.op_source);
-      !target) {
-    return target;
-  }
-  if (input.generation < 0) {
-    return Fail(ErrorCode::kInvalidRequest, "generation must be >= 0");
-  }
-  return ValidateGameSpec(input.spec);
+  return ValidateSpecOperation(input.game_id, input.op_source,
+                               input.generation, input.spec);
 }
 
 }  // namespace
