@@ -210,7 +210,7 @@ int Run(const std::vector<std::string>& args) {
                               std::max(1, options->max_ops_per_second));
   WorkQueue queue(clock, options->backoff);
   Reconciler reconciler(ports, operations, desired, statuses, operation_limit,
-                        ReconcilerConfig{});
+                        ReconcilerConfig{.network = options->network});
   ManifestScanner scanner(options->manifests);
   Controller controller(reconciler, queue, desired, records, engine, logger,
                         [&scanner] { return scanner.Scan(); },

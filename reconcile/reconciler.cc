@@ -81,9 +81,9 @@ Expected<Reconciler::Observation> Reconciler::Observe(
   } else if (record.error().code != ErrorCode::kNotFound) {
     return std::unexpected(record.error());
   }
-  auto containers = ports_.engine.ListContainers(
-      {{std::string(kLabelManaged), "true"},
-       {std::string(kLabelGame), std::string(name)}});
+  auto selector = OwnedSelector(config_.network);
+  selector.emplace(kLabelGame, name);
+  auto containers = ports_.engine.ListContainers(selector);
   if (!containers) return std::unexpected(containers.error());
   seen.containers = std::move(*containers);
   return seen;

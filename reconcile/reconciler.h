@@ -22,6 +22,8 @@ struct ReconcilerConfig {
   Duration healthy_reset = std::chrono::minutes(10);
   // Bound of decide → act rounds within one reconcile (adopt, then act...).
   int max_rounds = 4;
+  // The controller's network: it owns the managed containers labelled with it.
+  std::string network = "rtmanager";
 };
 
 struct ReconcileResult {

@@ -109,7 +109,7 @@ void Controller::EnqueueAll() {
     for (const auto& record : *records) names.insert(record.game_id);
   }
   if (auto containers =
-          engine_.ListContainers({{std::string(kLabelManaged), "true"}})) {
+          engine_.ListContainers(OwnedSelector(options_.network))) {
     for (const auto& container : *containers) {
       auto game = container.labels.find(std::string(kLabelGame));
       if (game != container.labels.end()) names.insert(game->second);
@@ -147,7 +147,7 @@ void Controller::EventsLoop() {
       std::lock_guard lock(stop_mutex_);
       if (stopping_) return;
     }
-    auto stream = engine_.WatchEvents({{std::string(kLabelManaged), "true"}});
+    auto stream = engine_.WatchEvents(OwnedSelector(options_.network));
     if (!stream) {
       logger_.Log(LogLevel::kWarn, "docker events unavailable; retrying",
                   {{"err", stream.error().message}});

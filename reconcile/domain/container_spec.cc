@@ -80,6 +80,19 @@ std::string SpecHash(const GameSpec& spec) {
   return std::string(kSpecHashScheme) + "-" + hex;
 }
 
+std::map<std::string, std::string> OwnedSelector(std::string_view network) {
+  return {{std::string(kLabelManaged), "true"},
+          {std::string(kLabelNetwork), std::string(network)}};
+}
+
+bool IsOwned(const std::map<std::string, std::string>& labels,
+             std::string_view network) {
+  auto managed = labels.find(std::string(kLabelManaged));
+  auto owner = labels.find(std::string(kLabelNetwork));
+  return managed != labels.end() && managed->second == "true" &&
+         owner != labels.end() && owner->second == network;
+}
+
 ContainerSpec BuildContainerSpec(const ContainerIdentity& identity,
                                  const GameSpec& spec,
                                  std::string_view network) {
@@ -96,6 +109,7 @@ ContainerSpec BuildContainerSpec(const ContainerIdentity& identity,
       {std::string(kLabelRestartGeneration),
        std::to_string(spec.restart_generation)},
       {std::string(kLabelSpecHash), SpecHash(spec)},
+      {std::string(kLabelNetwork), std::string(network)},
   };
   out.network = std::string(network);
   out.network_aliases = {identity.game_id};

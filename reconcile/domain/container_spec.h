@@ -20,6 +20,10 @@ inline constexpr std::string_view kLabelGeneration = "io.rtmanager.generation";
 inline constexpr std::string_view kLabelRestartGeneration =
     "io.rtmanager.restart-generation";
 inline constexpr std::string_view kLabelSpecHash = "io.rtmanager.spec-hash";
+// The controller's network: one controller owns the managed containers of
+// its network only, so several controllers (or test runs) can share one
+// engine without touching each other's games.
+inline constexpr std::string_view kLabelNetwork = "io.rtmanager.network";
 
 struct ContainerSpec {
   std::string name;      // rtm-<game>
@@ -51,6 +55,12 @@ struct ContainerIdentity {
   std::string game_id;
   int64_t generation = 0;  // metadata.generation
 };
+
+// The labels selecting the containers a controller on `network` owns.
+std::map<std::string, std::string> OwnedSelector(std::string_view network);
+// True when `labels` carry the managed and network labels of `network`.
+bool IsOwned(const std::map<std::string, std::string>& labels,
+             std::string_view network);
 
 ContainerSpec BuildContainerSpec(const ContainerIdentity& identity,
                                  const GameSpec& spec,

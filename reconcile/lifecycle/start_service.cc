@@ -11,11 +11,6 @@ Expected<void> Validate(const StartInput& input) {
                                input.generation, input.spec);
 }
 
-bool IsManaged(const ContainerState& container) {
-  auto label = container.labels.find(std::string(kLabelManaged));
-  return label != container.labels.end() && label->second == "true";
-}
-
 // Same spec hash and restart generation: the container implements the spec.
 bool Implements(const ContainerState& container, const ContainerSpec& wanted) {
   for (std::string_view key : {kLabelSpecHash, kLabelRestartGeneration}) {
@@ -72,11 +67,12 @@ OperationResult StartService::RunUnderLease(const StartInput& input,
 
   std::string container_id;
   if (existing) {
-    if (!IsManaged(*existing)) {
+    if (!IsOwned(existing->labels, config_.network)) {
       return recorder.Fail(
           {ErrorCode::kConflict,
            "container " + Quoted(wanted.name) +
-               " exists and is not managed by rtmanager; refusing to touch it",
+               " exists and is not managed by this rtmanager (network " +
+               Quoted(config_.network) + "); refusing to touch it",
            image, existing->id});
     }
     if (Implements(*existing, wanted)) {

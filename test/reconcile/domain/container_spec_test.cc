@@ -39,6 +39,10 @@ TEST(ContainerSpecTest, MapsTheSpecAsDesignSection3Says) {
   EXPECT_EQ(built.labels.at("io.rtmanager.generation"), "4");
   EXPECT_EQ(built.labels.at("io.rtmanager.restart-generation"), "7");
   EXPECT_EQ(built.labels.at("io.rtmanager.spec-hash"), SpecHash(FullSpec()));
+  EXPECT_EQ(built.labels.at("io.rtmanager.network"), "rtmanager");
+  EXPECT_TRUE(IsOwned(built.labels, "rtmanager"));
+  EXPECT_FALSE(IsOwned(built.labels, "another"));
+  EXPECT_FALSE(IsOwned({{"io.rtmanager.network", "rtmanager"}}, "rtmanager"));
 }
 
 TEST(ContainerSpecTest, SpecHashCarriesItsSchemeVersionAndIsStable) {

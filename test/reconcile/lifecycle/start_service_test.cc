@@ -90,9 +90,18 @@ TEST_F(StartServiceTest, ForeignContainerWithOurNameIsConflictAndUntouched) {
 
   EXPECT_EQ(result.error_code, ErrorCode::kConflict);
   EXPECT_EQ(result.error_message,
-            "container \"rtm-lobby-eu-1\" exists and is not managed by "
-            "rtmanager; refusing to touch it");
+            "container \"rtm-lobby-eu-1\" exists and is not managed by this "
+            "rtmanager (network \"rtmanager\"); refusing to touch it");
   EXPECT_FALSE(records_.contains(kGame));
+}
+
+TEST_F(StartServiceTest, ContainerOfAnotherControllersNetworkIsConflict) {
+  ContainerState theirs = ManagedContainer(kOldContainer, Spec(), true);
+  theirs.labels["io.rtmanager.network"] = "other-controller";
+  ExpectInspect(theirs);
+  ExpectNoContainerChange();
+
+  EXPECT_EQ(start_.Handle(Input(Spec())).error_code, ErrorCode::kConflict);
 }
 
 TEST_F(StartServiceTest, RunningContainerWithAnotherSpecIsConflict) {
