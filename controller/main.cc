@@ -8,9 +8,13 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
+#include <fstream>
+#include <set>
+#include <sstream>
 
 #include "controller/api/api_server.h"
+#include "controller/api/publishing_stores.h"
+#include "controller/api/watch_hub.h"
 #include "controller/app/controller.h"
 #include "controller/app/manifest_scanner.h"
 #include "controller/cli/flags.h"
@@ -51,6 +55,7 @@ const std::vector<FlagSpec> kRunFlags{
     {"resync", true, "full resync period (default 5m)"},
     {"log-format", true, "text | json (default text)"},
     {"log-level", true, "debug | info | warn | error (default info)"},
+    {"api-token-file", true, "file holding the bearer token mutating API calls need"},
     {"max-ops-per-second", true, "global lifecycle operation rate (default 20; 0: unlimited)"},
     {"backoff-base", true, "first retry delay of a failing game (default 100ms)"},
     {"backoff-cap", true, "longest retry delay (default 5m)"},
@@ -93,7 +98,33 @@ struct RunOptions {
   LogLevel log_level = LogLevel::kInfo;
   int max_ops_per_second = 20;
   BackoffPolicy backoff;
+  std::optional<std::string> api_token;
 };
+
+// The token in `path`, surrounding white space trimmed.
+Expected<std::string> ReadToken(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --api-token-file: cannot read " + path);
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  std::string token = content.str();
+  const auto first = token.find_first_not_of(" \t\r\n");
+  const auto last = token.find_last_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --api-token-file: " + path + " is empty");
+  }
+  token = token.substr(first, last - first + 1);
+  if (token.size() < 16) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --api-token-file: the token in " + path +
+                    " is shorter than 16 characters");
+  }
+  return token;
+}
 
 Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
   RunOptions options;
@@ -148,6 +179,16 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
                     "\" is not debug, info, warn or error");
   }
   options.log_level = *parsed_level;
+  if (flags.Has("api-token-file")) {
+    auto token = ReadToken(flags.Get("api-token-file", ""));
+    if (!token) return std::unexpected(token.error());
+    options.api_token = std::move(*token);
+  }
+  if (!options.api_token && !IsLoopbackListen(options.listen)) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "refusing --listen " + options.listen +
+                    ": a non-loopback address needs --api-token-file");
+  }
   return options;
 }
 
@@ -191,8 +232,14 @@ int Run(const std::vector<std::string>& args) {
     return kExitFailure;
   }
   LeveldbRuntimeRecordStore records(**database);
-  LeveldbDesiredStateStore desired(**database);
-  LeveldbStatusStore statuses(**database);
+  LeveldbDesiredStateStore stored_desired(**database);
+  LeveldbStatusStore stored_statuses(**database);
+  WatchHub hub(stored_desired.CurrentRevision(), /*capacity=*/100000);
+  PublishingDesiredStateStore desired(stored_desired, stored_statuses, hub);
+  PublishingStatusStore statuses(stored_statuses, stored_desired, hub);
+  if (auto known = stored_desired.List()) {
+    for (const DesiredRuntime& runtime : *known) hub.Know(runtime.name);
+  }
   LeveldbGameLeaseStore leases(**database, clock);
   auto operation_log = LeveldbOperationLogStore::Open(**database);
   if (!operation_log) {
@@ -200,7 +247,10 @@ int Run(const std::vector<std::string>& args) {
                {{"err", operation_log.error().message}});
     return kExitFailure;
   }
-  DockerEngine engine(*endpoint);
+  DockerEngine engine(*endpoint,
+                      DockerEngineOptions{.on_request = [&telemetry](std::string_view code) {
+                        telemetry.RecordDockerRequest(code);
+                      }});
 
   LifecyclePorts ports{records, **operation_log, engine, leases,
                        telemetry, logger, clock, tokens};
@@ -213,7 +263,7 @@ int Run(const std::vector<std::string>& args) {
                         ReconcilerConfig{.network = options->network});
   ManifestScanner scanner(options->manifests);
   Controller controller(reconciler, queue, desired, records, engine, logger,
-                        [&scanner] { return scanner.Scan(); },
+                        telemetry, [&scanner] { return scanner.Scan(); },
                         ControllerOptions{.workers = options->workers,
                                           .network = options->network});
 
@@ -221,10 +271,43 @@ int Run(const std::vector<std::string>& args) {
   ManifestWatcher watcher(io, options->manifests,
                           ManifestWatcher::Options{.is_manifest_file = IsManifestFileName},
                           [&controller] { controller.SyncManifests(); });
-  ApiServer api(options->listen,
-                ApiDependencies{desired, statuses, **operation_log, engine, logger,
-                                [&desired] { return desired.CurrentRevision(); },
-                                [&controller] { return controller.started(); }});
+  auto plan = [&]() -> Expected<std::vector<PlanItem>> {
+    std::set<std::string> names;
+    auto declared = desired.List();
+    if (!declared) return std::unexpected(declared.error());
+    for (const DesiredRuntime& runtime : *declared) names.insert(runtime.name);
+    if (auto known = records.List()) {
+      for (const RuntimeRecord& record : *known) names.insert(record.game_id);
+    }
+    std::vector<PlanItem> items;
+    for (const std::string& name : names) {
+      auto planned = reconciler.PlanFor(name);
+      if (!planned) return std::unexpected(planned.error());
+      items.push_back({name, std::move(*planned)});
+    }
+    return items;
+  };
+  auto metrics = [&]() {
+    PrometheusTelemetry::Gauges gauges;
+    gauges.workqueue_depth = queue.Depth();
+    if (auto declared = desired.List()) {
+      for (const DesiredRuntime& runtime : *declared) {
+        auto status = statuses.Get(runtime.name);
+        ++gauges.runtimes_by_phase[std::string(
+            ToString(status ? status->phase : Phase::kPending))];
+      }
+    }
+    return telemetry.RenderPrometheus(gauges);
+  };
+  ApiServer api(
+      ApiOptions{.listen = options->listen, .token = options->api_token},
+      ApiDependencies{
+          desired, statuses, **operation_log, engine, logger, tokens, hub,
+          [&controller] { return controller.started(); },
+          [&controller](std::string_view name, std::string request_id) {
+            return controller.RequestRestart(name, std::move(request_id));
+          },
+          plan, metrics});
 
   if (auto watching = watcher.Start(); !watching) {
     logger.Log(LogLevel::kError, "cannot watch the manifests",

@@ -1,6 +1,7 @@
 #include "controller/api/api_server.h"
 
 #include <cpprest/http_listener.h>
+#include <cpprest/producerconsumerstream.h>
 
 #include <charconv>
 
@@ -12,6 +13,7 @@ namespace rtm {
 namespace {
 
 using Response = ApiServer::Response;
+using Request = ApiServer::Request;
 
 constexpr size_t kDefaultOperationsLimit = 50;
 constexpr size_t kMaxOperationsLimit = 1000;
@@ -21,9 +23,10 @@ Response Json(int status, const nlohmann::json& body) {
                             nlohmann::json::error_handler_t::replace)};
 }
 
-Response ErrorResponse(ErrorCode code, std::string message) {
+Response ErrorResponse(ErrorCode code, std::string message,
+                       std::optional<int> status = std::nullopt) {
   const Error error{code, std::move(message)};
-  return Json(HttpStatusFor(code), ErrorJson(error));
+  return Json(status.value_or(HttpStatusFor(code)), ErrorJson(error));
 }
 
 // The value of `key` in a query string "a=1&b=2" (no percent-decoding:
@@ -43,17 +46,56 @@ std::optional<std::string_view> QueryValue(std::string_view query,
   return std::nullopt;
 }
 
+template <typename Number>
+std::optional<Number> ParseNumber(std::string_view text) {
+  Number value{};
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// Compares in time independent of where the first difference is.
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const size_t n = std::max(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char x = i < a.size() ? a[i] : 0;
+    const unsigned char y = i < b.size() ? b[i] : 0;
+    diff |= x ^ y;
+  }
+  return diff == 0;
+}
+
+std::string HeaderOr(const Request& request, const std::string& name,
+                     std::string fallback) {
+  auto found = request.headers.find(name);
+  return found == request.headers.end() ? std::move(fallback) : found->second;
+}
+
 }  // namespace
 
-ApiServer::ApiServer(std::string listen, ApiDependencies dependencies)
-    : listen_(std::move(listen)), deps_(std::move(dependencies)) {}
+bool IsLoopbackListen(std::string_view listen) {
+  const size_t colon = listen.rfind(':');
+  std::string_view host = listen.substr(0, colon);
+  return host == "127.0.0.1" || host == "localhost" || host == "[::1]" ||
+         host.starts_with("127.");
+}
+
+ApiServer::ApiServer(ApiOptions options, ApiDependencies dependencies)
+    : options_(std::move(options)), deps_(std::move(dependencies)) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
 Expected<void> ApiServer::Start() {
+  if (!IsLoopbackListen(options_.listen) && !options_.token) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "refusing to listen on non-loopback address " + options_.listen +
+                    " without --api-token-file (mutating endpoints would be "
+                    "open to the network)");
+  }
   try {
     listener_ = std::make_unique<web::http::experimental::listener::http_listener>(
-        "http://" + listen_);
+        "http://" + options_.listen);
     listener_->support([this](web::http::http_request request) {
       Serve(std::move(request));
     });
@@ -62,7 +104,7 @@ Expected<void> ApiServer::Start() {
   } catch (const std::exception& error) {
     listener_.reset();
     return Fail(ErrorCode::kServiceUnavailable,
-                "listen on " + listen_ + ": " + error.what());
+                "listen on " + options_.listen + ": " + error.what());
   }
 }
 
@@ -80,34 +122,111 @@ void ApiServer::Stop() {
 void ApiServer::Serve(web::http::http_request request) {
   Response response;
   try {
+    Request parsed;
+    parsed.method = request.method();
     const auto& uri = request.relative_uri();
-    response = Handle(request.method(), uri.path(), uri.query());
+    parsed.path = uri.path();
+    parsed.query = uri.query();
+    parsed.header_bytes = request.request_uri().to_string().size();
+    for (const auto& [name, value] : request.headers()) {
+      std::string lower = name;
+      for (char& c : lower) c = static_cast<char>(std::tolower(c));
+      parsed.headers[lower] = value;
+      parsed.header_bytes += name.size() + value.size() + 4;
+    }
+    parsed.body_bytes = request.headers().content_length();
+    response = Handle(parsed);
+    if (response.watch_since) {
+      StreamWatch(request, *response.watch_since);
+      return;
+    }
   } catch (const std::exception& error) {
     response = ErrorResponse(ErrorCode::kInternal, error.what());
   }
   try {
     web::http::http_response reply(static_cast<web::http::status_code>(response.status));
-    reply.set_body(response.body, "application/json");
+    reply.set_body(response.body, response.content_type);
     request.reply(reply).wait();
   } catch (const std::exception& error) {
     deps_.logger.Log(LogLevel::kWarn, "api reply failed", {{"err", error.what()}});
   }
 }
 
-Response ApiServer::Handle(std::string_view method, std::string_view path,
-                           std::string_view query) {
+void ApiServer::StreamWatch(web::http::http_request& request, uint64_t since) {
+  concurrency::streams::producer_consumer_buffer<uint8_t> buffer;
+  web::http::http_response reply(web::http::status_codes::OK);
+  reply.headers().set_content_type("application/json");
+  reply.set_body(buffer.create_istream());
+  auto replied = request.reply(reply);
+  const auto deadline = std::chrono::steady_clock::now() + options_.max_watch;
+  uint64_t after = since;
+  while (listener_ && std::chrono::steady_clock::now() < deadline) {
+    auto events = deps_.hub.Since(after);
+    if (!events) break;  // fell out of the retained history: client relists
+    std::string chunk;
+    for (const WatchEvent& event : *events) {
+      chunk += "{\"type\":\"" + event.type + "\",\"revision\":" +
+               std::to_string(event.revision) + ",\"object\":" +
+               event.object_json + "}\n";
+      after = event.revision;
+    }
+    if (!chunk.empty()) {
+      buffer.putn_nocopy(reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()).wait();
+      buffer.sync().wait();
+    }
+    deps_.hub.WaitAfter(after, std::chrono::seconds(1));
+  }
+  buffer.close(std::ios_base::out).wait();
+  try {
+    replied.wait();
+  } catch (const std::exception&) {
+    // The client went away: nothing to tell it.
+  }
+}
+
+bool ApiServer::Authorized(const Request& request) const {
+  if (!options_.token) return true;
+  const std::string header = HeaderOr(request, "authorization", "");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!header.starts_with(kBearer)) return false;
+  return ConstantTimeEquals(std::string_view(header).substr(kBearer.size()),
+                            *options_.token);
+}
+
+Response ApiServer::Handle(const Request& request) {
+  if (request.path.size() + request.query.size() > options_.max_url_bytes) {
+    return ErrorResponse(ErrorCode::kInvalidRequest, "request URL too long", 414);
+  }
+  if (request.header_bytes > options_.max_header_bytes) {
+    return ErrorResponse(ErrorCode::kInvalidRequest,
+                         "request headers too large", 431);
+  }
+  if (request.body_bytes > options_.max_body_bytes) {
+    return ErrorResponse(ErrorCode::kInvalidRequest,
+                         "request body larger than " +
+                             std::to_string(options_.max_body_bytes) + " bytes",
+                         413);
+  }
+  std::string_view path = request.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  const std::string& method = request.method;
   const bool get = method == "GET";
   auto not_allowed = [&] {
     return ErrorResponse(ErrorCode::kInvalidRequest,
-                         "method " + std::string(method) + " is not allowed on " +
-                             std::string(path));
+                         "method " + method + " is not allowed on " +
+                             std::string(path),
+                         405);
   };
   if (path == "/healthz") {
     return get ? Json(200, {{"status", "ok"}}) : not_allowed();
   }
   if (path == "/readyz") return get ? Ready() : not_allowed();
-  if (path == "/v1/runtimes") return get ? Runtimes() : not_allowed();
+  if (path == "/metrics") {
+    if (!get) return not_allowed();
+    return Response{200, deps_.metrics(), "text/plain; version=0.0.4", {}};
+  }
+  if (path == "/v1/runtimes") return get ? Runtimes(request) : not_allowed();
+  if (path == "/v1/plan") return get ? PlanAll() : not_allowed();
 
   constexpr std::string_view kPrefix = "/v1/runtimes/";
   if (path.starts_with(kPrefix)) {
@@ -116,17 +235,23 @@ Response ApiServer::Handle(std::string_view method, std::string_view path,
     const std::string_view name = rest.substr(0, slash);
     const std::string_view tail =
         slash == std::string_view::npos ? "" : rest.substr(slash);
-    if (!IsValidGameId(name)) {
-      return ErrorResponse(ErrorCode::kInvalidRequest,
-                           "runtime name \"" + std::string(name) +
-                               "\" is not a DNS label");
+    if (tail.empty() || tail == "/operations" || tail == "/restart") {
+      if (!IsValidGameId(name)) {
+        return ErrorResponse(ErrorCode::kInvalidRequest,
+                             "runtime name \"" + std::string(name) +
+                                 "\" is not a DNS label");
+      }
     }
     if (tail.empty()) return get ? Runtime(name) : not_allowed();
-    if (tail == "/operations") return get ? Operations(name, query) : not_allowed();
+    if (tail == "/operations") {
+      return get ? Operations(name, request.query) : not_allowed();
+    }
+    if (tail == "/restart") {
+      return method == "POST" ? Restart(name, request) : not_allowed();
+    }
   }
   return ErrorResponse(ErrorCode::kNotFound,
-                       "no route for " + std::string(method) + " " +
-                           std::string(path));
+                       "no route for " + method + " " + std::string(path));
 }
 
 // The store is open for the process's whole life (it fails start-up
@@ -143,8 +268,31 @@ Response ApiServer::Ready() {
   return Json(200, {{"status", "ready"}});
 }
 
-Response ApiServer::Runtimes() {
-  const uint64_t revision = deps_.current_revision();
+Response ApiServer::Runtimes(const Request& request) {
+  if (auto watch = QueryValue(request.query, "watch");
+      watch && (*watch == "true" || *watch == "1")) {
+    const auto since_text = QueryValue(request.query, "since");
+    const auto since = since_text ? ParseNumber<uint64_t>(*since_text)
+                                  : std::optional<uint64_t>(deps_.hub.revision());
+    if (!since) {
+      return ErrorResponse(ErrorCode::kInvalidRequest,
+                           "since must be a revision number");
+    }
+    if (!deps_.hub.Since(*since)) {
+      return ErrorResponse(
+          ErrorCode::kInvalidRequest,
+          "revision " + std::to_string(*since) +
+              " is outside the retained history (current " +
+              std::to_string(deps_.hub.revision()) +
+              "); list again and watch from the list's revision",
+          410);
+    }
+    Response streaming;
+    streaming.watch_since = *since;
+    return streaming;
+  }
+  // Events published after this revision reach a watch started from it.
+  const uint64_t revision = deps_.hub.revision();
   auto desired = deps_.desired.List();
   if (!desired) {
     return ErrorResponse(desired.error().code, desired.error().message);
@@ -174,13 +322,13 @@ Response ApiServer::Runtime(std::string_view name) {
 Response ApiServer::Operations(std::string_view name, std::string_view query) {
   size_t limit = kDefaultOperationsLimit;
   if (auto text = QueryValue(query, "limit")) {
-    auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
-    if (error != std::errc() || end != text->data() + text->size() || limit == 0 ||
-        limit > kMaxOperationsLimit) {
+    auto parsed = ParseNumber<size_t>(*text);
+    if (!parsed || *parsed == 0 || *parsed > kMaxOperationsLimit) {
       return ErrorResponse(ErrorCode::kInvalidRequest,
                            "limit must be an integer in 1.." +
                                std::to_string(kMaxOperationsLimit));
     }
+    limit = *parsed;
   }
   if (auto desired = deps_.desired.Get(name);
       !desired && desired.error().code == ErrorCode::kNotFound) {
@@ -191,6 +339,41 @@ Response ApiServer::Operations(std::string_view name, std::string_view query) {
   if (!entries) return ErrorResponse(entries.error().code, entries.error().message);
   nlohmann::json items = nlohmann::json::array();
   for (const OperationEntry& entry : *entries) items.push_back(ToJson(entry));
+  return Json(200, {{"items", std::move(items)}});
+}
+
+Response ApiServer::Restart(std::string_view name, const Request& request) {
+  if (!Authorized(request)) {
+    return ErrorResponse(ErrorCode::kInvalidRequest,
+                         "missing or wrong bearer token", 401);
+  }
+  std::string request_id = HeaderOr(request, "x-request-id", "");
+  if (request_id.size() > 256) {
+    return ErrorResponse(ErrorCode::kInvalidRequest,
+                         "X-Request-Id longer than 256 characters");
+  }
+  if (request_id.empty()) request_id = deps_.tokens.NewToken();
+  auto generation = deps_.request_restart(name, std::move(request_id));
+  if (!generation) {
+    return ErrorResponse(generation.error().code, generation.error().message);
+  }
+  return Json(202, {{"generation", *generation}});
+}
+
+Response ApiServer::PlanAll() {
+  auto plans = deps_.plan();
+  if (!plans) return ErrorResponse(plans.error().code, plans.error().message);
+  nlohmann::json items = nlohmann::json::array();
+  for (const PlanItem& item : *plans) {
+    nlohmann::json actions = nlohmann::json::array();
+    for (const Action& action : item.plan.actions) {
+      nlohmann::json entry{{"action", std::string(ToString(action.kind))},
+                           {"reason", action.reason}};
+      if (!action.container_id.empty()) entry["containerId"] = action.container_id;
+      actions.push_back(std::move(entry));
+    }
+    items.push_back({{"name", item.name}, {"actions", std::move(actions)}});
+  }
   return Json(200, {{"items", std::move(items)}});
 }
 

@@ -2,14 +2,20 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "controller/api/watch_hub.h"
+#include "reconcile/decide.h"
 #include "reconcile/domain/error.h"
 #include "reconcile/ports/container_engine.h"
 #include "reconcile/ports/desired_state_store.h"
 #include "reconcile/ports/logger.h"
 #include "reconcile/ports/operation_log_store.h"
+#include "reconcile/ports/token_generator.h"
 
 namespace web::http::experimental::listener {
 class http_listener;
@@ -20,49 +26,85 @@ class http_request;
 
 namespace rtm {
 
+struct PlanItem {
+  std::string name;
+  Plan plan;
+};
+
 struct ApiDependencies {
   DesiredStateStore& desired;
   StatusStore& statuses;
   OperationLogStore& operation_log;
   ContainerEngine& engine;
   Logger& logger;
-  // The store revision the list endpoint reports.
-  std::function<uint64_t()> current_revision;
+  TokenGenerator& tokens;  // request ids of restarts sent without one
+  WatchHub& hub;
   // True once the controller finished its start-up sync.
   std::function<bool()> started;
+  // The restart generation bump (Controller::RequestRestart).
+  std::function<Expected<int64_t>(std::string_view name, std::string request_id)>
+      request_restart;
+  // What the controller would do now, per game.
+  std::function<Expected<std::vector<PlanItem>>()> plan;
+  // The Prometheus exposition.
+  std::function<std::string()> metrics;
 };
 
-// The REST API on cpprestsdk (DESIGN §6): /healthz, /readyz, /v1/runtimes,
-// /v1/runtimes/{name}, /v1/runtimes/{name}/operations. JSON everywhere;
-// errors as {"error": {code, message}}.
+struct ApiOptions {
+  std::string listen = "127.0.0.1:8088";  // host:port
+  // When set, mutating endpoints require `Authorization: Bearer <token>`.
+  std::optional<std::string> token;
+  size_t max_body_bytes = 64 * 1024;
+  size_t max_url_bytes = 8 * 1024;
+  size_t max_header_bytes = 16 * 1024;
+  // A watch ends after this long; clients re-watch from their last revision.
+  Duration max_watch = std::chrono::minutes(5);
+};
+
+// The REST API on cpprestsdk (DESIGN §6). JSON everywhere; errors as
+// {"error": {code, message}} with 400/401/404/405/409/410/413/414/431/503/500.
 class ApiServer {
  public:
-  // listen: "host:port", e.g. "127.0.0.1:8088".
-  ApiServer(std::string listen, ApiDependencies dependencies);
+  ApiServer(ApiOptions options, ApiDependencies dependencies);
   ~ApiServer();
 
   Expected<void> Start();
   void Stop();
 
-  // The answer to one request, independent of the HTTP library (tested
-  // directly).
+  struct Request {
+    std::string method;
+    std::string path;
+    std::string query;
+    std::map<std::string, std::string> headers;  // lower-case names
+    size_t body_bytes = 0;
+    size_t header_bytes = 0;
+  };
   struct Response {
     int status = 200;
-    std::string body;  // JSON
+    std::string body;  // JSON, or the Prometheus text for /metrics
+    std::string content_type = "application/json";
+    std::optional<uint64_t> watch_since;  // set: stream events after this
   };
-  Response Handle(std::string_view method, std::string_view path,
-                  std::string_view query);
+  // The answer to one request, independent of the HTTP library.
+  Response Handle(const Request& request);
 
  private:
-  Response Runtimes();
+  Response Runtimes(const Request& request);
   Response Runtime(std::string_view name);
   Response Operations(std::string_view name, std::string_view query);
+  Response Restart(std::string_view name, const Request& request);
+  Response PlanAll();
   Response Ready();
+  bool Authorized(const Request& request) const;
   void Serve(web::http::http_request request);
+  void StreamWatch(web::http::http_request& request, uint64_t since);
 
-  std::string listen_;
+  ApiOptions options_;
   ApiDependencies deps_;
   std::unique_ptr<web::http::experimental::listener::http_listener> listener_;
 };
+
+// "127.0.0.1:8088" / "[::1]:8088" / "localhost:8088" are loopback.
+bool IsLoopbackListen(std::string_view listen);
 
 }  // namespace rtm

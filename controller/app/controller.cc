@@ -17,13 +17,15 @@ bool IsRelevant(std::string_view action) {
 Controller::Controller(Reconciler& reconciler, WorkQueue& queue,
                        DesiredStateStore& desired, RuntimeRecordStore& records,
                        ContainerEngine& engine, Logger& logger,
-                       ManifestScanFn scan, ControllerOptions options)
+                       Telemetry& telemetry, ManifestScanFn scan,
+                       ControllerOptions options)
     : reconciler_(reconciler),
       queue_(queue),
       desired_(desired),
       records_(records),
       engine_(engine),
       logger_(logger),
+      telemetry_(telemetry),
       scan_(std::move(scan)),
       options_(options) {}
 
@@ -100,6 +102,30 @@ void Controller::SyncManifests() {
   }
 }
 
+Expected<int64_t> Controller::RequestRestart(std::string_view name,
+                                             std::string request_id) {
+  std::lock_guard lock(sync_mutex_);
+  Expected<DesiredRuntime> desired = desired_.Get(name);
+  if (!desired && desired.error().code == ErrorCode::kNotFound) {
+    return Fail(ErrorCode::kNotFound,
+                "runtime \"" + std::string(name) + "\" not found");
+  }
+  if (!desired) return std::unexpected(desired.error());
+  if (desired->deleted) {
+    return Fail(ErrorCode::kConflict, "runtime \"" + std::string(name) +
+                                          "\" is removed; cannot restart");
+  }
+  ++desired->api_restart_count;
+  ++desired->generation;
+  desired->restart_source = OpSource::kRest;
+  desired->restart_source_ref = std::move(request_id);
+  if (auto written = desired_.Put(*desired); !written) {
+    return std::unexpected(written.error());
+  }
+  queue_.Add(desired->name);
+  return desired->generation;
+}
+
 void Controller::EnqueueAll() {
   std::set<std::string> names;
   if (auto desired = desired_.List()) {
@@ -123,13 +149,16 @@ void Controller::WorkerLoop() {
     ReconcileResult result = reconciler_.Reconcile(*name);
     switch (result.kind) {
       case ReconcileResult::Kind::kConverged:
+        telemetry_.RecordReconcile("converged");
         queue_.Forget(*name);
         break;
       case ReconcileResult::Kind::kRequeueAfter:
+        telemetry_.RecordReconcile("requeue");
         queue_.Forget(*name);
         queue_.AddAfter(*name, result.requeue_after);
         break;
       case ReconcileResult::Kind::kRetry:
+        telemetry_.RecordReconcile("error");
         logger_.Log(LogLevel::kWarn, "reconcile failed; retrying with backoff",
                     {{"game_id", *name}, {"err", result.error}});
         queue_.AddRateLimited(*name);

@@ -14,6 +14,7 @@
 #include "reconcile/ports/desired_state_store.h"
 #include "reconcile/ports/logger.h"
 #include "reconcile/ports/runtime_record_store.h"
+#include "reconcile/ports/telemetry.h"
 #include "reconcile/queue/work_queue.h"
 #include "reconcile/reconciler.h"
 
@@ -40,8 +41,8 @@ class Controller {
  public:
   Controller(Reconciler& reconciler, WorkQueue& queue,
              DesiredStateStore& desired, RuntimeRecordStore& records,
-             ContainerEngine& engine, Logger& logger, ManifestScanFn scan,
-             ControllerOptions options);
+             ContainerEngine& engine, Logger& logger, Telemetry& telemetry,
+             ManifestScanFn scan, ControllerOptions options);
   ~Controller();
 
   // Syncs the manifests once, enqueues every known game, then starts the
@@ -58,6 +59,14 @@ class Controller {
   // and the relist after an events-stream break).
   void EnqueueAll();
 
+  // The REST restart: a generation bump of the desired object, not an
+  // imperative restart. Increments the API-owned restart counter and
+  // metadata.generation, records `request_id` as the restart's sourceRef,
+  // enqueues the game and returns the new generation. kNotFound for an
+  // unknown name, kConflict for a deleted (removed) runtime.
+  Expected<int64_t> RequestRestart(std::string_view name,
+                                   std::string request_id);
+
   // True once the first manifest sync and relist happened.
   bool started() const { return started_.load(); }
 
@@ -73,10 +82,11 @@ class Controller {
   RuntimeRecordStore& records_;
   ContainerEngine& engine_;
   Logger& logger_;
+  Telemetry& telemetry_;
   ManifestScanFn scan_;
   ControllerOptions options_;
 
-  std::mutex sync_mutex_;
+  std::mutex sync_mutex_;  // serialises every write of desired state
   std::set<std::string> reported_conflicts_;
 
   std::atomic<bool> started_{false};

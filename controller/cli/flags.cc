@@ -13,6 +13,21 @@ const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs,
   return nullptr;
 }
 
+const FlagSpec* FindShortSpec(const std::vector<FlagSpec>& specs,
+                              char short_name) {
+  for (const FlagSpec& spec : specs) {
+    if (spec.short_name != '\0' && spec.short_name == short_name) return &spec;
+  }
+  return nullptr;
+}
+
+bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// `-x...`: a short flag (a letter after one dash).
+bool IsShortFlag(std::string_view arg) {
+  return arg.size() >= 2 && arg[0] == '-' && IsLetter(arg[1]);
+}
+
 }  // namespace
 
 Expected<ParsedFlags> ParsedFlags::Parse(const std::vector<std::string>& args,
@@ -25,20 +40,31 @@ Expected<ParsedFlags> ParsedFlags::Parse(const std::vector<std::string>& args,
                                 args.end());
       break;
     }
-    if (!arg.starts_with("--") || arg.size() == 2) {
+    const FlagSpec* spec = nullptr;
+    std::optional<std::string> inline_value;
+    if (arg.starts_with("--") && arg.size() > 2) {
+      arg.remove_prefix(2);
+      if (auto eq = arg.find('='); eq != std::string_view::npos) {
+        inline_value = std::string(arg.substr(eq + 1));
+        arg = arg.substr(0, eq);
+      }
+      spec = FindSpec(specs, arg);
+      if (spec == nullptr) {
+        return Fail(ErrorCode::kInvalidRequest,
+                    "unknown flag --" + std::string(arg));
+      }
+    } else if (IsShortFlag(arg)) {
+      spec = FindShortSpec(specs, arg[1]);
+      if (spec == nullptr) {
+        return Fail(ErrorCode::kInvalidRequest,
+                    "unknown flag -" + std::string(1, arg[1]));
+      }
+      std::string_view attached = arg.substr(2);
+      if (attached.starts_with('=')) attached.remove_prefix(1);
+      if (arg.size() > 2) inline_value = std::string(attached);
+    } else {
       parsed.positional_.emplace_back(arg);
       continue;
-    }
-    arg.remove_prefix(2);
-    std::optional<std::string> inline_value;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      inline_value = std::string(arg.substr(eq + 1));
-      arg = arg.substr(0, eq);
-    }
-    const FlagSpec* spec = FindSpec(specs, arg);
-    if (spec == nullptr) {
-      return Fail(ErrorCode::kInvalidRequest,
-                  "unknown flag --" + std::string(arg));
     }
     if (!spec->takes_value) {
       if (inline_value) {
@@ -146,7 +172,10 @@ Expected<Duration> ParseDuration(std::string_view text) {
 std::string FormatFlagHelp(const std::vector<FlagSpec>& specs) {
   std::string out;
   for (const FlagSpec& spec : specs) {
-    std::string left = "  --" + spec.name + (spec.takes_value ? " VALUE" : "");
+    std::string left = spec.short_name != '\0'
+                           ? "  -" + std::string(1, spec.short_name) + ", --"
+                           : "  --";
+    left += spec.name + (spec.takes_value ? " VALUE" : "");
     if (left.size() < 28) left.resize(28, ' ');
     out += left + " " + spec.help + "\n";
   }

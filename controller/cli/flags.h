@@ -1,5 +1,8 @@
 // Command-line flags of the rtmanager binary: `--name value`, `--name=value`
-// and boolean `--name`; positional arguments are kept in order.
+// and boolean `--name`; a flag with a short name also takes `-x value`,
+// `-x=value` and `-xvalue` (boolean: exactly `-x`). Positional arguments are
+// kept in order; `-` alone, negative numbers and everything after `--` are
+// positional.
 #pragma once
 
 #include <map>
@@ -18,12 +21,13 @@ struct FlagSpec {
   std::string name;  // without the leading "--"
   bool takes_value = true;
   std::string help;
+  char short_name = '\0';  // e.g. 'o' for `-o`; '\0': none
 };
 
 class ParsedFlags {
  public:
   // Unknown flags and missing values are kInvalidRequest errors naming the
-  // flag, e.g. "unknown flag --wrokers".
+  // flag, e.g. "unknown flag --wrokers", "unknown flag -x".
   static Expected<ParsedFlags> Parse(const std::vector<std::string>& args,
                                      const std::vector<FlagSpec>& specs);
 

@@ -112,10 +112,16 @@ class DockerEventStream final : public ContainerEventStream {
 DockerEngine::DockerEngine(DockerEndpoint endpoint, DockerEngineOptions options)
     : options_(options), http_(std::move(endpoint)) {}
 
-Expected<HttpResponse> DockerEngine::Call(
-    HttpMethod method, const std::string& path,
-    std::optional<std::string> json_body) {
-  return http_.Call(method, path, std::move(json_body), options_.call_timeout);
+Expected<HttpResponse> DockerEngine::Call(HttpMethod method,
+                                          const std::string& path,
+                                          std::optional<std::string> json_body,
+                                          std::optional<Duration> timeout) {
+  auto response = http_.Call(method, path, std::move(json_body),
+                             timeout.value_or(options_.call_timeout));
+  if (options_.on_request) {
+    options_.on_request(response ? std::to_string(response->status) : "error");
+  }
+  return response;
 }
 
 Expected<EngineVersion> DockerEngine::Version() {
@@ -217,7 +223,7 @@ Expected<void> DockerEngine::StopContainer(std::string_view id,
     const int grace_seconds = std::max(timeout_seconds, 0);
     const Duration bound =
         std::chrono::seconds(grace_seconds) + options_.stop_grace;
-    auto response = http_.Call(
+    auto response = Call(
         HttpMethod::kPost,
         ContainerPath(id, "/stop?t=" + std::to_string(grace_seconds)),
         std::nullopt, bound);

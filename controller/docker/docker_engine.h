@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +22,9 @@ struct DockerEngineOptions {
   Duration call_timeout = DockerHttpClient::kDefaultTimeout;
   // A stop is bounded by its own timeout plus this (SIGKILL and reaping).
   Duration stop_grace = std::chrono::seconds(10);
+  // Called after every engine request with the HTTP status ("200", "404"...)
+  // or "error" when the engine did not answer (rtmanager_docker_requests_total).
+  std::function<void(std::string_view code)> on_request;
 };
 
 // Beyond the port's contract:
@@ -54,7 +58,8 @@ class DockerEngine final : public ContainerEngine {
 
  private:
   Expected<HttpResponse> Call(HttpMethod method, const std::string& path,
-                              std::optional<std::string> json_body = {});
+                              std::optional<std::string> json_body = {},
+                              std::optional<Duration> timeout = {});
   Expected<void> CreateNetwork(std::string_view name);
   Expected<std::vector<ContainerState>> InspectEach(
       const std::vector<std::string>& ids);

@@ -57,7 +57,27 @@ void PrometheusTelemetry::RecordOperation(OpKind kind, Outcome outcome,
   operation_durations_[kind].Observe(Seconds(duration));
 }
 
-std::string PrometheusTelemetry::RenderPrometheus() const {
+void PrometheusTelemetry::RecordReconcile(std::string_view result) {
+  std::lock_guard lock(mutex_);
+  auto found = reconciles_.find(result);
+  if (found == reconciles_.end()) {
+    reconciles_.emplace(std::string(result), 1);
+  } else {
+    ++found->second;
+  }
+}
+
+void PrometheusTelemetry::RecordDockerRequest(std::string_view code) {
+  std::lock_guard lock(mutex_);
+  auto found = docker_requests_.find(code);
+  if (found == docker_requests_.end()) {
+    docker_requests_.emplace(std::string(code), 1);
+  } else {
+    ++found->second;
+  }
+}
+
+std::string PrometheusTelemetry::RenderPrometheus(const Gauges& gauges) const {
   std::lock_guard lock(mutex_);
   std::string out;
   out +=
@@ -84,6 +104,32 @@ std::string PrometheusTelemetry::RenderPrometheus() const {
       "acquire latency.\n"
       "# TYPE rtmanager_lease_acquire_duration_seconds histogram\n";
   lease_acquire_.Render(out, "rtmanager_lease_acquire_duration_seconds", "");
+  out +=
+      "# HELP rtmanager_reconcile_total Reconciles by result.\n"
+      "# TYPE rtmanager_reconcile_total counter\n";
+  for (const auto& [result, count] : reconciles_) {
+    out += "rtmanager_reconcile_total{result=\"" + result + "\"} " +
+           std::to_string(count) + "\n";
+  }
+  out +=
+      "# HELP rtmanager_docker_requests_total Docker Engine API requests by "
+      "HTTP status (error: no answer).\n"
+      "# TYPE rtmanager_docker_requests_total counter\n";
+  for (const auto& [code, count] : docker_requests_) {
+    out += "rtmanager_docker_requests_total{code=\"" + code + "\"} " +
+           std::to_string(count) + "\n";
+  }
+  out +=
+      "# HELP rtmanager_workqueue_depth Games waiting in the work queue.\n"
+      "# TYPE rtmanager_workqueue_depth gauge\n"
+      "rtmanager_workqueue_depth " + std::to_string(gauges.workqueue_depth) + "\n";
+  out +=
+      "# HELP rtmanager_runtimes Declared runtimes by status phase.\n"
+      "# TYPE rtmanager_runtimes gauge\n";
+  for (const auto& [phase, count] : gauges.runtimes_by_phase) {
+    out += "rtmanager_runtimes{phase=\"" + phase + "\"} " +
+           std::to_string(count) + "\n";
+  }
   return out;
 }
 

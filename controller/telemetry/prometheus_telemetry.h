@@ -39,14 +39,25 @@ class PrometheusTelemetry : public Telemetry {
                        std::optional<ErrorCode> error_code,
                        Duration duration) override;
 
-  // The exposition of every series recorded so far.
-  std::string RenderPrometheus() const;
+  void RecordReconcile(std::string_view result) override;
+  // One request to the Docker engine; code is the HTTP status or "error".
+  void RecordDockerRequest(std::string_view code);
+
+  // Values read at scrape time.
+  struct Gauges {
+    size_t workqueue_depth = 0;
+    std::map<std::string, size_t> runtimes_by_phase;
+  };
+  // The exposition of every series recorded so far plus `gauges`.
+  std::string RenderPrometheus(const Gauges& gauges) const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::tuple<OpKind, Outcome, std::string>, uint64_t> operations_;
   std::map<OpKind, Histogram> operation_durations_;
   Histogram lease_acquire_;
+  std::map<std::string, uint64_t, std::less<>> reconciles_;
+  std::map<std::string, uint64_t, std::less<>> docker_requests_;
 };
 
 }  // namespace rtm

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 
 #include "reconcile/domain/error.h"
 #include "reconcile/domain/operation.h"
@@ -21,6 +22,9 @@ class Telemetry {
   virtual void RecordOperation(OpKind kind, Outcome outcome,
                                std::optional<ErrorCode> error_code,
                                Duration duration) = 0;
+
+  // One finished reconcile: result is "converged", "requeue" or "error".
+  virtual void RecordReconcile(std::string_view result) = 0;
 };
 
 }  // namespace rtm

@@ -13,6 +13,7 @@ class MockTelemetry : public Telemetry {
               (OpKind kind, Outcome outcome,
                std::optional<ErrorCode> error_code, Duration duration),
               (override));
+  MOCK_METHOD(void, RecordReconcile, (std::string_view result), (override));
 };
 
 }  // namespace rtm

@@ -18,7 +18,7 @@ TEST(PrometheusTelemetryTest, CountsOperationsByKindOutcomeAndCode) {
                             ErrorCode::kImageNotFound,
                             std::chrono::milliseconds(3));
 
-  const std::string text = telemetry.RenderPrometheus();
+  const std::string text = telemetry.RenderPrometheus({});
 
   EXPECT_THAT(text, HasSubstr("rtmanager_operations_total{op_kind=\"restart\","
                               "outcome=\"success\",error_code=\"\"} 2\n"));
@@ -38,7 +38,7 @@ TEST(PrometheusTelemetryTest, LeaseHistogramIsCumulative) {
   telemetry.RecordLeaseAcquireLatency(std::chrono::milliseconds(0));
   telemetry.RecordLeaseAcquireLatency(std::chrono::milliseconds(20));
 
-  const std::string text = telemetry.RenderPrometheus();
+  const std::string text = telemetry.RenderPrometheus({});
 
   EXPECT_THAT(text, HasSubstr("rtmanager_lease_acquire_duration_seconds_bucket{"
                               "le=\"0.001\"} 1\n"));

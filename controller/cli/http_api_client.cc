@@ -1,0 +1,134 @@
+#include "controller/cli/http_api_client.h"
+
+#include <cpprest/containerstream.h>
+#include <cpprest/http_client.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace rtm {
+namespace {
+
+// Runs `fire` once when `deadline` passes, unless destroyed before.
+class DeadlineWatchdog {
+ public:
+  DeadlineWatchdog(Deadline deadline, std::function<void()> fire)
+      : thread_([this, deadline, fire = std::move(fire)] {
+          std::unique_lock lock(mutex_);
+          if (!wakeup_.wait_until(lock, deadline, [this] { return done_; })) fire();
+        }) {}
+
+  ~DeadlineWatchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    wakeup_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wakeup_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts after the members it uses
+};
+
+std::string ReadBody(web::http::http_response& response) {
+  const std::vector<unsigned char> bytes = response.extract_vector().get();
+  return std::string(bytes.begin(), bytes.end());
+}
+
+web::http::client::http_client_config ConfigWithTimeout(Duration timeout) {
+  web::http::client::http_client_config config;
+  config.set_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout));
+  return config;
+}
+
+// The next line of `body` into `line`; false once the body has ended with
+// nothing more to give.
+bool ReadLine(concurrency::streams::istream& body, std::string& line) {
+  concurrency::streams::container_buffer<std::string> buffer;
+  body.read_line(buffer).get();
+  line = std::move(buffer.collection());
+  if (line.ends_with('\r')) line.pop_back();
+  return !line.empty() || !body.is_eof();
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<HttpApiClient>> HttpApiClient::Create(
+    std::string base_url, Duration request_timeout) {
+  if (base_url.find("://") == std::string::npos) base_url = "http://" + base_url;
+  while (base_url.ends_with('/')) base_url.pop_back();
+  const bool http = base_url.starts_with("http://") || base_url.starts_with("https://");
+  if (!http || !web::uri::validate(base_url) || web::uri(base_url).host().empty()) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "server \"" + base_url + "\" is not an http(s) URL");
+  }
+  return std::unique_ptr<HttpApiClient>(
+      new HttpApiClient(std::move(base_url), request_timeout));
+}
+
+std::unexpected<Error> HttpApiClient::Unreachable(std::string_view why) const {
+  return Fail(ErrorCode::kServiceUnavailable,
+              "cannot reach rtmanager at " + base_url_ + ": " + std::string(why));
+}
+
+Expected<HttpReply> HttpApiClient::Get(const std::string& target) {
+  return Send(web::http::methods::GET, target, {});
+}
+
+Expected<HttpReply> HttpApiClient::Post(const std::string& target,
+                                        const HttpHeaders& headers) {
+  return Send(web::http::methods::POST, target, headers);
+}
+
+Expected<HttpReply> HttpApiClient::Send(const std::string& method,
+                                        const std::string& target,
+                                        const HttpHeaders& headers) {
+  try {
+    web::http::client::http_client client(base_url_, ConfigWithTimeout(request_timeout_));
+    web::http::http_request request(method);
+    request.set_request_uri(target);
+    for (const auto& [name, value] : headers) request.headers().add(name, value);
+    web::http::http_response response = client.request(request).get();
+    return HttpReply{response.status_code(), ReadBody(response)};
+  } catch (const std::exception& error) {
+    return Unreachable(error.what());
+  }
+}
+
+Expected<HttpReply> HttpApiClient::Stream(
+    const std::string& target, Deadline deadline,
+    const std::function<bool(std::string_view line)>& on_line) {
+  pplx::cancellation_token_source cancel;
+  DeadlineWatchdog watchdog(deadline, [&cancel] { cancel.cancel(); });
+  const auto remaining = std::chrono::duration_cast<Duration>(
+      deadline - std::chrono::steady_clock::now());
+  bool answered = false;
+  try {
+    web::http::client::http_client client(
+        base_url_, ConfigWithTimeout(std::max(remaining, Duration::zero()) +
+                                     request_timeout_));
+    web::http::http_request request(web::http::methods::GET);
+    request.set_request_uri(target);
+    web::http::http_response response = client.request(request, cancel.get_token()).get();
+    answered = true;
+    if (response.status_code() != web::http::status_codes::OK) {
+      return HttpReply{response.status_code(), ReadBody(response)};
+    }
+    concurrency::streams::istream body = response.body();
+    std::string line;
+    while (std::chrono::steady_clock::now() < deadline && ReadLine(body, line)) {
+      if (!on_line(line)) break;
+    }
+    cancel.cancel();  // closes the connection of a stream left unread
+  } catch (const std::exception& error) {
+    if (!answered && !cancel.get_token().is_canceled()) return Unreachable(error.what());
+  }
+  return HttpReply{web::http::status_codes::OK, ""};
+}
+
+}  // namespace rtm

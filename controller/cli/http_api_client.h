@@ -1,0 +1,41 @@
+// ApiClient on cpprestsdk's http_client (DESIGN §1: cpprestsdk for HTTP
+// clients). One connection per call; nothing here throws.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "controller/cli/api_client.h"
+#include "reconcile/domain/time.h"
+
+namespace rtm {
+
+class HttpApiClient final : public ApiClient {
+ public:
+  // `base_url`: "http://host:port" or "https://..."; "host:port" gets
+  // "http://". Anything else is kInvalidRequest naming the text.
+  // `request_timeout` bounds each send and receive of Get and Post.
+  static Expected<std::unique_ptr<HttpApiClient>> Create(
+      std::string base_url, Duration request_timeout);
+
+  std::string BaseUrl() const override { return base_url_; }
+  Expected<HttpReply> Get(const std::string& target) override;
+  Expected<HttpReply> Post(const std::string& target,
+                           const HttpHeaders& headers) override;
+  Expected<HttpReply> Stream(
+      const std::string& target, Deadline deadline,
+      const std::function<bool(std::string_view line)>& on_line) override;
+
+ private:
+  HttpApiClient(std::string base_url, Duration request_timeout)
+      : base_url_(std::move(base_url)), request_timeout_(request_timeout) {}
+
+  Expected<HttpReply> Send(const std::string& method, const std::string& target,
+                           const HttpHeaders& headers);
+  std::unexpected<Error> Unreachable(std::string_view why) const;
+
+  std::string base_url_;
+  Duration request_timeout_;
+};
+
+}  // namespace rtm

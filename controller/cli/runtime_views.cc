@@ -1,0 +1,300 @@
+#include "controller/cli/runtime_views.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "controller/cli/text_table.h"
+
+namespace rtm {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kNone = "<none>";
+
+const Json* FindField(const Json& object, std::string_view pointer) {
+  try {
+    const Json::json_pointer path{std::string(pointer)};
+    if (!object.contains(path)) return nullptr;
+    const Json& value = object.at(path);
+    return value.is_null() ? nullptr : &value;
+  } catch (const Json::exception&) {
+    return nullptr;
+  }
+}
+
+const Json& ArrayAt(const Json& object, std::string_view pointer) {
+  static const Json kEmptyArray = Json::array();
+  const Json* value = FindField(object, pointer);
+  return value != nullptr && value->is_array() ? *value : kEmptyArray;
+}
+
+std::string OrNone(std::string text) {
+  return text.empty() ? std::string(kNone) : text;
+}
+
+// "2026-11-25T02:55:58.427Z (5m ago)"; "" when `at` is empty.
+std::string TimeWithAge(const std::string& at, Timestamp now) {
+  if (at.empty()) return "";
+  const std::string age = AgeSince(at, now);
+  return age == "-" ? at : at + " (" + age + " ago)";
+}
+
+// Arguments joined by spaces; an empty argument or one with blanks or
+// quotes is single-quoted.
+std::string JoinArguments(const Json& arguments) {
+  std::string joined;
+  for (const Json& argument : arguments) {
+    std::string text = argument.is_string() ? argument.get<std::string>()
+                                            : argument.dump();
+    if (text.empty() || text.find_first_of(" \t\n'\"") != std::string::npos) {
+      text = "'" + text + "'";
+    }
+    if (!joined.empty()) joined += ' ';
+    joined += text;
+  }
+  return joined;
+}
+
+// "k=v, k2=v2" of a string map, in key order.
+std::string JoinPairs(const Json* map) {
+  std::string joined;
+  if (map == nullptr || !map->is_object()) return joined;
+  for (const auto& [key, value] : map->items()) {
+    if (!joined.empty()) joined += ", ";
+    joined += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  return joined;
+}
+
+// "127.0.0.1:18080->8080/tcp"; an ephemeral host port shows as "(any)".
+std::string JoinPorts(const Json& ports) {
+  std::string joined;
+  for (const Json& port : ports) {
+    const std::string host_port = FieldText(port, "/hostPort");
+    const std::string host_ip = FieldText(port, "/hostIP");
+    if (!joined.empty()) joined += ", ";
+    joined += (host_ip.empty() ? "127.0.0.1" : host_ip) + ":" +
+              (host_port.empty() || host_port == "0" ? "(any)" : host_port) +
+              "->" + FieldText(port, "/containerPort") + "/" +
+              FieldText(port, "/protocol");
+  }
+  return joined;
+}
+
+std::string DescribeHealthCheck(const Json& runtime) {
+  const Json* check = FindField(runtime, "/spec/healthCheck");
+  if (check == nullptr) return "";
+  return JoinArguments(ArrayAt(*check, "/command")) + " (interval " +
+         FieldText(*check, "/intervalSeconds") + "s, timeout " +
+         FieldText(*check, "/timeoutSeconds") + "s, retries " +
+         FieldText(*check, "/retries") + ")";
+}
+
+std::string DescribeResources(const Json& runtime) {
+  std::string text;
+  if (const std::string memory = FieldText(runtime, "/spec/resources/memoryMiB");
+      !memory.empty()) {
+    text = "memory " + memory + "Mi";
+  }
+  if (const std::string cpus = FieldText(runtime, "/spec/resources/cpus"); !cpus.empty()) {
+    text += (text.empty() ? "" : ", ") + std::string("cpus ") + cpus;
+  }
+  return text;
+}
+
+std::string DescribeLastError(const Json& runtime, Timestamp now) {
+  const Json* error = FindField(runtime, "/status/lastError");
+  if (error == nullptr) return "";
+  const std::string at = FieldText(*error, "/at");
+  return FieldText(*error, "/code") + ": " + FieldText(*error, "/message") +
+         (at.empty() ? "" : " (at " + TimeWithAge(at, now) + ")");
+}
+
+std::string DescribeLastRestart(const Json& runtime, Timestamp now) {
+  const Json* restart = FindField(runtime, "/status/lastRestart");
+  if (restart == nullptr) return "";
+  const std::string code = FieldText(*restart, "/errorCode");
+  std::string text = "restartGeneration " + FieldText(*restart, "/restartGeneration") +
+                     ": " + FieldText(*restart, "/outcome") +
+                     (code.empty() ? "" : " (" + code + ")");
+  if (const std::string id = FieldText(*restart, "/containerId"); !id.empty()) {
+    text += ", container " + ShortContainerId(id);
+  }
+  if (const std::string ref = FieldText(*restart, "/sourceRef"); !ref.empty()) {
+    text += ", ref " + ref;
+  }
+  if (const std::string at = FieldText(*restart, "/finishedAt"); !at.empty()) {
+    text += ", finished " + TimeWithAge(at, now);
+  }
+  return text;
+}
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// "Label:   value" lines, values aligned; empty values show <none>.
+std::string RenderFields(const Fields& fields, std::string_view indent) {
+  size_t width = 0;
+  for (const auto& [label, value] : fields) width = std::max(width, label.size());
+  std::string text;
+  for (const auto& [label, value] : fields) {
+    std::string line = std::string(indent) + label + ":";
+    line.append(width + 2 - label.size(), ' ');
+    text += line + OrNone(value) + "\n";
+  }
+  return text;
+}
+
+Fields IdentityFields(const Json& runtime) {
+  Fields fields{
+      {"Name", FieldText(runtime, "/metadata/name")},
+      {"Labels", JoinPairs(FindField(runtime, "/metadata/labels"))},
+      {"Source", FieldText(runtime, "/metadata/source")},
+  };
+  if (FieldText(runtime, "/metadata/deleted") == "true") {
+    fields.emplace_back("Deleted", "true (the manifest no longer declares it)");
+  }
+  return fields;
+}
+
+Fields StatusFields(const Json& runtime, Timestamp now) {
+  return {
+      {"Phase", FieldText(runtime, "/status/phase")},
+      {"Generation", FieldText(runtime, "/metadata/generation") + " (observed " +
+                         FieldText(runtime, "/status/observedGeneration") + ")"},
+      {"Restart Generation",
+       FieldText(runtime, "/spec/restartGeneration") + " in spec, " +
+           FieldText(runtime, "/status/observedRestartGeneration") + " observed"},
+      {"Container", FieldText(runtime, "/status/containerId")},
+      {"Image", FieldText(runtime, "/status/imageRef")},
+      {"Hostname", FieldText(runtime, "/status/hostname")},
+      {"Health", FieldText(runtime, "/status/health")},
+      {"Restarts", FieldText(runtime, "/status/restartCount")},
+      {"Last Error", DescribeLastError(runtime, now)},
+      {"Last Restart", DescribeLastRestart(runtime, now)},
+  };
+}
+
+Fields SpecFields(const Json& runtime) {
+  const std::string stop_timeout = FieldText(runtime, "/spec/stopTimeoutSeconds");
+  return {
+      {"Image", FieldText(runtime, "/spec/image")},
+      {"State", FieldText(runtime, "/spec/state")},
+      {"Command", JoinArguments(ArrayAt(runtime, "/spec/command"))},
+      {"Env", JoinPairs(FindField(runtime, "/spec/env"))},
+      {"Ports", JoinPorts(ArrayAt(runtime, "/spec/ports"))},
+      {"Health Check", DescribeHealthCheck(runtime)},
+      {"Stop Timeout", stop_timeout.empty() ? "" : stop_timeout + "s"},
+      {"Resources", DescribeResources(runtime)},
+  };
+}
+
+std::string ConditionsTable(const Json& runtime, Timestamp now) {
+  std::vector<TableRow> rows;
+  for (const Json& condition : ArrayAt(runtime, "/status/conditions")) {
+    rows.push_back({FieldText(condition, "/type"), FieldText(condition, "/status"),
+                    FieldText(condition, "/reason"),
+                    TimeWithAge(FieldText(condition, "/lastTransitionTime"), now),
+                    FieldText(condition, "/message")});
+  }
+  if (rows.empty()) return "Conditions:  <none>\n";
+  return "Conditions:\n" +
+         RenderTable({"TYPE", "STATUS", "REASON", "LAST TRANSITION", "MESSAGE"},
+                     rows, "  ");
+}
+
+std::string OperationsSection(const Expected<Json>& operations) {
+  if (!operations) return "Operations:  <unavailable: " + operations.error().message + ">\n";
+  if (!operations->is_array() || operations->empty()) return "Operations:  <none>\n";
+  return "Operations (newest first):\n" + OperationsTable(*operations, "  ");
+}
+
+}  // namespace
+
+std::string FieldText(const Json& object, std::string_view pointer) {
+  const Json* value = FindField(object, pointer);
+  if (value == nullptr || value->is_structured()) return "";
+  return value->is_string() ? value->get<std::string>() : value->dump();
+}
+
+int64_t FieldInt(const Json& object, std::string_view pointer, int64_t fallback) {
+  const Json* value = FindField(object, pointer);
+  return value != nullptr && value->is_number_integer() ? value->get<int64_t>()
+                                                        : fallback;
+}
+
+const Json* FindCondition(const Json& runtime, std::string_view type) {
+  for (const Json& condition : ArrayAt(runtime, "/status/conditions")) {
+    if (FieldText(condition, "/type") == type) return &condition;
+  }
+  return nullptr;
+}
+
+std::string RuntimeAge(const Json& runtime, Timestamp now) {
+  if (const Json* ready = FindCondition(runtime, "Ready")) {
+    const std::string since = FieldText(*ready, "/lastTransitionTime");
+    if (ParseRfc3339(since)) return AgeSince(since, now);
+  }
+  std::optional<Timestamp> oldest;
+  for (const Json& condition : ArrayAt(runtime, "/status/conditions")) {
+    const auto at = ParseRfc3339(FieldText(condition, "/lastTransitionTime"));
+    if (at && (!oldest || *at < *oldest)) oldest = at;
+  }
+  return oldest ? FormatAge(now - *oldest) : "-";
+}
+
+std::string RuntimesTable(const Json& runtimes, Timestamp now) {
+  std::vector<TableRow> rows;
+  for (const Json& runtime : runtimes) {
+    rows.push_back({FieldText(runtime, "/metadata/name"),
+                    FieldText(runtime, "/status/phase"),
+                    FieldText(runtime, "/metadata/generation"),
+                    FieldText(runtime, "/status/observedGeneration"),
+                    FieldText(runtime, "/status/restartCount"),
+                    ShortContainerId(FieldText(runtime, "/status/containerId")),
+                    FieldText(runtime, "/spec/image"), RuntimeAge(runtime, now)});
+  }
+  return RenderTable(
+      {"NAME", "PHASE", "GEN", "OBSERVED", "RESTARTS", "CONTAINER", "IMAGE", "AGE"},
+      rows);
+}
+
+std::string OperationsTable(const Json& operations, std::string_view indent) {
+  std::vector<TableRow> rows;
+  for (const Json& entry : operations) {
+    rows.push_back({FieldText(entry, "/startedAt"), FieldText(entry, "/opKind"),
+                    FieldText(entry, "/opSource"), FieldText(entry, "/outcome"),
+                    FieldText(entry, "/errorCode"),
+                    ShortContainerId(FieldText(entry, "/containerId")),
+                    FieldText(entry, "/sourceRef"), FieldText(entry, "/errorMessage")});
+  }
+  return RenderTable({"TIME", "KIND", "SOURCE", "OUTCOME", "CODE", "CONTAINER",
+                      "SOURCE REF", "MESSAGE"},
+                     rows, indent);
+}
+
+std::string DescribeRuntime(const Json& runtime, const Expected<Json>& operations,
+                            Timestamp now) {
+  return RenderFields(IdentityFields(runtime), "") +
+         RenderFields(StatusFields(runtime, now), "") + "Spec:\n" +
+         RenderFields(SpecFields(runtime), "  ") + ConditionsTable(runtime, now) +
+         OperationsSection(operations);
+}
+
+std::string PlanTable(const Json& plan_items, bool include_converged) {
+  std::vector<TableRow> rows;
+  for (const Json& item : plan_items) {
+    const std::string name = FieldText(item, "/name");
+    const Json& actions = ArrayAt(item, "/actions");
+    if (actions.empty() && include_converged) rows.push_back({name, "-", "converged"});
+    for (const Json& action : actions) {
+      rows.push_back({name, FieldText(action, "/action"), FieldText(action, "/reason")});
+    }
+  }
+  if (rows.empty()) return "all converged\n";
+  return RenderTable({"NAME", "ACTION", "REASON"}, rows);
+}
+
+}  // namespace rtm

@@ -1,0 +1,229 @@
+// The REST API's routing, errors, auth and limits, through ApiServer::Handle
+// (no sockets); the e2e suite covers the same endpoints over HTTP.
+#include "controller/api/api_server.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "test/mocks/mock_container_engine.h"
+#include "test/mocks/mock_desired_state_store.h"
+#include "test/mocks/mock_logger.h"
+#include "test/mocks/mock_operation_log_store.h"
+#include "test/mocks/mock_token_generator.h"
+
+namespace rtm {
+namespace {
+
+using ::testing::_;
+using ::testing::HasSubstr;
+using ::testing::NiceMock;
+using ::testing::Return;
+
+class ApiServerTest : public ::testing::Test {
+ protected:
+  ApiServerTest() {
+    ON_CALL(desired_, Get).WillByDefault([](std::string_view name) -> Expected<DesiredRuntime> {
+      if (name == "lobby") {
+        return DesiredRuntime{.name = "lobby", .spec = GameSpec{.image = "img:1"},
+                              .source = {"a.yaml", 0, 3}, .generation = 2};
+      }
+      return Fail(ErrorCode::kNotFound, "none");
+    });
+    ON_CALL(statuses_, Get).WillByDefault(Return(Fail(ErrorCode::kNotFound, "none")));
+    ON_CALL(tokens_, NewToken).WillByDefault(Return(std::string("generated-id")));
+  }
+
+  ApiServer Server(std::optional<std::string> token = std::nullopt) {
+    return ApiServer(
+        ApiOptions{.listen = "127.0.0.1:0", .token = std::move(token)},
+        ApiDependencies{
+            desired_, statuses_, operation_log_, engine_, logger_, tokens_, hub_,
+            [] { return true; },
+            [this](std::string_view name, std::string request_id) -> Expected<int64_t> {
+              restarts_.emplace_back(std::string(name), request_id);
+              if (name == "removed") return Fail(ErrorCode::kConflict, "removed");
+              if (name != "lobby") return Fail(ErrorCode::kNotFound, "not found");
+              return 3;
+            },
+            []() -> Expected<std::vector<PlanItem>> {
+              return std::vector<PlanItem>{
+                  {"lobby", Plan{{Action{ActionKind::kRestart, "", "restartGeneration 0 -> 1"}}}}};
+            },
+            [] { return std::string("rtmanager_workqueue_depth 0\n"); }});
+  }
+
+  static ApiServer::Request Get(std::string path, std::string query = "") {
+    return {.method = "GET", .path = std::move(path), .query = std::move(query)};
+  }
+  static ApiServer::Request Post(std::string path,
+                                 std::map<std::string, std::string> headers = {}) {
+    return {.method = "POST", .path = std::move(path), .headers = std::move(headers)};
+  }
+  static nlohmann::json Body(const ApiServer::Response& response) {
+    return nlohmann::json::parse(response.body);
+  }
+
+  NiceMock<MockDesiredStateStore> desired_;
+  NiceMock<MockStatusStore> statuses_;
+  NiceMock<MockOperationLogStore> operation_log_;
+  NiceMock<MockContainerEngine> engine_;
+  NiceMock<MockLogger> logger_;
+  NiceMock<MockTokenGenerator> tokens_;
+  WatchHub hub_{0, 4};
+  std::vector<std::pair<std::string, std::string>> restarts_;
+};
+
+TEST_F(ApiServerTest, GetRuntimeRendersTheObjectWithAPendingStatus) {
+  auto response = Server().Handle(Get("/v1/runtimes/lobby"));
+  ASSERT_EQ(response.status, 200);
+  auto body = Body(response);
+  EXPECT_EQ(body["kind"], "GameRuntime");
+  EXPECT_EQ(body["metadata"]["name"], "lobby");
+  EXPECT_EQ(body["metadata"]["generation"], 2);
+  EXPECT_EQ(body["spec"]["image"], "img:1");
+  EXPECT_EQ(body["status"]["phase"], "Pending");
+}
+
+TEST_F(ApiServerTest, UnknownRuntimeIsNotFoundWithAStableCode) {
+  auto response = Server().Handle(Get("/v1/runtimes/ghost"));
+  EXPECT_EQ(response.status, 404);
+  EXPECT_EQ(Body(response)["error"]["code"], "not_found");
+}
+
+TEST_F(ApiServerTest, NameThatIsNotADnsLabelIsInvalidRequest) {
+  auto response = Server().Handle(Get("/v1/runtimes/Bad_Name"));
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(Body(response)["error"]["code"], "invalid_request");
+}
+
+TEST_F(ApiServerTest, UnknownRouteAndWrongMethodAnswerJsonErrors) {
+  auto api = Server();
+  auto missing = api.Handle(Get("/v2/things"));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(Body(missing)["error"]["code"], "not_found");
+  auto wrong = api.Handle({.method = "DELETE", .path = "/v1/runtimes/lobby"});
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_THAT(Body(wrong)["error"]["message"].get<std::string>(),
+              HasSubstr("method DELETE is not allowed"));
+}
+
+TEST_F(ApiServerTest, RestartIsAGenerationBumpAnswered202) {
+  auto response = Server().Handle(
+      Post("/v1/runtimes/lobby/restart", {{"x-request-id", "req-9"}}));
+  EXPECT_EQ(response.status, 202);
+  EXPECT_EQ(Body(response)["generation"], 3);
+  ASSERT_EQ(restarts_.size(), 1u);
+  EXPECT_EQ(restarts_[0], std::make_pair(std::string("lobby"), std::string("req-9")));
+}
+
+TEST_F(ApiServerTest, RestartWithoutRequestIdGetsAGeneratedOne) {
+  Server().Handle(Post("/v1/runtimes/lobby/restart"));
+  ASSERT_EQ(restarts_.size(), 1u);
+  EXPECT_EQ(restarts_[0].second, "generated-id");
+}
+
+TEST_F(ApiServerTest, RestartOfUnknownOrRemovedRuntimeIs404Or409) {
+  auto api = Server();
+  EXPECT_EQ(api.Handle(Post("/v1/runtimes/ghost/restart")).status, 404);
+  EXPECT_EQ(api.Handle(Post("/v1/runtimes/removed/restart")).status, 409);
+  EXPECT_EQ(api.Handle(Post("/v1/runtimes/Bad_Name/restart")).status, 400);
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes/lobby/restart")).status, 405);
+}
+
+TEST_F(ApiServerTest, TokenIsRequiredForMutationsButNotForReads) {
+  auto api = Server("s3cret-token-value");
+  EXPECT_EQ(api.Handle(Post("/v1/runtimes/lobby/restart")).status, 401);
+  EXPECT_EQ(api.Handle(Post("/v1/runtimes/lobby/restart",
+                            {{"authorization", "Bearer wrong-token-value!"}}))
+                .status,
+            401);
+  EXPECT_EQ(api.Handle(Post("/v1/runtimes/lobby/restart",
+                            {{"authorization", "s3cret-token-value"}}))
+                .status,
+            401);
+  EXPECT_TRUE(restarts_.empty());
+  EXPECT_EQ(api.Handle(Post("/v1/runtimes/lobby/restart",
+                            {{"authorization", "Bearer s3cret-token-value"}}))
+                .status,
+            202);
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes/lobby")).status, 200);
+}
+
+TEST_F(ApiServerTest, OversizeBodyUrlAndHeadersAreRefused) {
+  auto api = Server();
+  auto body = Post("/v1/runtimes/lobby/restart");
+  body.body_bytes = 10 * 1024 * 1024;
+  EXPECT_EQ(api.Handle(body).status, 413);
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes/" + std::string(10000, 'a'))).status, 414);
+  auto headers = Get("/healthz");
+  headers.header_bytes = 1 << 20;
+  EXPECT_EQ(api.Handle(headers).status, 431);
+  EXPECT_TRUE(restarts_.empty());
+}
+
+TEST_F(ApiServerTest, NonLoopbackListenWithoutTokenIsRefusedAtStart) {
+  ApiServer api(ApiOptions{.listen = "0.0.0.0:18099"},
+                ApiDependencies{desired_, statuses_, operation_log_, engine_, logger_,
+                                tokens_, hub_, [] { return true; }, nullptr, nullptr,
+                                nullptr});
+  auto started = api.Start();
+  ASSERT_FALSE(started.has_value());
+  EXPECT_THAT(started.error().message, HasSubstr("without --api-token-file"));
+}
+
+TEST_F(ApiServerTest, OperationsLimitIsValidated) {
+  auto api = Server();
+  EXPECT_CALL(operation_log_, ListByGame(std::string_view("lobby"), 5u))
+      .WillOnce(Return(std::vector<OperationEntry>{}));
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes/lobby/operations", "limit=5")).status, 200);
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes/lobby/operations", "limit=0")).status, 400);
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes/lobby/operations", "limit=x")).status, 400);
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes/ghost/operations")).status, 404);
+}
+
+TEST_F(ApiServerTest, WatchFromARetainedRevisionStreamsAndTooOldIs410) {
+  for (int i = 0; i < 6; ++i) hub_.Publish("lobby", false, "{}");  // keeps 3..6
+  auto api = Server();
+  auto fresh = api.Handle(Get("/v1/runtimes", "watch=true&since=4"));
+  ASSERT_TRUE(fresh.watch_since.has_value());
+  EXPECT_EQ(*fresh.watch_since, 4u);
+  auto old = api.Handle(Get("/v1/runtimes", "watch=true&since=1"));
+  EXPECT_EQ(old.status, 410);
+  EXPECT_THAT(Body(old)["error"]["message"].get<std::string>(), HasSubstr("list again"));
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes", "watch=true&since=99")).status, 410);
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes", "watch=true&since=abc")).status, 400);
+}
+
+TEST_F(ApiServerTest, PlanAndMetricsAreServed) {
+  auto api = Server();
+  auto plan = Body(api.Handle(Get("/v1/plan")));
+  EXPECT_EQ(plan["items"][0]["name"], "lobby");
+  EXPECT_EQ(plan["items"][0]["actions"][0]["action"], "restart");
+  auto metrics = api.Handle(Get("/metrics"));
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_THAT(metrics.content_type, HasSubstr("text/plain"));
+  EXPECT_EQ(metrics.body, "rtmanager_workqueue_depth 0\n");
+}
+
+TEST(WatchHubTest, TypesAndGapFreeResume) {
+  WatchHub hub(10, 100);
+  hub.Know("old");
+  EXPECT_EQ(hub.Publish("new", false, "a"), 11u);
+  EXPECT_EQ(hub.Publish("new", false, "b"), 12u);
+  EXPECT_EQ(hub.Publish("old", false, "c"), 13u);
+  EXPECT_EQ(hub.Publish("new", true, "d"), 14u);
+  auto events = hub.Since(11);
+  ASSERT_TRUE(events.has_value());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].type, "MODIFIED");
+  EXPECT_EQ((*events)[0].revision, 12u);
+  EXPECT_EQ((*events)[1].type, "MODIFIED");
+  EXPECT_EQ((*events)[2].type, "DELETED");
+  EXPECT_EQ(hub.Since(10)->front().type, "ADDED");
+  EXPECT_TRUE(hub.Since(14)->empty());
+  EXPECT_FALSE(hub.Since(9).has_value());
+}
+
+}  // namespace
+}  // namespace rtm
