@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <set>
 #include <sstream>
 
 #include "controller/api/api_server.h"
@@ -271,22 +270,6 @@ int Run(const std::vector<std::string>& args) {
   ManifestWatcher watcher(io, options->manifests,
                           ManifestWatcher::Options{.is_manifest_file = IsManifestFileName},
                           [&controller] { controller.SyncManifests(); });
-  auto plan = [&]() -> Expected<std::vector<PlanItem>> {
-    std::set<std::string> names;
-    auto declared = desired.List();
-    if (!declared) return std::unexpected(declared.error());
-    for (const DesiredRuntime& runtime : *declared) names.insert(runtime.name);
-    if (auto known = records.List()) {
-      for (const RuntimeRecord& record : *known) names.insert(record.game_id);
-    }
-    std::vector<PlanItem> items;
-    for (const std::string& name : names) {
-      auto planned = reconciler.PlanFor(name);
-      if (!planned) return std::unexpected(planned.error());
-      items.push_back({name, std::move(*planned)});
-    }
-    return items;
-  };
   auto metrics = [&]() {
     PrometheusTelemetry::Gauges gauges;
     gauges.workqueue_depth = queue.Depth();
@@ -307,7 +290,7 @@ int Run(const std::vector<std::string>& args) {
           [&controller](std::string_view name, std::string request_id) {
             return controller.RequestRestart(name, std::move(request_id));
           },
-          plan, metrics});
+          [&controller] { return controller.PlanAll(); }, metrics});
 
   if (auto watching = watcher.Start(); !watching) {
     logger.Log(LogLevel::kError, "cannot watch the manifests",

@@ -51,6 +51,12 @@ struct Plan {
   bool converged() const { return actions.empty(); }
 };
 
+// The plan of one named game (what `rtmanager plan` lists).
+struct PlanItem {
+  std::string name;
+  Plan plan;
+};
+
 Plan Decide(const DecisionInput& input);
 
 // The container that implements the game now: the record's container when

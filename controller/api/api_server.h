@@ -26,11 +26,6 @@ class http_request;
 
 namespace rtm {
 
-struct PlanItem {
-  std::string name;
-  Plan plan;
-};
-
 struct ApiDependencies {
   DesiredStateStore& desired;
   StatusStore& statuses;

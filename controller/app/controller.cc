@@ -126,7 +126,21 @@ Expected<int64_t> Controller::RequestRestart(std::string_view name,
   return desired->generation;
 }
 
+Expected<std::vector<PlanItem>> Controller::PlanAll() {
+  std::vector<PlanItem> items;
+  for (const std::string& name : KnownNames()) {
+    auto plan = reconciler_.PlanFor(name);
+    if (!plan) return std::unexpected(plan.error());
+    items.push_back({name, std::move(*plan)});
+  }
+  return items;
+}
+
 void Controller::EnqueueAll() {
+  for (const std::string& name : KnownNames()) queue_.Add(name);
+}
+
+std::set<std::string> Controller::KnownNames() {
   std::set<std::string> names;
   if (auto desired = desired_.List()) {
     for (const auto& runtime : *desired) names.insert(runtime.name);
@@ -141,7 +155,7 @@ void Controller::EnqueueAll() {
       if (game != container.labels.end()) names.insert(game->second);
     }
   }
-  for (const std::string& name : names) queue_.Add(name);
+  return names;
 }
 
 void Controller::WorkerLoop() {

@@ -67,10 +67,15 @@ class Controller {
   Expected<int64_t> RequestRestart(std::string_view name,
                                    std::string request_id);
 
+  // What reconciling every known game would do now, without acting.
+  Expected<std::vector<PlanItem>> PlanAll();
+
   // True once the first manifest sync and relist happened.
   bool started() const { return started_.load(); }
 
  private:
+  // Every game the store or the engine knows.
+  std::set<std::string> KnownNames();
   void WorkerLoop();
   void EventsLoop();
   // Waits `delay` or until Stop; false when stopping.
