@@ -8,7 +8,7 @@ packages=(
   libcpprest-dev libyaml-cpp-dev nlohmann-json3-dev libleveldb-dev libsnappy-dev
   libspdlog-dev libboost-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  docker.io busybox-static curl ca-certificates
+  docker.io busybox-static curl ca-certificates python3 prometheus
 )
 
 missing=()
