@@ -58,6 +58,8 @@ const std::vector<FlagSpec> kRunFlags{
     {"max-ops-per-second", true, "global lifecycle operation rate (default 20; 0: unlimited)"},
     {"backoff-base", true, "first retry delay of a failing game (default 100ms)"},
     {"backoff-cap", true, "longest retry delay (default 5m)"},
+    {"self-heal-base", true, "first delay before restarting a crashed game again (default 1s)"},
+    {"self-heal-cap", true, "longest self-heal delay of a crash-looping game (default 5m)"},
     {"help", false, "this help"},
 };
 
@@ -97,6 +99,8 @@ struct RunOptions {
   LogLevel log_level = LogLevel::kInfo;
   int max_ops_per_second = 20;
   BackoffPolicy backoff;
+  Duration self_heal_base{};
+  Duration self_heal_cap{};
   std::optional<std::string> api_token;
 };
 
@@ -139,13 +143,17 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
   auto max_ops = flags.GetInt("max-ops-per-second", 20, 0, 100000);
   auto backoff_base = flags.GetDuration("backoff-base", std::chrono::milliseconds(100));
   auto backoff_cap = flags.GetDuration("backoff-cap", std::chrono::minutes(5));
+  auto heal_base = flags.GetDuration("self-heal-base", std::chrono::seconds(1));
+  auto heal_cap = flags.GetDuration("self-heal-cap", std::chrono::minutes(5));
   for (const Expected<void>& check :
        {workers ? Expected<void>() : std::unexpected(workers.error()),
         lease_ttl ? Expected<void>() : std::unexpected(lease_ttl.error()),
         resync ? Expected<void>() : std::unexpected(resync.error()),
         max_ops ? Expected<void>() : std::unexpected(max_ops.error()),
         backoff_base ? Expected<void>() : std::unexpected(backoff_base.error()),
-        backoff_cap ? Expected<void>() : std::unexpected(backoff_cap.error())}) {
+        backoff_cap ? Expected<void>() : std::unexpected(backoff_cap.error()),
+        heal_base ? Expected<void>() : std::unexpected(heal_base.error()),
+        heal_cap ? Expected<void>() : std::unexpected(heal_cap.error())}) {
     if (!check) return std::unexpected(check.error());
   }
   if (*lease_ttl < std::chrono::seconds(1)) {
@@ -158,6 +166,12 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
     return Fail(ErrorCode::kInvalidRequest,
                 "flags --backoff-base/--backoff-cap: need 0 < base <= cap");
   }
+  if (*heal_base <= Duration::zero() || *heal_cap < *heal_base) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flags --self-heal-base/--self-heal-cap: need 0 < base <= cap");
+  }
+  options.self_heal_base = *heal_base;
+  options.self_heal_cap = *heal_cap;
   options.workers = *workers;
   options.lease_ttl = *lease_ttl;
   options.resync = *resync;
@@ -259,7 +273,9 @@ int Run(const std::vector<std::string>& args) {
                               std::max(1, options->max_ops_per_second));
   WorkQueue queue(clock, options->backoff);
   Reconciler reconciler(ports, operations, desired, statuses, operation_limit,
-                        ReconcilerConfig{.network = options->network});
+                        ReconcilerConfig{.self_heal_base = options->self_heal_base,
+                                         .self_heal_cap = options->self_heal_cap,
+                                         .network = options->network});
   ManifestScanner scanner(options->manifests);
   Controller controller(reconciler, queue, desired, records, engine, logger,
                         telemetry, [&scanner] { return scanner.Scan(); },
@@ -267,6 +283,9 @@ int Run(const std::vector<std::string>& args) {
                                           .network = options->network});
 
   boost::asio::io_context io;
+  // Installed before anything serves, so a SIGTERM at any point of start-up
+  // shuts down gracefully.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   ManifestWatcher watcher(io, options->manifests,
                           ManifestWatcher::Options{.is_manifest_file = IsManifestFileName},
                           [&controller] { controller.SyncManifests(); });
@@ -311,7 +330,6 @@ int Run(const std::vector<std::string>& args) {
 
   boost::asio::steady_timer resync(io);
   ScheduleResync(resync, options->resync, controller);
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int signal) {
     logger.Log(LogLevel::kInfo, "shutting down",
                {{"signal", std::to_string(signal)}});

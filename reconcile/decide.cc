@@ -32,7 +32,9 @@ void RemoveExtras(const DecisionInput& input, const ContainerState* keeper,
   }
 }
 
-void DecideAbsent(const DecisionInput& input, Plan& plan) {
+// The document was deleted (a tombstone): remove the runtime and every
+// container of the game.
+void DecideDeleted(const DecisionInput& input, Plan& plan) {
   if (IsLiveRecord(input.record)) {
     plan.actions.push_back({ActionKind::kRemove, {}, "desired object deleted"});
   }
@@ -146,8 +148,13 @@ std::vector<std::string> DifferingSpecFields(const GameSpec& from,
 
 Plan Decide(const DecisionInput& input) {
   Plan plan;
-  if (!input.desired || input.desired->deleted) {
-    DecideAbsent(input, plan);
+  if (!input.desired) {
+    // Nothing declares the game and nothing says it was deleted (a lost
+    // store, an unreadable manifests tree): its containers are left alone.
+    return plan;
+  }
+  if (input.desired->deleted) {
+    DecideDeleted(input, plan);
     return plan;
   }
   const ContainerState* keeper = SelectKeeper(input);

@@ -38,7 +38,8 @@ struct Action {
 
 struct DecisionInput {
   std::string name;
-  // Absent (or deleted) when no manifest declares the game.
+  // Absent when no desired object exists for the game: then nothing is
+  // touched (only a deletion, a tombstone, removes a runtime).
   std::optional<DesiredRuntime> desired;
   std::optional<RuntimeRecord> record;
   // The engine's containers labelled io.rtmanager.game=<name>.

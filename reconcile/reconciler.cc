@@ -140,7 +140,9 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
     }
     bool acted = true;
     for (const Action& action : plan.actions) {
-      if (auto done = Execute(action, seen, last_restart); !done) {
+      if (auto done = Execute(std::string(name), action, seen, previous,
+                              last_restart);
+          !done) {
         failure = done.error();
         acted = false;
         break;
@@ -196,23 +198,25 @@ std::optional<Timestamp> Reconciler::SelfHealBlockedUntil(
   return std::nullopt;
 }
 
-Expected<void> Reconciler::Execute(const Action& action,
+Expected<void> Reconciler::Execute(const std::string& name,
+                                   const Action& action,
                                    const Observation& seen,
+                                   const RuntimeStatusView& previous,
                                    std::optional<LastRestart>& last_restart) {
-  const std::string& name = seen.desired ? seen.desired->name
-                                         : seen.record->game_id;
   if (action.kind == ActionKind::kAdopt) {
     const ContainerState* container =
         FindContainer(seen.containers, action.container_id);
     if (container == nullptr) return Fail(ErrorCode::kInternal, "adopt: container gone");
-    return Adopt(*container, seen);
+    if (auto adopted = Adopt(*container, seen); !adopted) return adopted;
+    AcknowledgeAdoptedRestart(*container, seen, previous, last_restart);
+    return {};
   }
   if (Duration wait = operation_limit_.Reserve(); wait > Duration::zero()) {
     std::this_thread::sleep_for(wait);  // the global lifecycle-op rate limit
   }
   switch (action.kind) {
     case ActionKind::kRemoveContainer:
-      return RemoveStrayContainer(action.container_id, seen);
+      return RemoveStrayContainer(name, action.container_id, seen);
     case ActionKind::kRemove:
       return AsExpected(operations_.Remove(
           {name, OpSource::kManifest,
@@ -283,10 +287,51 @@ Expected<void> Reconciler::Adopt(const ContainerState& container,
   return ports_.records.Upsert(record);
 }
 
-Expected<void> Reconciler::RemoveStrayContainer(const std::string& id,
+void Reconciler::AcknowledgeAdoptedRestart(
+    const ContainerState& container, const Observation& seen,
+    const RuntimeStatusView& previous,
+    std::optional<LastRestart>& last_restart) {
+  const DesiredRuntime& desired = *seen.desired;
+  const int64_t wanted = desired.EffectiveRestartGeneration();
+  const bool acknowledged =
+      previous.last_restart &&
+      previous.last_restart->restart_generation >= wanted;
+  const bool recorded =
+      seen.record && seen.record->restart_generation >= wanted;
+  // Only a restart this controller was running has a record behind it; a
+  // container adopted after losing the store acknowledges nothing.
+  if (!seen.record || wanted == 0 || acknowledged || recorded ||
+      LabelNumber(container, kLabelRestartGeneration, -1) != wanted) {
+    return;
+  }
+  const std::string source_ref =
+      desired.restart_source_ref.empty()
+          ? desired.source.path + "#restartGeneration=" + std::to_string(wanted)
+          : desired.restart_source_ref;
+  RuntimeRecord audit;
+  audit.game_id = desired.name;
+  audit.current_image_ref = container.image;
+  audit.current_container_id = container.id;
+  // The inner start the dead controller could not record, then the outer
+  // restart, sharing the restart's correlation id like a live restart.
+  for (OpKind kind : {OpKind::kStart, OpKind::kRestart}) {
+    OperationRecorder(ports_, kind, desired.name, desired.restart_source,
+                      source_ref)
+        .Succeed(audit);
+  }
+  last_restart = LastRestart{
+      .restart_generation = wanted,
+      .outcome = std::string(ToString(Outcome::kSuccess)),
+      .error_code = std::nullopt,
+      .container_id = container.id,
+      .source_ref = source_ref,
+      .finished_at = ports_.clock.Now(),
+  };
+}
+
+Expected<void> Reconciler::RemoveStrayContainer(const std::string& name,
+                                                const std::string& id,
                                                 const Observation& seen) {
-  const std::string& name = seen.desired ? seen.desired->name
-                                         : seen.record->game_id;
   OperationRecorder recorder(ports_, OpKind::kRemove, name,
                              OpSource::kReconciler, "");
   const int timeout = seen.record ? seen.record->spec.stop_timeout_seconds : 10;

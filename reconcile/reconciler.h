@@ -73,12 +73,24 @@ class Reconciler {
   Expected<Observation> Observe(std::string_view name,
                                 const std::optional<DesiredRuntime>& desired);
   Expected<std::optional<DesiredRuntime>> LoadDesired(std::string_view name);
-  // Runs one action; the error is the failure to report.
-  Expected<void> Execute(const Action& action, const Observation& seen,
+  // Runs one action for game `name`; the error is the failure to report.
+  // Sets `last_restart` when the action settles a restart generation.
+  Expected<void> Execute(const std::string& name, const Action& action,
+                         const Observation& seen,
+                         const RuntimeStatusView& previous,
                          std::optional<LastRestart>& last_restart);
   Expected<void> Adopt(const ContainerState& container,
                        const Observation& seen);
-  Expected<void> RemoveStrayContainer(const std::string& id,
+  // After adopting `container` in place of the record's: when it carries a
+  // restart generation no restart acknowledged yet (the controller died
+  // between create and record write of a restart), acknowledge it as done
+  // and write the start and restart entries the dead controller could not.
+  void AcknowledgeAdoptedRestart(const ContainerState& container,
+                                 const Observation& seen,
+                                 const RuntimeStatusView& previous,
+                                 std::optional<LastRestart>& last_restart);
+  Expected<void> RemoveStrayContainer(const std::string& name,
+                                      const std::string& id,
                                       const Observation& seen);
   // When the self-heal of `name` may run next; updates the backoff.
   std::optional<Timestamp> SelfHealBlockedUntil(std::string_view name,

@@ -145,7 +145,11 @@ void ApiServer::Serve(web::http::http_request request) {
   }
   try {
     web::http::http_response reply(static_cast<web::http::status_code>(response.status));
-    reply.set_body(response.body, response.content_type);
+    // The std::string overload of set_body trips UBSan inside cpprestsdk
+    // (a streambuf<char> used as streambuf<unsigned char>): pass bytes.
+    reply.set_body(std::vector<unsigned char>(response.body.begin(),
+                                              response.body.end()));
+    reply.headers().set_content_type(response.content_type);
     request.reply(reply).wait();
   } catch (const std::exception& error) {
     deps_.logger.Log(LogLevel::kWarn, "api reply failed", {{"err", error.what()}});

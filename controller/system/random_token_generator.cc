@@ -1,8 +1,9 @@
 #include "controller/system/random_token_generator.h"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include <array>
+#include <cerrno>
 #include <random>
 
 namespace rtm {
@@ -35,9 +36,18 @@ std::string Base64UrlEncode(const unsigned char* bytes, size_t size) {
 
 std::string RandomTokenGenerator::NewToken() {
   std::array<unsigned char, 32> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    // OpenSSL's pool failed (should not happen on Linux): fall back to the
-    // kernel through random_device rather than to a constant token.
+  size_t filled = 0;
+  while (filled < bytes.size()) {
+    const ssize_t got = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
+    if (got > 0) {
+      filled += static_cast<size_t>(got);
+    } else if (errno != EINTR) {
+      break;
+    }
+  }
+  if (filled < bytes.size()) {
+    // getrandom failed (not on any supported kernel): still never a
+    // constant token.
     std::random_device device;
     for (auto& byte : bytes) byte = static_cast<unsigned char>(device());
   }

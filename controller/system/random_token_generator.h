@@ -6,7 +6,8 @@
 
 namespace rtm {
 
-// 32 bytes from OpenSSL's CSPRNG, base64url without padding (43 chars).
+// 32 bytes from the kernel's CSPRNG (getrandom), base64url without padding
+// (43 chars). Keeps no per-thread state.
 class RandomTokenGenerator : public TokenGenerator {
  public:
   std::string NewToken() override;

@@ -216,6 +216,16 @@ TEST(DecideTest, DeletedDesiredRemovesTheRuntimeAndStrayContainers) {
                                  "desired object deleted"}));
 }
 
+TEST(DecideTest, ContainerThatNothingDeclaresIsLeftAlone) {
+  // A lost store or an unreadable manifests tree is no deletion.
+  Plan plan = Decide({.name = kName, .containers = {Container("c1", Spec(), true)}});
+  EXPECT_TRUE(plan.converged());
+  Plan with_record = Decide({.name = kName,
+                             .record = Record("c1", Spec()),
+                             .containers = {Container("c1", Spec(), true)}});
+  EXPECT_TRUE(with_record.converged());
+}
+
 TEST(DecideTest, DeletedAndRemovedIsConverged) {
   Plan plan = Decide({.name = kName,
                       .record = Record("", Spec(), RuntimeStatus::kRemoved)});

@@ -318,6 +318,40 @@ TEST_F(ReconcilerTest, EmptyStoreAdoptsOurRunningContainerInsteadOfStarting) {
   EXPECT_EQ(status_->phase, Phase::kRunning);
 }
 
+// The controller died after the restart's create+start and before its
+// record write: the next controller adopts the new container and still
+// acknowledges the restart generation.
+TEST_F(ReconcilerTest, RestartInterruptedAfterStartIsAcknowledgedOnAdoption) {
+  Started("c1", Spec(), 1);
+  record_->status = RuntimeStatus::kStopped;  // the inner stop's write
+  GameSpec bumped = Spec();
+  bumped.restart_generation = 1;
+  Declare(bumped, 2);
+  containers_ = {Container("c2", bumped, true, 2)};  // c1 was removed
+  EXPECT_CALL(operation_log_, Append(::testing::AllOf(
+                                  ::testing::Field(&OperationEntry::op_kind, OpKind::kStart),
+                                  ::testing::Field(&OperationEntry::container_id, "c2"),
+                                  ::testing::Field(&OperationEntry::source_ref,
+                                                   "games/lobby.yaml#restartGeneration=1"))))
+      .WillOnce(Return(Expected<uint64_t>(1)));
+  EXPECT_CALL(operation_log_, Append(::testing::AllOf(
+                                  ::testing::Field(&OperationEntry::op_kind, OpKind::kRestart),
+                                  ::testing::Field(&OperationEntry::outcome, Outcome::kSuccess),
+                                  ::testing::Field(&OperationEntry::container_id, "c2"),
+                                  ::testing::Field(&OperationEntry::source_ref,
+                                                   "games/lobby.yaml#restartGeneration=1"))))
+      .WillOnce(Return(Expected<uint64_t>(1)));
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  EXPECT_EQ(record_->current_container_id, "c2");
+  ASSERT_TRUE(status_->last_restart.has_value());
+  EXPECT_EQ(status_->last_restart->restart_generation, 1);
+  EXPECT_EQ(status_->last_restart->outcome, "success");
+  EXPECT_EQ(status_->last_restart->container_id, "c2");
+  EXPECT_EQ(status_->observed_generation, 2);
+}
+
 TEST_F(ReconcilerTest, StrayContainerIsStoppedRemovedAndAudited) {
   Declare(Spec());
   Started("c1", Spec(), 1);

@@ -1,0 +1,1196 @@
+// End-to-end tests of the `rtmanager run` binary against the real dockerd
+// (DESIGN.md is the contract). Each test gets its own manifests and data
+// directories, its own bridge network and game names, and its own loopback
+// API port, so tests run in parallel (ctest -j2) without interfering. They
+// assert on converged state reached within bounded deadlines, never on how
+// fast the controller is.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "test/e2e/e2e_support.h"
+
+#ifndef RTMANAGER_BINARY
+#error "RTMANAGER_BINARY must name the rtmanager executable"
+#endif
+
+namespace rtm::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+constexpr char kBinary[] = RTMANAGER_BINARY;
+constexpr char kImage1[] = "rtmanager/demo-game:1";
+constexpr char kImage2[] = "rtmanager/demo-game:2";
+constexpr char kMissingImage[] = "rtmanager/does-not-exist:1";
+
+constexpr auto kReadyTimeout = 20s;
+constexpr auto kConvergeTimeout = 30s;
+
+// ------------------------------------------------------------ JSON access
+
+std::string Str(const Json& value, const char* pointer) {
+  const Json::json_pointer at(pointer);
+  if (!value.contains(at) || !value.at(at).is_string()) return "";
+  return value.at(at).get<std::string>();
+}
+
+int64_t Int(const Json& value, const char* pointer, int64_t fallback = -1) {
+  const Json::json_pointer at(pointer);
+  if (!value.contains(at) || !value.at(at).is_number_integer()) return fallback;
+  return value.at(at).get<int64_t>();
+}
+
+bool Bool(const Json& value, const char* pointer) {
+  const Json::json_pointer at(pointer);
+  return value.contains(at) && value.at(at).is_boolean() && value.at(at).get<bool>();
+}
+
+std::string Phase(const Json& runtime) { return Str(runtime, "/status/phase"); }
+
+bool Converged(const Json& runtime) {
+  const int64_t generation = Int(runtime, "/metadata/generation");
+  return generation > 0 &&
+         Int(runtime, "/status/observedGeneration") == generation;
+}
+
+bool RunningAndConverged(const Json& runtime) {
+  return Phase(runtime) == "Running" && Converged(runtime) &&
+         !Str(runtime, "/status/containerId").empty();
+}
+
+// The condition of `type` in status.conditions, or null.
+Json Condition(const Json& runtime, const std::string& type) {
+  const Json::json_pointer at("/status/conditions");
+  if (!runtime.contains(at) || !runtime.at(at).is_array()) return nullptr;
+  for (const Json& condition : runtime.at(at)) {
+    if (condition.value("type", "") == type) return condition;
+  }
+  return nullptr;
+}
+
+// Checked access (operator[] on a const json with a missing key is UB).
+Json At(const Json& value, const std::string& pointer) {
+  const Json::json_pointer at(pointer);
+  return value.contains(at) ? value.at(at) : Json(nullptr);
+}
+
+std::string Label(const Json& inspected, const std::string& key) {
+  const Json labels = At(inspected, "/Config/Labels");
+  if (!labels.is_object() || !labels.contains(key) || !labels[key].is_string()) {
+    return "";
+  }
+  return labels[key].get<std::string>();
+}
+
+// The container's aliases on `network` (empty when not attached).
+std::vector<std::string> Aliases(const Json& inspected, const std::string& network) {
+  const Json networks = At(inspected, "/NetworkSettings/Networks");
+  if (!networks.is_object() || !networks.contains(network)) return {};
+  const Json aliases = At(networks[network], "/Aliases");
+  return aliases.is_array() ? aliases.get<std::vector<std::string>>()
+                            : std::vector<std::string>{};
+}
+
+bool ContainerRunning(const std::string& id) {
+  auto inspected = InspectContainer(id);
+  return inspected && Bool(*inspected, "/State/Running");
+}
+
+// RFC 3339 UTC ("2024-05-01T10:00:00.123Z") → seconds since the epoch.
+std::optional<double> ParseRfc3339Utc(const std::string& text) {
+  static const std::regex kFormat(
+      R"(^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?Z$)");
+  std::smatch match;
+  if (!std::regex_match(text, match, kFormat)) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = std::stoi(match[1]) - 1900;
+  tm.tm_mon = std::stoi(match[2]) - 1;
+  tm.tm_mday = std::stoi(match[3]);
+  tm.tm_hour = std::stoi(match[4]);
+  tm.tm_min = std::stoi(match[5]);
+  tm.tm_sec = std::stoi(match[6]);
+  double seconds = static_cast<double>(::timegm(&tm));
+  if (match[7].matched) seconds += std::stod("0" + match[7].str());
+  return seconds;
+}
+
+// Filters of an operations list.
+std::vector<Json> Entries(const Json& operations, const std::string& kind,
+                          const std::string& outcome = "") {
+  std::vector<Json> out;
+  for (const Json& entry : operations) {
+    if (entry.value("opKind", "") != kind) continue;
+    if (!outcome.empty() && entry.value("outcome", "") != outcome) continue;
+    out.push_back(entry);
+  }
+  return out;
+}
+
+// Every audit entry is complete and consistent (DESIGN §4), newest first.
+void ExpectWellFormedOperations(const std::string& game, const Json& operations) {
+  static const std::set<std::string> kKinds{"start", "stop", "restart", "update",
+                                            "remove"};
+  static const std::set<std::string> kSources{"manifest", "rest", "reconciler"};
+  static const std::set<std::string> kCodes{
+      "invalid_request", "not_found",      "conflict", "service_unavailable",
+      "image_not_found", "start_failed",   "internal"};
+  ASSERT_TRUE(operations.is_array()) << operations.dump();
+  std::optional<int64_t> previous_sequence;
+  for (const Json& entry : operations) {
+    SCOPED_TRACE(entry.dump());
+    EXPECT_EQ(entry.value("gameId", ""), game);
+    EXPECT_TRUE(kKinds.contains(entry.value("opKind", ""))) << "opKind";
+    EXPECT_TRUE(kSources.contains(entry.value("opSource", ""))) << "opSource";
+    for (const char* field : {"sourceRef", "imageRef", "containerId", "errorCode",
+                              "errorMessage", "startedAt", "finishedAt"}) {
+      EXPECT_TRUE(entry.contains(field) && entry[field].is_string())
+          << "missing string field " << field;
+    }
+    const std::string outcome = entry.value("outcome", "");
+    if (outcome == "success") {
+      EXPECT_EQ(entry.value("errorCode", "?"), "") << "success with an error code";
+    } else if (outcome == "failure") {
+      EXPECT_TRUE(kCodes.contains(entry.value("errorCode", "")))
+          << "failure without a stable error code";
+      EXPECT_NE(entry.value("errorMessage", ""), "") << "failure without a message";
+    } else {
+      ADD_FAILURE() << "outcome is neither success nor failure";
+    }
+    const auto started = ParseRfc3339Utc(entry.value("startedAt", ""));
+    const auto finished = ParseRfc3339Utc(entry.value("finishedAt", ""));
+    EXPECT_TRUE(started.has_value()) << "startedAt is not RFC 3339 UTC";
+    EXPECT_TRUE(finished.has_value()) << "finishedAt is not RFC 3339 UTC";
+    if (started && finished) {
+      EXPECT_LE(*started, *finished);
+    }
+    if (entry.contains("sequence") && entry["sequence"].is_number_integer()) {
+      const int64_t sequence = entry["sequence"].get<int64_t>();
+      if (previous_sequence) {
+        EXPECT_LT(sequence, *previous_sequence) << "operations are not newest first";
+      }
+      previous_sequence = sequence;
+    }
+  }
+}
+
+struct ManifestFields {
+  std::string image = kImage1;
+  std::string state = "Running";
+  int restart_generation = 0;
+  std::string extra_spec;  // more "  key: value\n" lines under spec
+};
+
+std::string Manifest(const std::string& name, const ManifestFields& fields = {}) {
+  return "apiVersion: rtmanager.galaxy/v1\n"
+         "kind: GameRuntime\n"
+         "metadata:\n"
+         "  name: " + name + "\n"
+         "spec:\n"
+         "  image: " + fields.image + "\n"
+         "  command: [\"/bin/httpd\", \"-f\", \"-p\", \"8080\"]\n"
+         "  state: " + fields.state + "\n"
+         "  restartGeneration: " + std::to_string(fields.restart_generation) + "\n"
+         "  stopTimeoutSeconds: 1\n" +
+         fields.extra_spec;
+}
+
+// ---------------------------------------------------------------- fixture
+
+class RtmanagerE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists(kBinary)) << kBinary;
+    ASSERT_EQ(Shell("docker info >/dev/null 2>&1").exit_code, 0)
+        << "dockerd is not reachable (scripts/ensure-docker.sh)";
+    ASSERT_TRUE(ImageExists(kImage1) && ImageExists(kImage2))
+        << "demo images missing (scripts/build-demo-image.sh)";
+    ASSERT_FALSE(ImageExists(kMissingImage)) << kMissingImage << " must not exist";
+    suffix_ = RandomHex(4);
+    root_ = MakeTempDir("rtm-e2e-" + suffix_);
+    manifests_ = root_ + "/manifests";
+    data_ = root_ + "/data";
+    log_ = root_ + "/rtmanager.log";
+    fs::create_directories(manifests_);
+    network_ = "rtm-e2e-" + suffix_;
+  }
+
+  void TearDown() override {
+    if (controller_.running()) {
+      if (!HasFatalFailure()) {
+        for (const std::string& game : games_) {
+          if (auto operations = Operations(game)) {
+            ExpectWellFormedOperations(game, *operations);
+          }
+        }
+      }
+      const int code = controller_.Terminate(15s);
+      EXPECT_EQ(code, 0) << "rtmanager must exit 0 on SIGTERM (log below)";
+    }
+    if (HasFailure()) {
+      std::cerr << "---- containers of this test ----\n"
+                << Shell("docker ps -a --filter " +
+                         ShellQuote("label=io.rtmanager.network=" + network_) +
+                         " --format '{{.ID}} {{.Names}} {{.Status}} {{.Image}}' "
+                         "2>&1").output;
+    }
+    for (const std::string& game : games_) ForceRemoveGameContainers(game);
+    if (controller_.exit_code().value_or(0) != 0) {
+      // A controller that died mid-call leaves engine requests in flight
+      // (dockerd completes a create even when its client is gone): sweep
+      // again once they had time to land.
+      std::this_thread::sleep_for(1s);
+      for (const std::string& game : games_) ForceRemoveGameContainers(game);
+    }
+    if (HasFailure()) {
+      std::cerr << "---- " << log_ << " ----\n" << Tail(ReadFile(log_), 60000)
+                << "---- end of log ----\n";
+    }
+    RemoveNetworkAndItsContainers(network_);
+    RemoveTree(root_);
+  }
+
+  static std::string Tail(const std::string& text, size_t max) {
+    return text.size() <= max ? text : "[...]\n" + text.substr(text.size() - max);
+  }
+
+  std::string Game(const std::string& tag) {
+    games_.push_back("e2e-" + suffix_ + "-" + tag);
+    return games_.back();
+  }
+
+  std::string ManifestPath(const std::string& file) const {
+    return manifests_ + "/" + file;
+  }
+  void WriteManifest(const std::string& file, const std::string& content) {
+    WriteFileAtomically(ManifestPath(file), content);
+  }
+
+  std::vector<std::string> RunArgs(const std::vector<std::string>& extra) const {
+    std::vector<std::string> argv{kBinary,    "run",
+                                  "--manifests", manifests_,
+                                  "--data-dir",  data_,
+                                  "--listen",    "127.0.0.1:" + std::to_string(port_),
+                                  "--network",   network_,
+                                  "--log-level", "debug"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  }
+
+  void AppendToLog(const std::string& line) {
+    std::ofstream(log_, std::ios::app) << "==== e2e: " << line << " ====\n";
+  }
+
+  // Starts the controller and waits for /readyz. Use with
+  // ASSERT_NO_FATAL_FAILURE.
+  void StartController(const std::vector<std::string>& extra = {}) {
+    std::optional<HttpReply> last;
+    bool ready = false;
+    // The port found free may be taken by someone else before rtmanager
+    // binds it: only that failure is retried, with another port.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      port_ = FreeLoopbackPort();
+      AppendToLog("start rtmanager on port " + std::to_string(port_));
+      const size_t log_offset = ReadFile(log_).size();
+      controller_.Start(RunArgs(extra), log_);
+      ready = WaitFor(
+          [&] {
+            if (controller_.Poll()) return true;  // exited: stop waiting
+            last = HttpGet(port_, "/readyz", 2s);
+            return last && last->status == 200;
+          },
+          kReadyTimeout, 50ms);
+      if (controller_.running() ||
+          ReadFile(log_).find("cannot serve the API", log_offset) == std::string::npos) {
+        break;
+      }
+    }
+    ASSERT_TRUE(controller_.running())
+        << "rtmanager exited with " << controller_.exit_code().value_or(-1);
+    ASSERT_TRUE(ready) << "/readyz not 200 within "
+                       << std::chrono::seconds(kReadyTimeout).count() << "s: "
+                       << (last ? std::to_string(last->status) + " " + last->body
+                                : std::string("unreachable"));
+  }
+
+  // SIGTERM; the controller must exit 0.
+  void StopController() {
+    AppendToLog("SIGTERM");
+    const int code = controller_.Terminate(15s);
+    EXPECT_EQ(code, 0) << "rtmanager must exit 0 on SIGTERM";
+  }
+
+  void KillController() {
+    AppendToLog("SIGKILL");
+    const int code = controller_.Kill();
+    EXPECT_EQ(code, 128 + SIGKILL);
+  }
+
+  std::optional<HttpReply> Get(const std::string& path) {
+    return HttpGet(port_, path);
+  }
+
+  // GET /v1/runtimes/{name}: the object when 200, else nullopt.
+  std::optional<Json> Runtime(const std::string& name) {
+    auto reply = Get("/v1/runtimes/" + name);
+    if (!reply || reply->status != 200 || !reply->json.is_object()) {
+      return std::nullopt;
+    }
+    return reply->json;
+  }
+
+  std::optional<Json> Operations(const std::string& name) {
+    auto reply = Get("/v1/runtimes/" + name + "/operations?limit=1000");
+    if (!reply || reply->status != 200 || !reply->json.contains("items")) {
+      return std::nullopt;
+    }
+    return reply->json["items"];
+  }
+
+  // Polls GET /v1/runtimes/{name} until `predicate` holds; on timeout a
+  // failure shows the last object seen.
+  std::optional<Json> WaitForRuntime(const std::string& name,
+                                     const std::function<bool(const Json&)>& predicate,
+                                     const std::string& what,
+                                     std::chrono::milliseconds timeout = kConvergeTimeout) {
+    std::optional<Json> last;
+    const bool reached = WaitFor(
+        [&] {
+          last = Runtime(name);
+          return last && predicate(*last);
+        },
+        timeout);
+    if (!reached) {
+      ADD_FAILURE() << name << ": not " << what << " within "
+                    << std::chrono::duration_cast<std::chrono::seconds>(timeout).count()
+                    << "s; last GET: " << (last ? last->dump(2) : "(none)");
+      return std::nullopt;
+    }
+    return last;
+  }
+
+  std::optional<Json> WaitRunning(const std::string& name) {
+    return WaitForRuntime(name, RunningAndConverged, "Running and converged");
+  }
+
+  // Exactly one container of `game`; its inspect.
+  Json OnlyContainer(const std::string& game) {
+    const std::vector<std::string> ids = ContainersOfGame(game);
+    EXPECT_EQ(ids.size(), 1u) << "containers of " << game << ": "
+                              << ::testing::PrintToString(ids);
+    if (ids.empty()) return nullptr;
+    auto inspected = InspectContainer(ids.front());
+    return inspected ? *inspected : Json(nullptr);
+  }
+
+  std::string suffix_;
+  std::string root_;
+  std::string manifests_;
+  std::string data_;
+  std::string log_;
+  std::string network_;
+  int port_ = 0;
+  std::vector<std::string> games_;
+  ChildProcess controller_;
+};
+
+// 1. A manifest with one game becomes one running container with the
+//    Docker mapping of DESIGN §3, and a `start` audit entry.
+TEST_F(RtmanagerE2eTest, CreateRunsOneContainerWithTheDockerMapping) {
+  const std::string game = Game("create");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+
+  auto runtime = WaitRunning(game);
+  ASSERT_TRUE(runtime);
+  const std::string id = Str(*runtime, "/status/containerId");
+  EXPECT_EQ(Str(*runtime, "/apiVersion"), "rtmanager.galaxy/v1");
+  EXPECT_EQ(Str(*runtime, "/kind"), "GameRuntime");
+  EXPECT_EQ(Str(*runtime, "/metadata/name"), game);
+  EXPECT_GE(Int(*runtime, "/metadata/generation"), 1);
+  EXPECT_EQ(Str(*runtime, "/status/hostname"), game);
+  EXPECT_EQ(Str(*runtime, "/status/imageRef"), kImage1);
+  EXPECT_EQ(Int(*runtime, "/status/observedRestartGeneration"), 0);
+  EXPECT_EQ(Str(*runtime, "/spec/image"), kImage1);
+  EXPECT_EQ(Str(Condition(*runtime, "Ready"), "/status"), "True");
+  EXPECT_EQ(Str(Condition(*runtime, "ManifestValid"), "/status"), "True");
+  EXPECT_EQ(Str(Condition(*runtime, "Progressing"), "/status"), "False");
+
+  const Json inspected = OnlyContainer(game);
+  ASSERT_TRUE(inspected.is_object());
+  EXPECT_EQ(Str(inspected, "/Id"), id);
+  EXPECT_EQ(Str(inspected, "/Name"), "/rtm-" + game);
+  EXPECT_EQ(Str(inspected, "/Config/Hostname"), game);
+  EXPECT_EQ(Str(inspected, "/Config/Image"), kImage1);
+  EXPECT_EQ(At(inspected, "/Config/Cmd"),
+            Json::array({"/bin/httpd", "-f", "-p", "8080"}));
+  EXPECT_TRUE(Bool(inspected, "/State/Running"));
+  EXPECT_EQ(Label(inspected, "io.rtmanager.managed"), "true");
+  EXPECT_EQ(Label(inspected, "io.rtmanager.game"), game);
+  EXPECT_EQ(Label(inspected, "io.rtmanager.generation"),
+            std::to_string(Int(*runtime, "/metadata/generation")));
+  EXPECT_EQ(Label(inspected, "io.rtmanager.restart-generation"), "0");
+  EXPECT_EQ(Label(inspected, "io.rtmanager.network"), network_);
+  EXPECT_THAT(Label(inspected, "io.rtmanager.spec-hash"),
+              ::testing::MatchesRegex("[^ ]+"));
+  EXPECT_TRUE(Bool(inspected, "/HostConfig/Init"));
+  EXPECT_EQ(Str(inspected, "/HostConfig/RestartPolicy/Name"), "no");
+  EXPECT_EQ(Int(inspected, "/Config/StopTimeout"), 1);
+  EXPECT_THAT(Aliases(inspected, network_), Contains(game))
+      << At(inspected, "/NetworkSettings/Networks").dump();
+
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  const std::vector<Json> starts = Entries(*operations, "start", "success");
+  ASSERT_EQ(starts.size(), 1u) << operations->dump(2);
+  EXPECT_EQ(starts[0].value("opSource", ""), "manifest");
+  EXPECT_EQ(starts[0].value("containerId", ""), id);
+  EXPECT_EQ(starts[0].value("imageRef", ""), kImage1);
+
+  auto list = Get("/v1/runtimes");
+  ASSERT_TRUE(list && list->status == 200);
+  bool listed = false;
+  for (const Json& item : list->json["items"]) {
+    if (Str(item, "/metadata/name") == game) {
+      listed = true;
+      EXPECT_EQ(Str(item, "/status/phase"), "Running");
+    }
+  }
+  EXPECT_TRUE(listed) << list->body;
+  EXPECT_TRUE(list->json["revision"].is_number_integer()) << list->body;
+
+  auto metrics = Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_THAT(metrics->body, HasSubstr("rtmanager_operations_total{"));
+
+  auto missing = Get("/v1/runtimes/" + game + "-absent");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(Str(missing->json, "/error/code"), "not_found") << missing->body;
+}
+
+// 2. Bumping restartGeneration recreates the container: new id, same
+//    hostname and alias, outer restart + inner stop/start sharing one
+//    correlation id, an acknowledged lastRestart.
+TEST_F(RtmanagerE2eTest, RestartGenerationBumpRecreatesTheContainer) {
+  const std::string game = Game("restart");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+
+  WriteManifest(game + ".yaml", Manifest(game, {.restart_generation = 1}));
+  auto after = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return RunningAndConverged(runtime) &&
+               Int(runtime, "/status/observedRestartGeneration") == 1 &&
+               Str(runtime, "/status/containerId") != old_id;
+      },
+      "restarted (observedRestartGeneration 1, new container)");
+  ASSERT_TRUE(after);
+  const std::string new_id = Str(*after, "/status/containerId");
+  EXPECT_GT(Int(*after, "/metadata/generation"), Int(*before, "/metadata/generation"));
+  EXPECT_EQ(Str(*after, "/status/hostname"), game);
+  EXPECT_EQ(Int(*after, "/status/lastRestart/restartGeneration"), 1)
+      << after->dump(2);
+  EXPECT_EQ(Str(*after, "/status/lastRestart/outcome"), "success");
+  EXPECT_EQ(Str(*after, "/status/lastRestart/containerId"), new_id);
+
+  const Json inspected = OnlyContainer(game);
+  ASSERT_TRUE(inspected.is_object());
+  EXPECT_EQ(Str(inspected, "/Id"), new_id);
+  EXPECT_TRUE(Bool(inspected, "/State/Running"));
+  EXPECT_EQ(Str(inspected, "/Config/Hostname"), game);
+  EXPECT_EQ(Str(inspected, "/Name"), "/rtm-" + game);
+  EXPECT_EQ(Label(inspected, "io.rtmanager.restart-generation"), "1");
+  EXPECT_THAT(Aliases(inspected, network_), Contains(game));
+  EXPECT_FALSE(InspectContainer(old_id)) << "old container still exists";
+
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  const std::vector<Json> restarts = Entries(*operations, "restart", "success");
+  ASSERT_EQ(restarts.size(), 1u) << operations->dump(2);
+  const std::string correlation = restarts[0].value("sourceRef", "");
+  EXPECT_NE(correlation, "");
+  EXPECT_EQ(restarts[0].value("opSource", ""), "manifest");
+  EXPECT_EQ(restarts[0].value("containerId", ""), new_id);
+  EXPECT_EQ(Str(*after, "/status/lastRestart/sourceRef"), correlation);
+  std::map<std::string, int> inner;
+  for (const Json& entry : *operations) {
+    if (entry.value("sourceRef", "") != correlation) continue;
+    EXPECT_EQ(entry.value("outcome", ""), "success") << entry.dump();
+    ++inner[entry.value("opKind", "")];
+    if (entry.value("opKind", "") == "stop") {
+      EXPECT_EQ(entry.value("containerId", ""), old_id) << entry.dump();
+    }
+    if (entry.value("opKind", "") == "start") {
+      EXPECT_EQ(entry.value("containerId", ""), new_id) << entry.dump();
+    }
+  }
+  auto limited = Get("/v1/runtimes/" + game + "/operations?limit=2");
+  ASSERT_TRUE(limited && limited->status == 200);
+  ASSERT_EQ(limited->json["items"].size(), 2u) << limited->body;
+  EXPECT_EQ(limited->json["items"][0], (*operations)[0]) << "newest first";
+  EXPECT_EQ(limited->json["items"][1], (*operations)[1]);
+  EXPECT_EQ(inner["restart"], 1) << operations->dump(2);
+  EXPECT_EQ(inner["stop"], 1) << operations->dump(2);
+  EXPECT_EQ(inner["start"], 1) << operations->dump(2);
+}
+
+// 2b. The REST restart is a generation bump too (DESIGN §6): 202 with the
+//     generation to wait for; X-Request-Id is the correlation id of the
+//     outer restart and its inner stop/start.
+TEST_F(RtmanagerE2eTest, RestRestartIsAGenerationBump) {
+  const std::string game = Game("rest");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+  const int64_t old_restart = Int(*before, "/status/observedRestartGeneration");
+
+  const std::string request_id = "e2e-request-" + RandomHex(8);
+  auto accepted = HttpRequest(port_, "POST", "/v1/runtimes/" + game + "/restart",
+                              {{"X-Request-Id", request_id}});
+  ASSERT_TRUE(accepted);
+  ASSERT_EQ(accepted->status, 202) << accepted->body;
+  const int64_t generation = Int(accepted->json, "/generation");
+  EXPECT_GT(generation, Int(*before, "/metadata/generation")) << accepted->body;
+
+  auto after = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return Phase(runtime) == "Running" &&
+               Int(runtime, "/status/observedGeneration") >= generation &&
+               Str(runtime, "/status/containerId") != old_id;
+      },
+      "restarted through the API (observedGeneration >= " +
+          std::to_string(generation) + ")");
+  ASSERT_TRUE(after);
+  const std::string new_id = Str(*after, "/status/containerId");
+  EXPECT_EQ(Int(*after, "/status/observedRestartGeneration"), old_restart + 1);
+  EXPECT_EQ(Str(*after, "/status/lastRestart/sourceRef"), request_id) << after->dump(2);
+  EXPECT_EQ(Str(*after, "/status/lastRestart/outcome"), "success");
+  EXPECT_EQ(ContainersOfGame(game), std::vector<std::string>{new_id});
+  EXPECT_EQ(Str(OnlyContainer(game), "/Config/Hostname"), game);
+
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  std::map<std::string, int> correlated;
+  for (const Json& entry : *operations) {
+    if (entry.value("sourceRef", "") != request_id) continue;
+    EXPECT_EQ(entry.value("outcome", ""), "success") << entry.dump();
+    ++correlated[entry.value("opKind", "")];
+    if (entry.value("opKind", "") == "restart") {
+      EXPECT_EQ(entry.value("opSource", ""), "rest") << entry.dump();
+    }
+  }
+  EXPECT_EQ(correlated["restart"], 1) << operations->dump(2);
+  EXPECT_EQ(correlated["stop"], 1) << operations->dump(2);
+  EXPECT_EQ(correlated["start"], 1) << operations->dump(2);
+
+  auto unknown = HttpRequest(port_, "POST", "/v1/runtimes/" + game + "-absent/restart");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404) << unknown->body;
+  EXPECT_EQ(Str(unknown->json, "/error/code"), "not_found") << unknown->body;
+
+  fs::remove(ManifestPath(game + ".yaml"));
+  ASSERT_TRUE(WaitForRuntime(game, [](const Json& runtime) {
+    return Phase(runtime) == "Removed";
+  }, "Removed"));
+  auto removed = HttpRequest(port_, "POST", "/v1/runtimes/" + game + "/restart");
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->status, 409) << removed->body;
+  EXPECT_EQ(Str(removed->json, "/error/code"), "conflict") << removed->body;
+}
+
+// 3. A new image is an `update`: recreate on the new image, one container.
+TEST_F(RtmanagerE2eTest, ImageChangeUpdatesTheContainer) {
+  const std::string game = Game("update");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+  const std::string old_hash =
+      Label(InspectContainer(old_id).value_or(Json::object()), "io.rtmanager.spec-hash");
+
+  WriteManifest(game + ".yaml", Manifest(game, {.image = kImage2}));
+  auto after = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return RunningAndConverged(runtime) &&
+               Str(runtime, "/status/imageRef") == kImage2;
+      },
+      "updated to " + std::string(kImage2));
+  ASSERT_TRUE(after);
+  const std::string new_id = Str(*after, "/status/containerId");
+  EXPECT_NE(new_id, old_id);
+
+  const Json inspected = OnlyContainer(game);
+  ASSERT_TRUE(inspected.is_object());
+  EXPECT_EQ(Str(inspected, "/Id"), new_id);
+  EXPECT_EQ(Str(inspected, "/Config/Image"), kImage2);
+  EXPECT_TRUE(Bool(inspected, "/State/Running"));
+  EXPECT_EQ(Str(inspected, "/Config/Hostname"), game);
+  EXPECT_NE(Label(inspected, "io.rtmanager.spec-hash"), old_hash);
+  EXPECT_FALSE(InspectContainer(old_id));
+
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  const std::vector<Json> updates = Entries(*operations, "update", "success");
+  ASSERT_EQ(updates.size(), 1u) << operations->dump(2);
+  EXPECT_EQ(updates[0].value("imageRef", ""), kImage2);
+  EXPECT_EQ(updates[0].value("containerId", ""), new_id);
+  EXPECT_EQ(updates[0].value("opSource", ""), "manifest");
+  const std::string correlation = updates[0].value("sourceRef", "");
+  EXPECT_NE(correlation, "");
+  int inner = 0;
+  for (const Json& entry : *operations) {
+    if (entry.value("sourceRef", "") == correlation &&
+        entry.value("opKind", "") != "update") {
+      ++inner;
+    }
+  }
+  EXPECT_EQ(inner, 2) << "inner stop + start share the update's sourceRef: "
+                      << operations->dump(2);
+}
+
+// 4. An update to an image that does not exist fails before any
+//    destructive step: the old container keeps running.
+TEST_F(RtmanagerE2eTest, UpdateToMissingImageKeepsTheOldContainer) {
+  const std::string game = Game("noimage");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+
+  WriteManifest(game + ".yaml", Manifest(game, {.image = kMissingImage}));
+  auto failed = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return Str(runtime, "/spec/image") == kMissingImage &&
+               (Str(runtime, "/status/lastError/code") == "image_not_found" ||
+                Phase(runtime) == "Failed");
+      },
+      "failed with image_not_found");
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(Str(*failed, "/status/lastError/code"), "image_not_found")
+      << failed->dump(2);
+  EXPECT_FALSE(Converged(*failed)) << "a failed update is not converged";
+
+  const Json inspected = OnlyContainer(game);
+  ASSERT_TRUE(inspected.is_object());
+  EXPECT_EQ(Str(inspected, "/Id"), old_id) << "the old container was replaced";
+  EXPECT_TRUE(Bool(inspected, "/State/Running")) << "the old container stopped";
+  EXPECT_EQ(Str(inspected, "/Config/Image"), kImage1);
+
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  const std::vector<Json> failures = Entries(*operations, "update", "failure");
+  ASSERT_FALSE(failures.empty()) << operations->dump(2);
+  EXPECT_EQ(failures[0].value("errorCode", ""), "image_not_found");
+  EXPECT_TRUE(Entries(*operations, "stop").empty())
+      << "nothing may be stopped before the image is known: " << operations->dump(2);
+  EXPECT_TRUE(Entries(*operations, "remove").empty()) << operations->dump(2);
+
+  // Back to the existing image: converged again, without a recreate.
+  WriteManifest(game + ".yaml", Manifest(game));
+  auto recovered = WaitRunning(game);
+  ASSERT_TRUE(recovered);
+  EXPECT_EQ(Str(*recovered, "/status/containerId"), old_id);
+  EXPECT_FALSE(recovered->contains(Json::json_pointer("/status/lastError")))
+      << "lastError kept after convergence: " << recovered->dump(2);
+  EXPECT_EQ(ContainersOfGame(game), std::vector<std::string>{old_id});
+}
+
+// 5. state: Stopped stops the container (kept, exited); Running starts it.
+TEST_F(RtmanagerE2eTest, StoppedThenRunningAgain) {
+  const std::string game = Game("stopstart");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto running = WaitRunning(game);
+  ASSERT_TRUE(running);
+
+  WriteManifest(game + ".yaml", Manifest(game, {.state = "Stopped"}));
+  auto stopped = WaitForRuntime(
+      game,
+      [](const Json& runtime) {
+        return Phase(runtime) == "Stopped" && Converged(runtime);
+      },
+      "Stopped");
+  ASSERT_TRUE(stopped);
+  {
+    const Json inspected = OnlyContainer(game);
+    ASSERT_TRUE(inspected.is_object());
+    EXPECT_FALSE(Bool(inspected, "/State/Running"));
+    EXPECT_EQ(Str(inspected, "/State/Status"), "exited");
+  }
+  EXPECT_EQ(Str(Condition(*stopped, "Ready"), "/status"), "False");
+
+  WriteManifest(game + ".yaml", Manifest(game));
+  auto again = WaitRunning(game);
+  ASSERT_TRUE(again);
+  const Json inspected = OnlyContainer(game);
+  ASSERT_TRUE(inspected.is_object());
+  EXPECT_TRUE(Bool(inspected, "/State/Running"));
+  EXPECT_EQ(Str(inspected, "/Id"), Str(*again, "/status/containerId"));
+
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  EXPECT_EQ(Entries(*operations, "stop", "success").size(), 1u) << operations->dump(2);
+  EXPECT_EQ(Entries(*operations, "start", "success").size(), 2u) << operations->dump(2);
+}
+
+// 6. A container killed behind the controller's back is started again.
+TEST_F(RtmanagerE2eTest, SelfHealsAfterDockerKill) {
+  const std::string game = Game("heal");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string id = Str(*before, "/status/containerId");
+  EXPECT_EQ(Int(*before, "/status/restartCount"), 0);
+
+  ASSERT_TRUE(DockerKill(id));
+  auto healed = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return RunningAndConverged(runtime) &&
+               Int(runtime, "/status/restartCount") >= 1 &&
+               ContainerRunning(Str(runtime, "/status/containerId"));
+      },
+      "healed (running again, restartCount >= 1)");
+  ASSERT_TRUE(healed);
+  const Json inspected = OnlyContainer(game);
+  ASSERT_TRUE(inspected.is_object());
+  EXPECT_TRUE(Bool(inspected, "/State/Running"));
+  EXPECT_EQ(Str(inspected, "/Id"), Str(*healed, "/status/containerId"));
+
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  bool healed_entry = false;
+  for (const Json& entry : Entries(*operations, "start", "success")) {
+    healed_entry |= entry.value("opSource", "") == "reconciler";
+  }
+  EXPECT_TRUE(healed_entry) << "no start/success entry with opSource reconciler: "
+                            << operations->dump(2);
+
+  // A container removed behind the controller's back is created again.
+  const std::string healed_id = Str(*healed, "/status/containerId");
+  ASSERT_EQ(Shell("docker rm -f " + healed_id + " >/dev/null").exit_code, 0);
+  auto recreated = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return RunningAndConverged(runtime) &&
+               Int(runtime, "/status/restartCount") >= 2 &&
+               Str(runtime, "/status/containerId") != healed_id &&
+               ContainerRunning(Str(runtime, "/status/containerId"));
+      },
+      "recreated after docker rm -f (restartCount >= 2)");
+  ASSERT_TRUE(recreated);
+  EXPECT_EQ(ContainersOfGame(game),
+            std::vector<std::string>{Str(*recreated, "/status/containerId")});
+}
+
+// 7. Deleting the file removes the runtime: no container remains, the
+//    record is removed.
+TEST_F(RtmanagerE2eTest, DeletingTheManifestRemovesTheRuntime) {
+  const std::string game = Game("delete");
+  const std::string keep = Game("keep");
+  WriteManifest(game + ".yaml", Manifest(game));
+  WriteManifest(keep + ".yaml", Manifest(keep));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  auto kept_before = WaitRunning(keep);
+  ASSERT_TRUE(kept_before);
+  const std::string id = Str(*before, "/status/containerId");
+
+  fs::remove(ManifestPath(game + ".yaml"));
+  std::optional<HttpReply> last;
+  const bool removed = WaitFor([&] {
+    if (!ContainersOfGame(game).empty()) return false;
+    last = Get("/v1/runtimes/" + game);
+    return last && (last->status == 404 ||
+                    (last->status == 200 && Phase(last->json) == "Removed"));
+  }, kConvergeTimeout);
+  ASSERT_TRUE(removed) << "containers: "
+                       << ::testing::PrintToString(ContainersOfGame(game))
+                       << " last GET: " << (last ? last->body : "(none)");
+  // What this API does: the object stays readable as Removed (deleted).
+  ASSERT_EQ(last->status, 200) << last->body;
+  EXPECT_EQ(Phase(last->json), "Removed");
+  EXPECT_TRUE(Bool(last->json, "/metadata/deleted")) << last->body;
+  EXPECT_EQ(Str(last->json, "/status/containerId"), "") << last->body;
+  EXPECT_FALSE(InspectContainer(id));
+
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  const std::vector<Json> removes = Entries(*operations, "remove", "success");
+  ASSERT_EQ(removes.size(), 1u) << operations->dump(2);
+  EXPECT_EQ(removes[0].value("containerId", ""), id);
+
+  // The other game is untouched.
+  auto kept = Runtime(keep);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(Str(*kept, "/status/containerId"), Str(*kept_before, "/status/containerId"));
+  EXPECT_TRUE(ContainerRunning(Str(*kept, "/status/containerId")));
+}
+
+// 8. A broken file never changes what it declared; the status says why.
+TEST_F(RtmanagerE2eTest, BrokenManifestKeepsTheRuntimeAndReportsIt) {
+  const std::string game = Game("broken");
+  const std::string file = game + ".yaml";
+  WriteManifest(file, Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string id = Str(*before, "/status/containerId");
+  const int64_t generation = Int(*before, "/metadata/generation");
+
+  auto manifest_invalid = [&](const std::string& needle) {
+    return [needle](const Json& runtime) {
+      const Json condition = Condition(runtime, "ManifestValid");
+      return Str(condition, "/status") == "False" &&
+             Str(condition, "/message").find(needle) != std::string::npos;
+    };
+  };
+
+  // Invalid YAML.
+  WriteManifest(file, "apiVersion: rtmanager.galaxy/v1\nkind: GameRuntime\n"
+                      "metadata: {name: " + game + "\nspec: [\n");
+  auto invalid = WaitForRuntime(game, manifest_invalid(file),
+                                "ManifestValid=False naming " + file);
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ(Int(*invalid, "/metadata/generation"), generation);
+  EXPECT_EQ(Str(*invalid, "/spec/image"), kImage1);
+  EXPECT_EQ(Str(*invalid, "/status/containerId"), id);
+  EXPECT_EQ(Phase(*invalid), "Running");
+  EXPECT_EQ(ContainersOfGame(game), std::vector<std::string>{id});
+  EXPECT_TRUE(ContainerRunning(id));
+
+  // A valid YAML document with an unknown field is just as invalid.
+  WriteManifest(file, Manifest(game, {.image = kImage2,
+                                      .extra_spec = "  bogusField: 1\n"}));
+  auto unknown = WaitForRuntime(game, manifest_invalid("bogusField"),
+                                "ManifestValid=False naming bogusField");
+  ASSERT_TRUE(unknown);
+  EXPECT_THAT(Str(Condition(*unknown, "ManifestValid"), "/message"), HasSubstr(file));
+  EXPECT_EQ(Int(*unknown, "/metadata/generation"), generation);
+  EXPECT_EQ(Str(*unknown, "/spec/image"), kImage1) << "invalid file changed the spec";
+  EXPECT_EQ(ContainersOfGame(game), std::vector<std::string>{id});
+  EXPECT_TRUE(ContainerRunning(id));
+
+  // Fixed: valid again, nothing recreated.
+  WriteManifest(file, Manifest(game));
+  auto fixed = WaitForRuntime(
+      game,
+      [](const Json& runtime) {
+        return Str(Condition(runtime, "ManifestValid"), "/status") == "True" &&
+               RunningAndConverged(runtime);
+      },
+      "ManifestValid=True again");
+  ASSERT_TRUE(fixed);
+  EXPECT_EQ(Str(*fixed, "/status/containerId"), id);
+  EXPECT_EQ(ContainersOfGame(game), std::vector<std::string>{id});
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  EXPECT_EQ(operations->size(), 1u) << "only the first start: " << operations->dump(2);
+}
+
+// 9. A controller that lost its store recognises its container by labels.
+TEST_F(RtmanagerE2eTest, AdoptsItsContainerAfterLosingTheStore) {
+  const std::string game = Game("adopt");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string id = Str(*before, "/status/containerId");
+
+  ASSERT_NO_FATAL_FAILURE(StopController());
+  EXPECT_TRUE(ContainerRunning(id)) << "stopping the controller stopped the game";
+  RemoveTree(data_);
+  ASSERT_FALSE(fs::exists(data_));
+
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto after = WaitRunning(game);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(Str(*after, "/status/containerId"), id);
+  EXPECT_EQ(ContainersOfGame(game), std::vector<std::string>{id});
+  EXPECT_TRUE(ContainerRunning(id));
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  EXPECT_TRUE(Entries(*operations, "start").empty())
+      << "adoption must not create or start anything: " << operations->dump(2);
+}
+
+// 9b. "If the watched directory itself disappears or cannot be read,
+//     nothing is removed" (DESIGN §2) — also when the store was lost too:
+//     the labels exist so that the controller can "lose its store and still
+//     recognise its containers" (DESIGN §3), not so that it destroys them.
+TEST_F(RtmanagerE2eTest, LostStoreAndUnreadableManifestsRemoveNothing) {
+  const std::string game = Game("orphan");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string id = Str(*before, "/status/containerId");
+  ASSERT_NO_FATAL_FAILURE(StopController());
+
+  RemoveTree(data_);
+  const std::string away = manifests_ + ".away";
+  fs::rename(manifests_, away);
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  // An absence of action needs an observation window; a removal would
+  // happen within milliseconds of the start-up relist.
+  const bool removed = WaitFor([&] { return !ContainerRunning(id); }, 2s);
+  EXPECT_FALSE(removed) << "the container was stopped or removed while the "
+                           "manifests directory was missing";
+
+  fs::rename(away, manifests_);
+  auto after = WaitRunning(game);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(Str(*after, "/status/containerId"), id) << "not adopted: recreated";
+}
+
+// 10. kill -9 at some instant of a restart, then a new controller on the
+//     same store: exactly one running container, the restart acknowledged,
+//     no finished operation lost. The kill delay is the input, not an
+//     assertion.
+class KillNineDuringRestartTest : public RtmanagerE2eTest,
+                                  public ::testing::WithParamInterface<int> {};
+
+TEST_P(KillNineDuringRestartTest, ConvergesWithOneContainer) {
+  const std::string game = Game("kill" + std::to_string(GetParam()));
+  const std::vector<std::string> flags{"--lease-ttl", "2s"};
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController(flags));
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+
+  WriteManifest(game + ".yaml", Manifest(game, {.restart_generation = 1}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(GetParam()));
+  ASSERT_NO_FATAL_FAILURE(KillController());
+  const std::vector<std::string> at_kill = ContainersOfGame(game);
+  AppendToLog("containers at kill: " + ::testing::PrintToString(at_kill));
+
+  ASSERT_NO_FATAL_FAILURE(StartController(flags));
+  auto after = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return RunningAndConverged(runtime) &&
+               Int(runtime, "/status/observedRestartGeneration") == 1;
+      },
+      "converged after kill -9 (observedRestartGeneration 1)");
+  ASSERT_TRUE(after);
+  const std::string id = Str(*after, "/status/containerId");
+  EXPECT_NE(id, old_id) << "the restart did not recreate the container";
+
+  const Json inspected = OnlyContainer(game);
+  ASSERT_TRUE(inspected.is_object());
+  EXPECT_EQ(Str(inspected, "/Id"), id);
+  EXPECT_TRUE(Bool(inspected, "/State/Running"));
+  EXPECT_EQ(Label(inspected, "io.rtmanager.restart-generation"), "1");
+  EXPECT_EQ(Str(inspected, "/Config/Hostname"), game);
+
+  EXPECT_EQ(Int(*after, "/status/lastRestart/restartGeneration"), 1)
+      << "restart generation 1 has no acknowledged outcome: " << after->dump(2);
+  EXPECT_EQ(Str(*after, "/status/lastRestart/outcome"), "success") << after->dump(2);
+
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  ExpectWellFormedOperations(game, *operations);
+  bool final_start = false;
+  for (const Json& entry : Entries(*operations, "start", "success")) {
+    final_start |= entry.value("containerId", "") == id;
+  }
+  EXPECT_TRUE(final_start) << "no start/success entry for the running container "
+                           << id << ": " << operations->dump(2);
+}
+
+INSTANTIATE_TEST_SUITE_P(KillDelays, KillNineDuringRestartTest,
+                         ::testing::Values(0, 100, 200, 300, 600),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return "After" + std::to_string(info.param) + "ms";
+                         });
+
+// 10b. The deterministic form of the kill -9 window above: the controller
+//      died after dockerd created and started the recreated container, but
+//      before the start service wrote the record and its audit entry (a
+//      `docker start` in flight completes even when its client dies). The
+//      test builds that state by hand, with the controller down: desired
+//      restartGeneration 1, the old container gone, a container carrying
+//      exactly the labels the restart would have given it. The restart
+//      generation must still get an acknowledged outcome (DESIGN §5).
+TEST_F(RtmanagerE2eTest, RestartInterruptedAfterDockerStartIsAcknowledged) {
+  const std::string game = Game("interrupted");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+  auto old = InspectContainer(old_id);
+  ASSERT_TRUE(old);
+  ASSERT_NO_FATAL_FAILURE(StopController());
+
+  WriteManifest(game + ".yaml", Manifest(game, {.restart_generation = 1}));
+  ASSERT_EQ(Shell("docker rm -f " + old_id + " >/dev/null").exit_code, 0);
+  std::string labels;
+  const Json old_labels = At(*old, "/Config/Labels");
+  for (const auto& [key, value] : old_labels.items()) {
+    if (!key.starts_with("io.rtmanager.")) continue;
+    std::string text = value.get<std::string>();
+    if (key == "io.rtmanager.restart-generation") text = "1";
+    if (key == "io.rtmanager.generation") {
+      text = std::to_string(Int(*before, "/metadata/generation") + 1);
+    }
+    labels += " --label " + ShellQuote(key + "=" + text);
+  }
+  const CommandResult created = Shell(
+      "docker run -d --name " + ShellQuote("rtm-" + game) + " --hostname " +
+      ShellQuote(game) + " --network " + ShellQuote(network_) +
+      " --network-alias " + ShellQuote(game) +
+      " --init --restart no --stop-timeout 1" + labels + " " + kImage1 +
+      " /bin/httpd -f -p 8080");
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto after = WaitForRuntime(
+      game,
+      [](const Json& runtime) {
+        return RunningAndConverged(runtime) &&
+               Int(runtime, "/status/observedRestartGeneration") == 1;
+      },
+      "converged (observedRestartGeneration 1)");
+  ASSERT_TRUE(after);
+  const Json inspected = OnlyContainer(game);
+  ASSERT_TRUE(inspected.is_object());
+  EXPECT_TRUE(Bool(inspected, "/State/Running"));
+  EXPECT_EQ(Str(inspected, "/Id"), Str(*after, "/status/containerId"));
+  EXPECT_EQ(Int(*after, "/status/lastRestart/restartGeneration"), 1)
+      << "restart generation 1 has no acknowledged outcome: " << after->dump(2);
+  EXPECT_EQ(Str(*after, "/status/lastRestart/outcome"), "success") << after->dump(2);
+  EXPECT_EQ(Str(*after, "/status/lastRestart/containerId"),
+            Str(*after, "/status/containerId"));
+}
+
+// A container named rtm-<game> without the managed label is not ours:
+// never touched, reported as a conflict (DESIGN §3).
+TEST_F(RtmanagerE2eTest, ForeignContainerWithOurNameIsNeverTouched) {
+  const std::string game = Game("foreign");
+  const CommandResult foreign =
+      Shell("docker run -d --name " + ShellQuote("rtm-" + game) + " " + kImage1 +
+            " /bin/httpd -f -p 8080");
+  ASSERT_EQ(foreign.exit_code, 0);
+  std::string foreign_id = foreign.output;
+  while (!foreign_id.empty() && std::isspace(static_cast<unsigned char>(foreign_id.back()))) {
+    foreign_id.pop_back();
+  }
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto conflicted = WaitForRuntime(
+      game,
+      [](const Json& runtime) {
+        return Str(runtime, "/status/lastError/code") == "conflict";
+      },
+      "reporting a conflict");
+  ASSERT_TRUE(conflicted);
+  EXPECT_NE(Phase(*conflicted), "Running");
+  auto inspected = InspectContainer("rtm-" + game);
+  ASSERT_TRUE(inspected);
+  EXPECT_EQ(Str(*inspected, "/Id"), foreign_id) << "the foreign container was replaced";
+  EXPECT_TRUE(Bool(*inspected, "/State/Running")) << "the foreign container was stopped";
+  EXPECT_TRUE(ContainersOfGame(game).empty());
+}
+
+// /healthz is about the process, /readyz about the engine too (DESIGN §6).
+TEST_F(RtmanagerE2eTest, UnreachableEngineIsNotReady) {
+  const std::string game = Game("noengine");
+  WriteManifest(game + ".yaml", Manifest(game));
+  port_ = FreeLoopbackPort();
+  AppendToLog("start rtmanager with an unreachable engine");
+  controller_.Start(RunArgs({"--docker-host", "unix://" + root_ + "/no-docker.sock"}),
+                    log_);
+  std::optional<HttpReply> health;
+  ASSERT_TRUE(WaitFor([&] {
+    if (controller_.Poll()) return true;
+    health = Get("/healthz");
+    return health && health->status == 200;
+  }, kReadyTimeout)) << "no /healthz";
+  ASSERT_TRUE(controller_.running()) << "exited: " << controller_.exit_code().value_or(-1);
+  auto ready = Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503) << ready->body;
+  EXPECT_EQ(Str(ready->json, "/error/code"), "service_unavailable") << ready->body;
+  // The runtime's status says why it does not converge.
+  auto failing = WaitForRuntime(
+      game,
+      [](const Json& runtime) {
+        return Str(runtime, "/status/lastError/code") == "service_unavailable";
+      },
+      "lastError service_unavailable");
+  EXPECT_TRUE(failing);
+}
+
+// 11. Bad input at start.
+TEST_F(RtmanagerE2eTest, CorruptStoreIsRefusedNotReset) {
+  ASSERT_NO_FATAL_FAILURE(StartController());  // creates the store
+  ASSERT_NO_FATAL_FAILURE(StopController());
+  const std::string current = data_ + "/CURRENT";
+  ASSERT_TRUE(fs::exists(current));
+  const std::string garbage = "\x01\x02garbage-not-a-manifest-name";
+  WriteFileInPlace(current, garbage);
+
+  const std::string log = root_ + "/corrupt.log";
+  port_ = FreeLoopbackPort();
+  auto code = RunToExit(RunArgs({}), log, 20s);
+  const std::string output = ReadFile(log);
+  ASSERT_TRUE(code.has_value()) << "rtmanager kept running on a corrupt store:\n"
+                                << output;
+  EXPECT_NE(*code, 0) << output;
+  EXPECT_THAT(output, HasSubstr(data_));
+  EXPECT_THAT(output, HasSubstr("corrupt"));
+  EXPECT_EQ(ReadFile(current), garbage) << "the corrupt store was modified";
+  EXPECT_FALSE(HttpGet(port_, "/healthz", 1s)) << "API served on a corrupt store";
+}
+
+TEST_F(RtmanagerE2eTest, UsageErrorsExitTwo) {
+  const std::string log = root_ + "/usage.log";
+  auto unknown_flag = RunToExit({kBinary, "run", "--no-such-flag"}, log, 10s);
+  ASSERT_TRUE(unknown_flag);
+  EXPECT_EQ(*unknown_flag, 2);
+  EXPECT_THAT(ReadFile(log), HasSubstr("no-such-flag"));
+
+  auto bad_duration = RunToExit({kBinary, "run", "--manifests", manifests_,
+                                 "--data-dir", data_, "--lease-ttl", "5 parsecs"},
+                                log, 10s);
+  ASSERT_TRUE(bad_duration);
+  EXPECT_EQ(*bad_duration, 2);
+
+  auto unknown_command = RunToExit({kBinary, "no-such-command"}, log, 10s);
+  ASSERT_TRUE(unknown_command);
+  EXPECT_EQ(*unknown_command, 2);
+  EXPECT_FALSE(fs::exists(data_)) << "a usage error must not create the store";
+}
+
+}  // namespace
+}  // namespace rtm::e2e
