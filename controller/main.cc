@@ -16,6 +16,7 @@
 #include "controller/api/watch_hub.h"
 #include "controller/app/controller.h"
 #include "controller/app/manifest_scanner.h"
+#include "controller/cli/client_commands.h"
 #include "controller/cli/flags.h"
 #include "controller/docker/docker_endpoint.h"
 #include "controller/docker/docker_engine.h"
@@ -68,9 +69,11 @@ void PrintUsage(std::FILE* out) {
                "rtmanager: keeps one Docker container per game in the state "
                "its manifest declares.\n\n"
                "Usage:\n"
-               "  rtmanager run [flags]     run the controller\n"
-               "  rtmanager version         print the version\n\n"
-               "Run 'rtmanager run --help' for the controller's flags.\n");
+               "  rtmanager run [flags]         run the controller\n"
+               "%s"
+               "  rtmanager version             print the version\n\n"
+               "Run 'rtmanager COMMAND --help' for a command's flags.\n",
+               ClientCommandsUsage().c_str());
 }
 
 int UsageError(const std::string& message) {
@@ -357,6 +360,9 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "run") return rtm::Run(args);
+  if (rtm::IsClientCommand(command)) {
+    return rtm::RunClientCommand(command, args, stdout, stderr);
+  }
   if (command == "version") {
     std::printf("rtmanager 0.1.0\n");
     return rtm::kExitOk;

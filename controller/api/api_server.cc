@@ -110,6 +110,7 @@ Expected<void> ApiServer::Start() {
 
 void ApiServer::Stop() {
   if (!listener_) return;
+  stopping_ = true;  // watch streams notice within a second
   try {
     listener_->close().wait();
   } catch (const std::exception& error) {
@@ -164,7 +165,10 @@ void ApiServer::StreamWatch(web::http::http_request& request, uint64_t since) {
   auto replied = request.reply(reply);
   const auto deadline = std::chrono::steady_clock::now() + options_.max_watch;
   uint64_t after = since;
-  while (listener_ && std::chrono::steady_clock::now() < deadline) {
+  // Ends when the client goes away (the reply task completes), the server
+  // stops, or max_watch passes (the client then watches again).
+  while (!stopping_ && !replied.is_done() &&
+         std::chrono::steady_clock::now() < deadline) {
     auto events = deps_.hub.Since(after);
     if (!events) break;  // fell out of the retained history: client relists
     std::string chunk;

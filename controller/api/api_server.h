@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -97,6 +98,7 @@ class ApiServer {
   ApiOptions options_;
   ApiDependencies deps_;
   std::unique_ptr<web::http::experimental::listener::http_listener> listener_;
+  std::atomic<bool> stopping_{false};  // ends open watch streams
 };
 
 // "127.0.0.1:8088" / "[::1]:8088" / "localhost:8088" are loopback.

@@ -47,13 +47,40 @@ web::http::client::http_client_config ConfigWithTimeout(Duration timeout) {
 }
 
 // The next line of `body` into `line`; false once the body has ended with
-// nothing more to give.
+// nothing more to give. (A byte buffer: a std::string one makes cpprestsdk
+// pun streambuf<char> as streambuf<uint8_t>, which UBSan rejects.)
 bool ReadLine(concurrency::streams::istream& body, std::string& line) {
-  concurrency::streams::container_buffer<std::string> buffer;
+  concurrency::streams::container_buffer<std::vector<uint8_t>> buffer;
   body.read_line(buffer).get();
-  line = std::move(buffer.collection());
+  line.assign(buffer.collection().begin(), buffer.collection().end());
   if (line.ends_with('\r')) line.pop_back();
   return !line.empty() || !body.is_eof();
+}
+
+// Hands lines to on_line until it returns false, the body ends or breaks,
+// or the deadline passes.
+void ReadLinesUntil(concurrency::streams::istream& body, Deadline deadline,
+                    const std::function<bool(std::string_view line)>& on_line) {
+  try {
+    std::string line;
+    while (std::chrono::steady_clock::now() < deadline && ReadLine(body, line)) {
+      if (!on_line(line)) return;
+    }
+  } catch (const std::exception&) {
+    // A broken or cancelled stream simply ends.
+  }
+}
+
+// Reads what a cancelled response still delivers, so that no task of its
+// pipeline is left pending.
+void DrainAfterCancel(concurrency::streams::istream& body) {
+  try {
+    std::string ignored;
+    while (ReadLine(body, ignored)) {
+    }
+  } catch (const std::exception&) {
+    // The cancellation itself.
+  }
 }
 
 }  // namespace
@@ -107,7 +134,6 @@ Expected<HttpReply> HttpApiClient::Stream(
   DeadlineWatchdog watchdog(deadline, [&cancel] { cancel.cancel(); });
   const auto remaining = std::chrono::duration_cast<Duration>(
       deadline - std::chrono::steady_clock::now());
-  bool answered = false;
   try {
     web::http::client::http_client client(
         base_url_, ConfigWithTimeout(std::max(remaining, Duration::zero()) +
@@ -115,18 +141,15 @@ Expected<HttpReply> HttpApiClient::Stream(
     web::http::http_request request(web::http::methods::GET);
     request.set_request_uri(target);
     web::http::http_response response = client.request(request, cancel.get_token()).get();
-    answered = true;
     if (response.status_code() != web::http::status_codes::OK) {
       return HttpReply{response.status_code(), ReadBody(response)};
     }
     concurrency::streams::istream body = response.body();
-    std::string line;
-    while (std::chrono::steady_clock::now() < deadline && ReadLine(body, line)) {
-      if (!on_line(line)) break;
-    }
+    ReadLinesUntil(body, deadline, on_line);
     cancel.cancel();  // closes the connection of a stream left unread
+    DrainAfterCancel(body);
   } catch (const std::exception& error) {
-    if (!answered && !cancel.get_token().is_canceled()) return Unreachable(error.what());
+    if (!cancel.get_token().is_canceled()) return Unreachable(error.what());
   }
   return HttpReply{web::http::status_codes::OK, ""};
 }

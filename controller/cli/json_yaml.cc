@@ -7,15 +7,16 @@
 namespace rtm {
 namespace {
 
-// A plain scalar that the YAML 1.2 core schema (or YAML 1.1 readers) would
-// not read back as this string.
+// A plain scalar that the YAML 1.2 core schema, or a YAML 1.1 reader
+// (booleans like "yes", timestamps), would not read back as this string.
 bool NeedsQuotes(const std::string& text) {
   static const std::regex kTyped(
       "|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|"
       "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|"
       "[-+]?[0-9][0-9_]*|0x[0-9a-fA-F]+|0o[0-7]+|"
       "[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|"
-      "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+      "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|"
+      "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \\t].*)?");
   return std::regex_match(text, kTyped);
 }
 

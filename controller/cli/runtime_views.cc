@@ -31,6 +31,11 @@ const Json& ArrayAt(const Json& object, std::string_view pointer) {
   return value != nullptr && value->is_array() ? *value : kEmptyArray;
 }
 
+std::string TextOrDash(const Json& object, std::string_view pointer) {
+  std::string text = FieldText(object, pointer);
+  return text.empty() ? "-" : text;
+}
+
 std::string OrNone(std::string text) {
   return text.empty() ? std::string(kNone) : text;
 }
@@ -147,7 +152,7 @@ std::string RenderFields(const Fields& fields, std::string_view indent) {
   return text;
 }
 
-Fields IdentityFields(const Json& runtime) {
+Fields ObjectFields(const Json& runtime, Timestamp now) {
   Fields fields{
       {"Name", FieldText(runtime, "/metadata/name")},
       {"Labels", JoinPairs(FindField(runtime, "/metadata/labels"))},
@@ -156,25 +161,22 @@ Fields IdentityFields(const Json& runtime) {
   if (FieldText(runtime, "/metadata/deleted") == "true") {
     fields.emplace_back("Deleted", "true (the manifest no longer declares it)");
   }
-  return fields;
-}
-
-Fields StatusFields(const Json& runtime, Timestamp now) {
-  return {
+  fields.insert(fields.end(), {
       {"Phase", FieldText(runtime, "/status/phase")},
-      {"Generation", FieldText(runtime, "/metadata/generation") + " (observed " +
-                         FieldText(runtime, "/status/observedGeneration") + ")"},
+      {"Generation", TextOrDash(runtime, "/metadata/generation") + " (observed " +
+                         TextOrDash(runtime, "/status/observedGeneration") + ")"},
       {"Restart Generation",
-       FieldText(runtime, "/spec/restartGeneration") + " in spec, " +
-           FieldText(runtime, "/status/observedRestartGeneration") + " observed"},
+       TextOrDash(runtime, "/spec/restartGeneration") + " in spec, " +
+           TextOrDash(runtime, "/status/observedRestartGeneration") + " observed"},
       {"Container", FieldText(runtime, "/status/containerId")},
-      {"Image", FieldText(runtime, "/status/imageRef")},
+      {"Image Ref", FieldText(runtime, "/status/imageRef")},
       {"Hostname", FieldText(runtime, "/status/hostname")},
       {"Health", FieldText(runtime, "/status/health")},
       {"Restarts", FieldText(runtime, "/status/restartCount")},
       {"Last Error", DescribeLastError(runtime, now)},
       {"Last Restart", DescribeLastRestart(runtime, now)},
-  };
+  });
+  return fields;
 }
 
 Fields SpecFields(const Json& runtime) {
@@ -277,8 +279,7 @@ std::string OperationsTable(const Json& operations, std::string_view indent) {
 
 std::string DescribeRuntime(const Json& runtime, const Expected<Json>& operations,
                             Timestamp now) {
-  return RenderFields(IdentityFields(runtime), "") +
-         RenderFields(StatusFields(runtime, now), "") + "Spec:\n" +
+  return RenderFields(ObjectFields(runtime, now), "") + "Spec:\n" +
          RenderFields(SpecFields(runtime), "  ") + ConditionsTable(runtime, now) +
          OperationsSection(operations);
 }

@@ -35,6 +35,45 @@ TEST(FlagsTest, UnknownFlagAndMissingValueAreNamed) {
             "flag --wait takes no value");
 }
 
+const std::vector<FlagSpec> kShortSpecs{
+    {"output", true, "json | yaml", 'o'},
+    {"help", false, "this help", 'h'},
+};
+
+TEST(FlagsTest, ShortNamesTakeSeparateAttachedAndEqualsValues) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"-o", "json"}, {"-ojson"}, {"-o=json"},
+                                             {"--output", "json"}}) {
+    auto parsed = ParsedFlags::Parse(args, kShortSpecs);
+    ASSERT_TRUE(parsed.has_value()) << ::testing::PrintToString(args);
+    EXPECT_EQ(parsed->Get("output", ""), "json") << ::testing::PrintToString(args);
+  }
+  auto help = ParsedFlags::Parse({"x", "-h"}, kShortSpecs);
+  ASSERT_TRUE(help.has_value());
+  EXPECT_TRUE(help->Has("help"));
+  EXPECT_THAT(help->positional(), ElementsAre("x"));
+}
+
+TEST(FlagsTest, UnknownShortFlagsAreErrorsButDashAndNumbersArePositional) {
+  EXPECT_EQ(ParsedFlags::Parse({"-x"}, kShortSpecs).error().message, "unknown flag -x");
+  EXPECT_EQ(ParsedFlags::Parse({"-o"}, kShortSpecs).error().message,
+            "flag --output needs a value");
+  EXPECT_EQ(ParsedFlags::Parse({"-hx"}, kShortSpecs).error().message,
+            "flag --help takes no value");
+  EXPECT_EQ(ParsedFlags::Parse({"-w"}, kSpecs).error().message, "unknown flag -w");
+  auto parsed = ParsedFlags::Parse({"-", "-5", "--", "-o"}, kShortSpecs);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_THAT(parsed->positional(), ElementsAre("-", "-5", "-o"));
+}
+
+TEST(FlagsTest, HelpShowsShortNames) {
+  EXPECT_EQ(FormatFlagHelp(kShortSpecs),
+            "  -o, --output VALUE         json | yaml\n"
+            "  -h, --help                 this help\n");
+  EXPECT_EQ(FormatFlagHelp({{"workers", true, "parallel reconciles"}}),
+            "  --workers VALUE            parallel reconciles\n");
+}
+
 TEST(FlagsTest, OutOfRangeIntegerIsAnError) {
   auto parsed = ParsedFlags::Parse({"--workers", "0"}, kSpecs);
   ASSERT_TRUE(parsed.has_value());

@@ -1,0 +1,27 @@
+// Reading the REST API's answers (DESIGN §6) into JSON or an error the
+// client commands print as they are.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "controller/cli/api_client.h"
+#include "reconcile/domain/error.h"
+
+namespace rtm {
+
+// The JSON body of a 2xx answer. A non-2xx answer is the error of its body
+// {"error": {code, message}}: the stable code (kInternal when unknown) and
+// the message "Error from server (<code>): <message>" ("(HTTP <status>)"
+// and the start of the body when the body is not such an error). A 2xx
+// body that is not JSON is kInternal "unexpected answer from rtmanager at
+// <base_url>: ...". Transport errors pass through.
+Expected<nlohmann::json> ReadApiReply(const Expected<HttpReply>& reply,
+                                      std::string_view base_url);
+
+// Get + ReadApiReply.
+Expected<nlohmann::json> GetJson(ApiClient& client, const std::string& target);
+
+}  // namespace rtm

@@ -1,0 +1,39 @@
+// `rtmanager validate PATH...` (DESIGN §7): the offline check of manifest
+// files for GitOps CI, with the controller's own parser and rules.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "controller/manifests/manifest_parser.h"
+
+namespace rtm {
+
+struct ValidationReport {
+  size_t files = 0;     // manifest files read
+  size_t runtimes = 0;  // valid documents
+  // Every problem, files in the order read and each file's by line;
+  // Format() gives the printed line.
+  std::vector<ManifestProblem> problems;
+  // Paths that could not be read at all, e.g. "cannot read x: No such file
+  // or directory".
+  std::vector<std::string> unreadable;
+
+  bool ok() const { return problems.empty() && unreadable.empty(); }
+};
+
+// Validates every path in order: a file is parsed whatever its extension
+// (an unsupported one is a problem); a directory contributes its manifest
+// files (manifest_files.h: recursive, sorted, hidden and temp files
+// skipped), named "<dir>/<relative path>"; a file named twice is read once.
+// A name declared again in a later file is a problem at the later document:
+// `path:line: metadata.name: duplicate name "x" (first declared at
+// other:line)`, lines being where the documents start.
+ValidationReport ValidateManifests(const std::vector<std::string>& paths);
+
+// The lines `validate` prints: every problem, then the summary
+// "N manifests valid (M runtimes)" when there is none. Unreadable paths
+// are not included (they go to stderr).
+std::string FormatValidationReport(const ValidationReport& report);
+
+}  // namespace rtm
