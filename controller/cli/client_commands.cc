@@ -305,9 +305,21 @@ int RunWait(CommandContext& context) {
   Expected<Duration> timeout = Timeout(context);
   if (!timeout) return UsageError(context, timeout.error().message);
   const bool ready = condition == "ready";
-  WaitCheck check = [ready](const Json& runtime) {
-    return (ready ? IsReady(runtime) : IsConverged(runtime)) ? WaitVerdict::kMet
-                                                             : WaitVerdict::kPending;
+  // A manifest edit reaches the controller asynchronously: a wait right
+  // after it names the restart generation it waits for.
+  int64_t restart_generation = -1;
+  if (context.flags.Has("restart-generation")) {
+    auto parsed = context.flags.GetInt("restart-generation", 0, 0, 1 << 30);
+    if (!parsed) return UsageError(context, parsed.error().message);
+    restart_generation = *parsed;
+  }
+  WaitCheck check = [ready, restart_generation](const Json& runtime) {
+    const bool observed =
+        restart_generation < 0 ||
+        runtime.value("/status/observedRestartGeneration"_json_pointer, int64_t{-1}) >=
+            restart_generation;
+    const bool met = ready ? IsReady(runtime) : IsConverged(runtime);
+    return observed && met ? WaitVerdict::kMet : WaitVerdict::kPending;
   };
   WaitOptions options{.deadline = DeadlineAfter(*timeout),
                       .poll_interval = context.environment.poll_interval};
@@ -366,6 +378,8 @@ const std::vector<CommandSpec>& Commands() {
        RunRestart},
       {"wait", "NAME", "wait until a runtime is converged or ready", 1, 1, true,
        ServerFlags({{"for", true, "converged | ready (default converged)"},
+                    {"restart-generation", true,
+                     "also wait until status.observedRestartGeneration reaches this"},
                     {"timeout", true, "how long to wait (default 2m)"}}),
        RunWait},
       {"history", "NAME", "list a runtime's operations, newest first", 1, 1, true,

@@ -46,9 +46,10 @@ class RuntimeWaiter {
       Expected<std::optional<WaitResult>> round =
           watch_available_ ? ListAndWatch() : Poll();
       if (!round) {
-        if (!seen_any_ || round.error().code == ErrorCode::kNotFound) {
-          return std::unexpected(round.error());
-        }
+        // A runtime not declared yet (its manifest was just written) is
+        // waited for; an unreachable server at the first read is not.
+        const bool not_yet = round.error().code == ErrorCode::kNotFound;
+        if (!seen_any_ && !not_yet) return std::unexpected(round.error());
         last_problem_ = round.error().message;
         watch_available_ = false;
       } else if (*round) {

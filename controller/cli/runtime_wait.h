@@ -71,8 +71,9 @@ struct WaitResult {
 // first version and the revision to watch from), then watches
 // `?watch=true&since=<revision>`, relisting on 410 Gone or when the stream
 // ends; polls GET /v1/runtimes/{name} every poll_interval when the server
-// offers no watch stream or it fails. Errors: the first read failing (e.g.
-// cannot reach the server), and not_found at any time.
+// offers no watch stream or it fails. A runtime not found yet is waited for
+// until the deadline (its manifest may just have been written). Errors: the
+// first read failing for another reason (e.g. cannot reach the server).
 Expected<WaitResult> WaitForRuntime(ApiClient& client, const std::string& name,
                                     const WaitCheck& check,
                                     const WaitOptions& options);

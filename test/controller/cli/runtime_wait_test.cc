@@ -239,16 +239,32 @@ TEST(WaitForRuntimeTest, DeletedEventEndsTheWait) {
   EXPECT_EQ(result->kind, WaitResult::Kind::kDeleted);
 }
 
-TEST(WaitForRuntimeTest, UnknownRuntimeIsTheServersNotFound) {
+TEST(WaitForRuntimeTest, RuntimeNotDeclaredYetIsWaitedForUntilTheDeadline) {
   FakeApiClient client;
   client.on_get = [](const std::string& target) {
     if (target == "/v1/runtimes") return HttpReply{200, ListBody(3, {})};
     return HttpReply{404, R"({"error":{"code":"not_found","message":"runtime \"x\" not found"}})"};
   };
+  auto result = WaitForRuntime(client, "x", Converged(), Options(std::chrono::milliseconds(50)));
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->kind, WaitResult::Kind::kTimedOut);
+  EXPECT_EQ(result->last_problem,
+            "Error from server (not_found): runtime \"x\" not found");
+}
+
+TEST(WaitForRuntimeTest, RuntimeDeclaredWhileWaitingIsFollowed) {
+  FakeApiClient client;
+  int gets = 0;
+  client.on_get = [&gets](const std::string& target) {
+    if (target == "/v1/runtimes") return HttpReply{200, ListBody(3, {})};
+    if (++gets < 3) {
+      return HttpReply{404, R"({"error":{"code":"not_found","message":"not found"}})"};
+    }
+    return HttpReply{200, Runtime("x", 2, 2).dump()};
+  };
   auto result = WaitForRuntime(client, "x", Converged(), Options());
-  ASSERT_FALSE(result.has_value());
-  EXPECT_EQ(result.error(), (Error{ErrorCode::kNotFound,
-                                   "Error from server (not_found): runtime \"x\" not found"}));
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->kind, WaitResult::Kind::kMet);
 }
 
 TEST(WaitForRuntimeTest, UnreachableServerAtTheStartIsAnError) {
