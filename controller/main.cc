@@ -53,6 +53,7 @@ const std::vector<FlagSpec> kRunFlags{
     {"workers", true, "parallel reconciles (default 8)"},
     {"lease-ttl", true, "per-game lease TTL (default 60s)"},
     {"resync", true, "full resync period (default 5m)"},
+    {"manifest-debounce", true, "quiet time after manifest file events before a rescan (default 10ms)"},
     {"log-format", true, "text | json (default text)"},
     {"log-level", true, "debug | info | warn | error (default info)"},
     {"api-token-file", true, "file holding the bearer token mutating API calls need"},
@@ -98,6 +99,7 @@ struct RunOptions {
   int workers = 8;
   Duration lease_ttl{};
   Duration resync{};
+  Duration manifest_debounce{};
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
   int max_ops_per_second = 20;
@@ -143,6 +145,7 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
   auto workers = flags.GetInt("workers", 8, 1, 256);
   auto lease_ttl = flags.GetDuration("lease-ttl", std::chrono::seconds(60));
   auto resync = flags.GetDuration("resync", std::chrono::minutes(5));
+  auto debounce = flags.GetDuration("manifest-debounce", std::chrono::milliseconds(10));
   auto max_ops = flags.GetInt("max-ops-per-second", 20, 0, 100000);
   auto backoff_base = flags.GetDuration("backoff-base", std::chrono::milliseconds(100));
   auto backoff_cap = flags.GetDuration("backoff-cap", std::chrono::minutes(5));
@@ -152,6 +155,7 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
        {workers ? Expected<void>() : std::unexpected(workers.error()),
         lease_ttl ? Expected<void>() : std::unexpected(lease_ttl.error()),
         resync ? Expected<void>() : std::unexpected(resync.error()),
+        debounce ? Expected<void>() : std::unexpected(debounce.error()),
         max_ops ? Expected<void>() : std::unexpected(max_ops.error()),
         backoff_base ? Expected<void>() : std::unexpected(backoff_base.error()),
         backoff_cap ? Expected<void>() : std::unexpected(backoff_cap.error()),
@@ -178,6 +182,11 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
   options.workers = *workers;
   options.lease_ttl = *lease_ttl;
   options.resync = *resync;
+  if (*debounce <= Duration::zero() || *debounce > std::chrono::seconds(10)) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --manifest-debounce: must be in 1ms..10s");
+  }
+  options.manifest_debounce = *debounce;
   options.max_ops_per_second = *max_ops;
   options.backoff = BackoffPolicy{*backoff_base, *backoff_cap};
 
@@ -290,7 +299,8 @@ int Run(const std::vector<std::string>& args) {
   // shuts down gracefully.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   ManifestWatcher watcher(io, options->manifests,
-                          ManifestWatcher::Options{.is_manifest_file = IsManifestFileName},
+                          ManifestWatcher::Options{.debounce = options->manifest_debounce,
+                                                   .is_manifest_file = IsManifestFileName},
                           [&controller] { controller.SyncManifests(); });
   auto metrics = [&]() {
     PrometheusTelemetry::Gauges gauges;
