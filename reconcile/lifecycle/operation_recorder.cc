@@ -15,31 +15,18 @@ OperationRecorder::OperationRecorder(const LifecyclePorts& ports, OpKind kind,
       started_at_(ports.clock.Now()) {}
 
 OperationResult OperationRecorder::Fail(FailureDetail failure) {
-  const Timestamp finished_at = ports_.clock.Now();
-  Append(OperationEntry{
-      .game_id = game_id_,
-      .op_kind = kind_,
-      .op_source = source_,
-      .source_ref = source_ref_,
-      .image_ref = failure.image_ref,
-      .container_id = failure.container_id,
-      .outcome = Outcome::kFailure,
-      .error_code = failure.code,
-      .error_message = failure.message,
-      .started_at = started_at_,
-      .finished_at = finished_at,
-  });
-  ports_.telemetry.RecordOperation(kind_, Outcome::kFailure, failure.code,
-                                   finished_at - started_at_);
+  const OperationEntry& entry =
+      Finish(Outcome::kFailure, failure.code, failure.message,
+             failure.image_ref, failure.container_id);
   ports_.logger.Log(LogLevel::kWarn,
                     "runtime " + std::string(ToString(kind_)) + " failed",
                     {{"game_id", game_id_},
                      {"op_kind", std::string(ToString(kind_))},
                      {"op_source", std::string(ToString(source_))},
                      {"source_ref", source_ref_},
-                     {"image_ref", failure.image_ref},
+                     {"image_ref", entry.image_ref},
                      {"error_code", std::string(ToString(failure.code))},
-                     {"error_message", failure.message}});
+                     {"error_message", entry.error_message}});
   return OperationResult{.record = std::nullopt,
                          .outcome = Outcome::kFailure,
                          .error_code = failure.code,
@@ -47,22 +34,8 @@ OperationResult OperationRecorder::Fail(FailureDetail failure) {
 }
 
 OperationResult OperationRecorder::Succeed(RuntimeRecord record) {
-  const Timestamp finished_at = ports_.clock.Now();
-  Append(OperationEntry{
-      .game_id = game_id_,
-      .op_kind = kind_,
-      .op_source = source_,
-      .source_ref = source_ref_,
-      .image_ref = record.current_image_ref,
-      .container_id = record.current_container_id,
-      .outcome = Outcome::kSuccess,
-      .error_code = std::nullopt,
-      .error_message = {},
-      .started_at = started_at_,
-      .finished_at = finished_at,
-  });
-  ports_.telemetry.RecordOperation(kind_, Outcome::kSuccess, std::nullopt,
-                                   finished_at - started_at_);
+  Finish(Outcome::kSuccess, std::nullopt, {}, record.current_image_ref,
+         record.current_container_id);
   ports_.logger.Log(LogLevel::kDebug,
                     "runtime " + std::string(ToString(kind_)) + " succeeded",
                     {{"game_id", game_id_},
@@ -77,7 +50,29 @@ OperationResult OperationRecorder::Succeed(RuntimeRecord record) {
                          .error_message = {}};
 }
 
-void OperationRecorder::Append(OperationEntry entry) {
+const OperationEntry& OperationRecorder::Finish(
+    Outcome outcome, std::optional<ErrorCode> code, std::string message,
+    std::string image_ref, std::string container_id) {
+  entry_ = OperationEntry{
+      .game_id = game_id_,
+      .op_kind = kind_,
+      .op_source = source_,
+      .source_ref = source_ref_,
+      .image_ref = std::move(image_ref),
+      .container_id = std::move(container_id),
+      .outcome = outcome,
+      .error_code = code,
+      .error_message = std::move(message),
+      .started_at = started_at_,
+      .finished_at = ports_.clock.Now(),
+  };
+  Append(entry_);
+  ports_.telemetry.RecordOperation(kind_, outcome, code,
+                                   entry_.finished_at - started_at_);
+  return entry_;
+}
+
+void OperationRecorder::Append(const OperationEntry& entry) {
   if (auto appended = ports_.operation_log.Append(entry); !appended) {
     ports_.logger.Log(
         LogLevel::kError, "append operation log",

@@ -35,7 +35,11 @@ class OperationRecorder {
   OperationResult Succeed(RuntimeRecord record);
 
  private:
-  void Append(OperationEntry entry);
+  // Writes the entry of the finished operation and its telemetry.
+  const OperationEntry& Finish(Outcome outcome, std::optional<ErrorCode> code,
+                               std::string message, std::string image_ref,
+                               std::string container_id);
+  void Append(const OperationEntry& entry);
 
   const LifecyclePorts& ports_;
   OpKind kind_;
@@ -43,6 +47,7 @@ class OperationRecorder {
   OpSource source_;
   std::string source_ref_;
   Timestamp started_at_;
+  OperationEntry entry_;  // the entry Finish wrote
 };
 
 }  // namespace rtm
