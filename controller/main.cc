@@ -223,8 +223,7 @@ void ScheduleResync(boost::asio::steady_timer& timer, Duration period,
   timer.expires_after(period);
   timer.async_wait([&timer, period, &controller](const boost::system::error_code& error) {
     if (error) return;
-    controller.SyncManifests();
-    controller.EnqueueAll();
+    controller.Resync();
     ScheduleResync(timer, period, controller);
   });
 }

@@ -56,6 +56,11 @@ class Reconciler {
 
   ReconcileResult Reconcile(std::string_view name);
 
+  // True once a status was written for `name`.
+  bool HasStatus(std::string_view name) {
+    return statuses_.Get(name).has_value();
+  }
+
   // The plan for `name` as of now, without acting (for `rtmanager plan`).
   Expected<Plan> PlanFor(std::string_view name);
 

@@ -1,5 +1,8 @@
 #include "controller/app/controller.h"
 
+#include <map>
+
+#include "reconcile/decide.h"
 #include "reconcile/domain/container_spec.h"
 
 namespace rtm {
@@ -138,6 +141,40 @@ Expected<std::vector<PlanItem>> Controller::PlanAll() {
 
 void Controller::EnqueueAll() {
   for (const std::string& name : KnownNames()) queue_.Add(name);
+}
+
+void Controller::Resync() {
+  SyncManifests();
+  auto containers = engine_.ListContainers(OwnedSelector(options_.network));
+  auto desired = desired_.List();
+  auto records = records_.List();
+  if (!containers || !desired || !records) {
+    EnqueueAll();
+    return;
+  }
+  std::map<std::string, DecisionInput> inputs;
+  for (DesiredRuntime& runtime : *desired) {
+    inputs[runtime.name].desired = std::move(runtime);
+  }
+  for (RuntimeRecord& record : *records) {
+    inputs[record.game_id].record = std::move(record);
+  }
+  for (ContainerState& container : *containers) {
+    auto game = container.labels.find(std::string(kLabelGame));
+    if (game == container.labels.end()) continue;
+    inputs[game->second].containers.push_back(std::move(container));
+  }
+  size_t enqueued = 0;
+  for (auto& [name, input] : inputs) {
+    input.name = name;
+    if (!Decide(input).converged() || !reconciler_.HasStatus(name)) {
+      queue_.Add(name);
+      ++enqueued;
+    }
+  }
+  logger_.Log(LogLevel::kDebug, "resync",
+              {{"games", std::to_string(inputs.size())},
+               {"enqueued", std::to_string(enqueued)}});
 }
 
 std::set<std::string> Controller::KnownNames() {

@@ -55,9 +55,16 @@ class Controller {
   // Re-reads the manifests tree and stores what changed; enqueues the
   // changed games. Safe to call from any thread (calls are serialised).
   void SyncManifests();
-  // Enqueues every game the store or the engine knows (the periodic resync
-  // and the relist after an events-stream break).
+  // Enqueues every game the store or the engine knows (the relist after an
+  // events-stream break).
   void EnqueueAll();
+
+  // The periodic resync: syncs the manifests, then decides every known game
+  // against ONE listing of the engine and enqueues only the games whose plan
+  // is not empty (or that have no status yet). Catches whatever events were
+  // missed at the cost of one engine call, not one per game. Falls back to
+  // EnqueueAll when the engine cannot be listed.
+  void Resync();
 
   // The REST restart: a generation bump of the desired object, not an
   // imperative restart. Increments the API-owned restart counter and
