@@ -40,8 +40,9 @@ void Controller::Start() {
     logger_.Log(LogLevel::kWarn, "ensure network",
                 {{"network", options_.network}, {"err", network.error().message}});
   }
-  SyncManifests();
-  EnqueueAll();
+  // Games that converged before a restart of the controller need no
+  // reconcile: one listing of the engine tells which do.
+  Resync();
   started_ = true;
   for (int i = 0; i < options_.workers; ++i) {
     workers_.emplace_back([this] { WorkerLoop(); });

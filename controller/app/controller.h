@@ -45,7 +45,7 @@ class Controller {
              ManifestScanFn scan, ControllerOptions options);
   ~Controller();
 
-  // Syncs the manifests once, enqueues every known game, then starts the
+  // Resyncs once (manifests, then every game with work), then starts the
   // workers and the events watch.
   void Start();
   // Stops taking work; in-flight reconciles finish (their operations are
