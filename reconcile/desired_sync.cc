@@ -66,7 +66,7 @@ DesiredRuntime Apply(const DesiredRuntime* previous,
 
 }  // namespace
 
-DesiredSyncResult SyncDesiredState(const std::vector<DesiredRuntime>& stored,
+DesiredSyncResult SyncDesiredState(const DesiredIndex& stored,
                                    const ManifestScan& scan) {
   DesiredSyncResult result;
   std::map<std::string, std::string> conflict_notes;
@@ -77,13 +77,10 @@ DesiredSyncResult SyncDesiredState(const std::vector<DesiredRuntime>& stored,
     if (!file.problems.empty()) invalid_files[file.path] = &file;
   }
 
-  std::map<std::string, const DesiredRuntime*> by_name;
-  for (const DesiredRuntime& runtime : stored) by_name[runtime.name] = &runtime;
-
   for (const auto& [name, declared] : winners) {
-    auto found = by_name.find(name);
+    auto found = stored.find(name);
     const DesiredRuntime* previous =
-        found == by_name.end() ? nullptr : found->second;
+        found == stored.end() ? nullptr : &found->second;
     // A live object still owned by an invalid file keeps its last valid
     // state, even if another file now declares the same name.
     if (previous && !previous->deleted &&
@@ -97,7 +94,7 @@ DesiredSyncResult SyncDesiredState(const std::vector<DesiredRuntime>& stored,
     if (!previous || next != *previous) result.writes.push_back(std::move(next));
   }
 
-  for (const DesiredRuntime& runtime : stored) {
+  for (const auto& [name, runtime] : stored) {
     if (runtime.deleted) continue;
     auto invalid = invalid_files.find(runtime.source.path);
     if (invalid == invalid_files.end() && winners.contains(runtime.name)) {

@@ -46,11 +46,14 @@ struct DesiredSyncResult {
   std::vector<std::string> conflicts;
 };
 
+// Every stored desired object (tombstones included) by name.
+using DesiredIndex = std::map<std::string, DesiredRuntime, std::less<>>;
+
 // `stored` holds every stored object (tombstones included). A write bumps
 // metadata.generation when the desired object changed (spec, labels,
 // deletion); a change of source location or of manifest_error alone does
 // not.
-DesiredSyncResult SyncDesiredState(const std::vector<DesiredRuntime>& stored,
+DesiredSyncResult SyncDesiredState(const DesiredIndex& stored,
                                    const ManifestScan& scan);
 
 }  // namespace rtm

@@ -77,13 +77,13 @@ void Controller::SyncManifests() {
                 {{"err", scan.error().message}});
     return;
   }
-  Expected<std::vector<DesiredRuntime>> stored = desired_.List();
+  Expected<DesiredIndex*> stored = DesiredCache();
   if (!stored) {
     logger_.Log(LogLevel::kError, "list desired state",
                 {{"err", stored.error().message}});
     return;
   }
-  DesiredSyncResult result = SyncDesiredState(*stored, *scan);
+  DesiredSyncResult result = SyncDesiredState(**stored, *scan);
   for (const std::string& conflict : result.conflicts) {
     if (reported_conflicts_.insert(conflict).second) {
       logger_.Log(LogLevel::kError, "duplicate runtime name in manifests",
@@ -97,7 +97,7 @@ void Controller::SyncManifests() {
     }
   }
   for (DesiredRuntime& runtime : result.writes) {
-    if (auto written = desired_.Put(runtime); !written) {
+    if (auto written = PutDesired(runtime); !written) {
       logger_.Log(LogLevel::kError, "store desired state",
                   {{"game_id", runtime.name}, {"err", written.error().message}});
       continue;
@@ -109,12 +109,14 @@ void Controller::SyncManifests() {
 Expected<int64_t> Controller::RequestRestart(std::string_view name,
                                              std::string request_id) {
   std::lock_guard lock(sync_mutex_);
-  Expected<DesiredRuntime> desired = desired_.Get(name);
-  if (!desired && desired.error().code == ErrorCode::kNotFound) {
+  Expected<DesiredIndex*> cache = DesiredCache();
+  if (!cache) return std::unexpected(cache.error());
+  auto found = (*cache)->find(name);
+  if (found == (*cache)->end()) {
     return Fail(ErrorCode::kNotFound,
                 "runtime \"" + std::string(name) + "\" not found");
   }
-  if (!desired) return std::unexpected(desired.error());
+  std::optional<DesiredRuntime> desired = found->second;
   if (desired->deleted) {
     return Fail(ErrorCode::kConflict, "runtime \"" + std::string(name) +
                                           "\" is removed; cannot restart");
@@ -123,11 +125,31 @@ Expected<int64_t> Controller::RequestRestart(std::string_view name,
   ++desired->generation;
   desired->restart_source = OpSource::kRest;
   desired->restart_source_ref = std::move(request_id);
-  if (auto written = desired_.Put(*desired); !written) {
+  if (auto written = PutDesired(*desired); !written) {
     return std::unexpected(written.error());
   }
   queue_.Add(desired->name);
   return desired->generation;
+}
+
+Expected<DesiredIndex*> Controller::DesiredCache() {
+  if (!desired_cache_) {
+    auto stored = desired_.List();
+    if (!stored) return std::unexpected(stored.error());
+    DesiredIndex index;
+    for (DesiredRuntime& runtime : *stored) {
+      std::string name = runtime.name;
+      index.emplace(std::move(name), std::move(runtime));
+    }
+    desired_cache_ = std::move(index);
+  }
+  return &*desired_cache_;
+}
+
+Expected<void> Controller::PutDesired(const DesiredRuntime& runtime) {
+  if (auto written = desired_.Put(runtime); !written) return written;
+  if (desired_cache_) desired_cache_->insert_or_assign(runtime.name, runtime);
+  return {};
 }
 
 Expected<std::vector<PlanItem>> Controller::PlanAll() {

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -83,6 +84,10 @@ class Controller {
  private:
   // Every game the store or the engine knows.
   std::set<std::string> KnownNames();
+  // The desired objects (loaded on first use); under sync_mutex_.
+  Expected<DesiredIndex*> DesiredCache();
+  // Stores `runtime` and keeps the cache in step; under sync_mutex_.
+  Expected<void> PutDesired(const DesiredRuntime& runtime);
   void WorkerLoop();
   void EventsLoop();
   // Waits `delay` or until Stop; false when stopping.
@@ -99,6 +104,9 @@ class Controller {
   ControllerOptions options_;
 
   std::mutex sync_mutex_;  // serialises every write of desired state
+  // Every desired object, loaded once: this controller is the only writer,
+  // so a manifest change costs no full read of the store.
+  std::optional<DesiredIndex> desired_cache_;
   std::set<std::string> reported_conflicts_;
 
   std::atomic<bool> started_{false};

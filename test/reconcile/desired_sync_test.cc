@@ -38,6 +38,13 @@ DesiredRuntime Stored(std::string name, std::string path, GameSpec spec = Spec()
                         .generation = generation};
 }
 
+DesiredSyncResult SyncDesiredState(const std::vector<DesiredRuntime>& stored,
+                                   const ManifestScan& scan) {
+  DesiredIndex index;
+  for (const DesiredRuntime& runtime : stored) index[runtime.name] = runtime;
+  return rtm::SyncDesiredState(index, scan);
+}
+
 TEST(DesiredSyncTest, NewDocumentsAreStoredAtGenerationOne) {
   auto result = SyncDesiredState(
       {}, {{File("a.yaml", {Declared("lobby", "a.yaml")})}});

@@ -129,8 +129,6 @@ TEST_F(ControllerTest, ResyncFallsBackToEnqueueingEverythingWhenTheEngineIsDown)
 }
 
 TEST_F(ControllerTest, RestartRequestBumpsTheGenerationAndEnqueues) {
-  DesiredRuntime stored = Desired("needs-start");
-  ON_CALL(desired_, Get).WillByDefault(Return(stored));
   DesiredRuntime written;
   EXPECT_CALL(desired_, Put(_)).WillOnce([&](const DesiredRuntime& runtime) {
     written = runtime;
@@ -150,10 +148,7 @@ TEST_F(ControllerTest, RestartRequestBumpsTheGenerationAndEnqueues) {
 TEST_F(ControllerTest, RestartOfAnUnknownOrDeletedRuntimeIsRefused) {
   DesiredRuntime deleted = Desired("gone");
   deleted.deleted = true;
-  ON_CALL(desired_, Get).WillByDefault([&](std::string_view name) -> Expected<DesiredRuntime> {
-    if (name == "gone") return deleted;
-    return Fail(ErrorCode::kNotFound, "none");
-  });
+  ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{deleted}));
   EXPECT_CALL(desired_, Put).Times(0);
 
   EXPECT_EQ(controller_.RequestRestart("ghost", "r").error().code, ErrorCode::kNotFound);
