@@ -69,6 +69,8 @@ OperationResult RestartService::RunUnderLease(const RestartInput& input,
 
   ports_.logger.Log(LogLevel::kInfo, "runtime restarted",
                     {{"game_id", input.game_id},
+                     {"op_kind", "restart"},
+                     {"source_ref", recorder.correlation_ref()},
                      {"prev_container_id", existing.current_container_id},
                      {"new_container_id", recreated->current_container_id},
                      {"image_ref", existing.current_image_ref},

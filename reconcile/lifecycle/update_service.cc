@@ -73,6 +73,8 @@ OperationResult UpdateService::RunUnderLease(const UpdateInput& input,
 
   ports_.logger.Log(LogLevel::kInfo, "runtime updated",
                     {{"game_id", input.game_id},
+                     {"op_kind", "update"},
+                     {"source_ref", recorder.correlation_ref()},
                      {"prev_container_id", existing.current_container_id},
                      {"new_container_id", recreated->current_container_id},
                      {"prev_image_ref", existing.current_image_ref},
