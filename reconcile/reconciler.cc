@@ -308,16 +308,12 @@ void Reconciler::AcknowledgeAdoptedRestart(
       desired.restart_source_ref.empty()
           ? desired.source.path + "#restartGeneration=" + std::to_string(wanted)
           : desired.restart_source_ref;
-  RuntimeRecord audit;
-  audit.game_id = desired.name;
-  audit.current_image_ref = container.image;
-  audit.current_container_id = container.id;
   // The inner start the dead controller could not record, then the outer
   // restart, sharing the restart's correlation id like a live restart.
   for (OpKind kind : {OpKind::kStart, OpKind::kRestart}) {
     OperationRecorder(ports_, kind, desired.name, desired.restart_source,
                       source_ref)
-        .Succeed(audit);
+        .SucceedWith(container.image, container.id);
   }
   last_restart = LastRestart{
       .restart_generation = wanted,
@@ -346,10 +342,7 @@ Expected<void> Reconciler::RemoveStrayContainer(const std::string& name,
                                      "docker remove: " + removed.error().message,
                                      {}, id}));
   }
-  RuntimeRecord audit;
-  audit.game_id = name;
-  audit.current_container_id = id;
-  recorder.Succeed(std::move(audit));
+  recorder.SucceedWith({}, id);
   return {};
 }
 

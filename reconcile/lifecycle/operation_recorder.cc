@@ -34,20 +34,26 @@ OperationResult OperationRecorder::Fail(FailureDetail failure) {
 }
 
 OperationResult OperationRecorder::Succeed(RuntimeRecord record) {
-  Finish(Outcome::kSuccess, std::nullopt, {}, record.current_image_ref,
-         record.current_container_id);
+  SucceedWith(record.current_image_ref, record.current_container_id);
+  return OperationResult{.record = std::move(record),
+                         .outcome = Outcome::kSuccess,
+                         .error_code = std::nullopt,
+                         .error_message = {}};
+}
+
+void OperationRecorder::SucceedWith(std::string image_ref,
+                                    std::string container_id) {
+  const OperationEntry& entry =
+      Finish(Outcome::kSuccess, std::nullopt, {}, std::move(image_ref),
+             std::move(container_id));
   ports_.logger.Log(LogLevel::kDebug,
                     "runtime " + std::string(ToString(kind_)) + " succeeded",
                     {{"game_id", game_id_},
                      {"op_kind", std::string(ToString(kind_))},
                      {"op_source", std::string(ToString(source_))},
                      {"source_ref", source_ref_},
-                     {"image_ref", record.current_image_ref},
-                     {"container_id", record.current_container_id}});
-  return OperationResult{.record = std::move(record),
-                         .outcome = Outcome::kSuccess,
-                         .error_code = std::nullopt,
-                         .error_message = {}};
+                     {"image_ref", entry.image_ref},
+                     {"container_id", entry.container_id}});
 }
 
 const OperationEntry& OperationRecorder::Finish(

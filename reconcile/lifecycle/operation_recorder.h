@@ -32,7 +32,11 @@ class OperationRecorder {
   const std::string& correlation_ref() const { return source_ref_; }
 
   OperationResult Fail(FailureDetail failure);
+  // Success; the entry names the record's image and container.
   OperationResult Succeed(RuntimeRecord record);
+  // Success of an operation whose audited container is not the record's
+  // current one (a removal, a stray container, a recovered restart).
+  void SucceedWith(std::string image_ref, std::string container_id);
 
  private:
   // Writes the entry of the finished operation and its telemetry.

@@ -72,11 +72,9 @@ OperationResult RemoveService::RunUnderLease(const RemoveInput& input,
                           "save runtime record: " + saved.error().message,
                           record.current_image_ref, container_id});
   }
-  RuntimeRecord removed_record = record;
-  removed_record.current_container_id = container_id;  // audit: what went away
-  OperationResult result = recorder.Succeed(std::move(removed_record));
-  result.record = std::move(record);
-  return result;
+  // The entry names the container that went away.
+  recorder.SucceedWith(record.current_image_ref, container_id);
+  return OperationResult{.record = std::move(record)};
 }
 
 }  // namespace rtm
