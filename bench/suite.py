@@ -459,7 +459,7 @@ class Suite:
         names = ["%s-f%d" % (PREFIX, i) for i in range(n)]
         text = lambda g: "---\n".join(manifest_doc(nm, g) for nm in names)
         c, mdir = self.rtm_start("fleet%d" % n, {"fleet.yaml": text(0)})
-        samples, kill_ms = [], []
+        samples, kill_ms, after_engine_ms = [], [], []
         try:
             items = self.rtm_wait_converged(c, names, 0, None, 300)
             for gen in range(1, runs + 1):
@@ -475,6 +475,9 @@ class Suite:
                 before = {(o.get("startedAt"), o.get("opKind")) for o in self.rtm_ops(c, nm)}
                 wall = time.time()
                 d.call("POST", "/containers/rtm-%s/kill" % nm)
+                # POST /kill returns once the engine has handled the exit:
+                # the first moment it serves a start of that container.
+                engine_ready = time.time()
 
                 def healed():
                     for o in self.rtm_ops(c, nm):
@@ -484,11 +487,12 @@ class Suite:
                     return None
                 o = wait_until(healed, 60, 0.005)
                 kill_ms.append((parse_rfc3339(o["startedAt"]) - wall) * 1000)
+                after_engine_ms.append((parse_rfc3339(o["startedAt"]) - engine_ready) * 1000)
                 self.rtm_wait_converged(c, [nm], 0, None, 60)
         finally:
             c.stop()
             self.rm_rtm_containers()
-        return samples, kill_ms
+        return samples, kill_ms, after_engine_ms
 
     def idle(self, total, running, seconds):
         tag = "idle"
@@ -619,6 +623,8 @@ class Suite:
         res["cli"] = self.guarded("docker CLI restart", self.restart_cli, R)
         res["compose"] = self.guarded("compose restart", self.compose, ["game"], R, PREFIX + "one")
         res["rtm"] = self.guarded("rtmanager restart", self.rtm_restart_one, R)
+        import kill_event_latency  # noqa: E402 (it imports this module)
+        res["kill_engine"] = self.guarded("engine death timeline", kill_event_latency.measure, R)
         if not a.no_swarm:
             ok = self.guarded("swarm init", self.ensure_swarm) is not None or True
             names = ["game"]
@@ -769,16 +775,32 @@ def report(res, args, suite):
         st = stats(rtm[2])
         L.append("| manifest write → `restart` operation startedAt | %.1f | %.1f | %.1f–%.1f | %d |" %
                  (st["median"], st["p99"], st["min"], st["max"], st["n"]))
-    kills = []
+    kills, after_engine = [], []
     for f in (res.get("fleet") or {}).values():
         if f.get("rtm"):
             kills += f["rtm"][1]
+            after_engine += f["rtm"][2]
     if kills:
         st = stats(kills)
         L.append("| `docker kill` (API call issued) → self-heal `start` (opSource reconciler) startedAt | %.1f | %.1f | %.1f–%.1f | %d |" %
                  (st["median"], st["p99"], st["min"], st["max"], st["n"]))
+    if after_engine:
+        st = stats(after_engine)
+        L.append("| engine done with the exit (`POST /kill` returned) → self-heal `start` startedAt | %.1f | %.1f | %.1f–%.1f | %d |" %
+                 (st["median"], st["p99"], st["min"], st["max"], st["n"]))
     L.append("\nSamples: manifest reaction from the restart runs of scenario 1; death reaction from killing each fleet game once "
              "(first death of each game, so per-game self-heal backoff does not apply). p99 of n < 100 is the maximum-ish order statistic.\n")
+    ke = res.get("kill_engine")
+    if ke:
+        import kill_event_latency  # noqa: E402
+        L.append("Engine-side floor of the death reaction (`bench/kill_event_latency.py`, same image/network, no controller): "
+                 "the engine publishes `die` quickly but serves no call on the dead container (inspect, start, rm) until it "
+                 "has finished handling the exit; a self-heal cannot start earlier.\n")
+        L.append("| engine timeline from `POST /kill` sent | p50 | p99 | min–max | n |\n|---|---|---|---|---|")
+        for key, label in kill_event_latency.LABELS:
+            st = stats(ke[key])
+            L.append("| %s | %.1f | %.1f | %.1f–%.1f | %d |" % (label, st["median"], st["p99"], st["min"], st["max"], st["n"]))
+        L.append("")
     idle = res.get("idle")
     L.append("## 4–5. Idle cost, start-up, API\n")
     if idle:
@@ -822,7 +844,13 @@ def report(res, args, suite):
         L.append("| reaction p50 manifest < 20 ms | %.1f ms | %s |" % (p, mark(p < 20)))
     if kills:
         p = statistics.median(kills)
-        L.append("| reaction p50 death < 50 ms | %.1f ms | %s |" % (p, mark(p < 50)))
+        why = ""
+        if ke and p >= 50:
+            floor_ms = statistics.median(ke["engine_done"])
+            why = ("; out of reach: the engine serves the dead container only %.0f ms after the kill "
+                   "(section 3), rtmanager starts the heal %.1f ms after that" %
+                   (floor_ms, statistics.median(after_engine) if after_engine else float("nan")))
+        L.append("| reaction p50 death < 50 ms | %.1f ms%s | %s |" % (p, why, mark(p < 50)))
     if idle:
         L.append("| idle < 0.5 %% of a core (%d runtimes) | %.3f %% | %s |" % (args.idle_runtimes, idle["cpu_pct"], mark(idle["cpu_pct"] < 0.5)))
         L.append("| RSS < 150 MB (%d runtimes) | %.1f MiB | %s |" % (args.idle_runtimes, idle["rss_mib"], mark(idle["rss_mib"] * 1.048576 < 150)))

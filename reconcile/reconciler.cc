@@ -134,7 +134,7 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
     }
     pending = plan.actions.front();
     if (pending->kind == ActionKind::kSelfHeal) {
-      wait_until = SelfHealBlockedUntil(name, SelectKeeper(input));
+      wait_until = SelfHealBlockedUntil(name);
       if (wait_until) break;
       ++restart_count;
     }
@@ -177,17 +177,16 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
 }
 
 std::optional<Timestamp> Reconciler::SelfHealBlockedUntil(
-    std::string_view name, const ContainerState* dead) {
+    std::string_view name) {
   const Timestamp now = ports_.clock.Now();
   std::lock_guard lock(self_heal_mutex_);
   auto [entry, inserted] = self_heal_.try_emplace(std::string(name));
   SelfHealState& state = entry->second;
   if (now < state.not_before) return state.not_before;
-  const bool ran_long = dead != nullptr && dead->started_at &&
-                        dead->finished_at &&
-                        *dead->finished_at - *dead->started_at >=
-                            config_.healthy_reset;
-  if (ran_long) state.consecutive = 0;
+  // Deaths reach the controller within milliseconds (events stream), so the
+  // time since the last self-heal is how long the healed container ran.
+  if (now - state.last_heal >= config_.healthy_reset) state.consecutive = 0;
+  state.last_heal = now;
   Duration delay = config_.self_heal_base;
   for (int64_t i = 0; i < state.consecutive && delay < config_.self_heal_cap;
        ++i) {

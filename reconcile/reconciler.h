@@ -16,7 +16,8 @@ class TokenBucket;
 
 struct ReconcilerConfig {
   // Self-heal backoff of a game whose container keeps dying: base doubling to
-  // cap, reset once a container has run `healthy_reset` without dying.
+  // cap, reset when a death comes `healthy_reset` or more after the last
+  // self-heal (the healed container ran that long).
   Duration self_heal_base = std::chrono::seconds(1);
   Duration self_heal_cap = std::chrono::minutes(5);
   Duration healthy_reset = std::chrono::minutes(10);
@@ -73,6 +74,7 @@ class Reconciler {
   struct SelfHealState {
     int64_t consecutive = 0;
     Timestamp not_before{};
+    Timestamp last_heal{};
   };
 
   Expected<Observation> Observe(std::string_view name,
@@ -97,9 +99,9 @@ class Reconciler {
   Expected<void> RemoveStrayContainer(const std::string& name,
                                       const std::string& id,
                                       const Observation& seen);
-  // When the self-heal of `name` may run next; updates the backoff.
-  std::optional<Timestamp> SelfHealBlockedUntil(std::string_view name,
-                                                const ContainerState* dead);
+  // When the self-heal of `name` may run next (nullopt: now, and the
+  // backoff is advanced).
+  std::optional<Timestamp> SelfHealBlockedUntil(std::string_view name);
   void WriteStatus(std::string_view name, const RuntimeStatusView& status);
 
   const LifecyclePorts& ports_;

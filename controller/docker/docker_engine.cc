@@ -150,18 +150,22 @@ Expected<std::vector<ContainerState>> DockerEngine::ListContainers(
                      return Refused(ErrorCode::kServiceUnavailable,
                                     "list containers", *response);
                    }
-                   auto ids = ParseContainerIds(response->body);
-                   if (!ids) return std::unexpected(ids.error());
-                   return InspectEach(*ids);
+                   auto summaries = ParseContainerList(response->body);
+                   if (!summaries) return std::unexpected(summaries.error());
+                   return ConfirmRunning(std::move(*summaries));
                  });
 }
 
-Expected<std::vector<ContainerState>> DockerEngine::InspectEach(
-    const std::vector<std::string>& ids) {
+Expected<std::vector<ContainerState>> DockerEngine::ConfirmRunning(
+    std::vector<ContainerState> summaries) {
   std::vector<ContainerState> states;
-  states.reserve(ids.size());
-  for (const auto& id : ids) {
-    auto state = InspectContainer(id);
+  states.reserve(summaries.size());
+  for (ContainerState& summary : summaries) {
+    if (!summary.running) {
+      states.push_back(std::move(summary));
+      continue;
+    }
+    auto state = InspectContainer(summary.id);
     if (state) {
       states.push_back(std::move(*state));
     } else if (state.error().code != ErrorCode::kNotFound) {

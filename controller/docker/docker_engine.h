@@ -61,8 +61,12 @@ class DockerEngine final : public ContainerEngine {
                               std::optional<std::string> json_body = {},
                               std::optional<Duration> timeout = {});
   Expected<void> CreateNetwork(std::string_view name);
-  Expected<std::vector<ContainerState>> InspectEach(
-      const std::vector<std::string>& ids);
+  // The engine publishes a container's exit (the `die` event) before its
+  // summaries stop saying "running"; an inspect waits until the engine has
+  // handled the exit. So summaries claiming "running" are confirmed by an
+  // inspect; the others are already final.
+  Expected<std::vector<ContainerState>> ConfirmRunning(
+      std::vector<ContainerState> summaries);
 
   DockerEngineOptions options_;
   DockerHttpClient http_;

@@ -1,5 +1,7 @@
 #include "controller/docker/docker_wire.h"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 namespace rtm {
@@ -56,6 +58,27 @@ ContainerHealth HealthFrom(std::string_view status) {
   if (status == "starting") return ContainerHealth::kStarting;
   if (status == "healthy") return ContainerHealth::kHealthy;
   if (status == "unhealthy") return ContainerHealth::kUnhealthy;
+  return ContainerHealth::kNone;
+}
+
+// "Exited (137) 2 seconds ago" / "Restarting (1) 3 seconds ago" → 137 / 1.
+int ExitCodeFromStatusText(std::string_view text) {
+  if (!text.starts_with("Exited (") && !text.starts_with("Restarting (")) {
+    return 0;
+  }
+  const size_t open = text.find('(');
+  int code = 0;
+  const char* first = text.data() + open + 1;
+  auto [end, error] = std::from_chars(first, text.data() + text.size(), code);
+  return error == std::errc() && end != first && *end == ')' ? code : 0;
+}
+
+// "Up 5 seconds (healthy)", "(unhealthy)", "(health: starting)".
+ContainerHealth HealthFromStatusText(std::string_view text) {
+  if (!text.starts_with("Up ")) return ContainerHealth::kNone;
+  if (text.ends_with("(health: starting)")) return ContainerHealth::kStarting;
+  if (text.ends_with("(unhealthy)")) return ContainerHealth::kUnhealthy;
+  if (text.ends_with("(healthy)")) return ContainerHealth::kHealthy;
   return ContainerHealth::kNone;
 }
 
@@ -187,19 +210,38 @@ Expected<EngineVersion> ParseVersion(std::string_view body) {
       });
 }
 
-Expected<std::vector<std::string>> ParseContainerIds(std::string_view body) {
+Expected<std::vector<ContainerState>> ParseContainerList(std::string_view body) {
   constexpr std::string_view kWhat = "GET /containers/json";
-  return Guarded<std::vector<std::string>>(
-      kWhat, [&]() -> Expected<std::vector<std::string>> {
+  return Guarded<std::vector<ContainerState>>(
+      kWhat, [&]() -> Expected<std::vector<ContainerState>> {
         const Json list = Json::parse(body, nullptr, false);
         if (!list.is_array()) return Malformed(kWhat, "not a JSON array");
-        std::vector<std::string> ids;
-        for (const auto& container : list) {
-          std::string id = StringMember(container, "Id");
-          if (id.empty()) return Malformed(kWhat, "a container without Id");
-          ids.push_back(std::move(id));
+        std::vector<ContainerState> states;
+        states.reserve(list.size());
+        for (const auto& summary : list) {
+          ContainerState out;
+          out.id = StringMember(summary, "Id");
+          if (out.id.empty()) return Malformed(kWhat, "a container without Id");
+          if (const Json* names = Member(summary, "Names");
+              names != nullptr && names->is_array() && !names->empty() &&
+              names->front().is_string()) {
+            out.name = names->front().get<std::string>();
+            if (out.name.starts_with('/')) out.name.erase(0, 1);
+          }
+          out.labels = StringMap(Member(summary, "Labels"));
+          auto image_label = out.labels.find(std::string(kLabelImage));
+          out.image = image_label != out.labels.end()
+                          ? image_label->second
+                          : StringMember(summary, "Image");
+          out.status = StringMember(summary, "State");
+          out.running = out.status == "running" || out.status == "paused" ||
+                        out.status == "restarting";
+          const std::string text = StringMember(summary, "Status");
+          out.exit_code = ExitCodeFromStatusText(text);
+          out.health = HealthFromStatusText(text);
+          states.push_back(std::move(out));
         }
-        return ids;
+        return states;
       });
 }
 

@@ -33,8 +33,13 @@ std::string CreateNetworkBody(std::string_view name);
 
 Expected<EngineVersion> ParseVersion(std::string_view body);
 
-// The ids in a GET /containers/json answer.
-Expected<std::vector<std::string>> ParseContainerIds(std::string_view body);
+// A GET /containers/json answer: container summaries. Exit code and health
+// are read from the summary's Status text ("Exited (137) 2 seconds ago",
+// "Up 5 seconds (healthy)"); the image is the reference rtmanager created it
+// from (its `io.rtmanager.image` label), else the summary's Image.
+// started_at/finished_at stay empty. A summary may still say "running" for
+// a container whose `die` event was already published.
+Expected<std::vector<ContainerState>> ParseContainerList(std::string_view body);
 
 // The id in a POST /containers/create answer.
 Expected<std::string> ParseCreatedId(std::string_view body);

@@ -109,6 +109,7 @@ ContainerSpec BuildContainerSpec(const ContainerIdentity& identity,
       {std::string(kLabelRestartGeneration),
        std::to_string(spec.restart_generation)},
       {std::string(kLabelSpecHash), SpecHash(spec)},
+      {std::string(kLabelImage), spec.image},
       {std::string(kLabelNetwork), std::string(network)},
   };
   out.network = std::string(network);

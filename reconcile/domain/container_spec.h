@@ -20,6 +20,9 @@ inline constexpr std::string_view kLabelGeneration = "io.rtmanager.generation";
 inline constexpr std::string_view kLabelRestartGeneration =
     "io.rtmanager.restart-generation";
 inline constexpr std::string_view kLabelSpecHash = "io.rtmanager.spec-hash";
+// The image reference the container was created from, as the spec wrote it
+// (the engine's list shows an image id once the tag has moved).
+inline constexpr std::string_view kLabelImage = "io.rtmanager.image";
 // The controller's network: one controller owns the managed containers of
 // its network only, so several controllers (or test runs) can share one
 // engine without touching each other's games.

@@ -31,6 +31,8 @@ struct ContainerState {
   bool running = false;
   int exit_code = 0;
   ContainerHealth health = ContainerHealth::kNone;
+  // Known for running containers; ListContainers may leave them empty for
+  // the others.
   std::optional<Timestamp> started_at;
   std::optional<Timestamp> finished_at;
 };
@@ -62,7 +64,8 @@ class ContainerEngine {
   virtual Expected<EngineVersion> Version() = 0;
 
   // Containers (running or not) carrying every label in `labels`
-  // ("key" → "value").
+  // ("key" → "value"). A container that has just died is reported exited:
+  // the call may wait while the engine finishes handling its exit.
   virtual Expected<std::vector<ContainerState>> ListContainers(
       const std::map<std::string, std::string>& labels) = 0;
 

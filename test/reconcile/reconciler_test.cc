@@ -277,6 +277,32 @@ TEST_F(ReconcilerTest, DeadContainerSelfHealsWithBackoffAndCountsRestarts) {
   EXPECT_EQ(doubled.requeue_after, std::chrono::seconds(2));
 }
 
+TEST_F(ReconcilerTest, SelfHealBackoffResetsAfterTheHealedContainerRanLong) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  EXPECT_CALL(operations_, Start)
+      .Times(3)
+      .WillRepeatedly([this](const StartInput& input) {
+        return Started("c1", input.spec, input.generation);
+      });
+  for (int death = 0; death < 2; ++death) {  // backoff grows to 2 s
+    containers_ = {Container("c1", Spec(), false)};
+    clock_.Advance(std::chrono::seconds(1));
+    ASSERT_EQ(reconciler_.Reconcile(kName).kind,
+              ReconcileResult::Kind::kConverged);
+  }
+
+  clock_.Advance(std::chrono::minutes(10));  // healthy_reset: ran long
+  containers_ = {Container("c1", Spec(), false)};
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  containers_ = {Container("c1", Spec(), false)};  // dies again at once
+  ReconcileResult blocked = reconciler_.Reconcile(kName);
+  EXPECT_EQ(blocked.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(blocked.requeue_after, std::chrono::seconds(1));  // base again
+  EXPECT_EQ(status_->restart_count, 3);
+}
+
 TEST_F(ReconcilerTest, UnreachableEngineIsRetriedAndReportedWithoutActing) {
   Declare(Spec());
   EXPECT_CALL(engine_, ListContainers)

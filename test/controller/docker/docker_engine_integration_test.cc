@@ -307,6 +307,19 @@ TEST_F(DockerEngineIT, ListContainersByLabelReturnsOursOnly) {
   EXPECT_EQ(one_game->front().id, *first_id);
   EXPECT_TRUE(one_game->front().running);
   EXPECT_EQ(one_game->front().name, first.name);
+  EXPECT_EQ(one_game->front().image, kDemoImage);
+
+  // The summary of an exited container agrees with its inspect.
+  ASSERT_TRUE(engine_.StopContainer(*first_id, first.stop_timeout_seconds));
+  auto inspected = engine_.InspectContainer(*first_id);
+  auto listed = engine_.ListContainers({{std::string(kLabelManaged), "true"},
+                                        {std::string(kLabelGame), first.hostname}});
+  ASSERT_TRUE(inspected && listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().status, "exited");
+  EXPECT_FALSE(listed->front().running);
+  EXPECT_EQ(listed->front().exit_code, inspected->exit_code);
+  EXPECT_EQ(listed->front().labels, inspected->labels);
 
   auto nobody = engine_.ListContainers({{std::string(kTestRunLabel), "none"}});
   ASSERT_TRUE(nobody) << nobody.error().message;

@@ -9,6 +9,7 @@ namespace rtm {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using Json = nlohmann::json;
 
 ContainerSpec FullSpec() {
@@ -163,14 +164,60 @@ TEST(DockerWireTest, ParsesVersionListAndCreateAnswers) {
   EXPECT_EQ(version->version, "20.10.24");
   EXPECT_EQ(version->api_version, "1.41");
 
-  auto ids = ParseContainerIds(R"([{"Id":"a"},{"Id":"b"}])");
-  ASSERT_TRUE(ids);
-  EXPECT_THAT(*ids, ElementsAre("a", "b"));
 
   auto created = ParseCreatedId(R"({"Id":"new","Warnings":[]})");
   ASSERT_TRUE(created);
   EXPECT_EQ(*created, "new");
   EXPECT_FALSE(ParseCreatedId(R"({"Warnings":[]})"));
+}
+
+TEST(DockerWireTest, ContainerListReadsStateExitCodeHealthAndImageLabel) {
+  auto list = ParseContainerList(R"json([
+    {"Id":"a","Names":["/rtm-lobby"],"Image":"sha256:0123",
+     "Labels":{"io.rtmanager.image":"game:1","io.rtmanager.game":"lobby"},
+     "State":"exited","Status":"Exited (137) 2 seconds ago"},
+    {"Id":"b","Names":["/rtm-arena"],"Image":"game:2","Labels":{},
+     "State":"running","Status":"Up 5 seconds (health: starting)"},
+    {"Id":"c","Names":["/x"],"Image":"i","Labels":null,
+     "State":"running","Status":"Up 2 hours (unhealthy)"},
+    {"Id":"d","Names":["/y"],"Image":"i","State":"running",
+     "Status":"Up 3 minutes (healthy)"},
+    {"Id":"e","Names":["/z"],"Image":"i","State":"created","Status":"Created"}
+  ])json");
+  ASSERT_TRUE(list) << list.error().message;
+  ASSERT_EQ(list->size(), 5u);
+  const ContainerState& exited = (*list)[0];
+  EXPECT_EQ(exited.id, "a");
+  EXPECT_EQ(exited.name, "rtm-lobby");
+  EXPECT_EQ(exited.image, "game:1");  // the label, not the moved tag's id
+  EXPECT_EQ(exited.labels.at("io.rtmanager.game"), "lobby");
+  EXPECT_EQ(exited.status, "exited");
+  EXPECT_FALSE(exited.running);
+  EXPECT_EQ(exited.exit_code, 137);
+  EXPECT_EQ(exited.health, ContainerHealth::kNone);
+  EXPECT_FALSE(exited.started_at);
+
+  EXPECT_EQ((*list)[1].image, "game:2");
+  EXPECT_TRUE((*list)[1].running);
+  EXPECT_EQ((*list)[1].exit_code, 0);
+  EXPECT_EQ((*list)[1].health, ContainerHealth::kStarting);
+  EXPECT_EQ((*list)[2].health, ContainerHealth::kUnhealthy);
+  EXPECT_TRUE((*list)[2].labels.empty());
+  EXPECT_EQ((*list)[3].health, ContainerHealth::kHealthy);
+  EXPECT_FALSE((*list)[4].running);
+  EXPECT_EQ((*list)[4].status, "created");
+}
+
+TEST(DockerWireTest, ContainerListRejectsWhatIsNotAListOfContainers) {
+  EXPECT_EQ(ParseContainerList(R"({"Id":"a"})").error().code,
+            ErrorCode::kServiceUnavailable);
+  auto no_id = ParseContainerList(R"([{"Names":["/a"]}])");
+  ASSERT_FALSE(no_id);
+  EXPECT_THAT(no_id.error().message, HasSubstr("without Id"));
+  EXPECT_FALSE(ParseContainerList("not json"));
+  auto empty = ParseContainerList("[]");
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->empty());
 }
 
 }  // namespace
