@@ -6,6 +6,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <malloc.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -62,6 +64,7 @@ const std::vector<FlagSpec> kRunFlags{
     {"backoff-cap", true, "longest retry delay (default 5m)"},
     {"self-heal-base", true, "first delay before restarting a crashed game again (default 1s)"},
     {"self-heal-cap", true, "longest self-heal delay of a crash-looping game (default 5m)"},
+    {"watch-history-mib", true, "memory the watch history (?watch=true&since=N) retains, in MiB (default 16)"},
     {"help", false, "this help"},
 };
 
@@ -107,6 +110,7 @@ struct RunOptions {
   Duration self_heal_base{};
   Duration self_heal_cap{};
   std::optional<std::string> api_token;
+  size_t watch_history_bytes = kDefaultWatchHistoryBytes;
 };
 
 // The token in `path`, surrounding white space trimmed.
@@ -151,6 +155,8 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
   auto backoff_cap = flags.GetDuration("backoff-cap", std::chrono::minutes(5));
   auto heal_base = flags.GetDuration("self-heal-base", std::chrono::seconds(1));
   auto heal_cap = flags.GetDuration("self-heal-cap", std::chrono::minutes(5));
+  auto watch_history_mib = flags.GetInt(
+      "watch-history-mib", static_cast<int>(kDefaultWatchHistoryBytes >> 20), 1, 4096);
   for (const Expected<void>& check :
        {workers ? Expected<void>() : std::unexpected(workers.error()),
         lease_ttl ? Expected<void>() : std::unexpected(lease_ttl.error()),
@@ -160,7 +166,9 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
         backoff_base ? Expected<void>() : std::unexpected(backoff_base.error()),
         backoff_cap ? Expected<void>() : std::unexpected(backoff_cap.error()),
         heal_base ? Expected<void>() : std::unexpected(heal_base.error()),
-        heal_cap ? Expected<void>() : std::unexpected(heal_cap.error())}) {
+        heal_cap ? Expected<void>() : std::unexpected(heal_cap.error()),
+        watch_history_mib ? Expected<void>()
+                          : std::unexpected(watch_history_mib.error())}) {
     if (!check) return std::unexpected(check.error());
   }
   if (*lease_ttl < std::chrono::seconds(1)) {
@@ -179,6 +187,7 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
   }
   options.self_heal_base = *heal_base;
   options.self_heal_cap = *heal_cap;
+  options.watch_history_bytes = static_cast<size_t>(*watch_history_mib) << 20;
   options.workers = *workers;
   options.lease_ttl = *lease_ttl;
   options.resync = *resync;
@@ -217,6 +226,40 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
   return options;
 }
 
+// glibc's malloc gives threads that allocate at the same time their own
+// arenas (up to 8 per core) and keeps what an arena freed for its next use.
+// Here dozens of threads (workers, the API's pool) each build short-lived
+// megabytes (a list of every runtime, a manifest scan), so the process
+// would keep one such peak per arena. Two arenas bound that; big blocks
+// get their own mappings (returned to the system on free) instead of the
+// adaptive threshold that moves them into the arenas after the first free.
+// Call before any thread starts.
+void LimitAllocatorRetention() {
+#ifdef __GLIBC__
+  mallopt(M_ARENA_MAX, 2);
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
+}
+
+// Hands the free pages of every arena back to the system; cheap next to the
+// work that freed them.
+void ReleaseFreeMemory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
+// Returns the heap's free pages every `period` until the io_context stops:
+// what the API's requests and the reconciles freed in between.
+void ScheduleMemoryRelease(boost::asio::steady_timer& timer, Duration period) {
+  timer.expires_after(period);
+  timer.async_wait([&timer, period](const boost::system::error_code& error) {
+    if (error) return;
+    ReleaseFreeMemory();
+    ScheduleMemoryRelease(timer, period);
+  });
+}
+
 // Re-arms itself every `period` until the io_context stops.
 void ScheduleResync(boost::asio::steady_timer& timer, Duration period,
                     Controller& controller) {
@@ -241,6 +284,7 @@ int Run(const std::vector<std::string>& args) {
   }
   auto options = ReadRunOptions(*flags);
   if (!options) return UsageError(options.error().message);
+  LimitAllocatorRetention();
   auto endpoint = ParseDockerEndpoint(options->docker_host);
   if (!endpoint) return UsageError(endpoint.error().message);
 
@@ -258,7 +302,8 @@ int Run(const std::vector<std::string>& args) {
   LeveldbRuntimeRecordStore records(**database);
   LeveldbDesiredStateStore stored_desired(**database);
   LeveldbStatusStore stored_statuses(**database);
-  WatchHub hub(stored_desired.CurrentRevision(), /*capacity=*/100000);
+  WatchHub hub(stored_desired.CurrentRevision(), kDefaultWatchHistoryEvents,
+               options->watch_history_bytes);
   PublishingDesiredStateStore desired(stored_desired, stored_statuses, hub);
   PublishingStatusStore statuses(stored_statuses, stored_desired, hub);
   if (auto known = stored_desired.List()) {
@@ -334,6 +379,7 @@ int Run(const std::vector<std::string>& args) {
     return kExitFailure;
   }
   controller.Start();
+  ReleaseFreeMemory();  // what the start-up sync parsed and listed
   logger.Log(LogLevel::kInfo, "rtmanager running",
              {{"manifests", options->manifests},
               {"data_dir", options->data_dir},
@@ -342,10 +388,13 @@ int Run(const std::vector<std::string>& args) {
 
   boost::asio::steady_timer resync(io);
   ScheduleResync(resync, options->resync, controller);
+  boost::asio::steady_timer memory_release(io);
+  ScheduleMemoryRelease(memory_release, std::chrono::seconds(10));
   signals.async_wait([&](const boost::system::error_code&, int signal) {
     logger.Log(LogLevel::kInfo, "shutting down",
                {{"signal", std::to_string(signal)}});
     resync.cancel();
+    memory_release.cancel();
     watcher.Stop();
     io.stop();
   });

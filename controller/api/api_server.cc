@@ -17,6 +17,8 @@ using Request = ApiServer::Request;
 
 constexpr size_t kDefaultOperationsLimit = 50;
 constexpr size_t kMaxOperationsLimit = 1000;
+// Events written to a watch stream per chunk.
+constexpr size_t kWatchBatchEvents = 256;
 
 Response Json(int status, const nlohmann::json& body) {
   return {status, body.dump(-1, ' ', false,
@@ -169,7 +171,8 @@ void ApiServer::StreamWatch(web::http::http_request& request, uint64_t since) {
   // stops, or max_watch passes (the client then watches again).
   while (!stopping_ && !replied.is_done() &&
          std::chrono::steady_clock::now() < deadline) {
-    auto events = deps_.hub.Since(after);
+    // In batches, so a watch resumed from far back holds a bounded chunk.
+    auto events = deps_.hub.Since(after, kWatchBatchEvents);
     if (!events) break;  // fell out of the retained history: client relists
     std::string chunk;
     for (const WatchEvent& event : *events) {
@@ -182,7 +185,9 @@ void ApiServer::StreamWatch(web::http::http_request& request, uint64_t since) {
       buffer.putn_nocopy(reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()).wait();
       buffer.sync().wait();
     }
-    deps_.hub.WaitAfter(after, std::chrono::seconds(1));
+    if (events->size() < kWatchBatchEvents) {
+      deps_.hub.WaitAfter(after, std::chrono::seconds(1));
+    }
   }
   buffer.close(std::ios_base::out).wait();
   try {
@@ -305,13 +310,30 @@ Response ApiServer::Runtimes(const Request& request) {
   if (!desired) {
     return ErrorResponse(desired.error().code, desired.error().message);
   }
-  nlohmann::json items = nlohmann::json::array();
-  for (const DesiredRuntime& runtime : *desired) {
+  // Serialized one object at a time into the body: a JSON tree of every
+  // runtime would cost about ten times the body's size in short-lived
+  // allocations. The bytes are those of dumping {"items": [...],
+  // "revision": N} whole (keys sorted, invalid UTF-8 replaced).
+  Response response{200, "{\"items\":["};
+  std::string item;
+  for (size_t i = 0; i < desired->size(); ++i) {
+    const DesiredRuntime& runtime = (*desired)[i];
     auto status = deps_.statuses.Get(runtime.name);
-    items.push_back(GameRuntimeJson(
-        runtime, status ? std::optional(std::move(*status)) : std::nullopt));
+    item = GameRuntimeJson(runtime, status ? std::optional(std::move(*status))
+                                           : std::nullopt)
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (i == 0) {
+      // Every object renders about as long as the first one.
+      response.body.reserve(response.body.size() +
+                            (item.size() + 64) * desired->size() + 64);
+    } else {
+      response.body += ',';
+    }
+    response.body += item;
   }
-  return Json(200, {{"items", std::move(items)}, {"revision", revision}});
+  desired->clear();
+  response.body += "],\"revision\":" + std::to_string(revision) + "}";
+  return response;
 }
 
 Response ApiServer::Runtime(std::string_view name) {

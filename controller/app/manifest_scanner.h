@@ -33,7 +33,9 @@ class ManifestScanner {
     ScannedFile scanned;
   };
 
-  ScannedFile Load(const std::string& relative_path) const;
+  // Reads and parses one file; `stat_size` (its size when stat'ed) sizes
+  // the read buffer.
+  ScannedFile Load(const std::string& relative_path, uint64_t stat_size) const;
 
   const std::string root_;
   const ManifestLimits limits_;

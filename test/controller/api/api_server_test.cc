@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "controller/api/runtime_json.h"
 #include "test/mocks/mock_container_engine.h"
 #include "test/mocks/mock_desired_state_store.h"
 #include "test/mocks/mock_logger.h"
@@ -195,6 +196,39 @@ TEST_F(ApiServerTest, WatchFromARetainedRevisionStreamsAndTooOldIs410) {
   EXPECT_EQ(api.Handle(Get("/v1/runtimes", "watch=true&since=abc")).status, 400);
 }
 
+TEST_F(ApiServerTest, ListIsTheWholeDocumentDumpedAtOnce) {
+  // The list is serialized object by object: the bytes must be those of the
+  // whole {"items", "revision"} document, invalid UTF-8 replaced alike.
+  std::vector<DesiredRuntime> runtimes{
+      {.name = "a", .spec = GameSpec{.image = "img:1"}, .source = {"a.yaml", 0, 1},
+       .generation = 1},
+      {.name = "b", .labels = {{"team", "x"}}, .spec = GameSpec{.image = "img:\xff"},
+       .source = {"b.yaml", 0, 2}, .generation = 3}};
+  RuntimeStatusView running;
+  running.phase = Phase::kRunning;
+  ON_CALL(desired_, List).WillByDefault(Return(runtimes));
+  ON_CALL(statuses_, Get).WillByDefault([&](std::string_view name) -> Expected<RuntimeStatusView> {
+    if (name == "b") return running;
+    return Fail(ErrorCode::kNotFound, "none");
+  });
+  hub_.Publish("a", false, "{}");
+  auto response = Server().Handle(Get("/v1/runtimes"));
+  ASSERT_EQ(response.status, 200);
+  const nlohmann::json whole{
+      {"items", {GameRuntimeJson(runtimes[0], std::nullopt),
+                 GameRuntimeJson(runtimes[1], running)}},
+      {"revision", 1}};
+  EXPECT_EQ(response.body,
+            whole.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+TEST_F(ApiServerTest, EmptyListIsAnEmptyArray) {
+  ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{}));
+  auto response = Server().Handle(Get("/v1/runtimes"));
+  ASSERT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, R"({"items":[],"revision":0})");
+}
+
 TEST_F(ApiServerTest, PlanAndMetricsAreServed) {
   auto api = Server();
   auto plan = Body(api.Handle(Get("/v1/plan")));
@@ -223,6 +257,51 @@ TEST(WatchHubTest, TypesAndGapFreeResume) {
   EXPECT_EQ(hub.Since(10)->front().type, "ADDED");
   EXPECT_TRUE(hub.Since(14)->empty());
   EXPECT_FALSE(hub.Since(9).has_value());
+}
+
+TEST(WatchHubTest, HistoryIsBoundedInBytesAndTooOldIsGone) {
+  const std::string object(1000, 'x');
+  // Room for about three such events.
+  WatchHub hub(0, 100, 3 * (object.size() + 1 + sizeof(WatchEvent)) + 10);
+  for (int i = 0; i < 10; ++i) hub.Publish("g", false, object);
+  EXPECT_EQ(hub.retained_events(), 3u);
+  EXPECT_LE(hub.retained_bytes(), 3 * (object.size() + 1 + sizeof(WatchEvent)) + 10);
+  EXPECT_FALSE(hub.Since(6).has_value());  // 7 was dropped: a gap
+  auto events = hub.Since(7);
+  ASSERT_TRUE(events.has_value());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ(events->front().revision, 8u);
+  EXPECT_EQ(events->back().object_json, object);
+}
+
+TEST(WatchHubTest, NewestEventIsKeptEvenWhenLargerThanTheBound) {
+  WatchHub hub(0, 100, 16);
+  hub.Publish("g", false, std::string(4096, 'x'));
+  hub.Publish("g", false, std::string(4096, 'y'));
+  EXPECT_EQ(hub.retained_events(), 1u);
+  EXPECT_FALSE(hub.Since(0).has_value());
+  ASSERT_EQ(hub.Since(1)->size(), 1u);
+  EXPECT_EQ(hub.Since(1)->front().object_json, std::string(4096, 'y'));
+}
+
+TEST(WatchHubTest, SinceReturnsAtMostLimitEventsOldestFirst) {
+  WatchHub hub(0, 100);
+  for (int i = 0; i < 10; ++i) hub.Publish(std::string(1, static_cast<char>('a' + i)), false, "{}");
+  auto first = hub.Since(2, 3);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ(first->front().revision, 3u);
+  EXPECT_EQ(first->back().revision, 5u);
+  EXPECT_EQ(hub.Since(5, 100)->size(), 5u);
+  EXPECT_TRUE(hub.Since(10, 3)->empty());
+}
+
+TEST(WatchHubTest, EventCountBoundStillApplies) {
+  WatchHub hub(0, 4);
+  for (int i = 0; i < 6; ++i) hub.Publish("g", false, "{}");
+  EXPECT_EQ(hub.retained_events(), 4u);
+  EXPECT_FALSE(hub.Since(1).has_value());
+  EXPECT_EQ(hub.Since(2)->size(), 4u);
 }
 
 }  // namespace
