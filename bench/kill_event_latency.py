@@ -57,7 +57,7 @@ def read_until_die(s, pending):
 
 def measure(runs):
     name = suite.PREFIX + "-kill"
-    net = suite.NET
+    net = suite.PREFIX + "-kill-net"  # its own: the suite's network outlives it
     suite.sh("docker network create %s" % net, check=False)
     d, inspector = suite.Docker(), suite.Docker()
     out = {"die_stamped": [], "die_read": [], "engine_done": [], "kill_returned": []}

@@ -705,6 +705,19 @@ def fmt(st, floor=None):
     return "| %.1f | %.1f–%.1f | %d | %s |" % (st["median"], st["min"], st["max"], st["n"], ratio)
 
 
+def command_flags():
+    """This run's suite flags, without the binary paths bench/run.sh adds."""
+    out, skip = [], False
+    for arg in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif arg in ("--binary", "--floor-binary"):
+            skip = True
+        elif not arg.startswith(("--binary=", "--floor-binary=")):
+            out.append(arg)
+    return "".join(" " + a for a in out)
+
+
 def report(res, args, suite):
     L = []
     L.append("# rtmanager benchmark report%s\n" % (" (SMOKE: few runs, small N — not figures to quote)" if args.smoke else ""))
@@ -713,7 +726,7 @@ def report(res, args, suite):
              "Init, stop timeout 1 s, user-defined bridge network with an alias (Swarm: attachable overlay), "
              "port 8080 published on 127.0.0.1 (ephemeral) except Swarm (no ports: the routing mesh is not loopback-only). "
              "rtmanager runs with `--max-ops-per-second 0` and default `--workers`.\n" %
-             (" --smoke" if args.smoke else "", res.get("elapsed_s", 0), IMAGE, " ".join(CMD)))
+             (command_flags(), res.get("elapsed_s", 0), IMAGE, " ".join(CMD)))
     fl = res.get("floor") or {}
     floor = fl.get("restart", {}).get("median")
     L.append("## 1. Restart latency of one game (ms)\n")

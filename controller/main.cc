@@ -45,6 +45,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr int kDefaultWorkers = 32;
 
 const std::vector<FlagSpec> kRunFlags{
     {"manifests", true, "watched manifests directory (default ./manifests)"},
@@ -52,7 +53,7 @@ const std::vector<FlagSpec> kRunFlags{
     {"docker-host", true, "engine endpoint (default $DOCKER_HOST, else unix:///var/run/docker.sock)"},
     {"listen", true, "REST API address (default 127.0.0.1:8088)"},
     {"network", true, "user-defined bridge network (default rtmanager)"},
-    {"workers", true, "parallel reconciles (default 8)"},
+    {"workers", true, "parallel reconciles (default 32)"},
     {"lease-ttl", true, "per-game lease TTL (default 60s)"},
     {"resync", true, "full resync period (default 5m)"},
     {"manifest-debounce", true, "quiet time after manifest file events before a rescan (default 10ms)"},
@@ -99,7 +100,11 @@ struct RunOptions {
   std::string docker_host;
   std::string listen;
   std::string network;
-  int workers = 8;
+  // Parallel reconciles. A lifecycle call mostly waits on the engine; a
+  // fleet converges fastest when every game's recreate is in flight at once
+  // up to the engine's own saturation (~20-50 concurrent recreates measured
+  // on 2 cores, docs/benchmarks.md).
+  int workers = kDefaultWorkers;
   Duration lease_ttl{};
   Duration resync{};
   Duration manifest_debounce{};
@@ -146,7 +151,7 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
       ChooseDockerHost(flags.Get("docker-host", ""), std::getenv("DOCKER_HOST")));
   options.listen = flags.Get("listen", "127.0.0.1:8088");
   options.network = flags.Get("network", "rtmanager");
-  auto workers = flags.GetInt("workers", 8, 1, 256);
+  auto workers = flags.GetInt("workers", kDefaultWorkers, 1, 256);
   auto lease_ttl = flags.GetDuration("lease-ttl", std::chrono::seconds(60));
   auto resync = flags.GetDuration("resync", std::chrono::minutes(5));
   auto debounce = flags.GetDuration("manifest-debounce", std::chrono::milliseconds(10));

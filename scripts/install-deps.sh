@@ -9,6 +9,7 @@ packages=(
   libspdlog-dev libboost-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   docker.io busybox-static curl ca-certificates python3 prometheus
+  docker-compose wrk
 )
 
 missing=()
