@@ -201,6 +201,9 @@ Expected<std::string> DockerEngine::CreateContainer(const ContainerSpec& spec) {
     if (response->status == 404 && SaysNoSuchImage(*response)) {
       return Refused(ErrorCode::kImageNotFound, what, *response);
     }
+    if (response->status == 409) {  // the name is taken
+      return Refused(ErrorCode::kConflict, what, *response);
+    }
     return Refused(ErrorCode::kStartFailed, what, *response);
   });
 }

@@ -31,7 +31,9 @@ std::expected<RuntimeRecord, FailureDetail> Recreate(
     }
   }
 
-  OperationResult started = start_service.Run(start);
+  StartInput start_input = start;
+  start_input.name_just_freed = !request.previous_container_id.empty();
+  OperationResult started = start_service.Run(start_input);
   if (!started.ok()) {
     return std::unexpected(FailureDetail{
         *started.error_code, "inner start failed: " + started.error_message,

@@ -58,7 +58,9 @@ OperationResult StartService::RunUnderLease(const StartInput& input,
   const ContainerSpec wanted = BuildContainerSpec(
       {input.game_id, input.generation}, input.spec, config_.network);
   Expected<ContainerState> existing =
-      ports_.engine.InspectContainer(wanted.name);
+      input.name_just_freed
+          ? Expected<ContainerState>(Fail(ErrorCode::kNotFound, "just removed"))
+          : ports_.engine.InspectContainer(wanted.name);
   if (!existing && existing.error().code != ErrorCode::kNotFound) {
     return recorder.Fail({existing.error().code,
                           "docker inspect: " + existing.error().message, image,
@@ -96,6 +98,12 @@ OperationResult StartService::RunUnderLease(const StartInput& input,
                                existing->running;
   if (container_id.empty()) {
     Expected<std::string> created = ports_.engine.CreateContainer(wanted);
+    if (!created && created.error().code == ErrorCode::kConflict &&
+        input.name_just_freed) {
+      StartInput look_first = input;
+      look_first.name_just_freed = false;
+      return RunUnderLease(look_first, recorder);
+    }
     if (!created) {
       return recorder.Fail({created.error().code,
                             "docker create: " + created.error().message, image,

@@ -16,6 +16,10 @@ struct StartInput {
   int64_t generation = 0;  // metadata.generation the container implements
   OpSource op_source = OpSource::kReconciler;
   std::string source_ref;
+  // The caller has just removed the game's container (a recreate): create
+  // without inspecting the name first. A name conflict still falls back to
+  // inspecting what holds it.
+  bool name_just_freed = false;
 };
 
 // `start`: makes the game's container exist and run with `spec`. Creates and

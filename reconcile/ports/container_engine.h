@@ -74,7 +74,8 @@ class ContainerEngine {
       std::string_view id_or_name) = 0;
 
   // Creates (does not start) the container; returns its id. Missing image →
-  // kImageNotFound; refused (name taken, bad config) → kStartFailed.
+  // kImageNotFound; name taken → kConflict; refused (bad config) →
+  // kStartFailed.
   virtual Expected<std::string> CreateContainer(const ContainerSpec& spec) = 0;
 
   // Refused (bad command, port taken...) → kStartFailed; no such container

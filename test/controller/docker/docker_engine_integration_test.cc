@@ -264,14 +264,14 @@ TEST_F(DockerEngineIT, BadCommandUnderInitExitsWith127) {
   EXPECT_EQ(state.exit_code, 127);
 }
 
-TEST_F(DockerEngineIT, NameTakenByAForeignContainerIsStartFailed) {
+TEST_F(DockerEngineIT, NameTakenByAForeignContainerIsConflict) {
   const ContainerSpec spec = NewContainerSpec();
   const std::string foreign_id = CreateForeign(spec.name);
   ASSERT_FALSE(foreign_id.empty());
 
   auto id = CreateTracked(spec);
   ASSERT_FALSE(id);
-  EXPECT_EQ(id.error().code, ErrorCode::kStartFailed);
+  EXPECT_EQ(id.error().code, ErrorCode::kConflict);
   EXPECT_THAT(id.error().message, HasSubstr(spec.name));
 
   auto foreign = engine_.InspectContainer(spec.name);

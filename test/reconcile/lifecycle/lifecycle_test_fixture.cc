@@ -94,6 +94,13 @@ void LifecycleTest::ExpectFreshCreateAndStart(const std::string& id) {
       .WillOnce(Return(Expected<void>()));
 }
 
+void LifecycleTest::ExpectCreateAndStartAfterRemove(const std::string& id) {
+  EXPECT_CALL(engine_, InspectContainer).Times(0);
+  EXPECT_CALL(engine_, CreateContainer(_)).WillOnce(Return(id));
+  EXPECT_CALL(engine_, StartContainer(std::string_view(id)))
+      .WillOnce(Return(Expected<void>()));
+}
+
 std::vector<OpKind> LifecycleTest::EntryKinds() const {
   std::vector<OpKind> kinds;
   for (const auto& entry : entries_) kinds.push_back(entry.op_kind);

@@ -50,6 +50,8 @@ class LifecycleTest : public ::testing::Test {
   void StoreRecord(const RuntimeRecord& record) { records_[record.game_id] = record; }
   // The engine answers a create+start of a fresh container with `id`.
   void ExpectFreshCreateAndStart(const std::string& id);
+  // The same within a recreate: the name was just freed, nothing inspects it.
+  void ExpectCreateAndStartAfterRemove(const std::string& id);
 
   // Entries appended to the operation log, oldest first.
   const std::vector<OperationEntry>& entries() const { return entries_; }

@@ -30,7 +30,7 @@ class RestartServiceTest : public LifecycleTest {
     EXPECT_CALL(engine_,
                 RemoveContainer(std::string_view(kOldContainer), false))
         .WillOnce(Return(Expected<void>()));
-    ExpectFreshCreateAndStart(kNewContainer);
+    ExpectCreateAndStartAfterRemove(kNewContainer);
   }
 
   const OperationEntry& OuterEntry() const { return entries().back(); }
@@ -223,8 +223,7 @@ TEST_F(RestartServiceTest, InnerStartFailureKeepsItsCode) {
   StoreRecord(RunningRecord());
   EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
   EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
-  EXPECT_CALL(engine_, InspectContainer)
-      .WillOnce(Return(Fail(ErrorCode::kNotFound, "no such container")));
+  EXPECT_CALL(engine_, InspectContainer).Times(0);  // the recreate freed the name
   EXPECT_CALL(engine_, CreateContainer)
       .WillOnce(Return(Fail(ErrorCode::kImageNotFound, "No such image")));
   ExpectLeaseReleased();
@@ -245,8 +244,7 @@ TEST_F(RestartServiceTest, InnerStartRefusedByEngineIsStartFailed) {
   EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
   EXPECT_CALL(engine_, RemoveContainer(std::string_view(kOldContainer), false))
       .WillOnce(Return(Expected<void>()));
-  EXPECT_CALL(engine_, InspectContainer)
-      .WillOnce(Return(Fail(ErrorCode::kNotFound, "no such container")));
+  EXPECT_CALL(engine_, InspectContainer).Times(0);  // the recreate freed the name
   EXPECT_CALL(engine_, CreateContainer).WillOnce(Return(std::string(kNewContainer)));
   EXPECT_CALL(engine_, StartContainer(std::string_view(kNewContainer)))
       .WillOnce(Return(Fail(ErrorCode::kStartFailed, "port is already allocated")));
@@ -310,8 +308,7 @@ TEST_F(RestartServiceTest, NewContainerKeepsNameHostnameAliasAndGenerations) {
   StoreRecord(RunningRecord());
   EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
   EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
-  EXPECT_CALL(engine_, InspectContainer)
-      .WillOnce(Return(Fail(ErrorCode::kNotFound, "no such container")));
+  EXPECT_CALL(engine_, InspectContainer).Times(0);  // the recreate freed the name
   ContainerSpec created;
   EXPECT_CALL(engine_, CreateContainer)
       .WillOnce([&](const ContainerSpec& spec) -> Expected<std::string> {
@@ -390,9 +387,33 @@ TEST_F(RestartServiceTest, RecordWithoutContainerSkipsRemove) {
   StoreRecord(stopped);
   EXPECT_CALL(engine_, StopContainer).Times(0);
   EXPECT_CALL(engine_, RemoveContainer).Times(0);
-  ExpectFreshCreateAndStart(kNewContainer);
+  ExpectFreshCreateAndStart(kNewContainer);  // nothing removed: look first
 
   EXPECT_TRUE(restart_.Handle(Input()).ok());
+}
+
+TEST_F(RestartServiceTest, NameStillTakenAfterRemoveFallsBackToInspecting) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer(std::string_view(kOldContainer), false))
+      .WillOnce(Return(Expected<void>()));
+  ContainerState foreign;
+  foreign.id = "someone-elses";
+  foreign.name = ContainerName(kGame);
+  {
+    InSequence in_order;
+    EXPECT_CALL(engine_, CreateContainer)
+        .WillOnce(Return(Fail(ErrorCode::kConflict, "name in use")));
+    EXPECT_CALL(engine_, InspectContainer(std::string_view(ContainerName(kGame))))
+        .WillOnce(Return(foreign));
+  }
+  EXPECT_CALL(engine_, StartContainer).Times(0);
+  ExpectLeaseReleased();
+
+  OperationResult result = restart_.Handle(Input());
+
+  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
+  EXPECT_THAT(result.error_message, HasSubstr("is not managed by this rtmanager"));
 }
 
 }  // namespace
