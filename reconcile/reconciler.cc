@@ -115,8 +115,10 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
   Observation seen;
   bool converged = false;
   bool observed = false;
+  Timestamp observed_at{};
   int64_t restart_count = previous.restart_count;
   for (int round = 0; round < config_.max_rounds; ++round) {
+    observed_at = ports_.clock.Now();
     auto observation = Observe(name, *desired);
     if (!observation) {
       failure = observation.error();
@@ -167,6 +169,15 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
     };
     WriteStatus(name, ComputeStatus(status_input, previous));
   }
+  {
+    std::lock_guard lock(observations_mutex_);
+    if (converged) {
+      converged_observations_.insert_or_assign(std::string(name), observed_at);
+    } else if (auto found = converged_observations_.find(name);
+               found != converged_observations_.end()) {
+      converged_observations_.erase(found);
+    }
+  }
 
   if (failure) return ReconcileResult::Retry(failure->message);
   if (wait_until) {
@@ -174,6 +185,14 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
   }
   if (!converged) return ReconcileResult::Retry("not converged yet");
   return ReconcileResult::Converged();
+}
+
+std::optional<Timestamp> Reconciler::ConvergedObservationAt(
+    std::string_view name) const {
+  std::lock_guard lock(observations_mutex_);
+  auto found = converged_observations_.find(name);
+  if (found == converged_observations_.end()) return std::nullopt;
+  return found->second;
 }
 
 std::optional<Timestamp> Reconciler::SelfHealBlockedUntil(

@@ -65,6 +65,12 @@ class Reconciler {
   // The plan for `name` as of now, without acting (for `rtmanager plan`).
   Expected<Plan> PlanFor(std::string_view name);
 
+  // When the last Reconcile(name) ended converged: the instant (clock) its
+  // final observation of the engine began. nullopt when that reconcile did
+  // not converge or none ran. Engine events stamped before it are reflected
+  // in what that reconcile saw (see TriggerLedger).
+  std::optional<Timestamp> ConvergedObservationAt(std::string_view name) const;
+
  private:
   struct Observation {
     std::optional<DesiredRuntime> desired;
@@ -113,6 +119,9 @@ class Reconciler {
 
   std::mutex self_heal_mutex_;
   std::map<std::string, SelfHealState, std::less<>> self_heal_;
+
+  mutable std::mutex observations_mutex_;
+  std::map<std::string, Timestamp, std::less<>> converged_observations_;
 };
 
 }  // namespace rtm

@@ -102,7 +102,7 @@ void Controller::SyncManifests() {
                   {{"game_id", runtime.name}, {"err", written.error().message}});
       continue;
     }
-    queue_.Add(runtime.name);
+    Enqueue(runtime.name);
   }
 }
 
@@ -128,7 +128,7 @@ Expected<int64_t> Controller::RequestRestart(std::string_view name,
   if (auto written = PutDesired(*desired); !written) {
     return std::unexpected(written.error());
   }
-  queue_.Add(desired->name);
+  Enqueue(desired->name);
   return desired->generation;
 }
 
@@ -163,7 +163,7 @@ Expected<std::vector<PlanItem>> Controller::PlanAll() {
 }
 
 void Controller::EnqueueAll() {
-  for (const std::string& name : KnownNames()) queue_.Add(name);
+  for (const std::string& name : KnownNames()) Enqueue(name);
 }
 
 void Controller::Resync() {
@@ -191,7 +191,7 @@ void Controller::Resync() {
   for (auto& [name, input] : inputs) {
     input.name = name;
     if (!Decide(input).converged() || !reconciler_.HasStatus(name)) {
-      queue_.Add(name);
+      Enqueue(name);
       ++enqueued;
     }
   }
@@ -218,8 +218,19 @@ std::set<std::string> Controller::KnownNames() {
   return names;
 }
 
+void Controller::Enqueue(const std::string& name) {
+  triggers_.MarkForced(name);
+  queue_.Add(name);
+}
+
 void Controller::WorkerLoop() {
   while (std::optional<std::string> name = queue_.Get()) {
+    if (!TriggerLedger::NeedsReconcile(
+            triggers_.Take(*name), reconciler_.ConvergedObservationAt(*name))) {
+      telemetry_.RecordReconcile("skipped");
+      queue_.Done(*name);
+      continue;
+    }
     ReconcileResult result = reconciler_.Reconcile(*name);
     switch (result.kind) {
       case ReconcileResult::Kind::kConverged:
@@ -279,7 +290,10 @@ void Controller::EventsLoop() {
       }
       if (!*next || !IsRelevant((*next)->action)) continue;
       auto game = (*next)->attributes.find(std::string(kLabelGame));
-      if (game != (*next)->attributes.end()) queue_.Add(game->second);
+      if (game != (*next)->attributes.end()) {
+        triggers_.MarkEvent(game->second, (*next)->time);
+        queue_.Add(game->second);
+      }
     }
   }
 }

@@ -16,6 +16,7 @@
 #include "reconcile/ports/logger.h"
 #include "reconcile/ports/runtime_record_store.h"
 #include "reconcile/ports/telemetry.h"
+#include "reconcile/queue/trigger_ledger.h"
 #include "reconcile/queue/work_queue.h"
 #include "reconcile/reconciler.h"
 
@@ -88,6 +89,8 @@ class Controller {
   Expected<DesiredIndex*> DesiredCache();
   // Stores `runtime` and keeps the cache in step; under sync_mutex_.
   Expected<void> PutDesired(const DesiredRuntime& runtime);
+  // Queues `name` for a reconcile that always runs.
+  void Enqueue(const std::string& name);
   void WorkerLoop();
   void EventsLoop();
   // Waits `delay` or until Stop; false when stopping.
@@ -102,6 +105,9 @@ class Controller {
   Telemetry& telemetry_;
   ManifestScanFn scan_;
   ControllerOptions options_;
+  // Why each queued game is queued: lets a worker skip a game queued only by
+  // events its last converged reconcile already observed.
+  TriggerLedger triggers_;
 
   std::mutex sync_mutex_;  // serialises every write of desired state
   // Every desired object, loaded once: this controller is the only writer,

@@ -194,6 +194,40 @@ TEST_F(ReconcilerTest, RestartGenerationBumpRestartsAndRecordsLastRestart) {
   EXPECT_EQ(status_->last_restart->source_ref, "req-7");
 }
 
+TEST_F(ReconcilerTest, ConvergedObservationIsTheFinalObservationAfterActing) {
+  Started("c1", Spec(), 1);
+  GameSpec bumped = Spec();
+  bumped.restart_generation = 1;
+  Declare(bumped, 2);
+  const Timestamp first_observation = clock_.Now();
+  EXPECT_CALL(operations_, Restart).WillOnce([this](const RestartInput&) {
+    clock_.Advance(std::chrono::milliseconds(400));  // the engine's calls
+    GameSpec spec = Spec();
+    spec.restart_generation = 1;
+    return Started("c2", spec, 2);
+  });
+  EXPECT_EQ(reconciler_.ConvergedObservationAt(kName), std::nullopt);
+
+  ASSERT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  // Not the observation the restart was decided on: the one that confirmed it.
+  EXPECT_EQ(reconciler_.ConvergedObservationAt(kName),
+            first_observation + std::chrono::milliseconds(400));
+}
+
+TEST_F(ReconcilerTest, ConvergedObservationIsForgottenWhenAReconcileFails) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  ASSERT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  ASSERT_TRUE(reconciler_.ConvergedObservationAt(kName).has_value());
+  EXPECT_CALL(engine_, ListContainers)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "engine down")));
+
+  ASSERT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRetry);
+
+  EXPECT_EQ(reconciler_.ConvergedObservationAt(kName), std::nullopt);
+}
+
 TEST_F(ReconcilerTest, ManifestRestartCarriesTheManifestAndGenerationAsRef) {
   Started("c1", Spec(), 1);
   GameSpec bumped = Spec();

@@ -2,6 +2,10 @@
 // one engine listing and enqueues only those with work (no threads started).
 #include "controller/app/controller.h"
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -24,6 +28,7 @@ namespace {
 using ::testing::_;
 using ::testing::NiceMock;
 using ::testing::Return;
+using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
 GameSpec Spec() { return GameSpec{.image = "img:1", .stop_timeout_seconds = 1}; }
@@ -153,6 +158,109 @@ TEST_F(ControllerTest, RestartOfAnUnknownOrDeletedRuntimeIsRefused) {
 
   EXPECT_EQ(controller_.RequestRestart("ghost", "r").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(controller_.RequestRestart("gone", "r").error().code, ErrorCode::kConflict);
+}
+
+// Container events a test feeds to the controller's events loop.
+class EventFeed {
+ public:
+  void Push(ContainerEvent event) {
+    std::lock_guard lock(mutex_);
+    events_.push_back(std::move(event));
+    changed_.notify_all();
+  }
+  Expected<std::optional<ContainerEvent>> Next(Duration wait) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, wait, [this] { return !events_.empty(); });
+    if (events_.empty()) return std::optional<ContainerEvent>();
+    ContainerEvent event = std::move(events_.front());
+    events_.pop_front();
+    return std::optional<ContainerEvent>(std::move(event));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<ContainerEvent> events_;
+};
+
+class FedEventStream : public ContainerEventStream {
+ public:
+  explicit FedEventStream(EventFeed& feed) : feed_(feed) {}
+  Expected<std::optional<ContainerEvent>> Next(Duration wait) override {
+    return feed_.Next(wait);
+  }
+
+ private:
+  EventFeed& feed_;
+};
+
+// The reconcile results the workers report, in order.
+class ReconcileLog {
+ public:
+  void Add(std::string_view result) {
+    std::lock_guard lock(mutex_);
+    results_.emplace_back(result);
+    changed_.notify_all();
+  }
+  // The first `count` results, once there are that many (empty after 10 s).
+  std::vector<std::string> First(size_t count) {
+    std::unique_lock lock(mutex_);
+    if (!changed_.wait_for(lock, std::chrono::seconds(10),
+                           [&] { return results_.size() >= count; })) {
+      return {};
+    }
+    return {results_.begin(), results_.begin() + static_cast<long>(count)};
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> results_;
+};
+
+ContainerEvent Event(const std::string& name, std::string action, Timestamp at) {
+  return ContainerEvent{.action = std::move(action),
+                        .container_id = "c1",
+                        .attributes = {{std::string(kLabelGame), name}},
+                        .time = at};
+}
+
+TEST_F(ControllerTest, EventsAlreadySeenByAConvergedReconcileAreSkipped) {
+  ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{
+      Desired("converged")}));
+  ON_CALL(desired_, Get).WillByDefault(Return(Desired("converged")));
+  ON_CALL(records_, Get).WillByDefault(Return(Record("converged", "c1")));
+  EventFeed feed;
+  ON_CALL(engine_, WatchEvents).WillByDefault([&](const auto&) {
+    return Expected<std::unique_ptr<ContainerEventStream>>(
+        std::make_unique<FedEventStream>(feed));
+  });
+  ReconcileLog reconciles;
+  ON_CALL(telemetry_, RecordReconcile).WillByDefault([&](std::string_view result) {
+    reconciles.Add(result);
+  });
+  // One listing at start (the resync), then one per reconcile that runs.
+  EXPECT_CALL(engine_, ListContainers).Times(3);
+  Controller controller{reconciler_, queue_, desired_, records_, engine_,
+                        logger_, telemetry_,
+                        []() -> Expected<ManifestScan> {
+                          return Fail(ErrorCode::kServiceUnavailable, "no tree");
+                        },
+                        ControllerOptions{.workers = 1}};
+  controller.Start();
+  const Timestamp observed = clock_.Now();  // the clock stands still
+
+  // No converged reconcile yet: an event reconciles, and converges.
+  feed.Push(Event("converged", "start", observed - std::chrono::seconds(1)));
+  ASSERT_THAT(reconciles.First(1), ElementsAre("converged"));
+  // Stamped before that reconcile's observation: already seen.
+  feed.Push(Event("converged", "die", observed - std::chrono::milliseconds(1)));
+  ASSERT_THAT(reconciles.First(2), ElementsAre("converged", "skipped"));
+  // Stamped in the observation's millisecond: it may be newer, so it runs.
+  feed.Push(Event("converged", "die", observed));
+  EXPECT_THAT(reconciles.First(3), ElementsAre("converged", "skipped", "converged"));
+
+  controller.Stop();
 }
 
 }  // namespace
