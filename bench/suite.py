@@ -311,8 +311,6 @@ class Suite:
         self.notes = []
         self.missing = []
         self.swarm_inited = False
-        self.floor = None
-        self.floor_calls = {}
 
     # --- floor
     def run_floor(self, runs):
@@ -411,35 +409,6 @@ class Suite:
     def swarm_rm(self, names):
         sh(["docker", "service", "rm"] + ["%s-s-%s" % (PREFIX, n) for n in names], check=False)
 
-    def raw_fleet(self, n, runs, concurrencies):
-        names = ["%s-raw-%d" % (PREFIX, i) for i in range(n)]
-        d = Docker()
-        for nm in names:
-            d.create_start(nm, NET)
-        out = {}
-        local = threading.local()
-
-        def one(nm):
-            if not hasattr(local, "d"):
-                local.d = Docker()
-            local.d.recreate(nm, NET)
-        try:
-            for c in concurrencies:
-                samples = []
-                for _ in range(runs):
-                    with concurrent.futures.ThreadPoolExecutor(c) as ex:
-                        t = time.monotonic()
-                        list(ex.map(one, names))
-                        samples.append((time.monotonic() - t) * 1000)
-                out[c] = samples
-        finally:
-            for nm in names:
-                try:
-                    d.call("DELETE", "/containers/%s?force=1" % nm, ok=(204, 404))
-                except Exception:
-                    d = Docker()
-        return out
-
     # --- rtmanager fleet/restart machinery
     def rtm_start(self, tag, docs_by_file, extra=(), watch=True):
         mdir = os.path.join(self.work, tag, "manifests")
@@ -479,13 +448,21 @@ class Suite:
             return True
         return c.watch.wait(ok, timeout)
 
-    def rtm_restart_one(self, runs):
+    def rtm_restart_one(self, runs, floor_samples):
+        """runs restartGeneration bumps of one game; before each, one floor
+        restart (rtm_bench_docker_calls --runs 1) appended to floor_samples
+        (call -> [ms]), so that engine drift over the run touches both alike."""
         name = PREFIX + "-one"
         c, mdir = self.rtm_start("restart", {"game.yaml": manifest_doc(name, 0)})
         samples, op_ms, reaction_ms, inner = [], [], [], []
         try:
             items = self.rtm_wait_converged(c, [name], 0, None, 120)
             for gen in range(1, runs + 1):
+                try:
+                    for call, st in self.run_floor(1).items():
+                        floor_samples.setdefault(call, []).append(st["median"])
+                except Exception as e:   # the floor failing must not lose rtmanager's runs
+                    floor_samples.setdefault("error", []).append(str(e))
                 obj = items[name]
                 old = obj["status"]["containerId"]
                 target = obj["metadata"]["generation"] + 1
@@ -522,22 +499,55 @@ class Suite:
         for i in range(0, len(ids), 50):
             sh(["docker", "rm", "-f"] + ids[i:i + 50], check=False)
 
-    def rtm_fleet(self, n, runs, kills):
+    def fleet(self, n, runs, concurrencies, kills):
+        """Fleet restarts, the raw-API driver and rtmanager in alternating
+        rounds (raw at every concurrency, then rtmanager), both fleets
+        running side by side, so that engine drift touches all alike. Then
+        the death reaction: each of the first `kills` games killed once.
+        Returns ({concurrency: [ms]}, ([ms], kill_ms, after_engine_ms))."""
+        raw_names = ["%s-raw-%d" % (PREFIX, i) for i in range(n)]
         names = ["%s-f%d" % (PREFIX, i) for i in range(n)]
         text = lambda g: "---\n".join(manifest_doc(nm, g) for nm in names)
-        c, mdir = self.rtm_start("fleet%d" % n, {"fleet.yaml": text(0)})
+        d = Docker()
+        for nm in raw_names:
+            d.create_start(nm, NET)
+        local = threading.local()
+
+        def raw_one(nm):
+            if not hasattr(local, "d"):
+                local.d = Docker()
+            local.d.recreate(nm, NET)
+        raw = {k: [] for k in concurrencies}
         samples, kill_ms, after_engine_ms = [], [], []
+        c = None
         try:
+            c, mdir = self.rtm_start("fleet%d" % n, {"fleet.yaml": text(0)})
             items = self.rtm_wait_converged(c, names, 0, None, 300)
-            for gen in range(1, runs + 1):
+            # One untimed round each first: the first recreate of a fresh
+            # container is slower, for every contender alike.
+            with concurrent.futures.ThreadPoolExecutor(max(concurrencies)) as ex:
+                list(ex.map(raw_one, raw_names))
+            old = {nm: items[nm]["status"]["containerId"] for nm in names}
+            write_atomically(os.path.join(mdir, "fleet.yaml"), text(1))
+            items = self.rtm_wait_converged(c, names, 1, old, 300)
+            for gen in range(2, runs + 2):
+                for k in concurrencies:
+                    with concurrent.futures.ThreadPoolExecutor(k) as ex:
+                        t = time.monotonic()
+                        list(ex.map(raw_one, raw_names))
+                        raw[k].append((time.monotonic() - t) * 1000)
                 old = {nm: items[nm]["status"]["containerId"] for nm in names}
                 t = time.monotonic()
                 write_atomically(os.path.join(mdir, "fleet.yaml"), text(gen))
                 items = self.rtm_wait_converged(c, names, gen, old, 300)
                 samples.append((time.monotonic() - t) * 1000)
+                log("  round %d: raw %s, rtmanager %.0f ms" % (
+                    gen - 1, ", ".join("%d→%.0f" % (k, raw[k][-1]) for k in concurrencies), samples[-1]))
+            for nm in raw_names:
+                d.call("DELETE", "/containers/%s?force=1" % nm, ok=(204, 404))
+            raw_names = []
             # reaction to container death: kill each game once (first death,
             # so the per-game self-heal backoff starts from zero)
-            d = Docker()
             for nm in names[:kills]:
                 before = {(o.get("startedAt"), o.get("opKind")) for o in self.rtm_ops(c, nm)}
                 wall = time.time()
@@ -557,9 +567,15 @@ class Suite:
                 after_engine_ms.append((parse_rfc3339(o["startedAt"]) - engine_ready) * 1000)
                 self.rtm_wait_converged(c, [nm], 0, None, 60)
         finally:
-            c.stop()
+            if c:
+                c.stop()
             self.rm_rtm_containers()
-        return samples, kill_ms, after_engine_ms
+            for nm in raw_names:
+                try:
+                    d.call("DELETE", "/containers/%s?force=1" % nm, ok=(204, 404))
+                except Exception:
+                    d = Docker()
+        return raw, (samples, kill_ms, after_engine_ms)
 
     def idle(self, total, running, seconds):
         tag = "idle"
@@ -686,10 +702,15 @@ class Suite:
         started = time.time()
         sh("docker network create %s" % NET)
         res = {}
-        res["floor"] = self.guarded("floor (rtm_bench_docker_calls)", self.run_floor, R)
+        floor_samples = {}
         res["cli"] = self.guarded("docker CLI restart", self.restart_cli, R)
         res["compose"] = self.guarded("compose restart", self.compose, ["game"], R, PREFIX + "one")
-        res["rtm"] = self.guarded("rtmanager restart", self.rtm_restart_one, R)
+        res["rtm"] = self.guarded("rtmanager restart, each run after one floor run (rtm_bench_docker_calls)",
+                                  self.rtm_restart_one, R, floor_samples)
+        if floor_samples.get("error"):
+            self.missing.append("floor: %d runs failed: %s" % (len(floor_samples["error"]),
+                                                                floor_samples["error"][0].splitlines()[0][:300]))
+        res["floor"] = {call: stats(v) for call, v in floor_samples.items() if call != "error"}
         import kill_event_latency  # noqa: E402 (it imports this module)
         res["kill_engine"] = self.guarded("engine death timeline", kill_event_latency.measure, R)
         if not a.no_swarm:
@@ -705,19 +726,19 @@ class Suite:
         for n in fleet_sizes:
             f = {}
             conc = [4, 8, 20] if n <= 20 else [8, 20, 50]
-            FRn = FR if n <= 20 else 1
-            f["raw"] = self.guarded("raw API fleet %d" % n, self.raw_fleet, n, FRn, conc)
+            FRn = FR if n <= 20 else a.fleet100_runs
+            both = self.guarded("raw API and rtmanager fleet %d, alternating rounds" % n, self.fleet,
+                                n, FRn, conc, n if n <= 20 else 0)
+            if both:
+                f["raw"], f["rtm"] = both
             f["compose"] = self.guarded("compose fleet %d" % n, self.compose,
                                         ["g%d" % i for i in range(n)], FRn, PREFIX + "fleet%d" % n)
-            if not a.no_swarm and n <= 20:
+            if not a.no_swarm:
                 names = ["f%d" % i for i in range(n)]
                 if self.guarded("swarm create %d" % n, self.swarm_create, names) is not None:
-                    f["swarm"] = self.guarded("swarm fleet %d" % n, self.swarm_update, names, FR)
+                    f["swarm"] = self.guarded("swarm fleet %d" % n, self.swarm_update, names,
+                                              FR if n <= 20 else 1)
                 self.swarm_rm(names)
-            if n > 20:
-                self.missing.append("fleet %d: Swarm not run (time); 1 run per contender" % n)
-            f["rtm"] = self.guarded("rtmanager fleet %d" % n, self.rtm_fleet, n, FRn,
-                                    n if n <= 20 else 0)
             res["fleet"][n] = f
         # idle + API
         res["idle"] = self.guarded("idle + API", self.idle, a.idle_runtimes,
@@ -799,7 +820,7 @@ def report(res, args, suite):
     L.append("## 1. Restart latency of one game (ms)\n")
     L.append("| contender | median | min–max | n | × floor |\n|---|---|---|---|---|")
     if fl.get("restart"):
-        L.append("| raw Engine API floor: stop+rm+create+start, one keep-alive connection " + fmt(fl["restart"], floor))
+        L.append("| raw Engine API floor: stop+rm+create+start, one keep-alive connection (one run before each rtmanager run) " + fmt(fl["restart"], floor))
         for k in ("stop", "rm", "create", "start"):
             if k in fl:
                 L.append("| &nbsp;&nbsp;floor call `%s` " % k + fmt(fl[k]))
@@ -830,6 +851,8 @@ def report(res, args, suite):
                      (statistics.median(total) - floor, statistics.median(react),
                       statistics.median(op) - floor))
     L.append("\n## 2. Fleet: N games restarted at once (ms, wall until all converged)\n")
+    L.append("Raw API and rtmanager ran in alternating rounds with both fleets running side by side "
+             "(raw at each concurrency, then rtmanager); compose and Swarm ran afterwards with their fleet alone.\n")
     for n, f in (res.get("fleet") or {}).items():
         L.append("### N = %d\n" % n)
         L.append("| contender | median | min–max | n | × best raw |\n|---|---|---|---|---|")
@@ -951,7 +974,8 @@ def main():
     p.add_argument("--floor-binary", default="build/release/bench/rtm_bench_docker_calls")
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--swarm-runs", type=int, default=20)
-    p.add_argument("--fleet-runs", type=int, default=3, help="runs per contender for N=20")
+    p.add_argument("--fleet-runs", type=int, default=5, help="rounds per contender for N=20")
+    p.add_argument("--fleet100-runs", type=int, default=3, help="rounds per contender for N=100")
     p.add_argument("--no-swarm", action="store_true")
     p.add_argument("--fleet100", action="store_true", help="also N=100 (raw, compose, rtmanager)")
     p.add_argument("--idle-runtimes", type=int, default=None)
