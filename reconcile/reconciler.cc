@@ -99,6 +99,8 @@ Expected<Plan> Reconciler::PlanFor(std::string_view name) {
 }
 
 ReconcileResult Reconciler::Reconcile(std::string_view name) {
+  // Until this reconcile ends converged, nothing it saw may excuse an event.
+  ForgetConvergedObservation(name);
   RuntimeStatusView previous;
   if (auto stored = statuses_.Get(name)) previous = std::move(*stored);
 
@@ -169,14 +171,9 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
     };
     WriteStatus(name, ComputeStatus(status_input, previous));
   }
-  {
+  if (converged) {
     std::lock_guard lock(observations_mutex_);
-    if (converged) {
-      converged_observations_.insert_or_assign(std::string(name), observed_at);
-    } else if (auto found = converged_observations_.find(name);
-               found != converged_observations_.end()) {
-      converged_observations_.erase(found);
-    }
+    converged_observations_.insert_or_assign(std::string(name), observed_at);
   }
 
   if (failure) return ReconcileResult::Retry(failure->message);
@@ -193,6 +190,14 @@ std::optional<Timestamp> Reconciler::ConvergedObservationAt(
   auto found = converged_observations_.find(name);
   if (found == converged_observations_.end()) return std::nullopt;
   return found->second;
+}
+
+void Reconciler::ForgetConvergedObservation(std::string_view name) {
+  std::lock_guard lock(observations_mutex_);
+  if (auto found = converged_observations_.find(name);
+      found != converged_observations_.end()) {
+    converged_observations_.erase(found);
+  }
 }
 
 std::optional<Timestamp> Reconciler::SelfHealBlockedUntil(

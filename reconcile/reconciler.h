@@ -109,6 +109,7 @@ class Reconciler {
   // backoff is advanced).
   std::optional<Timestamp> SelfHealBlockedUntil(std::string_view name);
   void WriteStatus(std::string_view name, const RuntimeStatusView& status);
+  void ForgetConvergedObservation(std::string_view name);
 
   const LifecyclePorts& ports_;
   LifecycleOperations& operations_;

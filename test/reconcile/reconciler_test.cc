@@ -228,6 +228,19 @@ TEST_F(ReconcilerTest, ConvergedObservationIsForgottenWhenAReconcileFails) {
   EXPECT_EQ(reconciler_.ConvergedObservationAt(kName), std::nullopt);
 }
 
+TEST_F(ReconcilerTest, ConvergedObservationIsForgottenWhenDesiredStateCannotBeRead) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  ASSERT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_CALL(desired_store_, Get)
+      .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "store down")));
+
+  ASSERT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRetry);
+
+  // The retry must not be skipped as "already observed".
+  EXPECT_EQ(reconciler_.ConvergedObservationAt(kName), std::nullopt);
+}
+
 TEST_F(ReconcilerTest, ManifestRestartCarriesTheManifestAndGenerationAsRef) {
   Started("c1", Spec(), 1);
   GameSpec bumped = Spec();
