@@ -408,6 +408,13 @@ class Suite:
 
     def swarm_rm(self, names):
         sh(["docker", "service", "rm"] + ["%s-s-%s" % (PREFIX, n) for n in names], check=False)
+        # `service rm` returns before the engine has torn the tasks down; the
+        # next scenario must not share the cores with that clean-up.
+        try:
+            wait_until(lambda: not sh("docker ps -aq --filter name=%s-s-" % PREFIX).stdout.strip(),
+                       300, 0.5)
+        except TimeoutError:
+            self.missing.append("swarm: task containers still present 300 s after service rm")
 
     # --- rtmanager fleet/restart machinery
     def rtm_start(self, tag, docs_by_file, extra=(), watch=True):
@@ -543,6 +550,7 @@ class Suite:
                 samples.append((time.monotonic() - t) * 1000)
                 log("  round %d: raw %s, rtmanager %.0f ms" % (
                     gen - 1, ", ".join("%d→%.0f" % (k, raw[k][-1]) for k in concurrencies), samples[-1]))
+            d = Docker()   # the set-up connection has idled for minutes: the engine closed it
             for nm in raw_names:
                 d.call("DELETE", "/containers/%s?force=1" % nm, ok=(204, 404))
             raw_names = []
@@ -570,6 +578,7 @@ class Suite:
             if c:
                 c.stop()
             self.rm_rtm_containers()
+            d = Docker()
             for nm in raw_names:
                 try:
                     d.call("DELETE", "/containers/%s?force=1" % nm, ok=(204, 404))
