@@ -289,11 +289,44 @@ Expected<void> DockerEngine::EnsureNetwork(std::string_view name) {
       auto found_name = ParseNetworkName(response->body);
       if (!found_name) return std::unexpected(found_name.error());
       if (*found_name == name) return {};
-      return CreateNetwork(name);
+    } else if (response->status == 400) {
+      // "network X is ambiguous": creators raced before; settle it.
+      return RemoveDuplicateNetworks(name);
+    } else if (response->status != 404) {
+      return Refused(ErrorCode::kServiceUnavailable, what, *response);
     }
-    if (response->status == 404) return CreateNetwork(name);
-    return Refused(ErrorCode::kServiceUnavailable, what, *response);
+    if (auto created = CreateNetwork(name); !created) return created;
+    return RemoveDuplicateNetworks(name);
   });
+}
+
+Expected<void> DockerEngine::RemoveDuplicateNetworks(std::string_view name) {
+  const std::string what = "networks named " + std::string(name);
+  auto response =
+      Call(HttpMethod::kGet, "/networks?filters=" + EncodedNameFilter(name));
+  if (!response) return std::unexpected(response.error());
+  if (response->status != 200) {
+    return Refused(ErrorCode::kServiceUnavailable, "list " + what, *response);
+  }
+  auto listed = ParseNetworkList(response->body);
+  if (!listed) return std::unexpected(listed.error());
+  std::vector<NetworkSummary> same_name;
+  for (NetworkSummary& network : *listed) {
+    if (network.name == name) same_name.push_back(std::move(network));
+  }
+  const NetworkSummary* keep = NetworkToKeep(same_name);
+  for (const NetworkSummary& network : same_name) {
+    if (&network == keep) continue;
+    auto removed = Call(HttpMethod::kDelete, "/networks/" + network.id);
+    if (!removed) return std::unexpected(removed.error());
+    // 404: another creator removed it first.
+    if (removed->status != 204 && removed->status != 404) {
+      return Refused(ErrorCode::kConflict,
+                     "remove duplicate network " + network.id + " of " + what,
+                     *removed);
+    }
+  }
+  return {};
 }
 
 Expected<void> DockerEngine::CreateNetwork(std::string_view name) {

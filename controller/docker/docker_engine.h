@@ -61,6 +61,8 @@ class DockerEngine final : public ContainerEngine {
                               std::optional<std::string> json_body = {},
                               std::optional<Duration> timeout = {});
   Expected<void> CreateNetwork(std::string_view name);
+  // Leaves one network named `name` when racing creators made several.
+  Expected<void> RemoveDuplicateNetworks(std::string_view name);
   // The engine publishes a container's exit (the `die` event) before its
   // summaries stop saying "running"; an inspect waits until the engine has
   // handled the exit. So summaries claiming "running" are confirmed by an

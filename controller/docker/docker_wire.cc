@@ -198,6 +198,67 @@ std::string CreateNetworkBody(std::string_view name) {
       .dump();
 }
 
+std::string EncodedNameFilter(std::string_view name) {
+  return PercentEncode(Json{{"name", Json{{std::string(name), true}}}}.dump());
+}
+
+Expected<std::vector<NetworkSummary>> ParseNetworkList(std::string_view body) {
+  constexpr std::string_view kWhat = "GET /networks";
+  return Guarded<std::vector<NetworkSummary>>(
+      kWhat, [&]() -> Expected<std::vector<NetworkSummary>> {
+        const Json list = Json::parse(body, nullptr, false);
+        if (!list.is_array()) return Malformed(kWhat, "not a JSON array");
+        std::vector<NetworkSummary> networks;
+        for (const auto& network : list) {
+          NetworkSummary out{StringMember(network, "Id"),
+                             StringMember(network, "Name"),
+                             StringMember(network, "Created")};
+          if (out.id.empty()) return Malformed(kWhat, "a network without Id");
+          networks.push_back(std::move(out));
+        }
+        return networks;
+      });
+}
+
+namespace {
+
+// "2026-11-30T05:41:50.1Z" → "2026-11-30T05:41:50.100000000Z": the engine
+// trims trailing zeros of the fraction, so only padded stamps compare as
+// instants.
+std::string ComparableStamp(std::string_view created) {
+  const size_t dot = created.find('.');
+  if (dot == std::string_view::npos) {
+    const size_t zone = created.find_first_of("Z+-", created.find('T'));
+    if (zone == std::string_view::npos) return std::string(created);
+    return std::string(created.substr(0, zone)) + ".000000000" +
+           std::string(created.substr(zone));
+  }
+  size_t end = dot + 1;
+  while (end < created.size() && created[end] >= '0' && created[end] <= '9') {
+    ++end;
+  }
+  std::string fraction(created.substr(dot + 1, end - dot - 1));
+  fraction.resize(9, '0');
+  return std::string(created.substr(0, dot + 1)) + fraction +
+         std::string(created.substr(end));
+}
+
+}  // namespace
+
+const NetworkSummary* NetworkToKeep(const std::vector<NetworkSummary>& same_name) {
+  const NetworkSummary* keep = nullptr;
+  for (const NetworkSummary& network : same_name) {
+    if (keep == nullptr) {
+      keep = &network;
+      continue;
+    }
+    const std::string a = ComparableStamp(network.created);
+    const std::string b = ComparableStamp(keep->created);
+    if (a < b || (a == b && network.id < keep->id)) keep = &network;
+  }
+  return keep;
+}
+
 Expected<EngineVersion> ParseVersion(std::string_view body) {
   return Guarded<EngineVersion>(
       "GET /version", [&]() -> Expected<EngineVersion> {

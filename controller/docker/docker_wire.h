@@ -50,6 +50,23 @@ Expected<ContainerState> ParseContainerInspect(std::string_view body);
 // The Name in a GET /networks/{id} answer.
 Expected<std::string> ParseNetworkName(std::string_view body);
 
+struct NetworkSummary {
+  std::string id;
+  std::string name;
+  std::string created;  // RFC 3339 with up to nanoseconds, as the engine wrote it
+};
+
+// `filters` of GET /networks for the networks named exactly `name` (the
+// engine's name filter also matches substrings; callers keep exact names).
+std::string EncodedNameFilter(std::string_view name);
+// A GET /networks answer.
+Expected<std::vector<NetworkSummary>> ParseNetworkList(std::string_view body);
+// Of several networks carrying one name (two creators raced; the engine's
+// CheckDuplicate is best effort), the one every creator keeps: the oldest,
+// then the smallest id. The oldest is the one a creator that saw no
+// duplicate is already using. nullptr for an empty list.
+const NetworkSummary* NetworkToKeep(const std::vector<NetworkSummary>& same_name);
+
 // One line of GET /events; nullopt for an event about something other than
 // a container. The action is kept whole ("health_status: healthy").
 Expected<std::optional<ContainerEvent>> ParseContainerEvent(

@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "controller/docker/docker_wire.h"
 #include "test/controller/docker/docker_test_support.h"
 
 namespace rtm::testing {
@@ -63,6 +64,25 @@ TEST_F(DockerEngineIT, EnsureNetworkCreatesOnceAndIsIdempotent) {
 
   ASSERT_TRUE(engine_.EnsureNetwork(kTestNetwork));
   ASSERT_TRUE(engine_.EnsureNetwork(kTestNetwork));
+}
+
+TEST_F(DockerEngineIT, EnsureNetworkFromRacingThreadsLeavesOneNetwork) {
+  const std::string name = "rtmanager-itest-" + RandomSuffix();
+  TrackNetwork(name);
+  std::vector<std::thread> racers;
+  std::vector<Expected<void>> results(4);
+  for (size_t i = 0; i < results.size(); ++i) {
+    racers.emplace_back([&, i] { results[i] = engine_.EnsureNetwork(name); });
+  }
+  for (std::thread& racer : racers) racer.join();
+
+  for (const Expected<void>& result : results) {
+    EXPECT_TRUE(result) << result.error().message;
+  }
+  const Json named = RawGet("/networks?filters=" + EncodedNameFilter(name));
+  ASSERT_TRUE(named.is_array());
+  EXPECT_EQ(named.size(), 1u) << named.dump();
+  EXPECT_EQ(RawGet("/networks/" + name)["Name"], name);  // not ambiguous
 }
 
 TEST_F(DockerEngineIT, CreateAppliesTheFullSpec) {

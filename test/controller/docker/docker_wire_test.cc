@@ -220,5 +220,47 @@ TEST(DockerWireTest, ContainerListRejectsWhatIsNotAListOfContainers) {
   EXPECT_TRUE(empty->empty());
 }
 
+TEST(DockerWireTest, NameFilterIsTheEngineJsonPercentEncoded) {
+  EXPECT_EQ(EncodedNameFilter("rtm"), PercentEncode(R"({"name":{"rtm":true}})"));
+}
+
+TEST(DockerWireTest, ParsesANetworkList) {
+  auto networks = ParseNetworkList(
+      R"([{"Id":"b2","Name":"rtm","Created":"2026-11-30T05:41:50.5Z","Driver":"bridge"},
+          {"Id":"a1","Name":"rtm-other","Created":"2026-11-30T05:41:49Z"}])");
+  ASSERT_TRUE(networks) << networks.error().message;
+  ASSERT_EQ(networks->size(), 2u);
+  EXPECT_EQ((*networks)[0].id, "b2");
+  EXPECT_EQ((*networks)[0].name, "rtm");
+  EXPECT_EQ((*networks)[0].created, "2026-11-30T05:41:50.5Z");
+  EXPECT_EQ((*networks)[1].name, "rtm-other");
+  EXPECT_FALSE(ParseNetworkList(R"({"Id":"x"})"));
+  EXPECT_FALSE(ParseNetworkList(R"([{"Name":"no id"}])"));
+}
+
+TEST(DockerWireTest, TheOldestOfDuplicateNetworksIsKept) {
+  // .12 s is later than .1 s although "…50.12Z" sorts before "…50.1Z".
+  const std::vector<NetworkSummary> same_name{
+      {"c3", "rtm", "2026-11-30T05:41:50.12Z"},
+      {"b2", "rtm", "2026-11-30T05:41:50.1Z"},
+      {"d4", "rtm", "2026-11-30T05:41:51Z"},
+  };
+  ASSERT_NE(NetworkToKeep(same_name), nullptr);
+  EXPECT_EQ(NetworkToKeep(same_name)->id, "b2");
+  // Whole seconds are the earliest instant of their second.
+  EXPECT_EQ(NetworkToKeep({{"e5", "rtm", "2026-11-30T05:41:50.000000001Z"},
+                           {"f6", "rtm", "2026-11-30T05:41:50Z"}})
+                ->id,
+            "f6");
+  EXPECT_EQ(NetworkToKeep({}), nullptr);
+}
+
+TEST(DockerWireTest, DuplicateNetworksCreatedAtOnceKeepTheSmallestId) {
+  EXPECT_EQ(NetworkToKeep({{"b2", "rtm", "2026-11-30T05:41:50.5Z"},
+                           {"a1", "rtm", "2026-11-30T05:41:50.500Z"}})
+                ->id,
+            "a1");
+}
+
 }  // namespace
 }  // namespace rtm
