@@ -27,6 +27,8 @@ class http_request;
 
 namespace rtm {
 
+class WatchStreams;
+
 struct ApiDependencies {
   DesiredStateStore& desired;
   StatusStore& statuses;
@@ -97,8 +99,8 @@ class ApiServer {
 
   ApiOptions options_;
   ApiDependencies deps_;
+  std::unique_ptr<WatchStreams> watch_streams_;  // from Start
   std::unique_ptr<web::http::experimental::listener::http_listener> listener_;
-  std::atomic<bool> stopping_{false};  // ends open watch streams
 };
 
 // "127.0.0.1:8088" / "[::1]:8088" / "localhost:8088" are loopback.

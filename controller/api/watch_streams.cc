@@ -1,0 +1,131 @@
+#include "controller/api/watch_streams.h"
+
+#include <algorithm>
+
+namespace rtm {
+namespace {
+
+// Events written to a stream per chunk: a watch resumed from far back
+// holds a bounded chunk in memory.
+constexpr size_t kBatchEvents = 256;
+// How soon a stream notices its client left, its deadline, or Stop.
+constexpr Duration kHousekeeping = std::chrono::seconds(1);
+
+}  // namespace
+
+WatchStreams::WatchStreams(WatchHub& hub)
+    : hub_(hub), thread_([this] { Run(); }) {}
+
+WatchStreams::~WatchStreams() { Stop(); }
+
+void WatchStreams::Add(Buffer body, pplx::task<void> sent, uint64_t since,
+                       std::chrono::steady_clock::time_point deadline) {
+  Stream stream{std::move(body), std::move(sent), since, deadline};
+  // Caught up here, the stream needs no event older than the hub's
+  // revision now, which the serving thread (if asleep) waits beyond.
+  if (!CatchUp(stream)) {
+    End(stream);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      incoming_.push_back(std::move(stream));
+      ++open_;
+      added_.notify_one();
+      return;
+    }
+  }
+  End(stream);
+}
+
+void WatchStreams::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    added_.notify_one();
+  }
+  thread_.join();
+}
+
+size_t WatchStreams::open_streams() const {
+  std::lock_guard lock(mutex_);
+  return open_;
+}
+
+bool WatchStreams::CatchUp(Stream& stream) const {
+  while (true) {
+    auto events = hub_.Since(stream.after, kBatchEvents);
+    if (!events) return false;
+    std::string chunk;
+    for (const WatchEvent& event : *events) {
+      chunk += "{\"type\":\"" + event.type + "\",\"revision\":" +
+               std::to_string(event.revision) + ",\"object\":" +
+               event.object_json + "}\n";
+      stream.after = event.revision;
+    }
+    if (!chunk.empty()) {
+      stream.body
+          .putn_nocopy(reinterpret_cast<const uint8_t*>(chunk.data()),
+                       chunk.size())
+          .wait();
+      stream.body.sync().wait();
+    }
+    if (events->size() < kBatchEvents) return true;
+  }
+}
+
+void WatchStreams::End(Stream& stream) {
+  stream.body.close(std::ios_base::out).wait();
+  // Observed, so that a client that went away is no unobserved error.
+  stream.sent.then([](pplx::task<void> sent) {
+    try {
+      sent.get();
+    } catch (const std::exception&) {
+      // The client went away: nothing to tell it.
+    }
+  });
+}
+
+void WatchStreams::Run() {
+  std::vector<Stream> streams;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      // Idle (no watcher): sleep until one arrives; no periodic wake-ups.
+      added_.wait(lock, [&] {
+        return stopping_ || !incoming_.empty() || !streams.empty();
+      });
+      if (stopping_) break;
+      std::move(incoming_.begin(), incoming_.end(), std::back_inserter(streams));
+      incoming_.clear();
+    }
+    const auto now = std::chrono::steady_clock::now();
+    size_t ended = 0;
+    for (auto it = streams.begin(); it != streams.end();) {
+      if (it->sent.is_done() || now >= it->deadline || !CatchUp(*it)) {
+        End(*it);
+        it = streams.erase(it);
+        ++ended;
+      } else {
+        ++it;
+      }
+    }
+    if (ended > 0) {
+      std::lock_guard lock(mutex_);
+      open_ -= ended;
+    }
+    if (streams.empty()) continue;
+    uint64_t oldest = streams.front().after;
+    for (const Stream& stream : streams) oldest = std::min(oldest, stream.after);
+    hub_.WaitAfter(oldest, kHousekeeping);
+  }
+  std::lock_guard lock(mutex_);
+  for (Stream& stream : streams) End(stream);
+  for (Stream& stream : incoming_) End(stream);
+  incoming_.clear();
+  open_ = 0;
+}
+
+}  // namespace rtm
