@@ -102,19 +102,15 @@ void WatchStreams::Run() {
       incoming_.clear();
     }
     const auto now = std::chrono::steady_clock::now();
-    size_t ended = 0;
     for (auto it = streams.begin(); it != streams.end();) {
       if (it->sent.is_done() || now >= it->deadline || !CatchUp(*it)) {
         End(*it);
         it = streams.erase(it);
-        ++ended;
+        std::lock_guard lock(mutex_);
+        --open_;
       } else {
         ++it;
       }
-    }
-    if (ended > 0) {
-      std::lock_guard lock(mutex_);
-      open_ -= ended;
     }
     if (streams.empty()) continue;
     uint64_t oldest = streams.front().after;
