@@ -352,23 +352,34 @@ class Suite:
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
 
-    def compose(self, names, runs, project):
+    def compose_project(self, names, project):
+        """Writes the project and brings it up; returns (recreate, down)."""
         d = os.path.join(self.work, project)
         os.makedirs(d, exist_ok=True)
         f = os.path.join(d, "docker-compose.yml")
         self.compose_file(names, f)
         base = ["docker-compose", "-p", project, "-f", f]
+        # Bounded: compose 1.29 was seen to stall forever (idle, no engine
+        # activity) in `up -d` of 100 services on this machine.
+        bound = 60 + 3 * len(names)
+        down = lambda: sh(base + ["down", "-t", "1"], check=False)
+        try:
+            sh(base + ["up", "-d"], timeout=bound)
+        except Exception:
+            down()
+            raise
+        return (lambda: sh(base + ["up", "-d", "--force-recreate"], timeout=bound)), down
+
+    def compose(self, names, runs, project):
+        recreate, down = self.compose_project(names, project)
         samples = []
         try:
-            # Bounded: compose 1.29 was seen to stall forever (idle, no
-            # engine activity) in `up -d` of 100 services on this machine.
-            sh(base + ["up", "-d"], timeout=60 + 3 * len(names))
             for _ in range(runs):
                 t = time.monotonic()
-                sh(base + ["up", "-d", "--force-recreate"], timeout=60 + 3 * len(names))
+                recreate()
                 samples.append((time.monotonic() - t) * 1000)
         finally:
-            sh(base + ["down", "-t", "1"], check=False)
+            down()
         return samples
 
     def ensure_swarm(self):
@@ -377,6 +388,7 @@ class Suite:
             sh("docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:2377")
             self.swarm_inited = True
         sh("docker network create -d overlay --attachable %s" % OVERLAY)
+        return True
 
     def swarm_create(self, names):
         procs = [subprocess.Popen(
@@ -506,12 +518,13 @@ class Suite:
         for i in range(0, len(ids), 50):
             sh(["docker", "rm", "-f"] + ids[i:i + 50], check=False)
 
-    def fleet(self, n, runs, concurrencies, kills):
-        """Fleet restarts, the raw-API driver and rtmanager in alternating
-        rounds (raw at every concurrency, then rtmanager), both fleets
-        running side by side, so that engine drift touches all alike. Then
-        the death reaction: each of the first `kills` games killed once.
-        Returns ({concurrency: [ms]}, ([ms], kill_ms, after_engine_ms))."""
+    def fleet(self, n, runs, concurrencies, kills, with_compose):
+        """Fleet restarts: the raw-API driver at each concurrency, rtmanager
+        and (with_compose) a compose project, once per round in an order
+        that rotates, all fleets running side by side, so that engine drift
+        and load touch every contender alike. Then the death reaction: each
+        of the first `kills` games killed once. Returns ({concurrency: [ms]},
+        ([ms], kill_ms, after_engine_ms), compose [ms])."""
         raw_names = ["%s-raw-%d" % (PREFIX, i) for i in range(n)]
         names = ["%s-f%d" % (PREFIX, i) for i in range(n)]
         text = lambda g: "---\n".join(manifest_doc(nm, g) for nm in names)
@@ -525,11 +538,21 @@ class Suite:
                 local.d = Docker()
             local.d.recreate(nm, NET)
         raw = {k: [] for k in concurrencies}
-        samples, kill_ms, after_engine_ms = [], [], []
+        samples, kill_ms, after_engine_ms, compose_ms = [], [], [], []
         c = None
+        compose_down = None
         try:
             c, mdir = self.rtm_start("fleet%d" % n, {"fleet.yaml": text(0)})
             items = self.rtm_wait_converged(c, names, 0, None, 300)
+            compose_recreate = None
+            if with_compose:
+                try:
+                    compose_recreate, compose_down = self.compose_project(
+                        ["g%d" % i for i in range(n)], PREFIX + "fleet%d" % n)
+                    compose_recreate()
+                except Exception as e:
+                    compose_recreate = None
+                    self.missing.append("compose fleet %d: failed: %s" % (n, str(e).splitlines()[0][:300]))
             # One untimed round each first: the first recreate of a fresh
             # container is slower, for every contender alike.
             with concurrent.futures.ThreadPoolExecutor(max(concurrencies)) as ex:
@@ -537,19 +560,38 @@ class Suite:
             old = {nm: items[nm]["status"]["containerId"] for nm in names}
             write_atomically(os.path.join(mdir, "fleet.yaml"), text(1))
             items = self.rtm_wait_converged(c, names, 1, old, 300)
+            # The engine slows down over a run (seen: about 6 % per round):
+            # the contenders' order rotates from round to round.
+            contenders = list(concurrencies) + ["rtm"] + (["compose"] if compose_recreate else [])
             for gen in range(2, runs + 2):
-                for k in concurrencies:
-                    with concurrent.futures.ThreadPoolExecutor(k) as ex:
+                shift = (gen - 2) % len(contenders)
+                for who in contenders[shift:] + contenders[:shift]:
+                    if who == "compose":
+                        t = time.monotonic()
+                        try:
+                            compose_recreate()
+                            compose_ms.append((time.monotonic() - t) * 1000)
+                        except Exception as e:
+                            self.missing.append("compose fleet %d: a round failed: %s" %
+                                                (n, str(e).splitlines()[0][:300]))
+                        continue
+                    if who == "rtm":
+                        old = {nm: items[nm]["status"]["containerId"] for nm in names}
+                        t = time.monotonic()
+                        write_atomically(os.path.join(mdir, "fleet.yaml"), text(gen))
+                        items = self.rtm_wait_converged(c, names, gen, old, 300)
+                        samples.append((time.monotonic() - t) * 1000)
+                        continue
+                    with concurrent.futures.ThreadPoolExecutor(who) as ex:
                         t = time.monotonic()
                         list(ex.map(raw_one, raw_names))
-                        raw[k].append((time.monotonic() - t) * 1000)
-                old = {nm: items[nm]["status"]["containerId"] for nm in names}
-                t = time.monotonic()
-                write_atomically(os.path.join(mdir, "fleet.yaml"), text(gen))
-                items = self.rtm_wait_converged(c, names, gen, old, 300)
-                samples.append((time.monotonic() - t) * 1000)
-                log("  round %d: raw %s, rtmanager %.0f ms" % (
-                    gen - 1, ", ".join("%d→%.0f" % (k, raw[k][-1]) for k in concurrencies), samples[-1]))
+                        raw[who].append((time.monotonic() - t) * 1000)
+                log("  round %d: raw %s, rtmanager %.0f ms%s" % (
+                    gen - 1, ", ".join("%d→%.0f" % (k, raw[k][-1]) for k in concurrencies), samples[-1],
+                    ", compose %.0f ms" % compose_ms[-1] if compose_ms else ""))
+            if compose_down:
+                compose_down()
+                compose_down = None
             d = Docker()   # the set-up connection has idled for minutes: the engine closed it
             for nm in raw_names:
                 d.call("DELETE", "/containers/%s?force=1" % nm, ok=(204, 404))
@@ -575,6 +617,8 @@ class Suite:
                 after_engine_ms.append((parse_rfc3339(o["startedAt"]) - engine_ready) * 1000)
                 self.rtm_wait_converged(c, [nm], 0, None, 60)
         finally:
+            if compose_down:
+                compose_down()
             if c:
                 c.stop()
             self.rm_rtm_containers()
@@ -584,7 +628,7 @@ class Suite:
                     d.call("DELETE", "/containers/%s?force=1" % nm, ok=(204, 404))
                 except Exception:
                     d = Docker()
-        return raw, (samples, kill_ms, after_engine_ms)
+        return raw, (samples, kill_ms, after_engine_ms), compose_ms
 
     def idle(self, total, running, seconds):
         tag = "idle"
@@ -708,50 +752,49 @@ class Suite:
         R = 3 if smoke else a.runs
         FR = 1 if smoke else a.fleet_runs
         N = 5 if smoke else 20
+        want = lambda scenario: not a.only or scenario in a.only
         started = time.time()
         sh("docker network create %s" % NET)
         res = {}
-        floor_samples = {}
-        res["cli"] = self.guarded("docker CLI restart", self.restart_cli, R)
-        res["compose"] = self.guarded("compose restart", self.compose, ["game"], R, PREFIX + "one")
-        res["rtm"] = self.guarded("rtmanager restart, each run after one floor run (rtm_bench_docker_calls)",
-                                  self.rtm_restart_one, R, floor_samples)
-        if floor_samples.get("error"):
-            self.missing.append("floor: %d runs failed: %s" % (len(floor_samples["error"]),
-                                                                floor_samples["error"][0].splitlines()[0][:300]))
-        res["floor"] = {call: stats(v) for call, v in floor_samples.items() if call != "error"}
-        import kill_event_latency  # noqa: E402 (it imports this module)
-        res["kill_engine"] = self.guarded("engine death timeline", kill_event_latency.measure, R)
-        if not a.no_swarm:
-            ok = self.guarded("swarm init", self.ensure_swarm) is not None or True
-            names = ["game"]
-            if self.guarded("swarm create 1", self.swarm_create, names) is not None or True:
-                res["swarm"] = self.guarded("swarm restart", self.swarm_update, names,
+        swarm = not a.no_swarm and (want("restart") or want("fleet")) and \
+            self.guarded("swarm init", self.ensure_swarm) is not None
+        if want("restart"):
+            floor_samples = {}
+            res["cli"] = self.guarded("docker CLI restart", self.restart_cli, R)
+            res["compose"] = self.guarded("compose restart", self.compose, ["game"], R, PREFIX + "one")
+            res["rtm"] = self.guarded("rtmanager restart, each run after one floor run (rtm_bench_docker_calls)",
+                                      self.rtm_restart_one, R, floor_samples)
+            if floor_samples.get("error"):
+                self.missing.append("floor: %d runs failed: %s" % (len(floor_samples["error"]),
+                                                                    floor_samples["error"][0].splitlines()[0][:300]))
+            res["floor"] = {call: stats(v) for call, v in floor_samples.items() if call != "error"}
+            if swarm and self.guarded("swarm create 1", self.swarm_create, ["game"]) is not None:
+                res["swarm"] = self.guarded("swarm restart", self.swarm_update, ["game"],
                                             R if smoke else min(R, a.swarm_runs))
-                self.swarm_rm(names)
-        # fleet
-        fleet_sizes = [N] + ([100] if a.fleet100 and not smoke else [])
+                self.swarm_rm(["game"])
+        if want("death"):
+            import kill_event_latency  # noqa: E402 (it imports this module)
+            res["kill_engine"] = self.guarded("engine death timeline", kill_event_latency.measure, R)
         res["fleet"] = {}
-        for n in fleet_sizes:
+        fleet_sizes = [N] + ([100] if a.fleet100 and not smoke else [])
+        for n in fleet_sizes if want("fleet") else []:
             f = {}
             conc = [4, 8, 20] if n <= 20 else [8, 20, 50]
             FRn = FR if n <= 20 else a.fleet100_runs
-            both = self.guarded("raw API and rtmanager fleet %d, alternating rounds" % n, self.fleet,
-                                n, FRn, conc, n if n <= 20 else 0)
-            if both:
-                f["raw"], f["rtm"] = both
-            f["compose"] = self.guarded("compose fleet %d" % n, self.compose,
-                                        ["g%d" % i for i in range(n)], FRn, PREFIX + "fleet%d" % n)
-            if not a.no_swarm:
-                names = ["f%d" % i for i in range(n)]
-                if self.guarded("swarm create %d" % n, self.swarm_create, names) is not None:
-                    f["swarm"] = self.guarded("swarm fleet %d" % n, self.swarm_update, names,
-                                              FR if n <= 20 else 1)
+            # The death reaction's samples: each game of the 20-fleet killed once.
+            measured = self.guarded("raw API, rtmanager and compose fleet %d, alternating rounds" % n,
+                                    self.fleet, n, FRn, conc, n if n <= 20 else 0, True)
+            if measured:
+                f["raw"], f["rtm"], f["compose"] = measured
+            names = ["f%d" % i for i in range(n)]
+            if swarm and self.guarded("swarm create %d" % n, self.swarm_create, names) is not None:
+                f["swarm"] = self.guarded("swarm fleet %d" % n, self.swarm_update, names,
+                                          FR if n <= 20 else 1)
                 self.swarm_rm(names)
             res["fleet"][n] = f
-        # idle + API
-        res["idle"] = self.guarded("idle + API", self.idle, a.idle_runtimes,
-                                   a.idle_running, a.idle_seconds)
+        if want("idle"):
+            res["idle"] = self.guarded("idle + API", self.idle, a.idle_runtimes,
+                                       a.idle_running, a.idle_seconds)
         res["elapsed_s"] = time.time() - started
         return res
 
@@ -860,8 +903,9 @@ def report(res, args, suite):
                      (statistics.median(total) - floor, statistics.median(react),
                       statistics.median(op) - floor))
     L.append("\n## 2. Fleet: N games restarted at once (ms, wall until all converged)\n")
-    L.append("Raw API and rtmanager ran in alternating rounds with both fleets running side by side "
-             "(raw at each concurrency, then rtmanager); compose and Swarm ran afterwards with their fleet alone.\n")
+    L.append("Raw API, rtmanager and compose ran in alternating rounds with their fleets running side by side "
+             "(each round runs the raw driver at each concurrency, rtmanager and compose once, in an order that "
+             "rotates from round to round, after one untimed round each); Swarm ran afterwards with its fleet alone.\n")
     for n, f in (res.get("fleet") or {}).items():
         L.append("### N = %d\n" % n)
         L.append("| contender | median | min–max | n | × best raw |\n|---|---|---|---|---|")
@@ -986,6 +1030,8 @@ def main():
     p.add_argument("--fleet-runs", type=int, default=5, help="rounds per contender for N=20")
     p.add_argument("--fleet100-runs", type=int, default=3, help="rounds per contender for N=100")
     p.add_argument("--no-swarm", action="store_true")
+    p.add_argument("--only", type=lambda v: set(v.split(",")), default=None,
+                   help="comma list of scenarios: restart,death,fleet,idle (default all)")
     p.add_argument("--fleet100", action="store_true", help="also N=100 (raw, compose, rtmanager)")
     p.add_argument("--idle-runtimes", type=int, default=None)
     p.add_argument("--idle-running", type=int, default=None)

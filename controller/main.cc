@@ -46,7 +46,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
-constexpr int kDefaultWorkers = 32;
+constexpr int kDefaultWorkers = 8;
 
 const std::vector<FlagSpec> kRunFlags{
     {"manifests", true, "watched manifests directory (default ./manifests)"},
@@ -54,7 +54,7 @@ const std::vector<FlagSpec> kRunFlags{
     {"docker-host", true, "engine endpoint (default $DOCKER_HOST, else unix:///var/run/docker.sock)"},
     {"listen", true, "REST API address (default 127.0.0.1:8088)"},
     {"network", true, "user-defined bridge network (default rtmanager)"},
-    {"workers", true, "parallel reconciles (default 32)"},
+    {"workers", true, "parallel reconciles (default 8)"},
     {"lease-ttl", true, "per-game lease TTL (default 60s)"},
     {"resync", true, "full resync period (default 5m)"},
     {"manifest-debounce", true, "quiet time after manifest file events before a rescan (default 10ms)"},
@@ -101,10 +101,9 @@ struct RunOptions {
   std::string docker_host;
   std::string listen;
   std::string network;
-  // Parallel reconciles. A lifecycle call mostly waits on the engine; a
-  // fleet converges fastest when every game's recreate is in flight at once
-  // up to the engine's own saturation (~20-50 concurrent recreates measured
-  // on 2 cores, docs/benchmarks.md).
+  // Parallel reconciles. A lifecycle call mostly waits on the engine, which
+  // saturates first: on 2 cores 8 concurrent recreates converged 20- and
+  // 100-game fleets as fast as 20, 32 or 50 (docs/benchmarks.md).
   int workers = kDefaultWorkers;
   Duration lease_ttl{};
   Duration resync{};

@@ -23,7 +23,7 @@
 namespace rtm {
 
 struct ControllerOptions {
-  int workers = 32;  // rtmanager run --workers (main.cc) sets it
+  int workers = 8;  // rtmanager run --workers (main.cc) sets it
   // The user-defined bridge network, ensured whenever the engine connects.
   std::string network = "rtmanager";
   // Backoff of the events-stream reconnect after the engine went away.
