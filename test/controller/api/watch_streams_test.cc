@@ -24,14 +24,16 @@ struct Watcher {
   pplx::task_completion_event<void> client_left;
 
   // The next line, as JSON (blocks until the server writes one).
+  // (Byte buffers: a char buffer read from this unsigned-char stream trips
+  // UBSan inside cpprestsdk.)
   nlohmann::json NextEvent() {
-    concurrency::streams::container_buffer<std::string> line;
+    concurrency::streams::container_buffer<std::vector<uint8_t>> line;
     client.read_line(line).get();
     return nlohmann::json::parse(line.collection());
   }
   // True once the server closed the body and everything was read.
   bool Ended() {
-    concurrency::streams::container_buffer<std::string> rest;
+    concurrency::streams::container_buffer<std::vector<uint8_t>> rest;
     client.read_to_end(rest).get();
     return client.is_eof();
   }
