@@ -1019,6 +1019,18 @@ def report(res, args, suite):
     return "\n".join(L) + "\n"
 
 
+SCENARIOS = ("restart", "death", "fleet", "idle")
+
+
+def scenario_list(text):
+    chosen = set(text.split(","))
+    unknown = sorted(chosen - set(SCENARIOS))
+    if unknown:
+        raise argparse.ArgumentTypeError("unknown scenario(s) %s; choose from %s" %
+                                         (", ".join(unknown), ",".join(SCENARIOS)))
+    return chosen
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--smoke", action="store_true")
@@ -1030,8 +1042,8 @@ def main():
     p.add_argument("--fleet-runs", type=int, default=5, help="rounds per contender for N=20")
     p.add_argument("--fleet100-runs", type=int, default=3, help="rounds per contender for N=100")
     p.add_argument("--no-swarm", action="store_true")
-    p.add_argument("--only", type=lambda v: set(v.split(",")), default=None,
-                   help="comma list of scenarios: restart,death,fleet,idle (default all)")
+    p.add_argument("--only", type=scenario_list, default=None,
+                   help="comma list of scenarios: %s (default all)" % ",".join(SCENARIOS))
     p.add_argument("--fleet100", action="store_true", help="also N=100 (raw, compose, rtmanager)")
     p.add_argument("--idle-runtimes", type=int, default=None)
     p.add_argument("--idle-running", type=int, default=None)
