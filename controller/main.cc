@@ -15,8 +15,6 @@
 #include <sstream>
 
 #include "controller/api/api_server.h"
-#include "controller/api/publishing_stores.h"
-#include "controller/api/watch_hub.h"
 #include "controller/app/controller.h"
 #include "controller/app/manifest_scanner.h"
 #include "controller/cli/client_commands.h"
@@ -115,7 +113,7 @@ struct RunOptions {
   Duration self_heal_base{};
   Duration self_heal_cap{};
   std::optional<std::string> api_token;
-  size_t watch_history_bytes = kDefaultWatchHistoryBytes;
+  size_t watch_history_bytes = kDefaultChangeHistoryBytes;
 };
 
 // The token in `path`, surrounding white space trimmed.
@@ -161,7 +159,7 @@ Expected<RunOptions> ReadRunOptions(const ParsedFlags& flags) {
   auto heal_base = flags.GetDuration("self-heal-base", std::chrono::seconds(1));
   auto heal_cap = flags.GetDuration("self-heal-cap", std::chrono::minutes(5));
   auto watch_history_mib = flags.GetInt(
-      "watch-history-mib", static_cast<int>(kDefaultWatchHistoryBytes >> 20), 1, 4096);
+      "watch-history-mib", static_cast<int>(kDefaultChangeHistoryBytes >> 20), 1, 4096);
   for (const Expected<void>& check :
        {workers ? Expected<void>() : std::unexpected(workers.error()),
         lease_ttl ? Expected<void>() : std::unexpected(lease_ttl.error()),
@@ -310,22 +308,18 @@ int Run(const std::vector<std::string>& args) {
   RandomTokenGenerator tokens;
   PrometheusTelemetry telemetry;
 
-  auto database = LeveldbDatabase::Open(options->data_dir);
+  auto database = LeveldbDatabase::Open(
+      options->data_dir,
+      LeveldbStoreOptions{.change_history_bytes = options->watch_history_bytes});
   if (!database) {
     logger.Log(LogLevel::kError, "cannot open the store",
                {{"err", database.error().message}});
     return kExitFailure;
   }
   LeveldbRuntimeRecordStore records(**database);
-  LeveldbDesiredStateStore stored_desired(**database);
-  LeveldbStatusStore stored_statuses(**database);
-  WatchHub hub(stored_desired.CurrentRevision(), kDefaultWatchHistoryEvents,
-               options->watch_history_bytes);
-  PublishingDesiredStateStore desired(stored_desired, stored_statuses, hub);
-  PublishingStatusStore statuses(stored_statuses, stored_desired, hub);
-  if (auto known = stored_desired.List()) {
-    for (const DesiredRuntime& runtime : *known) hub.Know(runtime.name);
-  }
+  LeveldbDesiredStateStore desired(**database);
+  LeveldbStatusStore statuses(**database);
+  ChangeFeed& changes = (*database)->changes();
   LeveldbGameLeaseStore leases(**database, clock);
   auto operation_log = LeveldbOperationLogStore::Open(**database);
   if (!operation_log) {
@@ -350,8 +344,8 @@ int Run(const std::vector<std::string>& args) {
                                          .self_heal_cap = options->self_heal_cap,
                                          .network = options->network});
   ManifestScanner scanner(options->manifests);
-  Controller controller(reconciler, queue, desired, records, engine, logger,
-                        telemetry, [&scanner] { return scanner.Scan(); },
+  Controller controller(reconciler, queue, desired, records, changes, engine,
+                        logger, telemetry, [&scanner] { return scanner.Scan(); },
                         ControllerOptions{.workers = options->workers,
                                           .network = options->network});
 
@@ -378,7 +372,7 @@ int Run(const std::vector<std::string>& args) {
   ApiServer api(
       ApiOptions{.listen = options->listen, .token = options->api_token},
       ApiDependencies{
-          desired, statuses, **operation_log, engine, logger, tokens, hub,
+          desired, statuses, **operation_log, engine, logger, tokens, changes,
           [&controller] { return controller.started(); },
           [&controller](std::string_view name, std::string request_id) {
             return controller.RequestRestart(name, std::move(request_id));

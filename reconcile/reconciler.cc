@@ -101,8 +101,15 @@ Expected<Plan> Reconciler::PlanFor(std::string_view name) {
 ReconcileResult Reconciler::Reconcile(std::string_view name) {
   // Until this reconcile ends converged, nothing it saw may excuse an event.
   ForgetConvergedObservation(name);
+  // The status this reconcile builds on (and writes over, conditionally on
+  // its revision). Unreadable is an error, never "no status": that would
+  // reset lastRestart, restartCount and every condition's transition time.
   RuntimeStatusView previous;
-  if (auto stored = statuses_.Get(name)) previous = std::move(*stored);
+  if (auto stored = statuses_.Get(name)) {
+    previous = std::move(*stored);
+  } else if (stored.error().code != ErrorCode::kNotFound) {
+    return ReconcileResult::Retry("read status: " + stored.error().message);
+  }
 
   auto desired = LoadDesired(name);
   if (!desired) {
@@ -169,7 +176,11 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
         .restart_count = restart_count,
         .now = ports_.clock.Now(),
     };
-    WriteStatus(name, ComputeStatus(status_input, previous));
+    if (auto written =
+            WriteStatus(name, ComputeStatus(status_input, previous), previous);
+        !written && !failure) {
+      failure = written.error();
+    }
   }
   if (converged) {
     std::lock_guard lock(observations_mutex_);
@@ -307,7 +318,10 @@ Expected<void> Reconciler::Adopt(const ContainerState& container,
   ports_.logger.Log(LogLevel::kInfo, "adopted container",
                     {{"game_id", record.game_id},
                      {"container_id", container.id}});
-  return ports_.records.Upsert(record);
+  if (auto saved = ports_.records.Upsert(record); !saved) {
+    return std::unexpected(saved.error());
+  }
+  return {};
 }
 
 void Reconciler::AcknowledgeAdoptedRestart(
@@ -369,14 +383,20 @@ Expected<void> Reconciler::RemoveStrayContainer(const std::string& name,
   return {};
 }
 
-void Reconciler::WriteStatus(std::string_view name,
-                             const RuntimeStatusView& status) {
-  if (auto stored = statuses_.Get(name); stored && *stored == status) return;
+Expected<void> Reconciler::WriteStatus(std::string_view name,
+                                       RuntimeStatusView status,
+                                       const RuntimeStatusView& previous) {
+  status.revision = previous.revision;
+  if (previous.revision != 0 && status == previous) return {};
   if (auto written = statuses_.Put(name, status); !written) {
     ports_.logger.Log(LogLevel::kError, "write status",
                       {{"game_id", std::string(name)},
+                       {"error_code", std::string(ToString(written.error().code))},
                        {"err", written.error().message}});
+    return Fail(written.error().code,
+                "write status: " + written.error().message);
   }
+  return {};
 }
 
 }  // namespace rtm

@@ -108,7 +108,11 @@ class Reconciler {
   // When the self-heal of `name` may run next (nullopt: now, and the
   // backoff is advanced).
   std::optional<Timestamp> SelfHealBlockedUntil(std::string_view name);
-  void WriteStatus(std::string_view name, const RuntimeStatusView& status);
+  // Writes `status` over `previous` (what this reconcile read: the write
+  // is conditional on its revision) unless nothing changed. A conflict
+  // (another writer) or store error fails the reconcile, which retries.
+  Expected<void> WriteStatus(std::string_view name, RuntimeStatusView status,
+                             const RuntimeStatusView& previous);
   void ForgetConvergedObservation(std::string_view name);
 
   const LifecyclePorts& ports_;

@@ -95,7 +95,7 @@ Expected<void> ApiServer::Start() {
                     "open to the network)");
   }
   try {
-    watch_streams_ = std::make_unique<WatchStreams>(deps_.hub);
+    watch_streams_ = std::make_unique<WatchStreams>(deps_.changes);
     listener_ = std::make_unique<web::http::experimental::listener::http_listener>(
         "http://" + options_.listen);
     listener_->support([this](web::http::http_request request) {
@@ -265,21 +265,31 @@ Response ApiServer::Ready() {
 }
 
 Response ApiServer::Runtimes(const Request& request) {
+  // Changes committed after this revision reach a watch started from it;
+  // a list read after it holds every change up to it.
+  auto revision = deps_.changes.Revision();
+  if (!revision) {
+    return ErrorResponse(revision.error().code, revision.error().message);
+  }
   if (auto watch = QueryValue(request.query, "watch");
       watch && (*watch == "true" || *watch == "1")) {
     const auto since_text = QueryValue(request.query, "since");
     const auto since = since_text ? ParseNumber<uint64_t>(*since_text)
-                                  : std::optional<uint64_t>(deps_.hub.revision());
+                                  : std::optional<uint64_t>(*revision);
     if (!since) {
       return ErrorResponse(ErrorCode::kInvalidRequest,
                            "since must be a revision number");
     }
-    if (!deps_.hub.Since(*since)) {
+    auto retained = deps_.changes.ReadAfter(*since, 0);
+    if (!retained) {
+      return ErrorResponse(retained.error().code, retained.error().message);
+    }
+    if (retained->history_lost) {
       return ErrorResponse(
           ErrorCode::kInvalidRequest,
           "revision " + std::to_string(*since) +
               " is outside the retained history (current " +
-              std::to_string(deps_.hub.revision()) +
+              std::to_string(*revision) +
               "); list again and watch from the list's revision",
           410);
     }
@@ -287,8 +297,6 @@ Response ApiServer::Runtimes(const Request& request) {
     streaming.watch_since = *since;
     return streaming;
   }
-  // Events published after this revision reach a watch started from it.
-  const uint64_t revision = deps_.hub.revision();
   auto desired = deps_.desired.List();
   if (!desired) {
     return ErrorResponse(desired.error().code, desired.error().message);
@@ -302,6 +310,9 @@ Response ApiServer::Runtimes(const Request& request) {
   for (size_t i = 0; i < desired->size(); ++i) {
     const DesiredRuntime& runtime = (*desired)[i];
     auto status = deps_.statuses.Get(runtime.name);
+    if (!status && status.error().code != ErrorCode::kNotFound) {
+      return ErrorResponse(status.error().code, status.error().message);
+    }
     item = GameRuntimeJson(runtime, status ? std::optional(std::move(*status))
                                            : std::nullopt)
                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -315,7 +326,7 @@ Response ApiServer::Runtimes(const Request& request) {
     response.body += item;
   }
   desired->clear();
-  response.body += "],\"revision\":" + std::to_string(revision) + "}";
+  response.body += "],\"revision\":" + std::to_string(*revision) + "}";
   return response;
 }
 
@@ -328,6 +339,9 @@ Response ApiServer::Runtime(std::string_view name) {
                              : desired.error().message);
   }
   auto status = deps_.statuses.Get(name);
+  if (!status && status.error().code != ErrorCode::kNotFound) {
+    return ErrorResponse(status.error().code, status.error().message);
+  }
   return Json(200, GameRuntimeJson(*desired, status ? std::optional(std::move(*status))
                                                     : std::nullopt));
 }

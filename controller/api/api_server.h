@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "controller/api/watch_hub.h"
 #include "reconcile/decide.h"
 #include "reconcile/domain/error.h"
+#include "reconcile/ports/change_feed.h"
 #include "reconcile/ports/container_engine.h"
 #include "reconcile/ports/desired_state_store.h"
 #include "reconcile/ports/logger.h"
@@ -35,7 +35,7 @@ struct ApiDependencies {
   ContainerEngine& engine;
   Logger& logger;
   TokenGenerator& tokens;  // request ids of restarts sent without one
-  WatchHub& hub;
+  ChangeFeed& changes;  // the watch (?watch=true) and list revisions
   // True once the controller finished its start-up sync.
   std::function<bool()> started;
   // The restart generation bump (Controller::RequestRestart).

@@ -48,4 +48,13 @@ int HttpStatusFor(ErrorCode code) {
   return 500;
 }
 
+std::string WatchEventJson(const RuntimeChange& change) {
+  return "{\"type\":\"" + std::string(ToString(change.type)) +
+         "\",\"revision\":" + std::to_string(change.revision) +
+         ",\"object\":" +
+         GameRuntimeJson(*change.desired, change.status)
+             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "}";
+}
+
 }  // namespace rtm

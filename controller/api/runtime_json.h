@@ -1,10 +1,12 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "reconcile/domain/game_runtime.h"
+#include "reconcile/domain/runtime_change.h"
 
 namespace rtm {
 
@@ -13,6 +15,11 @@ namespace rtm {
 // reconciled yet has status {phase: Pending}.
 nlohmann::json GameRuntimeJson(const DesiredRuntime& desired,
                                const std::optional<RuntimeStatusView>& status);
+
+// One line of the REST watch stream (without the newline):
+// {"type": "ADDED|MODIFIED|DELETED", "revision": N, "object": GameRuntime}.
+// `change` must hold a desired object.
+std::string WatchEventJson(const RuntimeChange& change);
 
 // {"error": {"code": "<stable code>", "message": "..."}}
 nlohmann::json ErrorJson(const Error& error);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "controller/api/runtime_json.h"
+
 namespace rtm {
 namespace {
 
@@ -10,18 +12,20 @@ namespace {
 constexpr size_t kBatchEvents = 256;
 // How soon a stream notices its client left, its deadline, or Stop.
 constexpr Duration kHousekeeping = std::chrono::seconds(1);
+// Rendered event lines kept for the other streams that send them.
+constexpr size_t kRenderedLines = 1024;
 
 }  // namespace
 
-WatchStreams::WatchStreams(WatchHub& hub)
-    : hub_(hub), thread_([this] { Run(); }) {}
+WatchStreams::WatchStreams(ChangeFeed& changes)
+    : changes_(changes), thread_([this] { Run(); }) {}
 
 WatchStreams::~WatchStreams() { Stop(); }
 
 void WatchStreams::Add(Buffer body, pplx::task<void> sent, uint64_t since,
                        std::chrono::steady_clock::time_point deadline) {
   Stream stream{std::move(body), std::move(sent), since, deadline};
-  // Caught up here, the stream needs no event older than the hub's
+  // Caught up here, the stream needs no event older than the feed's
   // revision now, which the serving thread (if asleep) waits beyond.
   if (!CatchUp(stream)) {
     End(stream);
@@ -54,16 +58,14 @@ size_t WatchStreams::open_streams() const {
   return open_;
 }
 
-bool WatchStreams::CatchUp(Stream& stream) const {
+bool WatchStreams::CatchUp(Stream& stream) {
   while (true) {
-    auto events = hub_.Since(stream.after, kBatchEvents);
-    if (!events) return false;
+    auto batch = changes_.ReadAfter(stream.after, kBatchEvents);
+    if (!batch || batch->history_lost) return false;
     std::string chunk;
-    for (const WatchEvent& event : *events) {
-      chunk += "{\"type\":\"" + event.type + "\",\"revision\":" +
-               std::to_string(event.revision) + ",\"object\":" +
-               event.object_json + "}\n";
-      stream.after = event.revision;
+    for (const auto& change : batch->changes) {
+      chunk += Render(*change);
+      stream.after = change->revision;
     }
     if (!chunk.empty()) {
       stream.body
@@ -72,8 +74,23 @@ bool WatchStreams::CatchUp(Stream& stream) const {
           .wait();
       stream.body.sync().wait();
     }
-    if (events->size() < kBatchEvents) return true;
+    if (batch->changes.size() < kBatchEvents) return true;
   }
+}
+
+std::string WatchStreams::Render(const RuntimeChange& change) {
+  if (!change.desired) return {};
+  {
+    std::lock_guard lock(rendered_mutex_);
+    if (auto found = rendered_.find(change.revision); found != rendered_.end()) {
+      return found->second;
+    }
+  }
+  std::string line = WatchEventJson(change) + "\n";
+  std::lock_guard lock(rendered_mutex_);
+  rendered_.emplace(change.revision, line);
+  if (rendered_.size() > kRenderedLines) rendered_.erase(rendered_.begin());
+  return line;
 }
 
 void WatchStreams::End(Stream& stream) {
@@ -115,7 +132,7 @@ void WatchStreams::Run() {
     if (streams.empty()) continue;
     uint64_t oldest = streams.front().after;
     for (const Stream& stream : streams) oldest = std::min(oldest, stream.after);
-    hub_.WaitAfter(oldest, kHousekeeping);
+    changes_.WaitAfter(oldest, kHousekeeping);
   }
   std::lock_guard lock(mutex_);
   for (Stream& stream : streams) End(stream);

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <chrono>
+#include <map>
+#include <string>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -9,7 +11,8 @@
 
 #include <cpprest/producerconsumerstream.h>
 
-#include "controller/api/watch_hub.h"
+#include "reconcile/domain/runtime_change.h"
+#include "reconcile/ports/change_feed.h"
 
 namespace rtm {
 
@@ -18,14 +21,17 @@ namespace rtm {
 // watchers leaves the API's small thread pool free for requests.
 //
 // A stream is the body buffer of a response already handed to the HTTP
-// library. Each gets the hub's events after its revision, one JSON object
-// per line, until its client goes away, its deadline passes, it falls out of
-// the retained history, or Stop. Thread-safe.
+// library. Each gets the store's changes (reconcile/ports/change_feed.h)
+// after its revision, rendered one JSON event per line
+// ({"type", "revision", "object"}), until its client goes away, its
+// deadline passes, it falls out of the retained history, or Stop. A change
+// of a name without a desired object is no API object and is skipped.
+// Thread-safe.
 class WatchStreams {
  public:
   using Buffer = concurrency::streams::producer_consumer_buffer<uint8_t>;
 
-  explicit WatchStreams(WatchHub& hub);
+  explicit WatchStreams(ChangeFeed& changes);
   ~WatchStreams();
 
   WatchStreams(const WatchStreams&) = delete;
@@ -51,13 +57,18 @@ class WatchStreams {
     std::chrono::steady_clock::time_point deadline;
   };
 
-  // Writes what the hub holds after stream.after; false when the stream
-  // fell out of the retained history.
-  bool CatchUp(Stream& stream) const;
+  // Writes what the feed holds after stream.after; false when the stream
+  // fell out of the retained history or the feed cannot be read.
+  bool CatchUp(Stream& stream);
+  // The event line of `change` (empty for one that is no API object),
+  // rendered once for every stream that sends it.
+  std::string Render(const RuntimeChange& change);
   static void End(Stream& stream);
   void Run();
 
-  WatchHub& hub_;
+  ChangeFeed& changes_;
+  std::mutex rendered_mutex_;
+  std::map<uint64_t, std::string> rendered_;  // by revision, the newest
   mutable std::mutex mutex_;
   std::condition_variable added_;
   bool stopping_ = false;

@@ -15,13 +15,21 @@ bool IsRelevant(std::string_view action) {
          action.starts_with("health_status");
 }
 
+// Changes read from the feed per call, and how long a wait for the next
+// lasts before the loop checks for Stop.
+constexpr size_t kChangesPerRead = 256;
+constexpr Duration kChangesWait = std::chrono::milliseconds(500);
+// Attempts of a read-modify-write of desired state that keeps conflicting
+// with other writers.
+constexpr int kWriteAttempts = 5;
+
 }  // namespace
 
 Controller::Controller(Reconciler& reconciler, WorkQueue& queue,
                        DesiredStateStore& desired, RuntimeRecordStore& records,
-                       ContainerEngine& engine, Logger& logger,
-                       Telemetry& telemetry, ManifestScanFn scan,
-                       ControllerOptions options)
+                       ChangeFeed& changes, ContainerEngine& engine,
+                       Logger& logger, Telemetry& telemetry,
+                       ManifestScanFn scan, ControllerOptions options)
     : reconciler_(reconciler),
       queue_(queue),
       desired_(desired),
@@ -30,7 +38,8 @@ Controller::Controller(Reconciler& reconciler, WorkQueue& queue,
       logger_(logger),
       telemetry_(telemetry),
       scan_(std::move(scan)),
-      options_(options) {}
+      options_(options),
+      changes_(changes) {}
 
 Controller::~Controller() { Stop(); }
 
@@ -40,6 +49,16 @@ void Controller::Start() {
     logger_.Log(LogLevel::kWarn, "ensure network",
                 {{"network", options_.network}, {"err", network.error().message}});
   }
+  {
+    std::lock_guard lock(sync_mutex_);
+    auto revision = changes_.Revision();
+    feed_revision_ = revision ? *revision : 0;
+    desired_cache_.reset();  // loaded again after that revision
+    if (auto loaded = DesiredCache(); !loaded) {
+      logger_.Log(LogLevel::kWarn, "list desired state; retried on first use",
+                  {{"err", loaded.error().message}});
+    }
+  }
   // Games that converged before a restart of the controller need no
   // reconcile: one listing of the engine tells which do.
   Resync();
@@ -48,6 +67,7 @@ void Controller::Start() {
     workers_.emplace_back([this] { WorkerLoop(); });
   }
   events_ = std::thread([this] { EventsLoop(); });
+  changes_thread_ = std::thread([this] { ChangesLoop(); });
 }
 
 void Controller::Stop() {
@@ -61,6 +81,7 @@ void Controller::Stop() {
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
   if (events_.joinable()) events_.join();
+  if (changes_thread_.joinable()) changes_thread_.join();
 }
 
 bool Controller::WaitUnlessStopping(Duration delay) {
@@ -77,59 +98,75 @@ void Controller::SyncManifests() {
                 {{"err", scan.error().message}});
     return;
   }
-  Expected<DesiredIndex*> stored = DesiredCache();
-  if (!stored) {
-    logger_.Log(LogLevel::kError, "list desired state",
-                {{"err", stored.error().message}});
-    return;
-  }
-  DesiredSyncResult result = SyncDesiredState(**stored, *scan);
-  for (const std::string& conflict : result.conflicts) {
-    if (reported_conflicts_.insert(conflict).second) {
-      logger_.Log(LogLevel::kError, "duplicate runtime name in manifests",
-                  {{"error_code", "conflict"}, {"err", conflict}});
-    }
-  }
   for (const ScannedFile& file : scan->files) {
     if (!file.problems.empty()) {
       logger_.Log(LogLevel::kWarn, "invalid manifest; last valid state kept",
                   {{"path", file.path}, {"err", file.problems}});
     }
   }
-  for (DesiredRuntime& runtime : result.writes) {
-    if (auto written = PutDesired(runtime); !written) {
-      logger_.Log(LogLevel::kError, "store desired state",
-                  {{"game_id", runtime.name}, {"err", written.error().message}});
-      continue;
+  // A write that conflicts (another writer moved the object) refreshed its
+  // cache entry: deciding again from the cache writes what is still needed.
+  for (int attempt = 1; attempt <= kWriteAttempts; ++attempt) {
+    Expected<DesiredIndex*> stored = DesiredCache();
+    if (!stored) {
+      logger_.Log(LogLevel::kError, "list desired state",
+                  {{"err", stored.error().message}});
+      return;
     }
-    Enqueue(runtime.name);
+    DesiredSyncResult result = SyncDesiredState(**stored, *scan);
+    if (attempt == 1) {
+      for (const std::string& conflict : result.conflicts) {
+        if (reported_conflicts_.insert(conflict).second) {
+          logger_.Log(LogLevel::kError, "duplicate runtime name in manifests",
+                      {{"error_code", "conflict"}, {"err", conflict}});
+        }
+      }
+    }
+    bool conflicted = false;
+    for (DesiredRuntime& runtime : result.writes) {
+      auto written = PutDesired(runtime);
+      if (written) continue;
+      const bool retry = written.error().code == ErrorCode::kConflict &&
+                         attempt < kWriteAttempts;
+      conflicted = conflicted || retry;
+      logger_.Log(retry ? LogLevel::kInfo : LogLevel::kError,
+                  retry ? "desired state moved underneath; deciding again"
+                        : "store desired state",
+                  {{"game_id", runtime.name},
+                   {"error_code", std::string(ToString(written.error().code))},
+                   {"err", written.error().message}});
+    }
+    if (!conflicted) return;
   }
 }
 
 Expected<int64_t> Controller::RequestRestart(std::string_view name,
                                              std::string request_id) {
   std::lock_guard lock(sync_mutex_);
-  Expected<DesiredIndex*> cache = DesiredCache();
-  if (!cache) return std::unexpected(cache.error());
-  auto found = (*cache)->find(name);
-  if (found == (*cache)->end()) {
-    return Fail(ErrorCode::kNotFound,
-                "runtime \"" + std::string(name) + "\" not found");
+  for (int attempt = 1;; ++attempt) {
+    Expected<DesiredIndex*> cache = DesiredCache();
+    if (!cache) return std::unexpected(cache.error());
+    auto found = (*cache)->find(name);
+    if (found == (*cache)->end()) {
+      return Fail(ErrorCode::kNotFound,
+                  "runtime \"" + std::string(name) + "\" not found");
+    }
+    DesiredRuntime desired = found->second;
+    if (desired.deleted) {
+      return Fail(ErrorCode::kConflict, "runtime \"" + std::string(name) +
+                                            "\" is removed; cannot restart");
+    }
+    ++desired.api_restart_count;
+    ++desired.generation;
+    desired.restart_source = OpSource::kRest;
+    desired.restart_source_ref = request_id;
+    auto written = PutDesired(desired);
+    if (written) return desired.generation;
+    if (written.error().code != ErrorCode::kConflict ||
+        attempt == kWriteAttempts) {
+      return std::unexpected(written.error());
+    }
   }
-  std::optional<DesiredRuntime> desired = found->second;
-  if (desired->deleted) {
-    return Fail(ErrorCode::kConflict, "runtime \"" + std::string(name) +
-                                          "\" is removed; cannot restart");
-  }
-  ++desired->api_restart_count;
-  ++desired->generation;
-  desired->restart_source = OpSource::kRest;
-  desired->restart_source_ref = std::move(request_id);
-  if (auto written = PutDesired(*desired); !written) {
-    return std::unexpected(written.error());
-  }
-  Enqueue(desired->name);
-  return desired->generation;
 }
 
 Expected<DesiredIndex*> Controller::DesiredCache() {
@@ -147,9 +184,82 @@ Expected<DesiredIndex*> Controller::DesiredCache() {
 }
 
 Expected<void> Controller::PutDesired(const DesiredRuntime& runtime) {
-  if (auto written = desired_.Put(runtime); !written) return written;
-  if (desired_cache_) desired_cache_->insert_or_assign(runtime.name, runtime);
+  auto written = desired_.Put(runtime);
+  if (!written) {
+    if (written.error().code == ErrorCode::kConflict) {
+      RefreshDesired(runtime.name);
+    }
+    return std::unexpected(written.error());
+  }
+  if (desired_cache_) {
+    DesiredRuntime stored = runtime;
+    stored.revision = *written;
+    desired_cache_->insert_or_assign(runtime.name, std::move(stored));
+  }
   return {};
+}
+
+void Controller::RefreshDesired(const std::string& name) {
+  if (!desired_cache_) return;
+  auto stored = desired_.Get(name);
+  if (stored) {
+    desired_cache_->insert_or_assign(name, *std::move(stored));
+  } else if (stored.error().code == ErrorCode::kNotFound) {
+    desired_cache_->erase(name);
+  } else {
+    desired_cache_.reset();  // unknown state: the next use lists again
+  }
+}
+
+void Controller::ApplyDesiredChange(const DesiredRuntime& desired) {
+  std::lock_guard lock(sync_mutex_);
+  if (!desired_cache_) return;  // the next use lists, change included
+  auto found = desired_cache_->find(desired.name);
+  if (found != desired_cache_->end() &&
+      found->second.revision >= desired.revision) {
+    return;
+  }
+  desired_cache_->insert_or_assign(desired.name, desired);
+}
+
+void Controller::ChangesLoop() {
+  uint64_t after;
+  {
+    std::lock_guard lock(sync_mutex_);
+    after = feed_revision_;
+  }
+  while (true) {
+    {
+      std::lock_guard lock(stop_mutex_);
+      if (stopping_) return;
+    }
+    auto batch = changes_.ReadAfter(after, kChangesPerRead);
+    if (!batch) {
+      logger_.Log(LogLevel::kWarn, "read change feed; retrying",
+                  {{"err", batch.error().message}});
+      if (!WaitUnlessStopping(kChangesWait)) return;
+      continue;
+    }
+    if (batch->history_lost) {
+      logger_.Log(LogLevel::kWarn, "change feed lost history; relisting", {});
+      {
+        std::lock_guard lock(sync_mutex_);
+        auto revision = changes_.Revision();
+        if (!revision) continue;
+        after = *revision;
+        desired_cache_.reset();
+      }
+      EnqueueAll();
+      continue;
+    }
+    for (const auto& change : batch->changes) {
+      after = change->revision;
+      if (change->part != RuntimePart::kDesired || !change->desired) continue;
+      ApplyDesiredChange(*change->desired);
+      Enqueue(change->name);
+    }
+    if (batch->changes.empty()) changes_.WaitAfter(after, kChangesWait);
+  }
 }
 
 Expected<std::vector<PlanItem>> Controller::PlanAll() {

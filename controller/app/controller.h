@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "reconcile/desired_sync.h"
+#include "reconcile/ports/change_feed.h"
 #include "reconcile/ports/container_engine.h"
 #include "reconcile/ports/desired_state_store.h"
 #include "reconcile/ports/logger.h"
@@ -36,26 +37,35 @@ struct ControllerOptions {
 using ManifestScanFn = std::function<Expected<ManifestScan>()>;
 
 // The controller-runtime "manager": the work queue with its worker threads,
-// the Docker events watch, and the entry points that enqueue games (manifest
-// sync, resync). Events only enqueue names; all convergence happens in
-// Reconciler::Reconcile on a worker.
+// the Docker events watch, the watch of the store's change feed, and the
+// entry points that write desired state (manifest sync, restart bump) or
+// enqueue games (resync). Events only enqueue names; all convergence
+// happens in Reconciler::Reconcile on a worker.
+//
+// Desired state is cached in memory and kept current from the change feed,
+// so a write by another writer (the API, a second controller) reaches the
+// cache and queues its game; every write of desired state is conditional on
+// the revision the cache holds, and a conflict refreshes that entry from
+// the store and decides again.
 class Controller {
  public:
   Controller(Reconciler& reconciler, WorkQueue& queue,
              DesiredStateStore& desired, RuntimeRecordStore& records,
-             ContainerEngine& engine, Logger& logger, Telemetry& telemetry,
-             ManifestScanFn scan, ControllerOptions options);
+             ChangeFeed& changes, ContainerEngine& engine, Logger& logger,
+             Telemetry& telemetry, ManifestScanFn scan,
+             ControllerOptions options);
   ~Controller();
 
   // Resyncs once (manifests, then every game with work), then starts the
-  // workers and the events watch.
+  // workers, the events watch and the change-feed watch.
   void Start();
   // Stops taking work; in-flight reconciles finish (their operations are
   // atomic under their leases or resumable by the next start).
   void Stop();
 
-  // Re-reads the manifests tree and stores what changed; enqueues the
-  // changed games. Safe to call from any thread (calls are serialised).
+  // Re-reads the manifests tree and stores what changed (the change feed
+  // then queues the changed games). Safe to call from any thread (calls
+  // are serialised).
   void SyncManifests();
   // Enqueues every game the store or the engine knows (the relist after an
   // events-stream break).
@@ -70,9 +80,10 @@ class Controller {
 
   // The REST restart: a generation bump of the desired object, not an
   // imperative restart. Increments the API-owned restart counter and
-  // metadata.generation, records `request_id` as the restart's sourceRef,
-  // enqueues the game and returns the new generation. kNotFound for an
-  // unknown name, kConflict for a deleted (removed) runtime.
+  // metadata.generation, records `request_id` as the restart's sourceRef
+  // (the change feed then queues the game) and returns the new generation.
+  // kNotFound for an unknown name, kConflict for a deleted (removed)
+  // runtime or when other writers keep moving the object.
   Expected<int64_t> RequestRestart(std::string_view name,
                                    std::string request_id);
 
@@ -87,8 +98,18 @@ class Controller {
   std::set<std::string> KnownNames();
   // The desired objects (loaded on first use); under sync_mutex_.
   Expected<DesiredIndex*> DesiredCache();
-  // Stores `runtime` and keeps the cache in step; under sync_mutex_.
+  // Stores `runtime` (conditional on runtime.revision) and keeps the cache
+  // in step; on kConflict the cache entry is refreshed from the store.
+  // Under sync_mutex_.
   Expected<void> PutDesired(const DesiredRuntime& runtime);
+  // Re-reads one cache entry from the store; under sync_mutex_.
+  void RefreshDesired(const std::string& name);
+  // Applies a desired object read from the change feed to the cache
+  // unless the cache already holds that revision or a newer one.
+  void ApplyDesiredChange(const DesiredRuntime& desired);
+  // Follows the change feed from feed_revision_: queues every game whose
+  // desired object changed; relists when the feed lost history.
+  void ChangesLoop();
   // Queues `name` for a reconcile that always runs.
   void Enqueue(const std::string& name);
   void WorkerLoop();
@@ -110,9 +131,13 @@ class Controller {
   TriggerLedger triggers_;
 
   std::mutex sync_mutex_;  // serialises every write of desired state
-  // Every desired object, loaded once: this controller is the only writer,
-  // so a manifest change costs no full read of the store.
+  // Every desired object, loaded once and then kept current from the
+  // change feed, so a manifest change costs no full read of the store.
   std::optional<DesiredIndex> desired_cache_;
+  ChangeFeed& changes_;
+  // Where ChangesLoop reads on: taken before the cache is loaded, so no
+  // change is missed (one may be seen twice, which is harmless).
+  uint64_t feed_revision_ = 0;
   std::set<std::string> reported_conflicts_;
 
   std::atomic<bool> started_{false};
@@ -121,6 +146,7 @@ class Controller {
   bool stopping_ = false;
   std::vector<std::thread> workers_;
   std::thread events_;
+  std::thread changes_thread_;
 };
 
 }  // namespace rtm

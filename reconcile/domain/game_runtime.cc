@@ -30,4 +30,10 @@ std::string_view ToString(ConditionStatus status) {
   return "Unknown";
 }
 
+bool RuntimeIsGone(const DesiredRuntime* desired,
+                   const RuntimeStatusView* status) {
+  return desired != nullptr && desired->deleted && status != nullptr &&
+         status->phase == Phase::kRemoved;
+}
+
 }  // namespace rtm

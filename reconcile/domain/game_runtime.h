@@ -49,6 +49,11 @@ struct DesiredRuntime {
   // last valid desired state above stays in force (ManifestValid=False).
   std::string manifest_error;
 
+  // The store revision of this object's last write (0: never written).
+  // Read back from the store; a write is conditional on it
+  // (DesiredStateStore::Put), like metadata.resourceVersion in Kubernetes.
+  uint64_t revision = 0;
+
   int64_t EffectiveRestartGeneration() const {
     return spec.restart_generation + api_restart_count;
   }
@@ -105,8 +110,18 @@ struct RuntimeStatusView {
   std::optional<LastError> last_error;
   std::vector<Condition> conditions;
 
+  // The store revision of this status's last write (0: never written); a
+  // write is conditional on it (StatusStore::Put).
+  uint64_t revision = 0;
+
   friend bool operator==(const RuntimeStatusView&,
                          const RuntimeStatusView&) = default;
 };
+
+// A runtime is gone once its document was deleted and the controller
+// reported it removed: watchers see it DELETED. `desired` or `status` may
+// be null (not stored).
+bool RuntimeIsGone(const DesiredRuntime* desired,
+                   const RuntimeStatusView* status);
 
 }  // namespace rtm

@@ -32,6 +32,9 @@ struct RuntimeRecord {
   int64_t restart_generation = 0;
   Timestamp created_at{};
   Timestamp updated_at{};
+  // The store revision of this record's last write (0: never written); a
+  // write is conditional on it (RuntimeRecordStore::Upsert).
+  uint64_t revision = 0;
 
   friend bool operator==(const RuntimeRecord&, const RuntimeRecord&) = default;
 };

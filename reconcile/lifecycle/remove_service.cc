@@ -67,11 +67,13 @@ OperationResult RemoveService::RunUnderLease(const RemoveInput& input,
   record.status = RuntimeStatus::kRemoved;
   record.current_container_id.clear();
   record.updated_at = ports_.clock.Now();
-  if (auto saved = ports_.records.Upsert(record); !saved) {
+  auto saved = ports_.records.Upsert(record);
+  if (!saved) {
     return recorder.Fail({saved.error().code,
                           "save runtime record: " + saved.error().message,
                           record.current_image_ref, container_id});
   }
+  record.revision = *saved;
   // The entry names the container that went away.
   recorder.SucceedWith(record.current_image_ref, container_id);
   return OperationResult{.record = std::move(record)};

@@ -134,12 +134,15 @@ OperationResult StartService::RunUnderLease(const StartInput& input,
       .restart_generation = input.spec.restart_generation,
       .created_at = previous ? previous->created_at : now,
       .updated_at = now,
+      .revision = previous ? previous->revision : 0,
   };
-  if (auto saved = ports_.records.Upsert(record); !saved) {
+  auto saved = ports_.records.Upsert(record);
+  if (!saved) {
     return recorder.Fail({saved.error().code,
                           "save runtime record: " + saved.error().message,
                           image, container_id});
   }
+  record.revision = *saved;
   return recorder.Succeed(std::move(record));
 }
 

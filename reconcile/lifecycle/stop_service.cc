@@ -58,12 +58,14 @@ OperationResult StopService::RunUnderLease(const StopInput& input,
 
   record.status = RuntimeStatus::kStopped;
   record.updated_at = ports_.clock.Now();
-  if (auto saved = ports_.records.Upsert(record); !saved) {
+  auto saved = ports_.records.Upsert(record);
+  if (!saved) {
     return recorder.Fail({saved.error().code,
                           "save runtime record: " + saved.error().message,
                           record.current_image_ref,
                           record.current_container_id});
   }
+  record.revision = *saved;
   ports_.logger.Log(LogLevel::kDebug, "runtime stopped",
                     {{"game_id", input.game_id},
                      {"reason", std::string(ToString(input.reason))}});

@@ -18,9 +18,11 @@ class RuntimeRecordStore {
   // store cannot be read; kInternal when the stored value is unreadable.
   virtual Expected<RuntimeRecord> Get(std::string_view game_id) = 0;
 
-  // Inserts or replaces the record of record.game_id. Durable (synced)
-  // once it returns a value.
-  virtual Expected<void> Upsert(const RuntimeRecord& record) = 0;
+  // Writes the record of record.game_id if the stored one is still at
+  // record.revision (0: none stored), else kConflict (revisions as in
+  // reconcile/ports/desired_state_store.h). Returns the new revision;
+  // durable (synced) once it returns a value.
+  virtual Expected<uint64_t> Upsert(const RuntimeRecord& record) = 0;
 
   // Every record, ordered by game id.
   virtual Expected<std::vector<RuntimeRecord>> List() = 0;

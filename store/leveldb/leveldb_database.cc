@@ -76,24 +76,24 @@ leveldb::ReadOptions VerifiedRead() {
 }  // namespace
 
 Expected<std::unique_ptr<LeveldbDatabase>> LeveldbDatabase::Open(
-    const std::string& dir) {
+    const std::string& dir, LeveldbStoreOptions options) {
   return GuardExceptions<std::unique_ptr<LeveldbDatabase>>(
-      "open store", [&] { return OpenUnguarded(dir); });
+      "open store", [&] { return OpenUnguarded(dir, options); });
 }
 
 Expected<std::unique_ptr<LeveldbDatabase>> LeveldbDatabase::OpenUnguarded(
-    const std::string& dir) {
+    const std::string& dir, const LeveldbStoreOptions& options) {
   if (auto ready = EnsureDirectory(dir); !ready) {
     return std::unexpected(ready.error());
   }
   if (auto fresh_or_intact = RefuseStoreWithoutCurrent(dir); !fresh_or_intact) {
     return std::unexpected(fresh_or_intact.error());
   }
-  leveldb::Options options;
-  options.create_if_missing = true;
-  options.paranoid_checks = true;
+  leveldb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.paranoid_checks = true;
   leveldb::DB* raw_db = nullptr;
-  const leveldb::Status status = leveldb::DB::Open(options, dir, &raw_db);
+  const leveldb::Status status = leveldb::DB::Open(db_options, dir, &raw_db);
   std::unique_ptr<leveldb::DB> db(raw_db);
   if (status.IsCorruption()) {
     return Fail(ErrorCode::kInternal, CorruptStore(dir, status.ToString()));
@@ -105,17 +105,21 @@ Expected<std::unique_ptr<LeveldbDatabase>> LeveldbDatabase::OpenUnguarded(
   if (!status.ok()) {
     return Fail(ErrorCode::kInternal, OpenFailure(dir, status.ToString()));
   }
-  std::unique_ptr<LeveldbDatabase> database(
-      new LeveldbDatabase(dir, std::move(db)));
-  if (auto loaded = database->LoadRevision(); !loaded) {
-    return std::unexpected(loaded.error());
-  }
-  return database;
+  auto revision = LoadRevision(*db, dir);
+  if (!revision) return std::unexpected(revision.error());
+  return std::unique_ptr<LeveldbDatabase>(
+      new LeveldbDatabase(dir, std::move(db), *revision, options));
 }
 
 LeveldbDatabase::LeveldbDatabase(std::string dir,
-                                 std::unique_ptr<leveldb::DB> db)
-    : dir_(std::move(dir)), db_(std::move(db)) {}
+                                 std::unique_ptr<leveldb::DB> db,
+                                 uint64_t revision,
+                                 const LeveldbStoreOptions& options)
+    : dir_(std::move(dir)),
+      db_(std::move(db)),
+      last_assigned_revision_(revision),
+      current_revision_(revision),
+      changes_(revision, options.change_history_bytes) {}
 
 Expected<std::optional<std::string>> LeveldbDatabase::Get(
     std::string_view key) {
@@ -138,38 +142,52 @@ Expected<void> LeveldbDatabase::Write(leveldb::WriteBatch& batch,
   return {};
 }
 
-Expected<void> LeveldbDatabase::LoadRevision() {
-  auto stored = Get(kRevisionKey);
-  if (!stored) return std::unexpected(stored.error());
-  if (!stored->has_value()) return {};
-  const std::optional<uint64_t> revision = ParseCounter(**stored);
+Expected<uint64_t> LeveldbDatabase::LoadRevision(leveldb::DB& db,
+                                                 const std::string& dir) {
+  std::string stored;
+  const leveldb::Status status =
+      db.Get(VerifiedRead(), ToSlice(kRevisionKey), &stored);
+  if (status.IsNotFound()) return uint64_t{0};
+  if (!status.ok()) {
+    return Fail(status.IsCorruption() ? ErrorCode::kInternal
+                                      : ErrorCode::kServiceUnavailable,
+                "read " + std::string(kRevisionKey) + " in store at " + dir +
+                    ": " + status.ToString());
+  }
+  const std::optional<uint64_t> revision = ParseCounter(stored);
   if (!revision) {
     return Fail(ErrorCode::kInternal,
-                CorruptStore(dir_, std::string(kRevisionKey) +
-                                       " is not a decimal number"));
+                CorruptStore(dir, std::string(kRevisionKey) +
+                                      " is not a decimal number"));
   }
-  last_assigned_revision_ = *revision;
-  current_revision_ = *revision;
-  return {};
+  return *revision;
 }
 
 uint64_t LeveldbDatabase::CurrentRevision() const {
   return current_revision_.load();
 }
 
-Expected<uint64_t> LeveldbDatabase::WriteRevisioned(leveldb::WriteBatch& batch,
-                                                    Durability durability) {
+Expected<uint64_t> LeveldbDatabase::WriteRevisioned(
+    Durability durability, const BuildBatch& build,
+    const AfterCommit& after_commit) {
   const std::lock_guard<std::mutex> lock(revision_mutex_);
   if (last_assigned_revision_ == std::numeric_limits<uint64_t>::max()) {
     return Fail(ErrorCode::kInternal,
                 "store revision exhausted in store at " + dir_);
   }
-  const uint64_t revision = ++last_assigned_revision_;
+  const uint64_t revision = last_assigned_revision_ + 1;
+  leveldb::WriteBatch batch;
+  if (auto built = build(revision, batch); !built) {
+    return std::unexpected(built.error());
+  }
+  last_assigned_revision_ = revision;
   batch.Put(ToSlice(kRevisionKey), std::to_string(revision));
   if (auto written = Write(batch, durability); !written) {
     return std::unexpected(written.error());
   }
   current_revision_ = revision;
+  if (after_commit) after_commit(revision);
+  changes_.Committed(revision);
   return revision;
 }
 

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <leveldb/write_batch.h>
 
 #include "reconcile/domain/error.h"
+#include "store/leveldb/leveldb_change_feed.h"
 
 namespace rtm {
 
@@ -27,6 +29,11 @@ inline std::string_view ToView(const leveldb::Slice& bytes) {
 // How long a write must survive: kSynced is fsynced before the call returns
 // (survives a power loss); kBuffered survives a crash of this process only.
 enum class Durability { kSynced, kBuffered };
+
+struct LeveldbStoreOptions {
+  // The retained history of the change feed (LeveldbChangeFeed).
+  size_t change_history_bytes = kDefaultChangeHistoryBytes;
+};
 
 // The one leveldb database of a controller, under a directory, shared by the
 // store adapters (which hold a reference to it and must not outlive it).
@@ -43,7 +50,7 @@ class LeveldbDatabase {
   //   corrupt, or a non-empty directory without a store, or an unreadable
   //   meta/revision                                → kInternal.
   static Expected<std::unique_ptr<LeveldbDatabase>> Open(
-      const std::string& dir);
+      const std::string& dir, LeveldbStoreOptions options = {});
 
   LeveldbDatabase(const LeveldbDatabase&) = delete;
   LeveldbDatabase& operator=(const LeveldbDatabase&) = delete;
@@ -56,23 +63,41 @@ class LeveldbDatabase {
   // Applies every update of `batch` atomically.
   Expected<void> Write(leveldb::WriteBatch& batch, Durability durability);
 
-  // The store-wide revision (for the watch of DESIGN §6): a counter that
-  // every WriteRevisioned advances, persisted as meta/revision in the same
-  // batch as the data it versions, so a value and its revision land
-  // together or not at all. Revisions strictly increase, survive reopen and
-  // are never reused by this process; they may have gaps (a failed write
-  // consumes its number). A revision written only by kBuffered batches can
-  // be lost to an OS crash or power loss (not to a crash of this process)
-  // and then be handed out again after the restart: a watcher resuming
-  // from a revision above CurrentRevision() must relist.
+  // The store-wide revision (reconcile/ports/desired_state_store.h): a
+  // counter that every WriteRevisioned advances, persisted as meta/revision
+  // in the same batch as the data it versions, so a value and its revision
+  // land together or not at all. Revisions strictly increase, survive
+  // reopen and are never reused by this process; they may have gaps (a
+  // write that fails in leveldb consumes its number). A revision written
+  // only by kBuffered batches can be lost to an OS crash or power loss (not
+  // to a crash of this process) and then be handed out again after the
+  // restart: the change feed then answers history_lost to a reader ahead of
+  // the store, which relists.
   //
   // The highest revision whose write succeeded (0 for a new store).
   uint64_t CurrentRevision() const;
-  // Applies `batch` plus meta/revision = the next revision atomically and
-  // returns that revision. Revisioned writes are serialised, so they are
-  // applied in revision order.
-  Expected<uint64_t> WriteRevisioned(leveldb::WriteBatch& batch,
-                                     Durability durability);
+
+  // Builds the batch of a revisioned write: gets the revision the write
+  // will have, reads what it needs and adds its updates to `batch`. An
+  // error aborts the write (no revision is consumed).
+  using BuildBatch =
+      std::function<Expected<void>(uint64_t revision, leveldb::WriteBatch&)>;
+  // Runs once the batch is applied, with its revision.
+  using AfterCommit = std::function<void(uint64_t revision)>;
+
+  // The one path of every revisioned write, under the store-wide write
+  // lock, which every revisioned write takes: what `build` reads stays
+  // current until its batch is applied (compare-and-swap), and
+  // `after_commit` (e.g. an append to the change feed) runs before the
+  // next revisioned write, so in revision order. Applies the batch plus
+  // meta/revision = the next revision atomically and returns that revision.
+  Expected<uint64_t> WriteRevisioned(Durability durability,
+                                     const BuildBatch& build,
+                                     const AfterCommit& after_commit = {});
+
+  // The feed of the committed changes of desired state and status, which
+  // the desired-state and status adapters append to.
+  LeveldbChangeFeed& changes() { return changes_; }
 
   // An iterator over a consistent snapshot of the whole key space.
   // Checksums verified; check IteratorStatus once done with it.
@@ -91,15 +116,18 @@ class LeveldbDatabase {
 
  private:
   static Expected<std::unique_ptr<LeveldbDatabase>> OpenUnguarded(
-      const std::string& dir);
-  LeveldbDatabase(std::string dir, std::unique_ptr<leveldb::DB> db);
-  Expected<void> LoadRevision();
+      const std::string& dir, const LeveldbStoreOptions& options);
+  LeveldbDatabase(std::string dir, std::unique_ptr<leveldb::DB> db,
+                  uint64_t revision, const LeveldbStoreOptions& options);
+  static Expected<uint64_t> LoadRevision(leveldb::DB& db,
+                                         const std::string& dir);
 
   std::string dir_;
   std::unique_ptr<leveldb::DB> db_;
   std::mutex revision_mutex_;            // serialises WriteRevisioned
   uint64_t last_assigned_revision_ = 0;  // guarded by revision_mutex_
   std::atomic<uint64_t> current_revision_ = 0;
+  LeveldbChangeFeed changes_;
 };
 
 }  // namespace rtm

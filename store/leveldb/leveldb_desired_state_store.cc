@@ -4,34 +4,11 @@
 #include <string>
 
 #include "store/leveldb/exception_guard.h"
-#include "store/leveldb/record_codec.h"
+#include "store/leveldb/runtime_writes.h"
 #include "store/leveldb/store_keys.h"
+#include "store/leveldb/stored_values.h"
 
 namespace rtm {
-namespace {
-
-Error Unreadable(std::string_view key, std::string_view problem) {
-  return Error{ErrorCode::kInternal, "unreadable desired runtime at key " +
-                                         std::string(key) + ": " +
-                                         std::string(problem)};
-}
-
-// `key` is desired/<name>; the value must be the object of that name.
-Expected<DesiredRuntime> DecodeStoredDesired(std::string_view key,
-                                             std::string_view text) {
-  auto runtime = DecodeDesiredRuntime(text);
-  if (!runtime) {
-    return std::unexpected(Unreadable(key, runtime.error().message));
-  }
-  const std::string_view name = key.substr(kDesiredKeyPrefix.size());
-  if (runtime->name != name) {
-    return std::unexpected(
-        Unreadable(key, "holds runtime \"" + runtime->name + "\""));
-  }
-  return runtime;
-}
-
-}  // namespace
 
 LeveldbDesiredStateStore::LeveldbDesiredStateStore(LeveldbDatabase& database)
     : database_(database) {}
@@ -46,8 +23,9 @@ Expected<std::vector<DesiredRuntime>> LeveldbDesiredStateStore::List() {
       "list desired runtimes", [&] { return ListUnguarded(); });
 }
 
-Expected<void> LeveldbDesiredStateStore::Put(const DesiredRuntime& runtime) {
-  return GuardExceptions<void>("put desired runtime",
+Expected<uint64_t> LeveldbDesiredStateStore::Put(
+    const DesiredRuntime& runtime) {
+  return GuardExceptions<uint64_t>("put desired runtime",
                                [&] { return PutUnguarded(runtime); });
 }
 
@@ -81,16 +59,10 @@ LeveldbDesiredStateStore::ListUnguarded() {
   return runtimes;
 }
 
-Expected<void> LeveldbDesiredStateStore::PutUnguarded(
+Expected<uint64_t> LeveldbDesiredStateStore::PutUnguarded(
     const DesiredRuntime& runtime) {
-  if (runtime.name.empty()) {
-    return Fail(ErrorCode::kInvalidRequest, "desired runtime without a name");
-  }
-  leveldb::WriteBatch batch;
-  batch.Put(DesiredKey(runtime.name), EncodeDesiredRuntime(runtime));
-  auto revision = database_.WriteRevisioned(batch, Durability::kSynced);
-  if (!revision) return std::unexpected(revision.error());
-  return {};
+  return WriteRuntimeHalf(database_, runtime.name, &runtime, nullptr,
+                          Durability::kSynced);
 }
 
 }  // namespace rtm

@@ -5,22 +5,9 @@
 #include "store/leveldb/exception_guard.h"
 #include "store/leveldb/record_codec.h"
 #include "store/leveldb/store_keys.h"
+#include "store/leveldb/stored_values.h"
 
 namespace rtm {
-namespace {
-
-Expected<RuntimeRecord> DecodeStoredRecord(std::string_view key,
-                                           std::string_view text) {
-  auto record = DecodeRuntimeRecord(text);
-  if (!record) {
-    return Fail(ErrorCode::kInternal, "unreadable runtime record at key " +
-                                          std::string(key) + ": " +
-                                          record.error().message);
-  }
-  return record;
-}
-
-}  // namespace
 
 LeveldbRuntimeRecordStore::LeveldbRuntimeRecordStore(LeveldbDatabase& database)
     : database_(database) {}
@@ -31,8 +18,9 @@ Expected<RuntimeRecord> LeveldbRuntimeRecordStore::Get(
                                 [&] { return GetUnguarded(game_id); });
 }
 
-Expected<void> LeveldbRuntimeRecordStore::Upsert(const RuntimeRecord& record) {
-  return GuardExceptions<void>("upsert runtime record",
+Expected<uint64_t> LeveldbRuntimeRecordStore::Upsert(
+    const RuntimeRecord& record) {
+  return GuardExceptions<uint64_t>("upsert runtime record",
                        [&] { return UpsertUnguarded(record); });
 }
 
@@ -53,15 +41,27 @@ Expected<RuntimeRecord> LeveldbRuntimeRecordStore::GetUnguarded(
   return DecodeStoredRecord(key, **stored);
 }
 
-Expected<void> LeveldbRuntimeRecordStore::UpsertUnguarded(
+Expected<uint64_t> LeveldbRuntimeRecordStore::UpsertUnguarded(
     const RuntimeRecord& record) {
   if (record.game_id.empty()) {
     return Fail(ErrorCode::kInvalidRequest,
                 "runtime record without a game id");
   }
-  leveldb::WriteBatch batch;
-  batch.Put(RecordKey(record.game_id), EncodeRuntimeRecord(record));
-  return database_.Write(batch, Durability::kSynced);
+  auto build = [&](uint64_t revision,
+                   leveldb::WriteBatch& batch) -> Expected<void> {
+    auto stored = ReadStoredRecord(database_, record.game_id);
+    if (!stored) return std::unexpected(stored.error());
+    if (auto matches = CheckExpectedRevision(
+            "runtime record of game " + record.game_id,
+            *stored ? (*stored)->value.revision : 0, record.revision);
+        !matches) {
+      return matches;
+    }
+    batch.Put(RecordKey(record.game_id),
+              EncodeRevisioned(revision, EncodeRuntimeRecord(record)));
+    return {};
+  };
+  return database_.WriteRevisioned(Durability::kSynced, build);
 }
 
 Expected<std::vector<RuntimeRecord>>

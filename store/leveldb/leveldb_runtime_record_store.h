@@ -8,8 +8,9 @@
 
 namespace rtm {
 
-// RuntimeRecordStore on leveldb: one JSON value per game under rec/<game>,
-// written synced. Beyond the port's contract: Upsert of an empty game id is
+// RuntimeRecordStore on leveldb: one value per game under rec/<game>
+// (store/leveldb/stored_values.h), written synced with compare-and-swap
+// under the store-wide write lock (LeveldbDatabase::WriteRevisioned). Beyond the port's contract: Upsert of an empty game id is
 // kInvalidRequest; List fails with kInternal on the first unreadable record
 // (naming its key) rather than skipping it.
 class LeveldbRuntimeRecordStore : public RuntimeRecordStore {
@@ -17,12 +18,12 @@ class LeveldbRuntimeRecordStore : public RuntimeRecordStore {
   explicit LeveldbRuntimeRecordStore(LeveldbDatabase& database);
 
   Expected<RuntimeRecord> Get(std::string_view game_id) override;
-  Expected<void> Upsert(const RuntimeRecord& record) override;
+  Expected<uint64_t> Upsert(const RuntimeRecord& record) override;
   Expected<std::vector<RuntimeRecord>> List() override;
 
  private:
   Expected<RuntimeRecord> GetUnguarded(std::string_view game_id);
-  Expected<void> UpsertUnguarded(const RuntimeRecord& record);
+  Expected<uint64_t> UpsertUnguarded(const RuntimeRecord& record);
   Expected<std::vector<RuntimeRecord>> ListUnguarded();
 
   LeveldbDatabase& database_;

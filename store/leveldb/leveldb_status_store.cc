@@ -3,8 +3,9 @@
 #include <string>
 
 #include "store/leveldb/exception_guard.h"
-#include "store/leveldb/record_codec.h"
+#include "store/leveldb/runtime_writes.h"
 #include "store/leveldb/store_keys.h"
+#include "store/leveldb/stored_values.h"
 
 namespace rtm {
 
@@ -16,9 +17,9 @@ Expected<RuntimeStatusView> LeveldbStatusStore::Get(std::string_view name) {
                                             [&] { return GetUnguarded(name); });
 }
 
-Expected<void> LeveldbStatusStore::Put(std::string_view name,
-                                       const RuntimeStatusView& status) {
-  return GuardExceptions<void>("put runtime status",
+Expected<uint64_t> LeveldbStatusStore::Put(std::string_view name,
+                                           const RuntimeStatusView& status) {
+  return GuardExceptions<uint64_t>("put runtime status",
                                [&] { return PutUnguarded(name, status); });
 }
 
@@ -31,24 +32,13 @@ Expected<RuntimeStatusView> LeveldbStatusStore::GetUnguarded(
     return Fail(ErrorCode::kNotFound,
                 "no status for runtime " + std::string(name));
   }
-  auto status = DecodeRuntimeStatusView(**stored);
-  if (!status) {
-    return Fail(ErrorCode::kInternal, "unreadable runtime status at key " +
-                                          key + ": " + status.error().message);
-  }
-  return status;
+  return DecodeStoredStatus(key, **stored);
 }
 
-Expected<void> LeveldbStatusStore::PutUnguarded(
+Expected<uint64_t> LeveldbStatusStore::PutUnguarded(
     std::string_view name, const RuntimeStatusView& status) {
-  if (name.empty()) {
-    return Fail(ErrorCode::kInvalidRequest, "runtime status without a name");
-  }
-  leveldb::WriteBatch batch;
-  batch.Put(StatusKey(name), EncodeRuntimeStatusView(status));
-  auto revision = database_.WriteRevisioned(batch, Durability::kBuffered);
-  if (!revision) return std::unexpected(revision.error());
-  return {};
+  return WriteRuntimeHalf(database_, name, nullptr, &status,
+                          Durability::kBuffered);
 }
 
 }  // namespace rtm

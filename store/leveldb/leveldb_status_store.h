@@ -8,9 +8,10 @@
 
 namespace rtm {
 
-// StatusStore on leveldb: one JSON value per runtime under status/<name>
-// (store/codec/game_runtime_json.h), in one batch with the next store-wide
-// revision (LeveldbDatabase::WriteRevisioned).
+// StatusStore on leveldb: one value per runtime under status/<name>
+// (store/leveldb/stored_values.h), written through WriteRuntimeHalf
+// (store/leveldb/runtime_writes.h): compare-and-swap and the change feed's
+// append in one batch with the next store-wide revision.
 //
 // Status is written buffered, not fsynced: it is recomputed from desired
 // state, the runtime record and the observed containers on every reconcile
@@ -28,16 +29,16 @@ class LeveldbStatusStore : public StatusStore {
   explicit LeveldbStatusStore(LeveldbDatabase& database);
 
   Expected<RuntimeStatusView> Get(std::string_view name) override;
-  Expected<void> Put(std::string_view name,
-                     const RuntimeStatusView& status) override;
+  Expected<uint64_t> Put(std::string_view name,
+                         const RuntimeStatusView& status) override;
 
   // The store-wide revision, shared with LeveldbDesiredStateStore.
   uint64_t CurrentRevision() const { return database_.CurrentRevision(); }
 
  private:
   Expected<RuntimeStatusView> GetUnguarded(std::string_view name);
-  Expected<void> PutUnguarded(std::string_view name,
-                              const RuntimeStatusView& status);
+  Expected<uint64_t> PutUnguarded(std::string_view name,
+                                  const RuntimeStatusView& status);
 
   LeveldbDatabase& database_;
 };

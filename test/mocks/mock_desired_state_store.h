@@ -11,7 +11,7 @@ class MockDesiredStateStore : public DesiredStateStore {
   MOCK_METHOD(Expected<DesiredRuntime>, Get, (std::string_view name),
               (override));
   MOCK_METHOD(Expected<std::vector<DesiredRuntime>>, List, (), (override));
-  MOCK_METHOD(Expected<void>, Put, (const DesiredRuntime& runtime),
+  MOCK_METHOD(Expected<uint64_t>, Put, (const DesiredRuntime& runtime),
               (override));
 };
 
@@ -19,7 +19,7 @@ class MockStatusStore : public StatusStore {
  public:
   MOCK_METHOD(Expected<RuntimeStatusView>, Get, (std::string_view name),
               (override));
-  MOCK_METHOD(Expected<void>, Put,
+  MOCK_METHOD(Expected<uint64_t>, Put,
               (std::string_view name, const RuntimeStatusView& status),
               (override));
 };

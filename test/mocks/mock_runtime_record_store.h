@@ -10,7 +10,7 @@ class MockRuntimeRecordStore : public RuntimeRecordStore {
  public:
   MOCK_METHOD(Expected<RuntimeRecord>, Get, (std::string_view game_id),
               (override));
-  MOCK_METHOD(Expected<void>, Upsert, (const RuntimeRecord& record),
+  MOCK_METHOD(Expected<uint64_t>, Upsert, (const RuntimeRecord& record),
               (override));
   MOCK_METHOD(Expected<std::vector<RuntimeRecord>>, List, (), (override));
 };

@@ -40,11 +40,17 @@ class ReconcilerTest : public ::testing::Test {
           if (!status_) return Fail(ErrorCode::kNotFound, "none");
           return *status_;
         });
+    // Both stores behave as the ports say: writes conditional on the
+    // stored revision.
     ON_CALL(status_store_, Put)
         .WillByDefault([this](std::string_view, const RuntimeStatusView& s)
-                           -> Expected<void> {
+                           -> Expected<uint64_t> {
+          if (s.revision != (status_ ? status_->revision : 0)) {
+            return Fail(ErrorCode::kConflict, "status moved");
+          }
           status_ = s;
-          return {};
+          status_->revision = ++store_revision_;
+          return status_->revision;
         });
     ON_CALL(records_, Get)
         .WillByDefault([this](std::string_view) -> Expected<RuntimeRecord> {
@@ -52,9 +58,13 @@ class ReconcilerTest : public ::testing::Test {
           return *record_;
         });
     ON_CALL(records_, Upsert)
-        .WillByDefault([this](const RuntimeRecord& r) -> Expected<void> {
+        .WillByDefault([this](const RuntimeRecord& r) -> Expected<uint64_t> {
+          if (r.revision != (record_ ? record_->revision : 0)) {
+            return Fail(ErrorCode::kConflict, "record moved");
+          }
           record_ = r;
-          return {};
+          record_->revision = ++store_revision_;
+          return record_->revision;
         });
     ON_CALL(engine_, ListContainers)
         .WillByDefault(
@@ -131,6 +141,7 @@ class ReconcilerTest : public ::testing::Test {
   std::optional<RuntimeStatusView> status_;
   std::optional<RuntimeRecord> record_;
   std::vector<ContainerState> containers_;
+  uint64_t store_revision_ = 0;
 };
 
 TEST_F(ReconcilerTest, NewRuntimeIsStartedFromItsManifestAndReportedRunning) {

@@ -8,6 +8,7 @@
 
 #include "controller/api/runtime_json.h"
 #include "test/mocks/mock_container_engine.h"
+#include "test/mocks/fake_change_feed.h"
 #include "test/mocks/mock_desired_state_store.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
@@ -39,7 +40,7 @@ class ApiServerTest : public ::testing::Test {
     return ApiServer(
         ApiOptions{.listen = "127.0.0.1:0", .token = std::move(token)},
         ApiDependencies{
-            desired_, statuses_, operation_log_, engine_, logger_, tokens_, hub_,
+            desired_, statuses_, operation_log_, engine_, logger_, tokens_, feed_,
             [] { return true; },
             [this](std::string_view name, std::string request_id) -> Expected<int64_t> {
               restarts_.emplace_back(std::string(name), request_id);
@@ -71,7 +72,7 @@ class ApiServerTest : public ::testing::Test {
   NiceMock<MockContainerEngine> engine_;
   NiceMock<MockLogger> logger_;
   NiceMock<MockTokenGenerator> tokens_;
-  WatchHub hub_{0, 4};
+  FakeChangeFeed feed_;
   std::vector<std::pair<std::string, std::string>> restarts_;
 };
 
@@ -84,6 +85,18 @@ TEST_F(ApiServerTest, GetRuntimeRendersTheObjectWithAPendingStatus) {
   EXPECT_EQ(body["metadata"]["generation"], 2);
   EXPECT_EQ(body["spec"]["image"], "img:1");
   EXPECT_EQ(body["status"]["phase"], "Pending");
+}
+
+TEST_F(ApiServerTest, UnreadableStatusIsAnErrorNotAPendingRuntime) {
+  ON_CALL(statuses_, Get)
+      .WillByDefault(Return(Fail(ErrorCode::kServiceUnavailable, "disk gone")));
+  ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{
+      {.name = "lobby", .spec = GameSpec{.image = "img:1"}}}));
+  auto api = Server();
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes/lobby")).status, 503);
+  auto list = api.Handle(Get("/v1/runtimes"));
+  EXPECT_EQ(list.status, 503);
+  EXPECT_THAT(Body(list)["error"]["message"].get<std::string>(), HasSubstr("disk gone"));
 }
 
 TEST_F(ApiServerTest, UnknownRuntimeIsNotFoundWithAStableCode) {
@@ -166,7 +179,7 @@ TEST_F(ApiServerTest, OversizeBodyUrlAndHeadersAreRefused) {
 TEST_F(ApiServerTest, NonLoopbackListenWithoutTokenIsRefusedAtStart) {
   ApiServer api(ApiOptions{.listen = "0.0.0.0:18099"},
                 ApiDependencies{desired_, statuses_, operation_log_, engine_, logger_,
-                                tokens_, hub_, [] { return true; }, nullptr, nullptr,
+                                tokens_, feed_, [] { return true; }, nullptr, nullptr,
                                 nullptr});
   auto started = api.Start();
   ASSERT_FALSE(started.has_value());
@@ -184,7 +197,10 @@ TEST_F(ApiServerTest, OperationsLimitIsValidated) {
 }
 
 TEST_F(ApiServerTest, WatchFromARetainedRevisionStreamsAndTooOldIs410) {
-  for (int i = 0; i < 6; ++i) hub_.Publish("lobby", false, "{}");  // keeps 3..6
+  for (int i = 0; i < 6; ++i) {
+    feed_.Push(RuntimeChange{.name = "lobby", .desired = DesiredRuntime{.name = "lobby"}});
+  }
+  feed_.LoseHistoryUpTo(2);  // keeps 3..6
   auto api = Server();
   auto fresh = api.Handle(Get("/v1/runtimes", "watch=true&since=4"));
   ASSERT_TRUE(fresh.watch_since.has_value());
@@ -211,7 +227,7 @@ TEST_F(ApiServerTest, ListIsTheWholeDocumentDumpedAtOnce) {
     if (name == "b") return running;
     return Fail(ErrorCode::kNotFound, "none");
   });
-  hub_.Publish("a", false, "{}");
+  feed_.Push(RuntimeChange{.name = "a", .desired = runtimes[0]});
   auto response = Server().Handle(Get("/v1/runtimes"));
   ASSERT_EQ(response.status, 200);
   const nlohmann::json whole{
@@ -238,70 +254,6 @@ TEST_F(ApiServerTest, PlanAndMetricsAreServed) {
   EXPECT_EQ(metrics.status, 200);
   EXPECT_THAT(metrics.content_type, HasSubstr("text/plain"));
   EXPECT_EQ(metrics.body, "rtmanager_workqueue_depth 0\n");
-}
-
-TEST(WatchHubTest, TypesAndGapFreeResume) {
-  WatchHub hub(10, 100);
-  hub.Know("old");
-  EXPECT_EQ(hub.Publish("new", false, "a"), 11u);
-  EXPECT_EQ(hub.Publish("new", false, "b"), 12u);
-  EXPECT_EQ(hub.Publish("old", false, "c"), 13u);
-  EXPECT_EQ(hub.Publish("new", true, "d"), 14u);
-  auto events = hub.Since(11);
-  ASSERT_TRUE(events.has_value());
-  ASSERT_EQ(events->size(), 3u);
-  EXPECT_EQ((*events)[0].type, "MODIFIED");
-  EXPECT_EQ((*events)[0].revision, 12u);
-  EXPECT_EQ((*events)[1].type, "MODIFIED");
-  EXPECT_EQ((*events)[2].type, "DELETED");
-  EXPECT_EQ(hub.Since(10)->front().type, "ADDED");
-  EXPECT_TRUE(hub.Since(14)->empty());
-  EXPECT_FALSE(hub.Since(9).has_value());
-}
-
-TEST(WatchHubTest, HistoryIsBoundedInBytesAndTooOldIsGone) {
-  const std::string object(1000, 'x');
-  // Room for about three such events.
-  WatchHub hub(0, 100, 3 * (object.size() + 1 + sizeof(WatchEvent)) + 10);
-  for (int i = 0; i < 10; ++i) hub.Publish("g", false, object);
-  EXPECT_EQ(hub.retained_events(), 3u);
-  EXPECT_LE(hub.retained_bytes(), 3 * (object.size() + 1 + sizeof(WatchEvent)) + 10);
-  EXPECT_FALSE(hub.Since(6).has_value());  // 7 was dropped: a gap
-  auto events = hub.Since(7);
-  ASSERT_TRUE(events.has_value());
-  ASSERT_EQ(events->size(), 3u);
-  EXPECT_EQ(events->front().revision, 8u);
-  EXPECT_EQ(events->back().object_json, object);
-}
-
-TEST(WatchHubTest, NewestEventIsKeptEvenWhenLargerThanTheBound) {
-  WatchHub hub(0, 100, 16);
-  hub.Publish("g", false, std::string(4096, 'x'));
-  hub.Publish("g", false, std::string(4096, 'y'));
-  EXPECT_EQ(hub.retained_events(), 1u);
-  EXPECT_FALSE(hub.Since(0).has_value());
-  ASSERT_EQ(hub.Since(1)->size(), 1u);
-  EXPECT_EQ(hub.Since(1)->front().object_json, std::string(4096, 'y'));
-}
-
-TEST(WatchHubTest, SinceReturnsAtMostLimitEventsOldestFirst) {
-  WatchHub hub(0, 100);
-  for (int i = 0; i < 10; ++i) hub.Publish(std::string(1, static_cast<char>('a' + i)), false, "{}");
-  auto first = hub.Since(2, 3);
-  ASSERT_TRUE(first.has_value());
-  ASSERT_EQ(first->size(), 3u);
-  EXPECT_EQ(first->front().revision, 3u);
-  EXPECT_EQ(first->back().revision, 5u);
-  EXPECT_EQ(hub.Since(5, 100)->size(), 5u);
-  EXPECT_TRUE(hub.Since(10, 3)->empty());
-}
-
-TEST(WatchHubTest, EventCountBoundStillApplies) {
-  WatchHub hub(0, 4);
-  for (int i = 0; i < 6; ++i) hub.Publish("g", false, "{}");
-  EXPECT_EQ(hub.retained_events(), 4u);
-  EXPECT_FALSE(hub.Since(1).has_value());
-  EXPECT_EQ(hub.Since(2)->size(), 4u);
 }
 
 }  // namespace

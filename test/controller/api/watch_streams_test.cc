@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "test/mocks/fake_change_feed.h"
+
 namespace rtm {
 namespace {
 
@@ -39,15 +41,17 @@ struct Watcher {
   }
 };
 
-std::string Object(const std::string& name) {
-  return R"({"metadata":{"name":")" + name + R"("}})";
+RuntimeChange Change(const std::string& name, ChangeType type) {
+  return RuntimeChange{.type = type,
+                       .name = name,
+                       .desired = DesiredRuntime{.name = name, .generation = 1}};
 }
 
 TEST(WatchStreamsTest, EveryWatcherCatchesUpThenGetsLiveEventsInOrder) {
-  WatchHub hub(0, 100);
-  hub.Publish("a", false, Object("a"));  // revision 1
-  hub.Publish("b", false, Object("b"));  // revision 2
-  WatchStreams streams(hub);
+  FakeChangeFeed feed;
+  feed.Push(Change("a", ChangeType::kAdded));  // revision 1
+  feed.Push(Change("b", ChangeType::kAdded));  // revision 2
+  WatchStreams streams(feed);
   std::vector<std::unique_ptr<Watcher>> watchers;
   for (int i = 0; i < 50; ++i) {
     auto watcher = std::make_unique<Watcher>();
@@ -57,8 +61,10 @@ TEST(WatchStreamsTest, EveryWatcherCatchesUpThenGetsLiveEventsInOrder) {
   }
   EXPECT_EQ(streams.open_streams(), 50u);
 
-  hub.Publish("a", false, Object("a"));  // revision 3, after every Add
-  hub.Publish("c", true, Object("c"));   // revision 4
+  feed.Push(Change("a", ChangeType::kModified));  // revision 3, after every Add
+  // A status without a desired object is no API object: skipped.
+  feed.Push(RuntimeChange{.type = ChangeType::kAdded, .name = "x"});  // 4
+  feed.Push(Change("c", ChangeType::kDeleted));  // revision 5
 
   for (auto& watcher : watchers) {
     nlohmann::json caught_up = watcher->NextEvent();
@@ -69,14 +75,15 @@ TEST(WatchStreamsTest, EveryWatcherCatchesUpThenGetsLiveEventsInOrder) {
     EXPECT_EQ(live["revision"], 3);
     EXPECT_EQ(live["type"], "MODIFIED");
     nlohmann::json deleted = watcher->NextEvent();
-    EXPECT_EQ(deleted["revision"], 4);
+    EXPECT_EQ(deleted["revision"], 5);
     EXPECT_EQ(deleted["type"], "DELETED");
+    EXPECT_EQ(deleted["object"]["metadata"]["name"], "c");
   }
 }
 
 TEST(WatchStreamsTest, StreamPastItsDeadlineOrWithoutClientEndsAtTheNextWakeUp) {
-  WatchHub hub(0, 100);
-  WatchStreams streams(hub);
+  FakeChangeFeed feed;
+  WatchStreams streams(feed);
   Watcher expired;
   Watcher left;
   Watcher staying;
@@ -87,7 +94,7 @@ TEST(WatchStreamsTest, StreamPastItsDeadlineOrWithoutClientEndsAtTheNextWakeUp) 
               Clock::now() + std::chrono::minutes(1));
   left.client_left.set();
 
-  hub.Publish("a", false, Object("a"));  // wakes the serving thread
+  feed.Push(Change("a", ChangeType::kAdded));  // wakes the serving thread
 
   EXPECT_TRUE(expired.Ended());
   EXPECT_TRUE(left.Ended());
@@ -96,9 +103,10 @@ TEST(WatchStreamsTest, StreamPastItsDeadlineOrWithoutClientEndsAtTheNextWakeUp) 
 }
 
 TEST(WatchStreamsTest, SinceOutsideTheRetainedHistoryEndsTheStreamAtOnce) {
-  WatchHub hub(0, 2);
-  for (int i = 0; i < 5; ++i) hub.Publish("a", false, Object("a"));
-  WatchStreams streams(hub);
+  FakeChangeFeed feed;
+  for (int i = 0; i < 5; ++i) feed.Push(Change("a", ChangeType::kModified));
+  feed.LoseHistoryUpTo(3);
+  WatchStreams streams(feed);
   Watcher watcher;
 
   streams.Add(watcher.body, pplx::create_task(watcher.client_left), 1,
@@ -109,8 +117,8 @@ TEST(WatchStreamsTest, SinceOutsideTheRetainedHistoryEndsTheStreamAtOnce) {
 }
 
 TEST(WatchStreamsTest, StopEndsEveryStreamAndLaterOnesAtOnce) {
-  WatchHub hub(0, 100);
-  WatchStreams streams(hub);
+  FakeChangeFeed feed;
+  WatchStreams streams(feed);
   Watcher open;
   streams.Add(open.body, pplx::create_task(open.client_left), 0,
               Clock::now() + std::chrono::minutes(1));

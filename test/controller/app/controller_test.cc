@@ -11,6 +11,7 @@
 
 #include "reconcile/domain/container_spec.h"
 #include "reconcile/queue/token_bucket.h"
+#include "test/mocks/fake_change_feed.h"
 #include "test/mocks/fake_clock.h"
 #include "test/mocks/mock_container_engine.h"
 #include "test/mocks/mock_desired_state_store.h"
@@ -96,8 +97,9 @@ class ControllerTest : public ::testing::Test {
   Reconciler reconciler_{ports_, operations_, desired_, statuses_, unlimited_,
                          ReconcilerConfig{}};
   WorkQueue queue_{clock_, BackoffPolicy{}};
-  Controller controller_{reconciler_, queue_, desired_, records_, engine_, logger_,
-                         telemetry_,
+  FakeChangeFeed feed_;
+  Controller controller_{reconciler_, queue_, desired_, records_, feed_, engine_,
+                         logger_, telemetry_,
                          // An unreadable tree: the manifest sync changes nothing.
                          []() -> Expected<ManifestScan> {
                            return Fail(ErrorCode::kServiceUnavailable, "no tree");
@@ -133,21 +135,111 @@ TEST_F(ControllerTest, ResyncFallsBackToEnqueueingEverythingWhenTheEngineIsDown)
   EXPECT_THAT(Drain(), UnorderedElementsAre("converged", "needs-start"));
 }
 
-TEST_F(ControllerTest, RestartRequestBumpsTheGenerationAndEnqueues) {
+DesiredRuntime AtRevision(DesiredRuntime runtime, uint64_t revision) {
+  runtime.revision = revision;
+  return runtime;
+}
+
+TEST_F(ControllerTest, RestartRequestBumpsTheGenerationOverTheRevisionItRead) {
+  ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{
+      AtRevision(Desired("needs-start"), 4)}));
   DesiredRuntime written;
   EXPECT_CALL(desired_, Put(_)).WillOnce([&](const DesiredRuntime& runtime) {
     written = runtime;
-    return Expected<void>();
+    return Expected<uint64_t>(9);
   });
 
   auto generation = controller_.RequestRestart("needs-start", "req-1");
 
   ASSERT_TRUE(generation.has_value());
   EXPECT_EQ(*generation, 2);
+  EXPECT_EQ(written.revision, 4u);  // conditional on what was read
   EXPECT_EQ(written.api_restart_count, 1);
   EXPECT_EQ(written.restart_source, OpSource::kRest);
   EXPECT_EQ(written.restart_source_ref, "req-1");
-  EXPECT_THAT(Drain(), UnorderedElementsAre("needs-start"));
+}
+
+TEST_F(ControllerTest, RestartThatConflictsRereadsTheObjectAndBumpsItsCount) {
+  ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{
+      AtRevision(Desired("needs-start"), 4)}));
+  // Another writer bumped it meanwhile: revision 6, one restart already.
+  DesiredRuntime moved = AtRevision(Desired("needs-start"), 6);
+  moved.api_restart_count = 1;
+  moved.generation = 2;
+  EXPECT_CALL(desired_, Get(std::string_view("needs-start")))
+      .WillOnce(Return(moved));
+  std::vector<DesiredRuntime> writes;
+  EXPECT_CALL(desired_, Put(_))
+      .Times(2)
+      .WillRepeatedly([&](const DesiredRuntime& runtime) -> Expected<uint64_t> {
+        writes.push_back(runtime);
+        if (runtime.revision != 6) return Fail(ErrorCode::kConflict, "moved");
+        return 7;
+      });
+
+  auto generation = controller_.RequestRestart("needs-start", "req-2");
+
+  ASSERT_TRUE(generation.has_value()) << generation.error().message;
+  EXPECT_EQ(*generation, 3);
+  ASSERT_EQ(writes.size(), 2u);
+  EXPECT_EQ(writes[1].api_restart_count, 2);
+  EXPECT_EQ(writes[1].restart_source_ref, "req-2");
+}
+
+TEST_F(ControllerTest, RestartGivesUpWhenTheObjectKeepsMoving) {
+  ON_CALL(desired_, Get).WillByDefault(Return(AtRevision(Desired("needs-start"), 8)));
+  EXPECT_CALL(desired_, Put(_))
+      .Times(5)
+      .WillRepeatedly(Return(Fail(ErrorCode::kConflict, "moved")));
+
+  auto generation = controller_.RequestRestart("needs-start", "req-3");
+
+  ASSERT_FALSE(generation.has_value());
+  EXPECT_EQ(generation.error().code, ErrorCode::kConflict);
+}
+
+TEST_F(ControllerTest, ChangesOfAnotherWriterReachTheCacheAndQueueTheGame) {
+  ON_CALL(engine_, WatchEvents).WillByDefault([](const auto&) {
+    return Expected<std::unique_ptr<ContainerEventStream>>(
+        Fail(ErrorCode::kServiceUnavailable, "down"));
+  });
+  Controller controller{reconciler_, queue_, desired_, records_, feed_, engine_,
+                        logger_, telemetry_,
+                        []() -> Expected<ManifestScan> {
+                          return Fail(ErrorCode::kServiceUnavailable, "no tree");
+                        },
+                        ControllerOptions{.workers = 0}};
+  controller.Start();
+  Drain();  // what the start-up resync queued
+
+  // Another writer restarts "converged": its change is in the feed only.
+  DesiredRuntime bumped = Desired("converged");
+  bumped.api_restart_count = 7;
+  bumped.generation = 8;
+  feed_.Push(RuntimeChange{.revision = 50,
+                           .part = RuntimePart::kDesired,
+                           .name = "converged",
+                           .desired = AtRevision(bumped, 50)});
+  // A status change queues nothing.
+  feed_.Push(RuntimeChange{.part = RuntimePart::kStatus,
+                           .name = "needs-start",
+                           .desired = Desired("needs-start"),
+                           .status = RuntimeStatusView{}});
+  EXPECT_EQ(queue_.Get(), std::optional<std::string>("converged"));
+  queue_.Done("converged");
+
+  DesiredRuntime written;
+  EXPECT_CALL(desired_, Put(_)).WillOnce([&](const DesiredRuntime& runtime) {
+    written = runtime;
+    return Expected<uint64_t>(52);
+  });
+  auto generation = controller.RequestRestart("converged", "req-4");
+  ASSERT_TRUE(generation.has_value());
+  EXPECT_EQ(*generation, 9);
+  EXPECT_EQ(written.revision, 50u);
+  EXPECT_EQ(written.api_restart_count, 8);
+  controller.Stop();
+  EXPECT_THAT(Drain(), ::testing::IsEmpty());
 }
 
 TEST_F(ControllerTest, RestartOfAnUnknownOrDeletedRuntimeIsRefused) {
@@ -241,7 +333,7 @@ TEST_F(ControllerTest, EventsAlreadySeenByAConvergedReconcileAreSkipped) {
   });
   // One listing at start (the resync), then one per reconcile that runs.
   EXPECT_CALL(engine_, ListContainers).Times(3);
-  Controller controller{reconciler_, queue_, desired_, records_, engine_,
+  Controller controller{reconciler_, queue_, desired_, records_, feed_, engine_,
                         logger_, telemetry_,
                         []() -> Expected<ManifestScan> {
                           return Fail(ErrorCode::kServiceUnavailable, "no tree");

@@ -32,10 +32,19 @@ LifecycleTest::LifecycleTest() {
         }
         return found->second;
       });
+  // Behaves as the port says: a write conditional on the stored revision.
   ON_CALL(record_store_, Upsert)
-      .WillByDefault([this](const RuntimeRecord& record) -> Expected<void> {
-        records_[record.game_id] = record;
-        return {};
+      .WillByDefault([this](const RuntimeRecord& record) -> Expected<uint64_t> {
+        auto found = records_.find(record.game_id);
+        const uint64_t stored =
+            found == records_.end() ? 0 : found->second.revision;
+        if (stored != record.revision) {
+          return Fail(ErrorCode::kConflict, "record moved");
+        }
+        RuntimeRecord written = record;
+        written.revision = ++store_revision_;
+        records_[record.game_id] = written;
+        return written.revision;
       });
   ON_CALL(operation_log_, Append)
       .WillByDefault([this](const OperationEntry& entry) -> Expected<uint64_t> {

@@ -47,7 +47,16 @@ class LifecycleTest : public ::testing::Test {
   ContainerState ManagedContainer(const std::string& id, const GameSpec& spec,
                                   bool running, int64_t generation = 1) const;
 
-  void StoreRecord(const RuntimeRecord& record) { records_[record.game_id] = record; }
+  // `record` as the store holds it when written at `revision`.
+  static RuntimeRecord AtRevision(RuntimeRecord record, uint64_t revision) {
+    record.revision = revision;
+    return record;
+  }
+  // Stores `record` as the store would: at the next revision.
+  void StoreRecord(RuntimeRecord record) {
+    record.revision = ++store_revision_;
+    records_[record.game_id] = std::move(record);
+  }
   // The engine answers a create+start of a fresh container with `id`.
   void ExpectFreshCreateAndStart(const std::string& id);
   // The same within a recreate: the name was just freed, nothing inspects it.
@@ -69,6 +78,7 @@ class LifecycleTest : public ::testing::Test {
   ::testing::NiceMock<MockTokenGenerator> tokens_;
 
   std::map<std::string, RuntimeRecord, std::less<>> records_;
+  uint64_t store_revision_ = 0;
   std::vector<OperationEntry> entries_;
   Timestamp now_{std::chrono::sys_days{std::chrono::year{2026} /
                                        std::chrono::November / 25}};

@@ -64,7 +64,7 @@ TEST_F(RemoveServiceTest, StopErrorKeepsTheRecord) {
   OperationResult result = remove_.Handle(Input());
 
   EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(records_.at(kGame), RunningRecord());
+  EXPECT_EQ(records_.at(kGame), AtRevision(RunningRecord(), 1));  // never written
 }
 
 TEST_F(RemoveServiceTest, RemoveErrorIsServiceUnavailableAndKeepsTheRecord) {
@@ -100,7 +100,7 @@ TEST_F(RemoveServiceTest, LeaseHeldElsewhereIsConflict) {
   EXPECT_CALL(leases_, TryAcquire).WillOnce(Return(Expected<bool>(false)));
 
   EXPECT_EQ(remove_.Handle(Input()).error_code, ErrorCode::kConflict);
-  EXPECT_EQ(records_.at(kGame), RunningRecord());
+  EXPECT_EQ(records_.at(kGame), AtRevision(RunningRecord(), 1));  // never written
 }
 
 TEST_F(RemoveServiceTest, RecordSaveErrorIsReported) {

@@ -95,7 +95,7 @@ TEST_F(RestartServiceTest, LeaseStoreErrorIsServiceUnavailable) {
 
   EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
   EXPECT_EQ(result.error_message, "acquire game lease: store down");
-  EXPECT_EQ(records_.at(kGame), RunningRecord());
+  EXPECT_EQ(records_.at(kGame), AtRevision(RunningRecord(), 1));  // never written
 }
 
 TEST_F(RestartServiceTest, LeaseHeldElsewhereIsConflict) {

@@ -58,7 +58,7 @@ TEST_F(StopServiceTest, EngineErrorKeepsItsCodeAndTheRecord) {
 
   EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
   EXPECT_EQ(result.error_message, "docker stop: timed out");
-  EXPECT_EQ(records_.at(kGame), RunningRecord());
+  EXPECT_EQ(records_.at(kGame), AtRevision(RunningRecord(), 1));  // never written
 }
 
 TEST_F(StopServiceTest, MissingRecordIsNotFound) {

@@ -70,7 +70,7 @@ TEST_F(UpdateServiceTest, MissingImageFailsBeforeAnythingIsStopped) {
   EXPECT_EQ(result.error_message,
             "image \"rtmanager/demo-game:2\" not found; the current container "
             "keeps running");
-  EXPECT_EQ(records_.at(kGame), RunningRecord());
+  EXPECT_EQ(records_.at(kGame), AtRevision(RunningRecord(), 1));  // never written
   ASSERT_EQ(entries().size(), 1u);
   EXPECT_EQ(entries()[0].container_id, kOldContainer);
 }

@@ -10,7 +10,7 @@
 #include "store/codec/game_spec_json.h"
 #include "store/codec/operation_entry_json.h"
 #include "store/codec/runtime_record_json.h"
-#include "test/store/leveldb/store_test_data.h"
+#include "test/store/store_test_data.h"
 
 namespace rtm {
 namespace {

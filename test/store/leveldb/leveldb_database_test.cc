@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "store/leveldb/leveldb_runtime_record_store.h"
-#include "test/store/leveldb/store_test_support.h"
+#include "test/store/store_test_support.h"
 
 namespace rtm {
 namespace {

@@ -11,7 +11,7 @@
 #include "store/leveldb/leveldb_runtime_record_store.h"
 #include "store/leveldb/leveldb_status_store.h"
 #include "store/leveldb/record_codec.h"
-#include "test/store/leveldb/store_test_data.h"
+#include "test/store/store_test_data.h"
 
 namespace rtm {
 namespace {
@@ -54,8 +54,8 @@ class LeveldbDesiredStateStoreTest : public ::testing::Test {
 };
 
 TEST_F(LeveldbDesiredStateStoreTest, RoundTripsEveryField) {
-  const DesiredRuntime runtime = FullDesired("lobby-eu-1");
-  ASSERT_TRUE(store_->Put(runtime).has_value());
+  DesiredRuntime runtime = FullDesired("lobby-eu-1");
+  ASSERT_TRUE(Track(runtime, store_->Put(runtime)));
 
   auto stored = store_->Get("lobby-eu-1");
 
@@ -64,8 +64,8 @@ TEST_F(LeveldbDesiredStateStoreTest, RoundTripsEveryField) {
 }
 
 TEST_F(LeveldbDesiredStateStoreTest, PersistsAcrossCloseAndReopen) {
-  const DesiredRuntime runtime = FullDesired("lobby-eu-1");
-  ASSERT_TRUE(store_->Put(runtime).has_value());
+  DesiredRuntime runtime = FullDesired("lobby-eu-1");
+  ASSERT_TRUE(Track(runtime, store_->Put(runtime)));
 
   Reopen();
   auto stored = store_->Get("lobby-eu-1");
@@ -79,13 +79,13 @@ TEST_F(LeveldbDesiredStateStoreTest, PersistsAcrossCloseAndReopen) {
 
 TEST_F(LeveldbDesiredStateStoreTest, PutReplacesTheObject) {
   DesiredRuntime runtime = FullDesired("lobby-eu-1");
-  ASSERT_TRUE(store_->Put(runtime).has_value());
+  ASSERT_TRUE(Track(runtime, store_->Put(runtime)));
   runtime.deleted = false;
   runtime.manifest_error.clear();
   runtime.labels.clear();
   runtime.spec.health_check.reset();
   runtime.generation = 13;
-  ASSERT_TRUE(store_->Put(runtime).has_value());
+  ASSERT_TRUE(Track(runtime, store_->Put(runtime)));
 
   auto stored = store_->Get("lobby-eu-1");
 
@@ -108,7 +108,7 @@ TEST_F(LeveldbDesiredStateStoreTest, ListIsOrderedByNameWithTombstones) {
   for (const char* name : {"b", "a0", "c-1", "a"}) {
     DesiredRuntime runtime = FullDesired(name);
     runtime.deleted = std::string(name) == "a0" || std::string(name) == "c-1";
-    ASSERT_TRUE(store_->Put(runtime).has_value());
+    ASSERT_TRUE(Track(runtime, store_->Put(runtime)));
   }
 
   auto listed = store_->List();

@@ -11,7 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "test/store/leveldb/store_test_support.h"
+#include "test/store/store_test_support.h"
 
 namespace rtm {
 namespace {

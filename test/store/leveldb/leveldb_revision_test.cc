@@ -16,7 +16,7 @@
 #include "store/leveldb/leveldb_status_store.h"
 #include "store/leveldb/record_codec.h"
 #include "store/leveldb/store_keys.h"
-#include "test/store/leveldb/store_test_data.h"
+#include "test/store/store_test_data.h"
 
 namespace rtm {
 namespace {
@@ -66,9 +66,13 @@ TEST_F(LeveldbRevisionTest, EveryPutOfEitherKindStrictlyIncreasesIt) {
   for (int i = 0; i < 6; ++i) {
     const std::string name = "g" + std::to_string(i % 2);
     if (i % 3 == 0) {
-      ASSERT_TRUE(desired_->Put(FullDesired(name)).has_value());
+      DesiredRuntime runtime = FullDesired(name);
+      if (auto stored = desired_->Get(name)) runtime.revision = stored->revision;
+      ASSERT_TRUE(desired_->Put(runtime).has_value());
     } else {
-      ASSERT_TRUE(status_->Put(name, FullStatus()).has_value());
+      RuntimeStatusView status = FullStatus();
+      if (auto stored = status_->Get(name)) status.revision = stored->revision;
+      ASSERT_TRUE(status_->Put(name, status).has_value());
     }
 
     const uint64_t current = desired_->CurrentRevision();
@@ -80,15 +84,18 @@ TEST_F(LeveldbRevisionTest, EveryPutOfEitherKindStrictlyIncreasesIt) {
   }
 }
 
-TEST_F(LeveldbRevisionTest, OtherWritesLeaveItAlone) {
+TEST_F(LeveldbRevisionTest, RecordWritesTakeRevisionsAndRefusedWritesNone) {
   ASSERT_TRUE(desired_->Put(FullDesired("a")).has_value());
   LeveldbRuntimeRecordStore records(*database_);
-  ASSERT_TRUE(records.Upsert(FullRecord("a")).has_value());
+  auto record = records.Upsert(FullRecord("a"));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(*record, 2u);
   ASSERT_FALSE(desired_->Put(DesiredRuntime{}).has_value());
   ASSERT_FALSE(status_->Put("", FullStatus()).has_value());
+  ASSERT_FALSE(desired_->Put(FullDesired("a")).has_value());  // a conflict
 
-  EXPECT_EQ(desired_->CurrentRevision(), 1u);
-  EXPECT_EQ(StoredRevision(), "1");
+  EXPECT_EQ(desired_->CurrentRevision(), 2u);
+  EXPECT_EQ(StoredRevision(), "2");
 }
 
 TEST_F(LeveldbRevisionTest, SurvivesReopenAndKeepsIncreasing) {
@@ -104,6 +111,7 @@ TEST_F(LeveldbRevisionTest, SurvivesReopenAndKeepsIncreasing) {
   EXPECT_EQ(status_->CurrentRevision(), before);
   ASSERT_TRUE(status_->Put("b", FullStatus()).has_value());
   EXPECT_EQ(status_->CurrentRevision(), before + 1);
+  EXPECT_EQ(desired_->Get("b")->revision, 3u);  // its own, read back
 
   Reopen();
 
@@ -113,17 +121,42 @@ TEST_F(LeveldbRevisionTest, SurvivesReopenAndKeepsIncreasing) {
 }
 
 TEST_F(LeveldbRevisionTest, RevisionedWriteReturnsTheNewRevision) {
-  leveldb::WriteBatch first;
-  first.Put("desired/x", EncodeDesiredRuntime(FullDesired("x")));
-  auto one = database_->WriteRevisioned(first, Durability::kSynced);
-  leveldb::WriteBatch second;
-  second.Put("status/x", EncodeRuntimeStatusView(FullStatus()));
-  auto two = database_->WriteRevisioned(second, Durability::kBuffered);
+  uint64_t committed = 0;
+  auto one = database_->WriteRevisioned(
+      Durability::kSynced,
+      [](uint64_t revision, leveldb::WriteBatch& batch) -> Expected<void> {
+        EXPECT_EQ(revision, 1u);
+        batch.Put("x/1", "a");
+        return {};
+      },
+      [&](uint64_t revision) { committed = revision; });
+  auto two = database_->WriteRevisioned(
+      Durability::kBuffered,
+      [](uint64_t, leveldb::WriteBatch& batch) -> Expected<void> {
+        batch.Put("x/2", "b");
+        return {};
+      });
 
   ASSERT_TRUE(one.has_value() && two.has_value());
   EXPECT_EQ(*one, 1u);
+  EXPECT_EQ(committed, 1u);
   EXPECT_EQ(*two, 2u);
   EXPECT_EQ(database_->CurrentRevision(), 2u);
+}
+
+TEST_F(LeveldbRevisionTest, AWriteItsBuilderRefusesConsumesNoRevision) {
+  auto refused = database_->WriteRevisioned(
+      Durability::kSynced,
+      [](uint64_t, leveldb::WriteBatch& batch) -> Expected<void> {
+        batch.Put("x/1", "a");
+        return Fail(ErrorCode::kConflict, "moved");
+      },
+      [](uint64_t) { ADD_FAILURE() << "nothing was committed"; });
+
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(database_->CurrentRevision(), 0u);
+  EXPECT_FALSE(database_->Get("x/1")->has_value());
 }
 
 TEST_F(LeveldbRevisionTest, ConcurrentPutsEachGetTheirOwnRevision) {
@@ -135,9 +168,13 @@ TEST_F(LeveldbRevisionTest, ConcurrentPutsEachGetTheirOwnRevision) {
       for (int j = 0; j < kPutsPerThread; ++j) {
         const std::string name = "g" + std::to_string(i);
         if (j % 2 == 0) {
-          EXPECT_TRUE(desired_->Put(FullDesired(name)).has_value());
+          DesiredRuntime runtime = FullDesired(name);
+          if (auto stored = desired_->Get(name)) runtime.revision = stored->revision;
+          EXPECT_TRUE(desired_->Put(runtime).has_value());
         } else {
-          EXPECT_TRUE(status_->Put(name, FullStatus()).has_value());
+          RuntimeStatusView status = FullStatus();
+          if (auto stored = status_->Get(name)) status.revision = stored->revision;
+          EXPECT_TRUE(status_->Put(name, status).has_value());
         }
       }
     });
@@ -160,10 +197,12 @@ TEST_F(LeveldbRevisionTest, ConcurrentRevisionedWritesGetDistinctRevisions) {
     writers.emplace_back([this, i, &seen] {
       uint64_t previous = 0;
       for (int j = 0; j < kWritesPerThread; ++j) {
-        leveldb::WriteBatch batch;
-        batch.Put("status/g" + std::to_string(i), "{}");
-        auto revision =
-            database_->WriteRevisioned(batch, Durability::kBuffered);
+        auto revision = database_->WriteRevisioned(
+            Durability::kBuffered,
+            [i](uint64_t, leveldb::WriteBatch& batch) -> Expected<void> {
+              batch.Put("x/g" + std::to_string(i), "{}");
+              return {};
+            });
         ASSERT_TRUE(revision.has_value());
         EXPECT_GT(*revision, previous);
         previous = *revision;

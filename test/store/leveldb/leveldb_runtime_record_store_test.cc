@@ -8,7 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "test/store/leveldb/store_test_data.h"
+#include "test/store/store_test_data.h"
 
 namespace rtm {
 namespace {
@@ -49,8 +49,8 @@ class LeveldbRuntimeRecordStoreTest : public ::testing::Test {
 };
 
 TEST_F(LeveldbRuntimeRecordStoreTest, RoundTripsEveryField) {
-  const RuntimeRecord record = FullRecord("lobby-eu-1");
-  ASSERT_TRUE(store_->Upsert(record).has_value());
+  RuntimeRecord record = FullRecord("lobby-eu-1");
+  ASSERT_TRUE(Track(record, store_->Upsert(record)));
 
   auto stored = store_->Get("lobby-eu-1");
 
@@ -59,8 +59,8 @@ TEST_F(LeveldbRuntimeRecordStoreTest, RoundTripsEveryField) {
 }
 
 TEST_F(LeveldbRuntimeRecordStoreTest, PersistsAcrossCloseAndReopen) {
-  const RuntimeRecord record = FullRecord("lobby-eu-1");
-  ASSERT_TRUE(store_->Upsert(record).has_value());
+  RuntimeRecord record = FullRecord("lobby-eu-1");
+  ASSERT_TRUE(Track(record, store_->Upsert(record)));
 
   Reopen();
   auto stored = store_->Get("lobby-eu-1");
@@ -71,12 +71,12 @@ TEST_F(LeveldbRuntimeRecordStoreTest, PersistsAcrossCloseAndReopen) {
 
 TEST_F(LeveldbRuntimeRecordStoreTest, UpsertReplacesTheRecord) {
   RuntimeRecord record = FullRecord("lobby-eu-1");
-  ASSERT_TRUE(store_->Upsert(record).has_value());
+  ASSERT_TRUE(Track(record, store_->Upsert(record)));
   record.status = RuntimeStatus::kRemoved;
   record.current_container_id.clear();
   record.spec.health_check.reset();
   record.generation = 13;
-  ASSERT_TRUE(store_->Upsert(record).has_value());
+  ASSERT_TRUE(Track(record, store_->Upsert(record)));
 
   auto stored = store_->Get("lobby-eu-1");
 

@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "test/store/leveldb/store_test_data.h"
+#include "test/store/store_test_data.h"
 
 namespace rtm {
 namespace {
@@ -36,8 +36,8 @@ class LeveldbStatusStoreTest : public ::testing::Test {
 };
 
 TEST_F(LeveldbStatusStoreTest, RoundTripsEveryField) {
-  const RuntimeStatusView status = FullStatus();
-  ASSERT_TRUE(store_->Put("lobby-eu-1", status).has_value());
+  RuntimeStatusView status = FullStatus();
+  ASSERT_TRUE(Track(status, store_->Put("lobby-eu-1", status)));
 
   auto stored = store_->Get("lobby-eu-1");
 
@@ -46,17 +46,18 @@ TEST_F(LeveldbStatusStoreTest, RoundTripsEveryField) {
 }
 
 TEST_F(LeveldbStatusStoreTest, RoundTripsDefaults) {
-  ASSERT_TRUE(store_->Put("lobby-eu-1", RuntimeStatusView{}).has_value());
+  RuntimeStatusView defaults;
+  ASSERT_TRUE(Track(defaults, store_->Put("lobby-eu-1", defaults)));
 
   auto stored = store_->Get("lobby-eu-1");
 
   ASSERT_TRUE(stored.has_value()) << stored.error().message;
-  EXPECT_EQ(*stored, RuntimeStatusView{});
+  EXPECT_EQ(*stored, defaults);
 }
 
 TEST_F(LeveldbStatusStoreTest, PersistsAcrossCloseAndReopen) {
-  const RuntimeStatusView status = FullStatus();
-  ASSERT_TRUE(store_->Put("lobby-eu-1", status).has_value());
+  RuntimeStatusView status = FullStatus();
+  ASSERT_TRUE(Track(status, store_->Put("lobby-eu-1", status)));
 
   Reopen();
   auto stored = store_->Get("lobby-eu-1");
@@ -67,11 +68,11 @@ TEST_F(LeveldbStatusStoreTest, PersistsAcrossCloseAndReopen) {
 
 TEST_F(LeveldbStatusStoreTest, PutReplacesTheStatus) {
   RuntimeStatusView status = FullStatus();
-  ASSERT_TRUE(store_->Put("lobby-eu-1", status).has_value());
+  ASSERT_TRUE(Track(status, store_->Put("lobby-eu-1", status)));
   status.phase = Phase::kRunning;
   status.last_error.reset();
   status.conditions.pop_back();
-  ASSERT_TRUE(store_->Put("lobby-eu-1", status).has_value());
+  ASSERT_TRUE(Track(status, store_->Put("lobby-eu-1", status)));
 
   auto stored = store_->Get("lobby-eu-1");
 

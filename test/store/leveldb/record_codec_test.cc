@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "test/store/leveldb/store_test_data.h"
+#include "test/store/store_test_data.h"
 
 namespace rtm {
 namespace {

@@ -7,7 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "reconcile/ports/clock.h"
+#include "reconcile/domain/time.h"
+#include "test/mocks/fake_clock.h"
 
 namespace rtm {
 
@@ -36,18 +37,6 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
-};
-
-// A clock that stands still until the test moves it.
-class FakeClock : public Clock {
- public:
-  explicit FakeClock(Timestamp start) : now_(start) {}
-  Timestamp Now() override { return now_; }
-  void Set(Timestamp now) { now_ = now; }
-  void Advance(Duration by) { now_ += by; }
-
- private:
-  Timestamp now_;
 };
 
 inline Timestamp At(std::string_view rfc3339) {

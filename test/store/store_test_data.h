@@ -1,14 +1,26 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <utility>
 
 #include "reconcile/domain/game_runtime.h"
 #include "reconcile/domain/operation.h"
 #include "reconcile/domain/runtime_record.h"
-#include "test/store/leveldb/store_test_support.h"
+#include "test/store/store_test_support.h"
 
 namespace rtm {
+
+// Checks that a write succeeded and sets value.revision to the revision it
+// returned: the value then is what a read gives back, and what the next
+// conditional write must carry.
+template <typename Value>
+::testing::AssertionResult Track(Value& value, const Expected<uint64_t>& written) {
+  if (!written) return ::testing::AssertionFailure() << written.error().message;
+  value.revision = *written;
+  return ::testing::AssertionSuccess();
+}
 
 // A record with every field, optional ones included, set to a non-default.
 inline RuntimeRecord FullRecord(std::string game_id) {

@@ -1,0 +1,89 @@
+#include "store/leveldb/leveldb_change_feed.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace rtm {
+
+LeveldbChangeFeed::LeveldbChangeFeed(uint64_t revision, size_t max_bytes)
+    : max_bytes_(max_bytes),
+      floor_(revision),
+      store_revision_(revision),
+      last_change_revision_(revision) {}
+
+Expected<uint64_t> LeveldbChangeFeed::Revision() {
+  std::lock_guard lock(mutex_);
+  return store_revision_;
+}
+
+Expected<ChangeBatch> LeveldbChangeFeed::ReadAfter(uint64_t after,
+                                                   size_t limit) {
+  std::lock_guard lock(mutex_);
+  ChangeBatch batch;
+  if (after < floor_ || after > store_revision_) {
+    batch.history_lost = true;
+    return batch;
+  }
+  auto first = std::upper_bound(
+      entries_.begin(), entries_.end(), after,
+      [](uint64_t revision, const Entry& entry) {
+        return revision < entry.change->revision;
+      });
+  const size_t available = static_cast<size_t>(entries_.end() - first);
+  batch.changes.reserve(std::min(limit, available));
+  for (auto it = first; it != entries_.end() && batch.changes.size() < limit;
+       ++it) {
+    batch.changes.push_back(it->change);
+  }
+  return batch;
+}
+
+void LeveldbChangeFeed::WaitAfter(uint64_t after, Duration timeout) {
+  std::unique_lock lock(mutex_);
+  appended_.wait_for(lock, timeout,
+                     [&] { return last_change_revision_ > after; });
+}
+
+void LeveldbChangeFeed::Compact(uint64_t revision) {
+  std::lock_guard lock(mutex_);
+  while (!entries_.empty() && entries_.front().change->revision <= revision) {
+    DropOldest();
+  }
+  floor_ = std::max(floor_, std::min(revision, store_revision_));
+}
+
+size_t LeveldbChangeFeed::retained_changes() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+size_t LeveldbChangeFeed::retained_bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
+}
+
+void LeveldbChangeFeed::Append(std::shared_ptr<const RuntimeChange> change,
+                               size_t bytes) {
+  {
+    std::lock_guard lock(mutex_);
+    last_change_revision_ = change->revision;
+    store_revision_ = std::max(store_revision_, change->revision);
+    entries_.push_back({std::move(change), bytes});
+    bytes_ += bytes;
+    while (bytes_ > max_bytes_ && entries_.size() > 1) DropOldest();
+  }
+  appended_.notify_all();
+}
+
+void LeveldbChangeFeed::Committed(uint64_t revision) {
+  std::lock_guard lock(mutex_);
+  store_revision_ = std::max(store_revision_, revision);
+}
+
+void LeveldbChangeFeed::DropOldest() {
+  floor_ = std::max(floor_, entries_.front().change->revision);
+  bytes_ -= entries_.front().bytes;
+  entries_.pop_front();
+}
+
+}  // namespace rtm

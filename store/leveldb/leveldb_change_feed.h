@@ -1,0 +1,67 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+
+#include "reconcile/ports/change_feed.h"
+
+namespace rtm {
+
+// The retained history of a LeveldbChangeFeed, in bytes, unless the
+// operator sets it (rtmanager run --watch-history-mib).
+inline constexpr size_t kDefaultChangeHistoryBytes = size_t{16} << 20;
+
+// ChangeFeed of the leveldb store. The history lives in memory, bounded in
+// bytes (each change counts the stored size of both halves of its runtime
+// plus a fixed overhead; the newest change is always kept), and starts
+// empty at the store's revision when the store opens: a reader resuming
+// from an older revision after a restart is told history_lost and relists.
+// LeveldbDatabase owns it and feeds it under its write lock, so the history
+// is in commit order. Thread-safe.
+class LeveldbChangeFeed : public ChangeFeed {
+ public:
+  // `revision`: the store's revision at open.
+  LeveldbChangeFeed(uint64_t revision, size_t max_bytes);
+
+  Expected<uint64_t> Revision() override;
+  Expected<ChangeBatch> ReadAfter(uint64_t after, size_t limit) override;
+  void WaitAfter(uint64_t after, Duration timeout) override;
+
+  // Forgets every change at or below `revision` (etcd's compaction): a
+  // read after an older revision answers history_lost.
+  void Compact(uint64_t revision);
+
+  // What the history holds now (for tests and diagnostics).
+  size_t retained_changes() const;
+  size_t retained_bytes() const;
+
+  // For LeveldbDatabase, under its write lock, in revision order: the
+  // change committed at change->revision (bytes: what it is accounted
+  // for), then the store's new revision (every revisioned write, changes
+  // or not).
+  void Append(std::shared_ptr<const RuntimeChange> change, size_t bytes);
+  void Committed(uint64_t revision);
+
+ private:
+  struct Entry {
+    std::shared_ptr<const RuntimeChange> change;
+    size_t bytes = 0;
+  };
+  void DropOldest();  // under mutex_
+
+  const size_t max_bytes_;
+  mutable std::mutex mutex_;
+  std::condition_variable appended_;
+  std::deque<Entry> entries_;
+  size_t bytes_ = 0;
+  // Reads after a revision >= floor_ are complete.
+  uint64_t floor_;
+  uint64_t store_revision_;
+  uint64_t last_change_revision_;
+};
+
+}  // namespace rtm
