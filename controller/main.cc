@@ -1,6 +1,6 @@
 // rtmanager: flags, the wiring of concrete adapters, signal handling. The
 // only file that names concrete adapters.
-#include <utility>  // before Boost.Asio (NOTES.md)
+#include <utility>  // before Boost.Asio: Boost 1.74 uses std::exchange without it
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>

@@ -1,4 +1,4 @@
-// The pure decision of the reconcile loop (DESIGN §5): desired × record ×
+// The pure decision of the reconcile loop (docs/contract.md §5): desired × record ×
 // observed containers → the actions that converge them, each with the
 // reason a user sees in `rtmanager plan`. No I/O; the same input always
 // gives the same plan, and applying a plan then deciding again gives an

@@ -1,4 +1,4 @@
-// How manifest files become desired state (DESIGN §2), as a pure function of
+// How manifest files become desired state (docs/contract.md §2), as a pure function of
 // the stored objects and a scan of the manifests tree. The safety rules live
 // here: an invalid file keeps what it last declared, a deleted document
 // removes its runtime, duplicate names go to the path that sorts first.

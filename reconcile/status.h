@@ -1,4 +1,4 @@
-// The status written after every reconcile (DESIGN §5), computed purely
+// The status written after every reconcile (docs/contract.md §5), computed purely
 // from what the reconcile saw and did.
 #pragma once
 

@@ -58,7 +58,7 @@ struct ApiOptions {
   Duration max_watch = std::chrono::minutes(5);
 };
 
-// The REST API on cpprestsdk (DESIGN §6). JSON everywhere; errors as
+// The REST API on cpprestsdk (docs/contract.md §6). JSON everywhere; errors as
 // {"error": {code, message}} with 400/401/404/405/409/410/413/414/431/503/500.
 class ApiServer {
  public:

@@ -10,7 +10,7 @@
 
 namespace rtm {
 
-// The GameRuntime object of the REST API (DESIGN §6): {apiVersion, kind,
+// The GameRuntime object of the REST API (docs/contract.md §6): {apiVersion, kind,
 // metadata{name, generation, labels, source}, spec, status}. A runtime not
 // reconciled yet has status {phase: Pending}.
 nlohmann::json GameRuntimeJson(const DesiredRuntime& desired,

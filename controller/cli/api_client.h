@@ -1,5 +1,5 @@
 // The HTTP conversation of the client commands with the rtmanager REST API
-// (DESIGN §6), behind an interface so that the commands run against a fake
+// (docs/contract.md §6), behind an interface so that the commands run against a fake
 // in tests. Implementations never throw.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Reading the REST API's answers (DESIGN §6) into JSON or an error the
+// Reading the REST API's answers (docs/contract.md §6) into JSON or an error the
 // client commands print as they are.
 #pragma once
 

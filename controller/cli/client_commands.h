@@ -1,4 +1,4 @@
-// The client commands of the rtmanager binary (DESIGN §7): get, describe,
+// The client commands of the rtmanager binary (docs/contract.md §7): get, describe,
 // restart, wait, history and plan talk to the REST API at --server; validate
 // works offline. Exit codes: 0 ok, 1 failure, 2 usage error.
 #pragma once

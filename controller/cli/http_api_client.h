@@ -1,4 +1,4 @@
-// ApiClient on cpprestsdk's http_client (DESIGN §1: cpprestsdk for HTTP
+// ApiClient on cpprestsdk's http_client (docs/contract.md §1: cpprestsdk for HTTP
 // clients). One connection per call; nothing here throws.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The human-readable views of the client commands (`get`, `describe`,
-// `history`, `plan`), as pure functions of the REST API's JSON (DESIGN §6).
+// `history`, `plan`), as pure functions of the REST API's JSON (docs/contract.md §6).
 // They read the JSON tolerantly: a missing or mistyped field shows as "-"
 // (or <none>), so that a newer or older server still renders.
 #pragma once

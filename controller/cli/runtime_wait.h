@@ -1,6 +1,6 @@
 // Waiting for a runtime to reach a state (`wait`, `restart --wait`): the
 // conditions as pure functions of the GameRuntime JSON, and the loop that
-// follows the runtime through the watch stream (DESIGN §6).
+// follows the runtime through the watch stream (docs/contract.md §6).
 #pragma once
 
 #include <chrono>

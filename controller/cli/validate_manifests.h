@@ -1,4 +1,4 @@
-// `rtmanager validate PATH...` (DESIGN §7): the offline check of manifest
+// `rtmanager validate PATH...` (docs/contract.md §7): the offline check of manifest
 // files for GitOps CI, with the controller's own parser and rules.
 #pragma once
 

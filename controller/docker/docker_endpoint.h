@@ -1,4 +1,4 @@
-// Where the Docker engine listens (DESIGN §3): `--docker-host`, else
+// Where the Docker engine listens (docs/contract.md §3): `--docker-host`, else
 // $DOCKER_HOST, else unix:///var/run/docker.sock.
 #pragma once
 

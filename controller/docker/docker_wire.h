@@ -25,7 +25,7 @@ std::string PercentEncode(std::string_view text);
 std::string EncodedFilters(const std::map<std::string, std::string>& labels,
                            std::string_view type = {});
 
-// POST /containers/create body: the whole ContainerSpec mapping (DESIGN §3).
+// POST /containers/create body: the whole ContainerSpec mapping (docs/contract.md §3).
 std::string CreateContainerBody(const ContainerSpec& spec);
 
 // POST /networks/create body: a bridge network labelled managed.

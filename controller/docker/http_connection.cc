@@ -1,7 +1,7 @@
 #include "controller/docker/http_connection.h"
 
 // clang-format off
-// Boost 1.74's Asio uses std::exchange without including <utility> (NOTES.md).
+// Boost 1.74's Asio uses std::exchange without including <utility>.
 #include <utility>
 // clang-format on
 

@@ -1,5 +1,5 @@
 // One manifest document (a format-neutral tree) → ParsedRuntime, with strict
-// validation of the GameRuntime schema (DESIGN §2).
+// validation of the GameRuntime schema (docs/contract.md §2).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// Which files of the watched directory are manifests (DESIGN §2).
+// Which files of the watched directory are manifests (docs/contract.md §2).
 #pragma once
 
 #include <string>

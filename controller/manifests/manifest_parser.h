@@ -1,4 +1,4 @@
-// GameRuntime manifests (DESIGN §2) → domain desired state: parsing and
+// GameRuntime manifests (docs/contract.md §2) → domain desired state: parsing and
 // strict validation of one file's content. No file I/O, no exceptions.
 //
 // Formats, chosen by the path's extension (case-sensitive):
@@ -19,7 +19,7 @@
 // absent field. YAML merge keys (`<<`) are not expanded (unknown field).
 // An empty YAML file declares nothing; an empty JSON file is a syntax error.
 //
-// Rules beyond the field list of DESIGN §2, each to keep a later step from
+// Rules beyond the field list of docs/contract.md §2, each to keep a later step from
 // failing or overflowing: hostIP must be an IPv4/IPv6 address; one fixed
 // (hostPort, protocol, hostIP) is published once; env names are non-empty
 // without '='; restartGeneration <= 2^53-1; memoryMiB <= 8796093022207

@@ -31,7 +31,7 @@ class Histogram {
 };
 
 // The Telemetry port kept in memory and exposed in the Prometheus text
-// format (DESIGN §9). Thread-safe.
+// format (docs/contract.md §9). Thread-safe.
 class PrometheusTelemetry : public Telemetry {
  public:
   void RecordLeaseAcquireLatency(Duration latency) override;

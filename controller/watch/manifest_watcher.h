@@ -1,4 +1,4 @@
-// Change notification for the manifests tree (DESIGN §2): inotify on the root
+// Change notification for the manifests tree (docs/contract.md §2): inotify on the root
 // directory and every non-hidden subdirectory, driven by a Boost.Asio
 // io_context. It tells its owner *that* something may have changed, never
 // what: the owner answers a callback with a full rescan (cheap, it caches by
@@ -7,7 +7,7 @@
 // reached, queue overflow, races with directory creation) ends up in a rescan.
 #pragma once
 
-// Boost 1.74's Asio uses std::exchange without <utility> (NOTES.md).
+// Boost 1.74's Asio uses std::exchange without <utility>.
 // clang-format off
 #include <utility>
 // clang-format on

@@ -1,4 +1,4 @@
-// The Docker mapping of DESIGN §3 as pure data: what container a game's spec
+// The Docker mapping of docs/contract.md §3 as pure data: what container a game's spec
 // asks the engine for. The container-engine adapter only translates this to
 // the wire; every decision about names, labels and hashes is made here.
 #pragma once

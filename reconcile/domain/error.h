@@ -1,6 +1,6 @@
 // The one error model of rtmanager: a stable code plus an operator-readable
 // message, carried in std::expected. Codes are part of the product contract
-// (DESIGN §4): they appear in the operation log, the REST API and metrics.
+// (docs/contract.md §4): they appear in the operation log, the REST API and metrics.
 #pragma once
 
 #include <expected>

@@ -1,4 +1,4 @@
-// The GameRuntime object (DESIGN §2, §5, §6): a game's desired state as the
+// The GameRuntime object (docs/contract.md §2, §5, §6): a game's desired state as the
 // controller stores it, and the status the controller reports for it.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The desired state of one game runtime: the `spec` of a GameRuntime
-// manifest (DESIGN §2), already validated.
+// manifest (docs/contract.md §2), already validated.
 #pragma once
 
 #include <cstdint>

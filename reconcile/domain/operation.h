@@ -1,4 +1,4 @@
-// Operation-log entries (DESIGN §4): the durable audit trail of every
+// Operation-log entries (docs/contract.md §4): the durable audit trail of every
 // lifecycle operation.
 #pragma once
 

@@ -24,7 +24,7 @@ struct RestartInput {
   std::optional<int64_t> generation;
 };
 
-// `restart` (the seed): a recreate with the runtime's *current* image under
+// `restart` (docs/contract.md §4): a recreate with the runtime's *current* image under
 // one outer lease: inner stop → docker rm → inner start. The hostname and
 // network alias stay; the container id changes. Failure codes: invalid input
 // → kInvalidRequest; lease store error → kServiceUnavailable; lease held →

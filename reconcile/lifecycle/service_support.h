@@ -1,4 +1,4 @@
-// Steps every lifecycle service shares, with the seed's codes and messages.
+// Steps every lifecycle service shares, with the codes and messages of docs/contract.md §4.
 #pragma once
 
 #include <expected>

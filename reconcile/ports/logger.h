@@ -13,7 +13,7 @@ struct LogField {
   std::string value;
 };
 
-// Structured logging. Field keys follow DESIGN §9: game_id, op_kind,
+// Structured logging. Field keys follow docs/contract.md §9: game_id, op_kind,
 // source_ref, error_code, ...
 class Logger {
  public:

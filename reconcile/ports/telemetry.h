@@ -9,7 +9,7 @@
 
 namespace rtm {
 
-// Counters and histograms the lifecycle services feed (DESIGN §9).
+// Counters and histograms the lifecycle services feed (docs/contract.md §9).
 // Implementations must be cheap and thread-safe.
 class Telemetry {
  public:

@@ -1,4 +1,4 @@
-// JSON forms of the GameRuntime object (DESIGN §2, §5, §6): the desired
+// JSON forms of the GameRuntime object (docs/contract.md §2, §5, §6): the desired
 // state the controller stores and the status it reports, in the shape the
 // REST API renders, so that the store and the API share one codec per type.
 // Field names are camelCase; timestamps are RFC 3339 UTC with milliseconds;

@@ -1,4 +1,4 @@
-// JSON form of a GameSpec: the `spec` of a GameRuntime manifest (DESIGN §2),
+// JSON form of a GameSpec: the `spec` of a GameRuntime manifest (docs/contract.md §2),
 // with the manifest's camelCase field names. Every field is written
 // (`command: []`, `env: {}`, `resources: {}` when empty) except the optional
 // ones: `healthCheck` and `resources.memoryMiB` / `resources.cpus` are left

@@ -1,5 +1,5 @@
 // End-to-end tests of the `rtmanager run` binary against the real dockerd
-// (DESIGN.md is the contract). Each test gets its own manifests and data
+// (docs/contract.md is the contract). Each test gets its own manifests and data
 // directories, its own bridge network and game names, and its own loopback
 // API port, so tests run in parallel (ctest -j2) without interfering. They
 // assert on converged state reached within bounded deadlines, never on how
@@ -140,7 +140,7 @@ std::vector<Json> Entries(const Json& operations, const std::string& kind,
   return out;
 }
 
-// Every audit entry is complete and consistent (DESIGN §4), newest first.
+// Every audit entry is complete and consistent (docs/contract.md §4), newest first.
 void ExpectWellFormedOperations(const std::string& game, const Json& operations) {
   static const std::set<std::string> kKinds{"start", "stop", "restart", "update",
                                             "remove"};
@@ -408,7 +408,7 @@ class RtmanagerE2eTest : public ::testing::Test {
 };
 
 // 1. A manifest with one game becomes one running container with the
-//    Docker mapping of DESIGN §3, and a `start` audit entry.
+//    Docker mapping of docs/contract.md §3, and a `start` audit entry.
 TEST_F(RtmanagerE2eTest, CreateRunsOneContainerWithTheDockerMapping) {
   const std::string game = Game("create");
   WriteManifest(game + ".yaml", Manifest(game));
@@ -553,7 +553,7 @@ TEST_F(RtmanagerE2eTest, RestartGenerationBumpRecreatesTheContainer) {
   EXPECT_EQ(inner["start"], 1) << operations->dump(2);
 }
 
-// 2b. The REST restart is a generation bump too (DESIGN §6): 202 with the
+// 2b. The REST restart is a generation bump too (docs/contract.md §6): 202 with the
 //     generation to wait for; X-Request-Id is the correlation id of the
 //     outer restart and its inner stop/start.
 TEST_F(RtmanagerE2eTest, RestRestartIsAGenerationBump) {
@@ -943,9 +943,9 @@ TEST_F(RtmanagerE2eTest, AdoptsItsContainerAfterLosingTheStore) {
 }
 
 // 9b. "If the watched directory itself disappears or cannot be read,
-//     nothing is removed" (DESIGN §2) — also when the store was lost too:
+//     nothing is removed" (docs/contract.md §2) — also when the store was lost too:
 //     the labels exist so that the controller can "lose its store and still
-//     recognise its containers" (DESIGN §3), not so that it destroys them.
+//     recognise its containers" (docs/contract.md §3), not so that it destroys them.
 TEST_F(RtmanagerE2eTest, LostStoreAndUnreadableManifestsRemoveNothing) {
   const std::string game = Game("orphan");
   WriteManifest(game + ".yaml", Manifest(game));
@@ -1040,7 +1040,7 @@ INSTANTIATE_TEST_SUITE_P(KillDelays, KillNineDuringRestartTest,
 //      test builds that state by hand, with the controller down: desired
 //      restartGeneration 1, the old container gone, a container carrying
 //      exactly the labels the restart would have given it. The restart
-//      generation must still get an acknowledged outcome (DESIGN §5).
+//      generation must still get an acknowledged outcome (docs/contract.md §5).
 TEST_F(RtmanagerE2eTest, RestartInterruptedAfterDockerStartIsAcknowledged) {
   const std::string game = Game("interrupted");
   WriteManifest(game + ".yaml", Manifest(game));
@@ -1094,7 +1094,7 @@ TEST_F(RtmanagerE2eTest, RestartInterruptedAfterDockerStartIsAcknowledged) {
 }
 
 // A container named rtm-<game> without the managed label is not ours:
-// never touched, reported as a conflict (DESIGN §3).
+// never touched, reported as a conflict (docs/contract.md §3).
 TEST_F(RtmanagerE2eTest, ForeignContainerWithOurNameIsNeverTouched) {
   const std::string game = Game("foreign");
   const CommandResult foreign =
@@ -1122,7 +1122,7 @@ TEST_F(RtmanagerE2eTest, ForeignContainerWithOurNameIsNeverTouched) {
   EXPECT_TRUE(ContainersOfGame(game).empty());
 }
 
-// /healthz is about the process, /readyz about the engine too (DESIGN §6).
+// /healthz is about the process, /readyz about the engine too (docs/contract.md §6).
 TEST_F(RtmanagerE2eTest, UnreachableEngineIsNotReady) {
   const std::string game = Game("noengine");
   WriteManifest(game + ".yaml", Manifest(game));

@@ -1,4 +1,4 @@
-// GameRuntime and operation JSON as the REST API renders them (DESIGN §6).
+// GameRuntime and operation JSON as the REST API renders them (docs/contract.md §6).
 #pragma once
 
 #include <string>

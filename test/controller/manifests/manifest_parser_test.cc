@@ -1,4 +1,4 @@
-// The validation rules of DESIGN §2, one by one: each problem's field path,
+// The validation rules of docs/contract.md §2, one by one: each problem's field path,
 // message and line.
 #include "controller/manifests/manifest_parser.h"
 

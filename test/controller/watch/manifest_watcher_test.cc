@@ -5,7 +5,7 @@
 // and the one callback that follows must come after that write.
 #include "controller/watch/manifest_watcher.h"
 
-// Boost 1.74's Asio uses std::exchange without <utility> (NOTES.md).
+// Boost 1.74's Asio uses std::exchange without <utility>.
 // clang-format off
 #include <utility>
 // clang-format on

@@ -1,4 +1,4 @@
-// Every branch of the restart operation (the seed, restartruntime.go).
+// Every branch of the restart operation (docs/contract.md §4).
 #include "reconcile/domain/container_spec.h"
 #include "reconcile/lifecycle/game_lease.h"
 #include "test/reconcile/lifecycle/lifecycle_test_fixture.h"

@@ -1,4 +1,4 @@
-// The store-wide revision shared by desired state and status (DESIGN §6
+// The store-wide revision shared by desired state and status (docs/contract.md §6
 // watch): LeveldbDatabase::WriteRevisioned as the two adapters use it.
 #include <cstdint>
 #include <memory>
