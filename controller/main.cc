@@ -340,8 +340,8 @@ int Run(const std::vector<std::string>& args) {
                               std::max(1, options->max_ops_per_second));
   WorkQueue queue(clock, options->backoff);
   Reconciler reconciler(ports, operations, desired, statuses, operation_limit,
-                        ReconcilerConfig{.self_heal_base = options->self_heal_base,
-                                         .self_heal_cap = options->self_heal_cap,
+                        ReconcilerConfig{.self_heal = {.base = options->self_heal_base,
+                                                        .cap = options->self_heal_cap},
                                          .network = options->network});
   ManifestScanner scanner(options->manifests);
   Controller controller(reconciler, queue, desired, records, changes, engine,

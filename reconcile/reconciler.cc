@@ -1,7 +1,7 @@
 #include "reconcile/reconciler.h"
 
+#include <algorithm>
 #include <charconv>
-#include <thread>
 
 #include "reconcile/domain/container_spec.h"
 #include "reconcile/lifecycle/operation_recorder.h"
@@ -126,6 +126,7 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
   bool observed = false;
   Timestamp observed_at{};
   int64_t restart_count = previous.restart_count;
+  std::optional<SelfHealBackoff> self_heal = previous.self_heal;
   for (int round = 0; round < config_.max_rounds; ++round) {
     observed_at = ports_.clock.Now();
     auto observation = Observe(name, *desired);
@@ -144,9 +145,23 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
       break;
     }
     pending = plan.actions.front();
+    const size_t operations = static_cast<size_t>(std::count_if(
+        plan.actions.begin(), plan.actions.end(),
+        [](const Action& action) { return action.kind != ActionKind::kAdopt; }));
+    std::optional<SelfHealVerdict> heal;
     if (pending->kind == ActionKind::kSelfHeal) {
-      wait_until = SelfHealBlockedUntil(name);
+      heal = DecideSelfHeal(self_heal, ports_.clock.Now(), config_.self_heal);
+      wait_until = heal->blocked_until;
       if (wait_until) break;
+    }
+    // The global limit on lifecycle operations: requeue until this game's
+    // turn instead of holding a worker.
+    if (operations > 0) {
+      wait_until = OperationTurn(name, operations);
+      if (wait_until) break;
+    }
+    if (heal) {
+      self_heal = heal->backoff;
       ++restart_count;
     }
     bool acted = true;
@@ -174,6 +189,7 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
         .failure = failure,
         .last_restart = last_restart,
         .restart_count = restart_count,
+        .self_heal = self_heal,
         .now = ports_.clock.Now(),
     };
     if (auto written =
@@ -211,25 +227,23 @@ void Reconciler::ForgetConvergedObservation(std::string_view name) {
   }
 }
 
-std::optional<Timestamp> Reconciler::SelfHealBlockedUntil(
-    std::string_view name) {
+std::optional<Timestamp> Reconciler::OperationTurn(std::string_view name,
+                                                   size_t count) {
   const Timestamp now = ports_.clock.Now();
-  std::lock_guard lock(self_heal_mutex_);
-  auto [entry, inserted] = self_heal_.try_emplace(std::string(name));
-  SelfHealState& state = entry->second;
-  if (now < state.not_before) return state.not_before;
-  // Deaths reach the controller within milliseconds (events stream), so the
-  // time since the last self-heal is how long the healed container ran.
-  if (now - state.last_heal >= config_.healthy_reset) state.consecutive = 0;
-  state.last_heal = now;
-  Duration delay = config_.self_heal_base;
-  for (int64_t i = 0; i < state.consecutive && delay < config_.self_heal_cap;
-       ++i) {
-    delay *= 2;
+  std::lock_guard lock(turns_mutex_);
+  if (auto reserved = reserved_turns_.find(name);
+      reserved != reserved_turns_.end()) {
+    if (now < reserved->second) return reserved->second;
+    reserved_turns_.erase(reserved);
+    return std::nullopt;
   }
-  state.not_before = now + std::min(delay, config_.self_heal_cap);
-  ++state.consecutive;
-  return std::nullopt;
+  Duration wait = Duration::zero();
+  for (size_t i = 0; i < count; ++i) {
+    wait = std::max(wait, operation_limit_.Reserve());
+  }
+  if (wait <= Duration::zero()) return std::nullopt;
+  reserved_turns_.emplace(std::string(name), now + wait);
+  return now + wait;
 }
 
 Expected<void> Reconciler::Execute(const std::string& name,
@@ -244,9 +258,6 @@ Expected<void> Reconciler::Execute(const std::string& name,
     if (auto adopted = Adopt(*container, seen); !adopted) return adopted;
     AcknowledgeAdoptedRestart(*container, seen, previous, last_restart);
     return {};
-  }
-  if (Duration wait = operation_limit_.Reserve(); wait > Duration::zero()) {
-    std::this_thread::sleep_for(wait);  // the global lifecycle-op rate limit
   }
   switch (action.kind) {
     case ActionKind::kRemoveContainer:

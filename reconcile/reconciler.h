@@ -9,18 +9,16 @@
 #include "reconcile/lifecycle/lifecycle_ports.h"
 #include "reconcile/lifecycle/lifecycle_operations.h"
 #include "reconcile/ports/desired_state_store.h"
+#include "reconcile/self_heal.h"
 
 namespace rtm {
 
 class TokenBucket;
 
 struct ReconcilerConfig {
-  // Self-heal backoff of a game whose container keeps dying: base doubling to
-  // cap, reset when a death comes `healthy_reset` or more after the last
-  // self-heal (the healed container ran that long).
-  Duration self_heal_base = std::chrono::seconds(1);
-  Duration self_heal_cap = std::chrono::minutes(5);
-  Duration healthy_reset = std::chrono::minutes(10);
+  // Self-heal backoff of a game whose container keeps dying
+  // (reconcile/self_heal.h); kept in the game's status.
+  SelfHealPolicy self_heal;
   // Bound of decide → act rounds within one reconcile (adopt, then act...).
   int max_rounds = 4;
   // The controller's network: it owns the managed containers labelled with it.
@@ -77,11 +75,6 @@ class Reconciler {
     std::optional<RuntimeRecord> record;
     std::vector<ContainerState> containers;
   };
-  struct SelfHealState {
-    int64_t consecutive = 0;
-    Timestamp not_before{};
-    Timestamp last_heal{};
-  };
 
   Expected<Observation> Observe(std::string_view name,
                                 const std::optional<DesiredRuntime>& desired);
@@ -105,9 +98,12 @@ class Reconciler {
   Expected<void> RemoveStrayContainer(const std::string& name,
                                       const std::string& id,
                                       const Observation& seen);
-  // When the self-heal of `name` may run next (nullopt: now, and the
-  // backoff is advanced).
-  std::optional<Timestamp> SelfHealBlockedUntil(std::string_view name);
+  // Takes `count` tokens of the global lifecycle-operation limit for
+  // `name`: nullopt when it may act now; else the instant its reserved turn
+  // comes, when the reconcile requeues (no worker waits). The reservation
+  // is kept for the game, so its requeued reconcile neither loses its turn
+  // nor takes a second one.
+  std::optional<Timestamp> OperationTurn(std::string_view name, size_t count);
   // Writes `status` over `previous` (what this reconcile read: the write
   // is conditional on its revision) unless nothing changed. A conflict
   // (another writer) or store error fails the reconcile, which retries.
@@ -122,8 +118,8 @@ class Reconciler {
   TokenBucket& operation_limit_;
   ReconcilerConfig config_;
 
-  std::mutex self_heal_mutex_;
-  std::map<std::string, SelfHealState, std::less<>> self_heal_;
+  std::mutex turns_mutex_;
+  std::map<std::string, Timestamp, std::less<>> reserved_turns_;
 
   mutable std::mutex observations_mutex_;
   std::map<std::string, Timestamp, std::less<>> converged_observations_;

@@ -68,6 +68,7 @@ RuntimeStatusView ComputeStatus(const StatusInput& input,
   status.last_restart = input.last_restart ? input.last_restart
                                            : previous.last_restart;
   status.restart_count = input.restart_count;
+  status.self_heal = input.self_heal;
 
   if (input.keeper != nullptr) {
     status.container_id = input.keeper->id;

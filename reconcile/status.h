@@ -21,6 +21,7 @@ struct StatusInput {
   std::optional<Error> failure;            // this reconcile's failure
   std::optional<LastRestart> last_restart; // set when a restart just ran
   int64_t restart_count = 0;
+  std::optional<SelfHealBackoff> self_heal;  // stored as is
   Timestamp now{};
 };
 

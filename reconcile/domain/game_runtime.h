@@ -97,6 +97,17 @@ struct LastRestart {
   friend bool operator==(const LastRestart&, const LastRestart&) = default;
 };
 
+// The self-heal backoff of a game whose container keeps dying, kept in its
+// status so that it survives a restart of the controller.
+struct SelfHealBackoff {
+  int64_t consecutive = 0;  // self-heals since the last healthy stretch
+  Timestamp last_heal_at{};
+  Timestamp not_before{};   // no self-heal before this instant
+
+  friend bool operator==(const SelfHealBackoff&,
+                         const SelfHealBackoff&) = default;
+};
+
 struct RuntimeStatusView {
   Phase phase = Phase::kPending;
   int64_t observed_generation = 0;
@@ -109,6 +120,7 @@ struct RuntimeStatusView {
   int64_t restart_count = 0;
   std::optional<LastError> last_error;
   std::vector<Condition> conditions;
+  std::optional<SelfHealBackoff> self_heal;  // once a self-heal ran
 
   // The store revision of this status's last write (0: never written); a
   // write is conditional on it (StatusStore::Put).

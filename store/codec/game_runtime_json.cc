@@ -165,6 +165,12 @@ json ToJson(const RuntimeStatusView& status) {
     out["lastRestart"] = LastRestartToJson(*status.last_restart);
   }
   if (status.last_error) out["lastError"] = LastErrorToJson(*status.last_error);
+  if (status.self_heal) {
+    out["selfHeal"] = {
+        {"consecutive", status.self_heal->consecutive},
+        {"lastHealAt", FormatRfc3339(status.self_heal->last_heal_at)},
+        {"notBefore", FormatRfc3339(status.self_heal->not_before)}};
+  }
   return out;
 }
 
@@ -186,6 +192,14 @@ Expected<RuntimeStatusView> RuntimeStatusViewFromJson(const json& value) {
     status.restart_count = reader.Int64("restartCount");
     if (reader.Has("lastError")) {
       status.last_error = ReadLastError(reader.Object("lastError"));
+    }
+    if (reader.Has("selfHeal")) {
+      const ObjectReader self_heal = reader.Object("selfHeal");
+      status.self_heal = SelfHealBackoff{
+          .consecutive = self_heal.Int64("consecutive"),
+          .last_heal_at = self_heal.Time("lastHealAt"),
+          .not_before = self_heal.Time("notBefore"),
+      };
     }
     const json& conditions = reader.Array("conditions");
     for (size_t i = 0; i < conditions.size(); ++i) {

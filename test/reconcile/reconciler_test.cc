@@ -20,6 +20,7 @@ namespace rtm {
 namespace {
 
 using ::testing::_;
+using ::testing::HasSubstr;
 using ::testing::NiceMock;
 using ::testing::Return;
 
@@ -359,6 +360,86 @@ TEST_F(ReconcilerTest, SelfHealBackoffResetsAfterTheHealedContainerRanLong) {
   EXPECT_EQ(blocked.kind, ReconcileResult::Kind::kRequeueAfter);
   EXPECT_EQ(blocked.requeue_after, std::chrono::seconds(1));  // base again
   EXPECT_EQ(status_->restart_count, 3);
+}
+
+TEST_F(ReconcilerTest, SelfHealBackoffSurvivesARestartOfTheController) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  containers_ = {Container("c1", Spec(), false)};
+  EXPECT_CALL(operations_, Start).WillOnce([this](const StartInput& input) {
+    return Started("c1", input.spec, input.generation);
+  });
+  ASSERT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  ASSERT_TRUE(status_->self_heal.has_value());
+  EXPECT_EQ(status_->self_heal->not_before, clock_.Now() + std::chrono::seconds(1));
+
+  // A new controller process: nothing in memory, the same store.
+  Reconciler restarted{ports_, operations_, desired_store_, status_store_,
+                       unlimited_, ReconcilerConfig{}};
+  containers_ = {Container("c1", Spec(), false)};  // dies again at once
+  ReconcileResult blocked = restarted.Reconcile(kName);
+
+  EXPECT_EQ(blocked.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(blocked.requeue_after, std::chrono::seconds(1));
+  EXPECT_EQ(status_->restart_count, 1);
+}
+
+TEST_F(ReconcilerTest, GlobalOperationLimitRequeuesUntilTheGamesTurn) {
+  TokenBucket one_per_second{clock_, 1.0, 1};
+  Reconciler limited{ports_, operations_, desired_store_, status_store_,
+                     one_per_second, ReconcilerConfig{}};
+  Declare(Spec());
+  EXPECT_CALL(operations_, Start).WillOnce([this](const StartInput& input) {
+    return Started("c1", input.spec, input.generation);
+  });
+  ASSERT_EQ(limited.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  Declare(Spec("img:2"), 2);  // an update, while the burst is spent
+  EXPECT_CALL(operations_, Update).Times(0);
+  ReconcileResult waiting = limited.Reconcile(kName);
+  EXPECT_EQ(waiting.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(waiting.requeue_after, std::chrono::seconds(1));
+  clock_.Advance(std::chrono::milliseconds(400));
+  EXPECT_EQ(limited.Reconcile(kName).requeue_after, std::chrono::milliseconds(600))
+      << "an early retry keeps its turn and takes no second one";
+  ::testing::Mock::VerifyAndClearExpectations(&operations_);
+
+  clock_.Advance(std::chrono::milliseconds(600));
+  EXPECT_CALL(operations_, Update).WillOnce([this](const UpdateInput& input) {
+    return Started("c2", input.spec, input.generation);
+  });
+  EXPECT_EQ(limited.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(status_->image_ref, "img:2");
+}
+
+TEST_F(ReconcilerTest, UnreadableStatusIsRetriedNeverTakenForNoStatus) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  status_ = RuntimeStatusView{.restart_count = 4};
+  ON_CALL(status_store_, Get)
+      .WillByDefault(Return(Fail(ErrorCode::kServiceUnavailable, "disk gone")));
+  EXPECT_CALL(status_store_, Put).Times(0);
+  EXPECT_CALL(operations_, Start).Times(0);
+
+  ReconcileResult result = reconciler_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRetry);
+  EXPECT_THAT(result.error, HasSubstr("disk gone"));
+  EXPECT_EQ(status_->restart_count, 4);
+}
+
+TEST_F(ReconcilerTest, StatusMovedUnderneathIsRetried) {
+  Declare(Spec());
+  EXPECT_CALL(operations_, Start).WillOnce([this](const StartInput& input) {
+    return Started("c1", input.spec, input.generation);
+  });
+  EXPECT_CALL(status_store_, Put)
+      .WillOnce(Return(Fail(ErrorCode::kConflict, "status moved")));
+
+  ReconcileResult result = reconciler_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRetry);
+  EXPECT_THAT(result.error, HasSubstr("status moved"));
 }
 
 TEST_F(ReconcilerTest, UnreachableEngineIsRetriedAndReportedWithoutActing) {

@@ -122,6 +122,9 @@ inline RuntimeStatusView FullStatus() {
       Condition{"ManifestValid", ConditionStatus::kUnknown, "NotRead",
                 "not read yet", At("2026-11-24T23:59:59.999Z")},
   };
+  status.self_heal = SelfHealBackoff{.consecutive = 3,
+                                     .last_heal_at = At("2026-11-25T02:05:00.250Z"),
+                                     .not_before = At("2026-11-25T02:05:04.250Z")};
   return status;
 }
 

@@ -200,7 +200,8 @@ TEST(GameRuntimeJsonTest, StatusUsesTheDesignShape) {
             (std::set<std::string>{
                 "phase", "observedGeneration", "observedRestartGeneration",
                 "lastRestart", "containerId", "imageRef", "hostname", "health",
-                "restartCount", "lastError", "conditions"}));
+                "restartCount", "lastError", "conditions",
+                                   "selfHeal"}));
   EXPECT_EQ(encoded["phase"], "Failed");
   EXPECT_EQ(encoded["observedGeneration"], 12);
   EXPECT_EQ(encoded["observedRestartGeneration"], 9);
