@@ -274,17 +274,6 @@ void ScheduleMemoryRelease(boost::asio::steady_timer& timer, Duration period) {
   });
 }
 
-// Re-arms itself every `period` until the io_context stops.
-void ScheduleResync(boost::asio::steady_timer& timer, Duration period,
-                    Controller& controller) {
-  timer.expires_after(period);
-  timer.async_wait([&timer, period, &controller](const boost::system::error_code& error) {
-    if (error) return;
-    controller.Resync();
-    ScheduleResync(timer, period, controller);
-  });
-}
-
 int Run(const std::vector<std::string>& args) {
   auto flags = ParsedFlags::Parse(args, kRunFlags);
   if (!flags) return UsageError(flags.error().message);
@@ -347,7 +336,8 @@ int Run(const std::vector<std::string>& args) {
   Controller controller(reconciler, queue, desired, records, changes, engine,
                         logger, telemetry, [&scanner] { return scanner.Scan(); },
                         ControllerOptions{.workers = options->workers,
-                                          .network = options->network});
+                                          .network = options->network,
+                                          .resync_period = options->resync});
 
   boost::asio::io_context io;
   // Installed before anything serves, so a SIGTERM at any point of start-up
@@ -356,7 +346,7 @@ int Run(const std::vector<std::string>& args) {
   ManifestWatcher watcher(io, options->manifests,
                           ManifestWatcher::Options{.debounce = options->manifest_debounce,
                                                    .is_manifest_file = IsManifestFileName},
-                          [&controller] { controller.SyncManifests(); });
+                          [&controller] { controller.RequestManifestSync(); });
   auto metrics = [&]() {
     PrometheusTelemetry::Gauges gauges;
     gauges.workqueue_depth = queue.Depth();
@@ -397,14 +387,11 @@ int Run(const std::vector<std::string>& args) {
               {"docker_host", options->docker_host},
               {"listen", options->listen}});
 
-  boost::asio::steady_timer resync(io);
-  ScheduleResync(resync, options->resync, controller);
   boost::asio::steady_timer memory_release(io);
   ScheduleMemoryRelease(memory_release, std::chrono::seconds(10));
   signals.async_wait([&](const boost::system::error_code&, int signal) {
     logger.Log(LogLevel::kInfo, "shutting down",
                {{"signal", std::to_string(signal)}});
-    resync.cancel();
     memory_release.cancel();
     watcher.Stop();
     io.stop();

@@ -68,6 +68,7 @@ void Controller::Start() {
   }
   events_ = std::thread([this] { EventsLoop(); });
   changes_thread_ = std::thread([this] { ChangesLoop(); });
+  sync_thread_ = std::thread([this] { SyncLoop(); });
 }
 
 void Controller::Stop() {
@@ -82,6 +83,36 @@ void Controller::Stop() {
   workers_.clear();
   if (events_.joinable()) events_.join();
   if (changes_thread_.joinable()) changes_thread_.join();
+  if (sync_thread_.joinable()) sync_thread_.join();
+}
+
+void Controller::RequestManifestSync() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    sync_requested_ = true;
+  }
+  stop_signal_.notify_all();
+}
+
+void Controller::SyncLoop() {
+  auto next_resync = std::chrono::steady_clock::now() + options_.resync_period;
+  std::unique_lock lock(stop_mutex_);
+  while (true) {
+    stop_signal_.wait_until(lock, next_resync, [this] {
+      return stopping_ || sync_requested_;
+    });
+    if (stopping_) return;
+    const bool requested = sync_requested_;
+    sync_requested_ = false;
+    lock.unlock();
+    if (requested) {
+      SyncManifests();
+    } else {
+      Resync();
+      next_resync = std::chrono::steady_clock::now() + options_.resync_period;
+    }
+    lock.lock();
+  }
 }
 
 bool Controller::WaitUnlessStopping(Duration delay) {

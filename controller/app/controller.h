@@ -30,6 +30,8 @@ struct ControllerOptions {
   // Backoff of the events-stream reconnect after the engine went away.
   Duration events_reconnect_base = std::chrono::milliseconds(250);
   Duration events_reconnect_cap = std::chrono::seconds(30);
+  // The periodic Resync (rtmanager run --resync).
+  Duration resync_period = std::chrono::minutes(5);
 };
 
 // Scans the manifests tree; an error means the tree could not be read (and
@@ -57,11 +59,18 @@ class Controller {
   ~Controller();
 
   // Resyncs once (manifests, then every game with work), then starts the
-  // workers, the events watch and the change-feed watch.
+  // workers, the events watch, the change-feed watch and the sync thread
+  // (requested manifest syncs and the periodic resync).
   void Start();
   // Stops taking work; in-flight reconciles finish (their operations are
   // atomic under their leases or resumable by the next start).
   void Stop();
+
+  // Asks the sync thread for a SyncManifests and returns at once: the
+  // caller (the inotify watcher, on the thread that also handles SIGTERM)
+  // never waits on the store or the engine. Requests made while a sync
+  // runs are served by one more sync.
+  void RequestManifestSync();
 
   // Re-reads the manifests tree and stores what changed (the change feed
   // then queues the changed games). Safe to call from any thread (calls
@@ -110,6 +119,8 @@ class Controller {
   // Follows the change feed from feed_revision_: queues every game whose
   // desired object changed; relists when the feed lost history.
   void ChangesLoop();
+  // Runs requested manifest syncs and the periodic resync until Stop.
+  void SyncLoop();
   // Queues `name` for a reconcile that always runs.
   void Enqueue(const std::string& name);
   void WorkerLoop();
@@ -144,9 +155,11 @@ class Controller {
   std::mutex stop_mutex_;
   std::condition_variable stop_signal_;
   bool stopping_ = false;
+  bool sync_requested_ = false;  // under stop_mutex_
   std::vector<std::thread> workers_;
   std::thread events_;
   std::thread changes_thread_;
+  std::thread sync_thread_;
 };
 
 }  // namespace rtm

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -240,6 +241,59 @@ TEST_F(ControllerTest, ChangesOfAnotherWriterReachTheCacheAndQueueTheGame) {
   EXPECT_EQ(written.api_restart_count, 8);
   controller.Stop();
   EXPECT_THAT(Drain(), ::testing::IsEmpty());
+}
+
+TEST_F(ControllerTest, RequestedSyncRunsOnTheSyncThreadAndCoalescesRequests) {
+  ON_CALL(engine_, WatchEvents).WillByDefault([](const auto&) {
+    return Expected<std::unique_ptr<ContainerEventStream>>(
+        Fail(ErrorCode::kServiceUnavailable, "down"));
+  });
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool armed = false;
+  bool released = false;
+  int scans = 0;
+  std::thread::id scanned_on;
+  Controller controller{reconciler_, queue_, desired_, records_, feed_, engine_,
+                        logger_, telemetry_,
+                        [&]() -> Expected<ManifestScan> {
+                          std::unique_lock lock(mutex);
+                          if (armed) {
+                            ++scans;
+                            scanned_on = std::this_thread::get_id();
+                            changed.notify_all();
+                            changed.wait(lock, [&] { return released; });
+                          }
+                          return Fail(ErrorCode::kServiceUnavailable, "no tree");
+                        },
+                        ControllerOptions{.workers = 0}};
+  controller.Start();
+  {
+    std::lock_guard lock(mutex);
+    armed = true;
+  }
+
+  controller.RequestManifestSync();  // the scan it causes blocks, not this call
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return scans == 1; }));
+    EXPECT_NE(scanned_on, std::this_thread::get_id());
+  }
+  controller.RequestManifestSync();  // both while the first sync runs
+  controller.RequestManifestSync();
+  {
+    std::lock_guard lock(mutex);
+    released = true;
+    changed.notify_all();
+  }
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return scans == 2; }));
+  }
+  controller.Stop();
+
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(scans, 2);  // the two requests made one more sync
 }
 
 TEST_F(ControllerTest, RestartOfAnUnknownOrDeletedRuntimeIsRefused) {
