@@ -5,29 +5,37 @@
 
 #include <charconv>
 
-#include "controller/api/runtime_json.h"
+#include "controller/api/representation/error_representation.h"
+#include "controller/api/representation/game_runtime_representation.h"
+#include "controller/api/representation/operation_entry_representation.h"
+#include "controller/api/representation/plan_representation.h"
+#include "controller/api/representation/representation_support.h"
 #include "controller/api/watch_streams.h"
 #include "reconcile/domain/game_spec.h"
-#include "store/codec/operation_entry_json.h"
 
 namespace rtm {
 namespace {
 
 using Response = ApiServer::Response;
 using Request = ApiServer::Request;
+using api::Refusal;
 
 constexpr size_t kDefaultOperationsLimit = 50;
 constexpr size_t kMaxOperationsLimit = 1000;
 
 Response Json(int status, const nlohmann::json& body) {
-  return {status, body.dump(-1, ' ', false,
-                            nlohmann::json::error_handler_t::replace)};
+  return {status, api::JsonText(body)};
 }
 
-Response ErrorResponse(ErrorCode code, std::string message,
-                       std::optional<int> status = std::nullopt) {
-  const Error error{code, std::move(message)};
-  return Json(status.value_or(HttpStatusFor(code)), ErrorJson(error));
+// A business outcome: one of the stable codes.
+Response ErrorResponse(ErrorCode code, std::string message) {
+  return Json(api::HttpStatusFor(code),
+              api::RenderError(Error{code, std::move(message)}));
+}
+
+// A refusal at the HTTP level, with the API's own reason.
+Response RefusalResponse(Refusal refusal, std::string_view message) {
+  return Json(api::HttpStatusFor(refusal), api::RenderError(refusal, message));
 }
 
 // The value of `key` in a query string "a=1&b=2" (no percent-decoding:
@@ -191,27 +199,26 @@ bool ApiServer::Authorized(const Request& request) const {
 
 Response ApiServer::Handle(const Request& request) {
   if (request.path.size() + request.query.size() > options_.max_url_bytes) {
-    return ErrorResponse(ErrorCode::kInvalidRequest, "request URL too long", 414);
+    return RefusalResponse(Refusal::kUriTooLong, "request URL too long");
   }
   if (request.header_bytes > options_.max_header_bytes) {
-    return ErrorResponse(ErrorCode::kInvalidRequest,
-                         "request headers too large", 431);
+    return RefusalResponse(Refusal::kHeadersTooLarge,
+                           "request headers too large");
   }
   if (request.body_bytes > options_.max_body_bytes) {
-    return ErrorResponse(ErrorCode::kInvalidRequest,
-                         "request body larger than " +
-                             std::to_string(options_.max_body_bytes) + " bytes",
-                         413);
+    return RefusalResponse(Refusal::kPayloadTooLarge,
+                           "request body larger than " +
+                               std::to_string(options_.max_body_bytes) +
+                               " bytes");
   }
   std::string_view path = request.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   const std::string& method = request.method;
   const bool get = method == "GET";
   auto not_allowed = [&] {
-    return ErrorResponse(ErrorCode::kInvalidRequest,
-                         "method " + method + " is not allowed on " +
-                             std::string(path),
-                         405);
+    return RefusalResponse(Refusal::kMethodNotAllowed,
+                           "method " + method + " is not allowed on " +
+                               std::string(path));
   };
   if (path == "/healthz") {
     return get ? Json(200, {{"status", "ok"}}) : not_allowed();
@@ -285,13 +292,12 @@ Response ApiServer::Runtimes(const Request& request) {
       return ErrorResponse(retained.error().code, retained.error().message);
     }
     if (retained->history_lost) {
-      return ErrorResponse(
-          ErrorCode::kInvalidRequest,
+      return RefusalResponse(
+          Refusal::kExpired,
           "revision " + std::to_string(*since) +
               " is outside the retained history (current " +
               std::to_string(*revision) +
-              "); list again and watch from the list's revision",
-          410);
+              "); list again and watch from the list's revision");
     }
     Response streaming;
     streaming.watch_since = *since;
@@ -313,9 +319,9 @@ Response ApiServer::Runtimes(const Request& request) {
     if (!status && status.error().code != ErrorCode::kNotFound) {
       return ErrorResponse(status.error().code, status.error().message);
     }
-    item = GameRuntimeJson(runtime, status ? std::optional(std::move(*status))
-                                           : std::nullopt)
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    item = api::JsonText(api::RenderGameRuntime(
+        runtime,
+        status ? std::optional(std::move(*status)) : std::nullopt));
     if (i == 0) {
       // Every object renders about as long as the first one.
       response.body.reserve(response.body.size() +
@@ -342,8 +348,9 @@ Response ApiServer::Runtime(std::string_view name) {
   if (!status && status.error().code != ErrorCode::kNotFound) {
     return ErrorResponse(status.error().code, status.error().message);
   }
-  return Json(200, GameRuntimeJson(*desired, status ? std::optional(std::move(*status))
-                                                    : std::nullopt));
+  return Json(200, api::RenderGameRuntime(
+                       *desired, status ? std::optional(std::move(*status))
+                                        : std::nullopt));
 }
 
 Response ApiServer::Operations(std::string_view name, std::string_view query) {
@@ -364,15 +371,13 @@ Response ApiServer::Operations(std::string_view name, std::string_view query) {
   }
   auto entries = deps_.operation_log.ListByGame(name, limit);
   if (!entries) return ErrorResponse(entries.error().code, entries.error().message);
-  nlohmann::json items = nlohmann::json::array();
-  for (const OperationEntry& entry : *entries) items.push_back(ToJson(entry));
-  return Json(200, {{"items", std::move(items)}});
+  return Json(200, api::RenderOperations(*entries));
 }
 
 Response ApiServer::Restart(std::string_view name, const Request& request) {
   if (!Authorized(request)) {
-    return ErrorResponse(ErrorCode::kInvalidRequest,
-                         "missing or wrong bearer token", 401);
+    return RefusalResponse(Refusal::kUnauthorized,
+                           "missing or wrong bearer token");
   }
   std::string request_id = HeaderOr(request, "x-request-id", "");
   if (request_id.size() > 256) {
@@ -390,18 +395,7 @@ Response ApiServer::Restart(std::string_view name, const Request& request) {
 Response ApiServer::PlanAll() {
   auto plans = deps_.plan();
   if (!plans) return ErrorResponse(plans.error().code, plans.error().message);
-  nlohmann::json items = nlohmann::json::array();
-  for (const PlanItem& item : *plans) {
-    nlohmann::json actions = nlohmann::json::array();
-    for (const Action& action : item.plan.actions) {
-      nlohmann::json entry{{"action", std::string(ToString(action.kind))},
-                           {"reason", action.reason}};
-      if (!action.container_id.empty()) entry["containerId"] = action.container_id;
-      actions.push_back(std::move(entry));
-    }
-    items.push_back({{"name", item.name}, {"actions", std::move(actions)}});
-  }
-  return Json(200, {{"items", std::move(items)}});
+  return Json(200, api::RenderPlan(*plans));
 }
 
 }  // namespace rtm

@@ -58,8 +58,10 @@ struct ApiOptions {
   Duration max_watch = std::chrono::minutes(5);
 };
 
-// The REST API on cpprestsdk (docs/contract.md §6). JSON everywhere; errors as
-// {"error": {code, message}} with 400/401/404/405/409/410/413/414/431/503/500.
+// The REST API on cpprestsdk (docs/contract.md §6). JSON everywhere, rendered
+// by controller/api/representation/; errors as {"error": {code, message}}:
+// a stable code with 400/404/409/503/500, or a refusal's own reason with
+// 401/405/410/413/414/431 (representation/error_representation.h).
 class ApiServer {
  public:
   ApiServer(ApiOptions options, ApiDependencies dependencies);

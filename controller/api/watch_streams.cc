@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "controller/api/runtime_json.h"
+#include "controller/api/representation/watch_event_representation.h"
 
 namespace rtm {
 namespace {
@@ -86,7 +86,7 @@ std::string WatchStreams::Render(const RuntimeChange& change) {
       return found->second;
     }
   }
-  std::string line = WatchEventJson(change) + "\n";
+  std::string line = api::RenderWatchEvent(change) + "\n";
   std::lock_guard lock(rendered_mutex_);
   rendered_.emplace(change.revision, line);
   if (rendered_.size() > kRenderedLines) rendered_.erase(rendered_.begin());

@@ -13,8 +13,11 @@
 namespace rtm {
 
 // The JSON body of a 2xx answer. A non-2xx answer is the error of its body
-// {"error": {code, message}}: the stable code (kInternal when unknown) and
-// the message "Error from server (<code>): <message>" ("(HTTP <status>)"
+// {"error": {code, message}}: the stable code, kInternal for any other
+// reason (the API's own reasons of HTTP-level refusals: "unauthorized",
+// "method_not_allowed", "expired", "payload_too_large", "uri_too_long",
+// "headers_too_large"), and the message "Error from server (<code>):
+// <message>" naming the reason as the server sent it ("(HTTP <status>)"
 // and the start of the body when the body is not such an error). A 2xx
 // body that is not JSON is kInternal "unexpected answer from rtmanager at
 // <base_url>: ...". Transport errors pass through.

@@ -1,6 +1,6 @@
 // JSON forms of the GameRuntime object (docs/contract.md §2, §5, §6): the desired
-// state the controller stores and the status it reports, in the shape the
-// REST API renders, so that the store and the API share one codec per type.
+// state the controller stores and the status it reports, in the store's
+// format (the REST API renders its own: controller/api/representation/).
 // Field names are camelCase; timestamps are RFC 3339 UTC with milliseconds;
 // enums are written by their wire names (Phase "Running", condition status
 // "True", op source "rest", error code "not_found"). Optional values
@@ -9,9 +9,6 @@
 // missing, mistyped or out of range is kInternal naming the field path
 // (e.g. "metadata.source.line", "conditions[2].status"); unknown fields are
 // ignored, so that an older binary reads newer values.
-//
-// A GameRuntime item of GET /v1/runtimes is ToJson(desired) with
-// "status": ToJson(status) added.
 #pragma once
 
 #include <optional>

@@ -2,8 +2,7 @@
 // with the manifest's camelCase field names. Every field is written
 // (`command: []`, `env: {}`, `resources: {}` when empty) except the optional
 // ones: `healthCheck` and `resources.memoryMiB` / `resources.cpus` are left
-// out when unset. Decoding is for values this codec wrote (the store, the
-// REST API): a field that is missing, mistyped or out of range is kInternal
+// out when unset. Decoding is for values this codec wrote (the store): a field that is missing, mistyped or out of range is kInternal
 // naming the field (e.g. "spec.ports[1].hostPort"); unknown fields are
 // ignored. It is not the manifest validator (controller/manifests/).
 #pragma once

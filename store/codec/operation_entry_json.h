@@ -1,5 +1,4 @@
-// JSON form of an operation-log entry (docs/contract.md §4), as the store keeps it and
-// GET /v1/runtimes/{name}/operations renders it. Timestamps are RFC 3339
+// JSON form of an operation-log entry (docs/contract.md §4), as the store keeps it. Timestamps are RFC 3339
 // UTC with milliseconds. Decoding never throws: a field that is missing,
 // mistyped or out of range is kInternal naming the field; unknown fields are
 // ignored.

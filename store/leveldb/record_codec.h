@@ -1,6 +1,6 @@
 // The stored text of the values the leveldb store keeps: the compact JSON
-// of the codecs in store/codec/ (one codec per type, shared with the REST
-// API). Encoding never throws on content (invalid UTF-8 in strings is
+// of the codecs in store/codec/ (one codec per type; the store's format,
+// not the REST API's, which controller/api/representation/ renders). Encoding never throws on content (invalid UTF-8 in strings is
 // replaced by U+FFFD). Decoding never throws: a value that is not JSON, or
 // a field that is missing, mistyped or out of range is kInternal naming the
 // field (e.g. "spec.ports[1].hostPort"). Unknown fields are ignored, so

@@ -35,6 +35,11 @@ status() {
       || fail "$method $path: not a JSON error body: $(head -c 300 "$work/body")"
   fi
 }
+# reason CODE: asserts the error code of the last answer checked by `status`.
+reason() {
+  python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["error"]; assert e["code"] == sys.argv[2], e' "$work/body" "$1" \
+    || fail "error code is not $1: $(head -c 300 "$work/body")"
+}
 
 # A non-loopback --listen without a token file is refused at start.
 if "$binary" run --manifests "$work/manifests" --data-dir "$work/refused" \
@@ -61,21 +66,24 @@ export RTMANAGER_SERVER=$api
 
 # Reads need no token; mutations do.
 status 200 GET "/v1/runtimes/$game"
-status 401 POST "/v1/runtimes/$game/restart"
-status 401 POST "/v1/runtimes/$game/restart" -H "Authorization: Bearer wrong-$token"
-status 400 POST "/v1/runtimes/Not_A_Label/restart" -H "Authorization: Bearer $token"
-status 404 POST "/v1/runtimes/nope-$suffix/restart" -H "Authorization: Bearer $token"
-status 404 GET "/v1/runtimes/nope-$suffix"
-status 400 GET "/v1/runtimes/Not_A_Label"
-status 404 GET "/v2/anything"
-status 405 DELETE "/v1/runtimes/$game"
-status 400 GET "/v1/runtimes/$game/operations?limit=0"
+# Business outcomes carry a stable code; HTTP-level refusals their own reason.
+status 401 POST "/v1/runtimes/$game/restart"; reason unauthorized
+status 401 POST "/v1/runtimes/$game/restart" -H "Authorization: Bearer wrong-$token"; reason unauthorized
+status 400 POST "/v1/runtimes/Not_A_Label/restart" -H "Authorization: Bearer $token"; reason invalid_request
+status 404 POST "/v1/runtimes/nope-$suffix/restart" -H "Authorization: Bearer $token"; reason not_found
+status 404 GET "/v1/runtimes/nope-$suffix"; reason not_found
+status 400 GET "/v1/runtimes/Not_A_Label"; reason invalid_request
+status 404 GET "/v2/anything"; reason not_found
+status 405 DELETE "/v1/runtimes/$game"; reason method_not_allowed
+status 400 GET "/v1/runtimes/$game/operations?limit=0"; reason invalid_request
 head -c 200000 /dev/zero > "$work/big"
-status 413 POST "/v1/runtimes/$game/restart" -H "Authorization: Bearer $token" --data-binary @"$work/big"
+status 413 POST "/v1/runtimes/$game/restart" -H "Authorization: Bearer $token" --data-binary @"$work/big"; reason payload_too_large
+status 414 GET "/v1/runtimes/$(head -c 9000 /dev/zero | tr '\0' a)"; reason uri_too_long
+status 431 GET "/healthz" -H "X-Padding: $(head -c 17000 /dev/zero | tr '\0' a)"; reason headers_too_large
 
 # Watch resumes from a listed revision without gaps; a future revision is refused.
 revision=$(curl -s "$api/v1/runtimes" | python3 -c 'import json,sys; print(json.load(sys.stdin)["revision"])')
-status 410 GET "/v1/runtimes?watch=true&since=$((revision + 1000000))"
+status 410 GET "/v1/runtimes?watch=true&since=$((revision + 1000000))"; reason expired
 status 202 POST "/v1/runtimes/$game/restart" -H "Authorization: Bearer $token" -H "X-Request-Id: req-$suffix"
 timeout 5 curl -sN "$api/v1/runtimes?watch=true&since=$revision" > "$work/watch" || true
 python3 - "$work/watch" "$revision" "$game" <<'PY' || fail "watch stream: $(head -c 500 "$work/watch")"
@@ -100,7 +108,8 @@ assert status["lastRestart"]["outcome"] == "success", status' "req-$suffix" || f
 
 # The CLI: token from a file, exit codes 0 / 1 / 2.
 "$binary" restart "$game" --token-file "$work/token" --wait --timeout 1m >/dev/null || fail "cli restart with token"
-if "$binary" restart "$game" >/dev/null 2>&1; then fail "cli restart without token succeeded"; fi
+if "$binary" restart "$game" >/dev/null 2>"$work/cli.err"; then fail "cli restart without token succeeded"; fi
+grep -q "Error from server (unauthorized)" "$work/cli.err" || fail "cli restart without token: $(cat "$work/cli.err")"
 set +e
 "$binary" get "nope-$suffix" >/dev/null 2>&1; [ $? -eq 1 ] || fail "get of an unknown runtime: exit code"
 "$binary" get --bogus >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown flag: exit code"

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "controller/api/runtime_json.h"
+#include "controller/api/representation/game_runtime_representation.h"
 #include "test/mocks/mock_container_engine.h"
 #include "test/mocks/fake_change_feed.h"
 #include "test/mocks/mock_desired_state_store.h"
@@ -118,6 +118,7 @@ TEST_F(ApiServerTest, UnknownRouteAndWrongMethodAnswerJsonErrors) {
   EXPECT_EQ(Body(missing)["error"]["code"], "not_found");
   auto wrong = api.Handle({.method = "DELETE", .path = "/v1/runtimes/lobby"});
   EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(Body(wrong)["error"]["code"], "method_not_allowed");
   EXPECT_THAT(Body(wrong)["error"]["message"].get<std::string>(),
               HasSubstr("method DELETE is not allowed"));
 }
@@ -147,7 +148,9 @@ TEST_F(ApiServerTest, RestartOfUnknownOrRemovedRuntimeIs404Or409) {
 
 TEST_F(ApiServerTest, TokenIsRequiredForMutationsButNotForReads) {
   auto api = Server("s3cret-token-value");
-  EXPECT_EQ(api.Handle(Post("/v1/runtimes/lobby/restart")).status, 401);
+  auto missing = api.Handle(Post("/v1/runtimes/lobby/restart"));
+  EXPECT_EQ(missing.status, 401);
+  EXPECT_EQ(Body(missing)["error"]["code"], "unauthorized");
   EXPECT_EQ(api.Handle(Post("/v1/runtimes/lobby/restart",
                             {{"authorization", "Bearer wrong-token-value!"}}))
                 .status,
@@ -168,11 +171,17 @@ TEST_F(ApiServerTest, OversizeBodyUrlAndHeadersAreRefused) {
   auto api = Server();
   auto body = Post("/v1/runtimes/lobby/restart");
   body.body_bytes = 10 * 1024 * 1024;
-  EXPECT_EQ(api.Handle(body).status, 413);
-  EXPECT_EQ(api.Handle(Get("/v1/runtimes/" + std::string(10000, 'a'))).status, 414);
+  auto too_large = api.Handle(body);
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_EQ(Body(too_large)["error"]["code"], "payload_too_large");
+  auto too_long = api.Handle(Get("/v1/runtimes/" + std::string(10000, 'a')));
+  EXPECT_EQ(too_long.status, 414);
+  EXPECT_EQ(Body(too_long)["error"]["code"], "uri_too_long");
   auto headers = Get("/healthz");
   headers.header_bytes = 1 << 20;
-  EXPECT_EQ(api.Handle(headers).status, 431);
+  auto too_many = api.Handle(headers);
+  EXPECT_EQ(too_many.status, 431);
+  EXPECT_EQ(Body(too_many)["error"]["code"], "headers_too_large");
   EXPECT_TRUE(restarts_.empty());
 }
 
@@ -207,6 +216,7 @@ TEST_F(ApiServerTest, WatchFromARetainedRevisionStreamsAndTooOldIs410) {
   EXPECT_EQ(*fresh.watch_since, 4u);
   auto old = api.Handle(Get("/v1/runtimes", "watch=true&since=1"));
   EXPECT_EQ(old.status, 410);
+  EXPECT_EQ(Body(old)["error"]["code"], "expired");
   EXPECT_THAT(Body(old)["error"]["message"].get<std::string>(), HasSubstr("list again"));
   EXPECT_EQ(api.Handle(Get("/v1/runtimes", "watch=true&since=99")).status, 410);
   EXPECT_EQ(api.Handle(Get("/v1/runtimes", "watch=true&since=abc")).status, 400);
@@ -231,8 +241,8 @@ TEST_F(ApiServerTest, ListIsTheWholeDocumentDumpedAtOnce) {
   auto response = Server().Handle(Get("/v1/runtimes"));
   ASSERT_EQ(response.status, 200);
   const nlohmann::json whole{
-      {"items", {GameRuntimeJson(runtimes[0], std::nullopt),
-                 GameRuntimeJson(runtimes[1], running)}},
+      {"items", {api::RenderGameRuntime(runtimes[0], std::nullopt),
+                 api::RenderGameRuntime(runtimes[1], running)}},
       {"revision", 1}};
   EXPECT_EQ(response.body,
             whole.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -188,7 +188,7 @@ TEST(HttpApiClientTest, StreamEndsWhenTheServerEndsTheBody) {
 
 TEST(HttpApiClientTest, StreamReturnsOtherStatusesWithTheirBody) {
   LoopbackHttpServer server([](const ReceivedRequest&, HttpConnection& connection) {
-    connection.Respond(410, R"({"error":{"code":"gone","message":"too old"}})");
+    connection.Respond(410, R"({"error":{"code":"expired","message":"too old"}})");
   });
   bool called = false;
   auto reply = ClientOf(server)->Stream("/v1/runtimes?watch=true&since=1",
@@ -196,7 +196,7 @@ TEST(HttpApiClientTest, StreamReturnsOtherStatusesWithTheirBody) {
                                         [&](std::string_view) { return called = true; });
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->status, 410);
-  EXPECT_EQ(reply->body, R"({"error":{"code":"gone","message":"too old"}})");
+  EXPECT_EQ(reply->body, R"({"error":{"code":"expired","message":"too old"}})");
   EXPECT_FALSE(called);
 }
 

@@ -158,7 +158,7 @@ TEST(WaitForRuntimeTest, RelistsAndWatchesAgainAfterGone) {
   client.on_stream = [](const std::string& target) {
     if (target.ends_with("since=7")) {
       return FakeApiClient::StreamScript{
-          {410, R"({"error":{"code":"gone","message":"revision 7 is too old"}})"}, {}};
+          {410, R"({"error":{"code":"expired","message":"revision 7 is too old"}})"}, {}};
     }
     return FakeApiClient::StreamScript{{200, ""}, {Event("MODIFIED", Runtime("x", 2, 2))}};
   };

@@ -1,0 +1,30 @@
+#include "controller/api/representation/game_runtime_representation.h"
+
+#include <string>
+#include <utility>
+
+#include "controller/api/representation/game_spec_representation.h"
+#include "controller/api/representation/runtime_status_representation.h"
+
+namespace rtm::api {
+
+nlohmann::json RenderGameRuntime(const DesiredRuntime& desired,
+                                 const std::optional<RuntimeStatusView>& status) {
+  nlohmann::json metadata{
+      {"name", desired.name},
+      {"generation", desired.generation},
+      {"source",
+       desired.source.path + ":" + std::to_string(desired.source.line)},
+  };
+  if (!desired.labels.empty()) metadata["labels"] = desired.labels;
+  if (desired.deleted) metadata["deleted"] = true;
+  return {
+      {"apiVersion", kGameRuntimeApiVersion},
+      {"kind", kGameRuntimeKind},
+      {"metadata", std::move(metadata)},
+      {"spec", RenderGameSpec(desired.spec)},
+      {"status", RenderRuntimeStatus(status.value_or(RuntimeStatusView{}))},
+  };
+}
+
+}  // namespace rtm::api

@@ -1,0 +1,55 @@
+#include "controller/api/representation/game_spec_representation.h"
+
+#include <string_view>
+#include <utility>
+
+namespace rtm::api {
+namespace {
+
+using nlohmann::json;
+
+std::string_view DesiredStateName(DesiredState state) {
+  return state == DesiredState::kStopped ? "Stopped" : "Running";
+}
+
+json RenderPort(const PortMapping& port) {
+  return {{"containerPort", port.container_port},
+          {"hostPort", port.host_port},
+          {"protocol", port.protocol},
+          {"hostIP", port.host_ip}};
+}
+
+json RenderHealthCheck(const HealthCheck& check) {
+  return {{"command", check.command},
+          {"intervalSeconds", check.interval_seconds},
+          {"timeoutSeconds", check.timeout_seconds},
+          {"retries", check.retries}};
+}
+
+json RenderResources(const Resources& resources) {
+  json out = json::object();
+  if (resources.memory_mib) out["memoryMiB"] = *resources.memory_mib;
+  if (resources.cpus) out["cpus"] = *resources.cpus;
+  return out;
+}
+
+}  // namespace
+
+json RenderGameSpec(const GameSpec& spec) {
+  json ports = json::array();
+  for (const PortMapping& port : spec.ports) ports.push_back(RenderPort(port));
+  json out = {{"image", spec.image},
+              {"command", spec.command},
+              {"env", spec.env},
+              {"state", DesiredStateName(spec.state)},
+              {"restartGeneration", spec.restart_generation},
+              {"ports", std::move(ports)},
+              {"stopTimeoutSeconds", spec.stop_timeout_seconds},
+              {"resources", RenderResources(spec.resources)}};
+  if (spec.health_check) {
+    out["healthCheck"] = RenderHealthCheck(*spec.health_check);
+  }
+  return out;
+}
+
+}  // namespace rtm::api

@@ -1,0 +1,32 @@
+#include "controller/api/representation/operation_entry_representation.h"
+
+#include <utility>
+
+#include "controller/api/representation/representation_support.h"
+
+namespace rtm::api {
+
+nlohmann::json RenderOperationEntry(const OperationEntry& entry) {
+  return {{"sequence", entry.sequence},
+          {"gameId", entry.game_id},
+          {"opKind", ToString(entry.op_kind)},
+          {"opSource", ToString(entry.op_source)},
+          {"sourceRef", entry.source_ref},
+          {"imageRef", entry.image_ref},
+          {"containerId", entry.container_id},
+          {"outcome", ToString(entry.outcome)},
+          {"errorCode", ErrorCodeText(entry.error_code)},
+          {"errorMessage", entry.error_message},
+          {"startedAt", TimeText(entry.started_at)},
+          {"finishedAt", TimeText(entry.finished_at)}};
+}
+
+nlohmann::json RenderOperations(const std::vector<OperationEntry>& entries) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const OperationEntry& entry : entries) {
+    items.push_back(RenderOperationEntry(entry));
+  }
+  return {{"items", std::move(items)}};
+}
+
+}  // namespace rtm::api

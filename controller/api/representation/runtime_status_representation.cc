@@ -1,0 +1,58 @@
+#include "controller/api/representation/runtime_status_representation.h"
+
+#include <utility>
+
+#include "controller/api/representation/representation_support.h"
+
+namespace rtm::api {
+namespace {
+
+using nlohmann::json;
+
+json RenderLastRestart(const LastRestart& restart) {
+  return {{"restartGeneration", restart.restart_generation},
+          {"outcome", restart.outcome},
+          {"errorCode", ErrorCodeText(restart.error_code)},
+          {"containerId", restart.container_id},
+          {"sourceRef", restart.source_ref},
+          {"finishedAt", TimeText(restart.finished_at)}};
+}
+
+json RenderLastError(const LastError& error) {
+  return {{"code", ToString(error.code)},
+          {"message", error.message},
+          {"at", TimeText(error.at)}};
+}
+
+json RenderCondition(const Condition& condition) {
+  return {{"type", condition.type},
+          {"status", ToString(condition.status)},
+          {"reason", condition.reason},
+          {"message", condition.message},
+          {"lastTransitionTime", TimeText(condition.last_transition_time)}};
+}
+
+}  // namespace
+
+json RenderRuntimeStatus(const RuntimeStatusView& status) {
+  json conditions = json::array();
+  for (const Condition& condition : status.conditions) {
+    conditions.push_back(RenderCondition(condition));
+  }
+  json out = {{"phase", ToString(status.phase)},
+              {"observedGeneration", status.observed_generation},
+              {"observedRestartGeneration", status.observed_restart_generation},
+              {"containerId", status.container_id},
+              {"imageRef", status.image_ref},
+              {"hostname", status.hostname},
+              {"health", status.health},
+              {"restartCount", status.restart_count},
+              {"conditions", std::move(conditions)}};
+  if (status.last_restart) {
+    out["lastRestart"] = RenderLastRestart(*status.last_restart);
+  }
+  if (status.last_error) out["lastError"] = RenderLastError(*status.last_error);
+  return out;
+}
+
+}  // namespace rtm::api

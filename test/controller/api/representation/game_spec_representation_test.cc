@@ -1,0 +1,55 @@
+// The `spec` of the API's GameRuntime: golden JSON of every field.
+#include "controller/api/representation/game_spec_representation.h"
+
+#include <gtest/gtest.h>
+
+#include "controller/api/representation/representation_support.h"
+#include "test/controller/api/representation/representation_fixtures.h"
+
+namespace rtm::api {
+namespace {
+
+using api_test::FullSpec;
+
+TEST(GameSpecRepresentationTest, RendersEveryFieldIncludingTheOptionalOnes) {
+  EXPECT_EQ(
+      JsonText(RenderGameSpec(FullSpec())),
+      R"({"command":["/bin/game","--port","8080"],"env":{"MODE":"ranked","REGION":"eu"},)"
+      R"("healthCheck":{"command":["/bin/check","-q"],"intervalSeconds":5,"retries":4,"timeoutSeconds":2},)"
+      R"("image":"galaxy/game:2","ports":[)"
+      R"({"containerPort":8080,"hostIP":"127.0.0.1","hostPort":18080,"protocol":"tcp"},)"
+      R"({"containerPort":9000,"hostIP":"0.0.0.0","hostPort":0,"protocol":"udp"}],)"
+      R"("resources":{"cpus":1.5,"memoryMiB":512},"restartGeneration":7,"state":"Stopped",)"
+      R"("stopTimeoutSeconds":15})");
+}
+
+TEST(GameSpecRepresentationTest, EmptyCollectionsArePresentAndUnsetOptionalsLeftOut) {
+  EXPECT_EQ(JsonText(RenderGameSpec(GameSpec{})),
+            R"({"command":[],"env":{},"image":"","ports":[],"resources":{},)"
+            R"("restartGeneration":0,"state":"Running","stopTimeoutSeconds":10})");
+}
+
+TEST(GameSpecRepresentationTest, EachResourceLimitIsLeftOutOnItsOwn) {
+  GameSpec memory_only;
+  memory_only.resources.memory_mib = 256;
+  EXPECT_EQ(RenderGameSpec(memory_only)["resources"],
+            (nlohmann::json{{"memoryMiB", 256}}));
+  GameSpec cpus_only;
+  cpus_only.resources.cpus = 0.25;
+  EXPECT_EQ(RenderGameSpec(cpus_only)["resources"],
+            (nlohmann::json{{"cpus", 0.25}}));
+}
+
+TEST(GameSpecRepresentationTest, InvalidUtf8IsReplacedInTheText) {
+  GameSpec spec;
+  spec.image = "img:\xff";
+  spec.env = {{"K\xfe", "v\xc3"}};
+  spec.command = {"a\xff"};
+  EXPECT_EQ(JsonText(RenderGameSpec(spec)),
+            "{\"command\":[\"a\xEF\xBF\xBD\"],\"env\":{\"K\xEF\xBF\xBD\":\"v\xEF\xBF\xBD\"},"
+            "\"image\":\"img:\xEF\xBF\xBD\",\"ports\":[],\"resources\":{},"
+            "\"restartGeneration\":0,\"state\":\"Running\",\"stopTimeoutSeconds\":10}");
+}
+
+}  // namespace
+}  // namespace rtm::api
