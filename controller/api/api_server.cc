@@ -226,7 +226,11 @@ Response ApiServer::Handle(const Request& request) {
   if (path == "/readyz") return get ? Ready() : not_allowed();
   if (path == "/metrics") {
     if (!get) return not_allowed();
-    return Response{200, deps_.metrics(), "text/plain; version=0.0.4", {}};
+    auto exposition = deps_.metrics();
+    if (!exposition) {
+      return ErrorResponse(exposition.error().code, exposition.error().message);
+    }
+    return Response{200, *std::move(exposition), "text/plain; version=0.0.4", {}};
   }
   if (path == "/v1/runtimes") return get ? Runtimes(request) : not_allowed();
   if (path == "/v1/plan") return get ? PlanAll() : not_allowed();

@@ -44,7 +44,7 @@ struct ApiDependencies {
   // What the controller would do now, per game.
   std::function<Expected<std::vector<PlanItem>>()> plan;
   // The Prometheus exposition.
-  std::function<std::string()> metrics;
+  std::function<Expected<std::string>()> metrics;
 };
 
 struct ApiOptions {

@@ -4,8 +4,6 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "controller/cli/api_reply.h"
 #include "controller/cli/flags.h"
@@ -14,6 +12,7 @@
 #include "controller/cli/runtime_views.h"
 #include "controller/cli/runtime_wait.h"
 #include "controller/cli/validate_manifests.h"
+#include "controller/system/token_file.h"
 #include "reconcile/domain/game_spec.h"
 
 namespace rtm {
@@ -188,16 +187,7 @@ Expected<std::string> ReadToken(const CommandContext& context) {
     path = context.environment.getenv("RTMANAGER_TOKEN_FILE").value_or("");
   }
   if (path.empty()) return std::string();
-  std::ifstream in(path);
-  std::stringstream content;
-  content << in.rdbuf();
-  if (!in) return Fail(ErrorCode::kInvalidRequest, "cannot read token file " + path);
-  std::string token = content.str();
-  const size_t end = token.find_last_not_of(" \t\r\n");
-  token.erase(end == std::string::npos ? 0 : end + 1);
-  token.erase(0, token.find_first_not_of(" \t\r\n"));
-  if (token.empty()) return Fail(ErrorCode::kInvalidRequest, "token file " + path + " is empty");
-  return token;
+  return ReadTokenFile(path);
 }
 
 bool IsHeaderSafe(std::string_view value) {

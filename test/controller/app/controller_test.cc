@@ -136,6 +136,26 @@ TEST_F(ControllerTest, ResyncFallsBackToEnqueueingEverythingWhenTheEngineIsDown)
   EXPECT_THAT(Drain(), UnorderedElementsAre("converged", "needs-start"));
 }
 
+TEST_F(ControllerTest, PlanFailsWhenASourceOfGamesCannotBeRead) {
+  ON_CALL(records_, List).WillByDefault(Return(Fail(ErrorCode::kInternal, "corrupt")));
+
+  auto plan = controller_.PlanAll();
+
+  ASSERT_FALSE(plan.has_value());
+  EXPECT_EQ(plan.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(plan.error().message, "list runtime records: corrupt");
+}
+
+TEST_F(ControllerTest, RelistQueuesWhatItCanReadWhenAStoreFails) {
+  ON_CALL(records_, List).WillByDefault(Return(Fail(ErrorCode::kInternal, "corrupt")));
+  EXPECT_CALL(logger_, Log(_, _, _)).Times(::testing::AnyNumber());
+  EXPECT_CALL(logger_, Log(LogLevel::kWarn, _, _)).Times(1);
+
+  controller_.EnqueueAll();
+
+  EXPECT_THAT(Drain(), UnorderedElementsAre("converged", "needs-start"));
+}
+
 DesiredRuntime AtRevision(DesiredRuntime runtime, uint64_t revision) {
   runtime.revision = revision;
   return runtime;

@@ -1,0 +1,160 @@
+#include "controller/app/desired_state_writer.h"
+
+#include <utility>
+
+namespace rtm {
+namespace {
+
+// Attempts of a read-modify-write of desired state that keeps conflicting
+// with other writers.
+constexpr int kWriteAttempts = 5;
+
+}  // namespace
+
+DesiredStateWriter::DesiredStateWriter(DesiredStateStore& store, Logger& logger,
+                                       ManifestScanFn scan)
+    : store_(store), logger_(logger), scan_(std::move(scan)) {}
+
+void DesiredStateWriter::Reload() {
+  std::lock_guard lock(mutex_);
+  cache_.reset();
+  if (auto loaded = Cache(); !loaded) {
+    logger_.Log(LogLevel::kWarn, "list desired state; retried on first use",
+                {{"err", loaded.error().message}});
+  }
+}
+
+void DesiredStateWriter::SyncManifests() {
+  std::lock_guard lock(mutex_);
+  Expected<ManifestScan> scan = scan_();
+  if (!scan) {
+    logger_.Log(LogLevel::kWarn,
+                "manifests unreadable; keeping every declared runtime",
+                {{"err", scan.error().message}});
+    return;
+  }
+  for (const ScannedFile& file : scan->files) {
+    if (!file.problems.empty()) {
+      logger_.Log(LogLevel::kWarn, "invalid manifest; last valid state kept",
+                  {{"path", file.path}, {"err", file.problems}});
+    }
+  }
+  // A write that conflicts (another writer moved the object) refreshed its
+  // cache entry: deciding again from the cache writes what is still needed.
+  for (int attempt = 1; attempt <= kWriteAttempts; ++attempt) {
+    Expected<DesiredIndex*> stored = Cache();
+    if (!stored) {
+      logger_.Log(LogLevel::kError, "list desired state",
+                  {{"err", stored.error().message}});
+      return;
+    }
+    DesiredSyncResult result = SyncDesiredState(**stored, *scan);
+    if (attempt == 1) {
+      for (const std::string& conflict : result.conflicts) {
+        if (reported_conflicts_.insert(conflict).second) {
+          logger_.Log(LogLevel::kError, "duplicate runtime name in manifests",
+                      {{"error_code", "conflict"}, {"err", conflict}});
+        }
+      }
+    }
+    bool conflicted = false;
+    for (DesiredRuntime& runtime : result.writes) {
+      auto written = Put(runtime);
+      if (written) continue;
+      const bool retry = written.error().code == ErrorCode::kConflict &&
+                         attempt < kWriteAttempts;
+      conflicted = conflicted || retry;
+      logger_.Log(retry ? LogLevel::kInfo : LogLevel::kError,
+                  retry ? "desired state moved underneath; deciding again"
+                        : "store desired state",
+                  {{"game_id", runtime.name},
+                   {"error_code", std::string(ToString(written.error().code))},
+                   {"err", written.error().message}});
+    }
+    if (!conflicted) return;
+  }
+}
+
+Expected<int64_t> DesiredStateWriter::RequestRestart(std::string_view name,
+                                             std::string request_id) {
+  std::lock_guard lock(mutex_);
+  for (int attempt = 1;; ++attempt) {
+    Expected<DesiredIndex*> cache = Cache();
+    if (!cache) return std::unexpected(cache.error());
+    auto found = (*cache)->find(name);
+    if (found == (*cache)->end()) {
+      return Fail(ErrorCode::kNotFound,
+                  "runtime \"" + std::string(name) + "\" not found");
+    }
+    DesiredRuntime desired = found->second;
+    if (desired.deleted) {
+      return Fail(ErrorCode::kConflict, "runtime \"" + std::string(name) +
+                                            "\" is removed; cannot restart");
+    }
+    ++desired.api_restart_count;
+    ++desired.generation;
+    desired.restart_source = OpSource::kRest;
+    desired.restart_source_ref = request_id;
+    auto written = Put(desired);
+    if (written) return desired.generation;
+    if (written.error().code != ErrorCode::kConflict ||
+        attempt == kWriteAttempts) {
+      return std::unexpected(written.error());
+    }
+  }
+}
+
+Expected<DesiredIndex*> DesiredStateWriter::Cache() {
+  if (!cache_) {
+    auto stored = store_.List();
+    if (!stored) return std::unexpected(stored.error());
+    DesiredIndex index;
+    for (DesiredRuntime& runtime : *stored) {
+      std::string name = runtime.name;
+      index.emplace(std::move(name), std::move(runtime));
+    }
+    cache_ = std::move(index);
+  }
+  return &*cache_;
+}
+
+Expected<void> DesiredStateWriter::Put(const DesiredRuntime& runtime) {
+  auto written = store_.Put(runtime);
+  if (!written) {
+    if (written.error().code == ErrorCode::kConflict) {
+      Refresh(runtime.name);
+    }
+    return std::unexpected(written.error());
+  }
+  if (cache_) {
+    DesiredRuntime stored = runtime;
+    stored.revision = *written;
+    cache_->insert_or_assign(runtime.name, std::move(stored));
+  }
+  return {};
+}
+
+void DesiredStateWriter::Refresh(const std::string& name) {
+  if (!cache_) return;
+  auto stored = store_.Get(name);
+  if (stored) {
+    cache_->insert_or_assign(name, *std::move(stored));
+  } else if (stored.error().code == ErrorCode::kNotFound) {
+    cache_->erase(name);
+  } else {
+    cache_.reset();  // unknown state: the next use lists again
+  }
+}
+
+void DesiredStateWriter::Apply(const DesiredRuntime& desired) {
+  std::lock_guard lock(mutex_);
+  if (!cache_) return;  // the next use lists, change included
+  auto found = cache_->find(desired.name);
+  if (found != cache_->end() &&
+      found->second.revision >= desired.revision) {
+    return;
+  }
+  cache_->insert_or_assign(desired.name, desired);
+}
+
+}  // namespace rtm

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "reconcile/desired_sync.h"
+#include "reconcile/ports/desired_state_store.h"
+#include "reconcile/ports/logger.h"
+
+namespace rtm {
+
+// Scans the manifests tree; an error means the tree could not be read (and
+// proves nothing about what was deleted).
+using ManifestScanFn = std::function<Expected<ManifestScan>()>;
+
+// The writer of desired state in this controller: the manifest sync and
+// the API's restart bump. Every desired object is cached in memory (listed
+// by Reload, then kept current by Apply from the change feed), so a
+// manifest change costs no full read of the store. Every write is
+// conditional on the revision the cache holds; a kConflict (another writer
+// moved the object) refreshes that entry from the store and decides again.
+// Queues nothing: the change feed reports every write, whoever made it.
+// Thread-safe: one mutex serialises the writes and the cache.
+class DesiredStateWriter {
+ public:
+  DesiredStateWriter(DesiredStateStore& store, Logger& logger,
+                     ManifestScanFn scan);
+
+  // Lists the store into the cache again. A failure is logged; the next
+  // use lists again.
+  void Reload();
+
+  // Re-reads the manifests tree and stores what changed
+  // (reconcile/desired_sync.h holds the rules).
+  void SyncManifests();
+
+  // The REST restart: a generation bump of the desired object, not an
+  // imperative restart. Increments the API-owned restart counter and
+  // metadata.generation, records `request_id` as the restart's sourceRef
+  // and returns the new generation. kNotFound for an unknown name,
+  // kConflict for a deleted (removed) runtime or when other writers keep
+  // moving the object.
+  Expected<int64_t> RequestRestart(std::string_view name,
+                                   std::string request_id);
+
+  // A desired object as the change feed reported it: cached unless the
+  // cache holds that revision or a newer one.
+  void Apply(const DesiredRuntime& desired);
+
+ private:
+  // The cache, listed on first use; under mutex_.
+  Expected<DesiredIndex*> Cache();
+  // Stores `runtime` (conditional on runtime.revision) and caches what was
+  // written; on kConflict refreshes the entry. Under mutex_.
+  Expected<void> Put(const DesiredRuntime& runtime);
+  void Refresh(const std::string& name);  // under mutex_
+
+  DesiredStateStore& store_;
+  Logger& logger_;
+  ManifestScanFn scan_;
+  std::mutex mutex_;
+  std::optional<DesiredIndex> cache_;
+  std::set<std::string> reported_conflicts_;
+};
+
+}  // namespace rtm

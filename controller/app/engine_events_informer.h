@@ -1,0 +1,64 @@
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "reconcile/ports/container_engine.h"
+#include "reconcile/ports/logger.h"
+
+namespace rtm {
+
+struct EngineEventsOptions {
+  // This controller's network: its games' containers carry its label, and
+  // the network is ensured whenever the engine (re)connects.
+  std::string network = "rtmanager";
+  // Backoff of the reconnect after the engine went away.
+  Duration reconnect_base = std::chrono::milliseconds(250);
+  Duration reconnect_cap = std::chrono::seconds(30);
+};
+
+// The informer of the engine's container events (docs/contract.md §3):
+// watches the events of this controller's containers and reports each one
+// that can change a decision (die, stop, destroy, start, oom,
+// health_status) as (game, event time). When the stream breaks it
+// reconnects with backoff and then reports a relist: anything may have
+// happened while it was down. One thread, from Start to Stop.
+class EngineEventsInformer {
+ public:
+  struct Handlers {
+    std::function<void(const std::string& game, Timestamp at)> on_event;
+    std::function<void()> on_relist;
+  };
+
+  EngineEventsInformer(ContainerEngine& engine, Logger& logger,
+                       EngineEventsOptions options, Handlers handlers);
+  ~EngineEventsInformer();
+
+  EngineEventsInformer(const EngineEventsInformer&) = delete;
+  EngineEventsInformer& operator=(const EngineEventsInformer&) = delete;
+
+  void Start();
+  // Returns within the stream's poll interval (500 ms) or the current
+  // reconnect wait; idempotent.
+  void Stop();
+
+ private:
+  void Run();
+  bool Stopping();
+  // Waits `delay` or until Stop; false when stopping.
+  bool WaitUnlessStopping(Duration delay);
+
+  ContainerEngine& engine_;
+  Logger& logger_;
+  EngineEventsOptions options_;
+  Handlers handlers_;
+  std::mutex mutex_;
+  std::condition_variable stop_signal_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace rtm

@@ -1,0 +1,140 @@
+#include "controller/cli/run_options.h"
+
+#include "controller/api/api_server.h"
+#include "controller/docker/docker_endpoint.h"
+#include "controller/system/token_file.h"
+#include "store/leveldb/leveldb_change_feed.h"
+
+namespace rtm {
+namespace {
+
+// An API token shorter than this is refused at start.
+constexpr size_t kMinTokenLength = 16;
+
+const std::vector<FlagSpec> kRunFlags{
+    {"manifests", true, "watched manifests directory (default ./manifests)"},
+    {"data-dir", true, "leveldb store directory (default ./data)"},
+    {"docker-host", true, "engine endpoint (default $DOCKER_HOST, else unix:///var/run/docker.sock)"},
+    {"listen", true, "REST API address (default 127.0.0.1:8088)"},
+    {"network", true, "user-defined bridge network (default rtmanager)"},
+    {"workers", true, "parallel reconciles (default 8)"},
+    {"lease-ttl", true, "per-game lease TTL (default 60s)"},
+    {"resync", true, "full resync period (default 5m)"},
+    {"manifest-debounce", true, "quiet time after manifest file events before a rescan (default 10ms)"},
+    {"log-format", true, "text | json (default text)"},
+    {"log-level", true, "debug | info | warn | error (default info)"},
+    {"api-token-file", true, "file holding the bearer token mutating API calls need"},
+    {"max-ops-per-second", true, "global lifecycle operation rate (default 20; 0: unlimited)"},
+    {"backoff-base", true, "first retry delay of a failing game (default 100ms)"},
+    {"backoff-cap", true, "longest retry delay (default 5m)"},
+    {"self-heal-base", true, "first delay before restarting a crashed game again (default 1s)"},
+    {"self-heal-cap", true, "longest self-heal delay of a crash-looping game (default 5m)"},
+    {"watch-history-mib", true, "memory the watch history (?watch=true&since=N) retains, in MiB (default 16)"},
+    {"help", false, "this help"},
+};
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name) {
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "info") return LogLevel::kInfo;
+  if (name == "warn") return LogLevel::kWarn;
+  if (name == "error") return LogLevel::kError;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
+                                     const char* docker_host_env) {
+  RunOptions options;
+  options.manifests = flags.Get("manifests", "./manifests");
+  options.data_dir = flags.Get("data-dir", "./data");
+  options.docker_host = std::string(
+      ChooseDockerHost(flags.Get("docker-host", ""), docker_host_env));
+  options.listen = flags.Get("listen", "127.0.0.1:8088");
+  options.network = flags.Get("network", "rtmanager");
+  auto workers = flags.GetInt("workers", kDefaultWorkers, 1, 256);
+  auto lease_ttl = flags.GetDuration("lease-ttl", std::chrono::seconds(60));
+  auto resync = flags.GetDuration("resync", std::chrono::minutes(5));
+  auto debounce = flags.GetDuration("manifest-debounce", std::chrono::milliseconds(10));
+  auto max_ops = flags.GetInt("max-ops-per-second", 20, 0, 100000);
+  auto backoff_base = flags.GetDuration("backoff-base", std::chrono::milliseconds(100));
+  auto backoff_cap = flags.GetDuration("backoff-cap", std::chrono::minutes(5));
+  auto heal_base = flags.GetDuration("self-heal-base", std::chrono::seconds(1));
+  auto heal_cap = flags.GetDuration("self-heal-cap", std::chrono::minutes(5));
+  auto watch_history_mib = flags.GetInt(
+      "watch-history-mib", static_cast<int>(kDefaultChangeHistoryBytes >> 20), 1, 4096);
+  for (const Expected<void>& check :
+       {workers ? Expected<void>() : std::unexpected(workers.error()),
+        lease_ttl ? Expected<void>() : std::unexpected(lease_ttl.error()),
+        resync ? Expected<void>() : std::unexpected(resync.error()),
+        debounce ? Expected<void>() : std::unexpected(debounce.error()),
+        max_ops ? Expected<void>() : std::unexpected(max_ops.error()),
+        backoff_base ? Expected<void>() : std::unexpected(backoff_base.error()),
+        backoff_cap ? Expected<void>() : std::unexpected(backoff_cap.error()),
+        heal_base ? Expected<void>() : std::unexpected(heal_base.error()),
+        heal_cap ? Expected<void>() : std::unexpected(heal_cap.error()),
+        watch_history_mib ? Expected<void>()
+                          : std::unexpected(watch_history_mib.error())}) {
+    if (!check) return std::unexpected(check.error());
+  }
+  if (*lease_ttl < std::chrono::seconds(1)) {
+    return Fail(ErrorCode::kInvalidRequest, "flag --lease-ttl: must be >= 1s");
+  }
+  if (*resync < std::chrono::seconds(1)) {
+    return Fail(ErrorCode::kInvalidRequest, "flag --resync: must be >= 1s");
+  }
+  if (*backoff_base <= Duration::zero() || *backoff_cap < *backoff_base) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flags --backoff-base/--backoff-cap: need 0 < base <= cap");
+  }
+  if (*heal_base <= Duration::zero() || *heal_cap < *heal_base) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flags --self-heal-base/--self-heal-cap: need 0 < base <= cap");
+  }
+  options.self_heal_base = *heal_base;
+  options.self_heal_cap = *heal_cap;
+  options.watch_history_bytes = static_cast<size_t>(*watch_history_mib) << 20;
+  options.workers = *workers;
+  options.lease_ttl = *lease_ttl;
+  options.resync = *resync;
+  if (*debounce <= Duration::zero() || *debounce > std::chrono::seconds(10)) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --manifest-debounce: must be in 1ms..10s");
+  }
+  options.manifest_debounce = *debounce;
+  options.max_ops_per_second = *max_ops;
+  options.backoff = BackoffPolicy{*backoff_base, *backoff_cap};
+
+  const std::string format = flags.Get("log-format", "text");
+  if (format != "text" && format != "json") {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --log-format: \"" + format + "\" is not text or json");
+  }
+  options.log_format = format == "json" ? LogFormat::kJson : LogFormat::kText;
+  const std::string level = flags.Get("log-level", "info");
+  auto parsed_level = ParseLogLevel(level);
+  if (!parsed_level) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --log-level: \"" + level +
+                    "\" is not debug, info, warn or error");
+  }
+  options.log_level = *parsed_level;
+  if (flags.Has("api-token-file")) {
+    auto token = ReadTokenFile(flags.Get("api-token-file", ""), kMinTokenLength);
+    if (!token) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "flag --api-token-file: " + token.error().message);
+    }
+    options.api_token = std::move(*token);
+  }
+  if (!options.api_token && !IsLoopbackListen(options.listen)) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "refusing --listen " + options.listen +
+                    ": a non-loopback address needs --api-token-file");
+  }
+  return options;
+}
+
+const std::vector<FlagSpec>& RunFlags() { return kRunFlags; }
+
+}  // namespace rtm

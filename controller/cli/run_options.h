@@ -1,0 +1,54 @@
+// The flags of `rtmanager run` and their validation: everything the
+// controller process is configured with.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controller/cli/flags.h"
+#include "controller/system/spdlog_logger.h"
+#include "reconcile/domain/error.h"
+#include "reconcile/domain/time.h"
+#include "reconcile/ports/logger.h"
+#include "reconcile/queue/work_queue.h"
+
+namespace rtm {
+
+// Parallel reconciles. A lifecycle call mostly waits on the engine, which
+// saturates first: on 2 cores 8 concurrent recreates converged 20- and
+// 100-game fleets as fast as 20, 32 or 50 (docs/benchmarks.md).
+inline constexpr int kDefaultWorkers = 8;
+
+struct RunOptions {
+  std::string manifests;
+  std::string data_dir;
+  std::string docker_host;
+  std::string listen;
+  std::string network;
+  int workers = kDefaultWorkers;
+  Duration lease_ttl{};
+  Duration resync{};
+  Duration manifest_debounce{};
+  LogFormat log_format = LogFormat::kText;
+  LogLevel log_level = LogLevel::kInfo;
+  int max_ops_per_second = 20;
+  BackoffPolicy backoff;
+  Duration self_heal_base{};
+  Duration self_heal_cap{};
+  std::optional<std::string> api_token;  // from --api-token-file
+  size_t watch_history_bytes = 0;
+};
+
+// The flags `rtmanager run` accepts, with their help lines.
+const std::vector<FlagSpec>& RunFlags();
+
+// The options the parsed flags give, defaults filled in. `docker_host_env`
+// is $DOCKER_HOST (nullptr when unset). Every invalid value is
+// kInvalidRequest naming its flag; a non-loopback --listen without
+// --api-token-file is refused. Reads the token file.
+Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
+                                     const char* docker_host_env);
+
+}  // namespace rtm

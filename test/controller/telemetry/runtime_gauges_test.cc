@@ -1,0 +1,54 @@
+// CollectRuntimeGauges (controller/telemetry/runtime_gauges.h): phases as
+// the statuses say, Pending without one, and store errors as errors.
+#include "controller/telemetry/runtime_gauges.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "test/mocks/mock_desired_state_store.h"
+
+namespace rtm {
+namespace {
+
+using ::testing::NiceMock;
+using ::testing::Return;
+
+class RuntimeGaugesTest : public ::testing::Test {
+ protected:
+  RuntimeGaugesTest() {
+    ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{
+        {.name = "a"}, {.name = "b"}, {.name = "c"}, {.name = "d"}}));
+    ON_CALL(statuses_, Get)
+        .WillByDefault([](std::string_view name) -> Expected<RuntimeStatusView> {
+          if (name == "d") return Fail(ErrorCode::kNotFound, "none yet");
+          return RuntimeStatusView{
+              .phase = name == "c" ? Phase::kFailed : Phase::kRunning};
+        });
+  }
+
+  NiceMock<MockDesiredStateStore> desired_;
+  NiceMock<MockStatusStore> statuses_;
+};
+
+TEST_F(RuntimeGaugesTest, CountsDeclaredRuntimesByTheirStatusPhase) {
+  auto gauges = CollectRuntimeGauges(7, desired_, statuses_);
+
+  ASSERT_TRUE(gauges.has_value());
+  EXPECT_EQ(gauges->workqueue_depth, 7u);
+  EXPECT_EQ(gauges->runtimes_by_phase,
+            (std::map<std::string, size_t>{{"Running", 2}, {"Failed", 1}, {"Pending", 1}}));
+}
+
+TEST_F(RuntimeGaugesTest, StoreErrorsAreErrorsNotFewerRuntimes) {
+  ON_CALL(statuses_, Get)
+      .WillByDefault(Return(Fail(ErrorCode::kServiceUnavailable, "disk gone")));
+  auto unreadable_status = CollectRuntimeGauges(0, desired_, statuses_);
+  ASSERT_FALSE(unreadable_status.has_value());
+  EXPECT_EQ(unreadable_status.error().code, ErrorCode::kServiceUnavailable);
+
+  ON_CALL(desired_, List).WillByDefault(Return(Fail(ErrorCode::kInternal, "corrupt")));
+  EXPECT_FALSE(CollectRuntimeGauges(0, desired_, statuses_).has_value());
+}
+
+}  // namespace
+}  // namespace rtm
