@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -30,8 +30,10 @@ struct RuntimeChange {
   ChangeType type = ChangeType::kModified;
   RuntimePart part = RuntimePart::kDesired;
   std::string name;
-  std::optional<DesiredRuntime> desired;    // as of `revision`
-  std::optional<RuntimeStatusView> status;  // as of `revision`
+  // The halves as of `revision` (null: not stored). Immutable, so changes
+  // of one runtime share the half they did not write.
+  std::shared_ptr<const DesiredRuntime> desired;
+  std::shared_ptr<const RuntimeStatusView> status;
 };
 
 // The type of a write that takes a runtime from `before` to `after` (see

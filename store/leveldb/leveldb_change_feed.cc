@@ -68,6 +68,7 @@ void LeveldbChangeFeed::Append(std::shared_ptr<const RuntimeChange> change,
     std::lock_guard lock(mutex_);
     last_change_revision_ = change->revision;
     store_revision_ = std::max(store_revision_, change->revision);
+    latest_.insert_or_assign(change->name, change);
     entries_.push_back({std::move(change), bytes});
     bytes_ += bytes;
     while (bytes_ > max_bytes_ && entries_.size() > 1) DropOldest();
@@ -80,8 +81,20 @@ void LeveldbChangeFeed::Committed(uint64_t revision) {
   store_revision_ = std::max(store_revision_, revision);
 }
 
+std::shared_ptr<const RuntimeChange> LeveldbChangeFeed::Latest(
+    std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  auto found = latest_.find(name);
+  return found == latest_.end() ? nullptr : found->second;
+}
+
 void LeveldbChangeFeed::DropOldest() {
-  floor_ = std::max(floor_, entries_.front().change->revision);
+  const RuntimeChange& oldest = *entries_.front().change;
+  floor_ = std::max(floor_, oldest.revision);
+  if (auto latest = latest_.find(oldest.name);
+      latest != latest_.end() && latest->second.get() == &oldest) {
+    latest_.erase(latest);
+  }
   bytes_ -= entries_.front().bytes;
   entries_.pop_front();
 }

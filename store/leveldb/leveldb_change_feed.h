@@ -4,6 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <string>
+#include <string_view>
 #include <memory>
 #include <mutex>
 
@@ -16,8 +19,9 @@ namespace rtm {
 inline constexpr size_t kDefaultChangeHistoryBytes = size_t{16} << 20;
 
 // ChangeFeed of the leveldb store. The history lives in memory, bounded in
-// bytes (each change counts the stored size of both halves of its runtime
-// plus a fixed overhead; the newest change is always kept), and starts
+// bytes (each change counts the stored size of the halves it holds alone
+// plus a fixed overhead; a half shared with an older change of the runtime
+// is counted there; the newest change is always kept), and starts
 // empty at the store's revision when the store opens: a reader resuming
 // from an older revision after a restart is told history_lost and relists.
 // LeveldbDatabase owns it and feeds it under its write lock, so the history
@@ -46,6 +50,11 @@ class LeveldbChangeFeed : public ChangeFeed {
   void Append(std::shared_ptr<const RuntimeChange> change, size_t bytes);
   void Committed(uint64_t revision);
 
+  // The newest retained change of `name`, null when none is retained. Its
+  // halves are the stored ones (every write of either half is appended
+  // here under the database's write lock, which the caller holds).
+  std::shared_ptr<const RuntimeChange> Latest(std::string_view name) const;
+
  private:
   struct Entry {
     std::shared_ptr<const RuntimeChange> change;
@@ -57,6 +66,9 @@ class LeveldbChangeFeed : public ChangeFeed {
   mutable std::mutex mutex_;
   std::condition_variable appended_;
   std::deque<Entry> entries_;
+  // The newest retained change of each name.
+  std::map<std::string, std::shared_ptr<const RuntimeChange>, std::less<>>
+      latest_;
   size_t bytes_ = 0;
   // Reads after a revision >= floor_ are complete.
   uint64_t floor_;

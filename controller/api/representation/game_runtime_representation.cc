@@ -9,7 +9,7 @@
 namespace rtm::api {
 
 nlohmann::json RenderGameRuntime(const DesiredRuntime& desired,
-                                 const std::optional<RuntimeStatusView>& status) {
+                                 const RuntimeStatusView* status) {
   nlohmann::json metadata{
       {"name", desired.name},
       {"generation", desired.generation},
@@ -23,7 +23,7 @@ nlohmann::json RenderGameRuntime(const DesiredRuntime& desired,
       {"kind", kGameRuntimeKind},
       {"metadata", std::move(metadata)},
       {"spec", RenderGameSpec(desired.spec)},
-      {"status", RenderRuntimeStatus(status.value_or(RuntimeStatusView{}))},
+      {"status", RenderRuntimeStatus(status ? *status : RuntimeStatusView{})},
   };
 }
 

@@ -26,7 +26,13 @@ inline constexpr std::string_view kGameRuntimeKind = "GameRuntime";
 // controller's bookkeeping (the API restart counter, the restart source,
 // the manifest error, the document index, the store revision) is not part
 // of the object.
+// `status` null: not reconciled yet.
 nlohmann::json RenderGameRuntime(const DesiredRuntime& desired,
-                                 const std::optional<RuntimeStatusView>& status);
+                                 const RuntimeStatusView* status);
+inline nlohmann::json RenderGameRuntime(
+    const DesiredRuntime& desired,
+    const std::optional<RuntimeStatusView>& status) {
+  return RenderGameRuntime(desired, status ? &*status : nullptr);
+}
 
 }  // namespace rtm::api

@@ -9,7 +9,7 @@ std::string RenderWatchEvent(const RuntimeChange& change) {
   return "{\"type\":\"" + std::string(ToString(change.type)) +
          "\",\"revision\":" + std::to_string(change.revision) +
          ",\"object\":" +
-         JsonText(RenderGameRuntime(*change.desired, change.status)) + "}";
+         JsonText(RenderGameRuntime(*change.desired, change.status.get())) + "}";
 }
 
 }  // namespace rtm::api

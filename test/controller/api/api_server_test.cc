@@ -207,7 +207,8 @@ TEST_F(ApiServerTest, OperationsLimitIsValidated) {
 
 TEST_F(ApiServerTest, WatchFromARetainedRevisionStreamsAndTooOldIs410) {
   for (int i = 0; i < 6; ++i) {
-    feed_.Push(RuntimeChange{.name = "lobby", .desired = DesiredRuntime{.name = "lobby"}});
+    feed_.Push(RuntimeChange{.name = "lobby",
+                             .desired = std::make_shared<DesiredRuntime>(DesiredRuntime{.name = "lobby"})});
   }
   feed_.LoseHistoryUpTo(2);  // keeps 3..6
   auto api = Server();
@@ -237,7 +238,7 @@ TEST_F(ApiServerTest, ListIsTheWholeDocumentDumpedAtOnce) {
     if (name == "b") return running;
     return Fail(ErrorCode::kNotFound, "none");
   });
-  feed_.Push(RuntimeChange{.name = "a", .desired = runtimes[0]});
+  feed_.Push(RuntimeChange{.name = "a", .desired = std::make_shared<DesiredRuntime>(runtimes[0])});
   auto response = Server().Handle(Get("/v1/runtimes"));
   ASSERT_EQ(response.status, 200);
   const nlohmann::json whole{

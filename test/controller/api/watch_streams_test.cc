@@ -44,7 +44,8 @@ struct Watcher {
 RuntimeChange Change(const std::string& name, ChangeType type) {
   return RuntimeChange{.type = type,
                        .name = name,
-                       .desired = DesiredRuntime{.name = name, .generation = 1}};
+                       .desired = std::make_shared<DesiredRuntime>(
+                           DesiredRuntime{.name = name, .generation = 1})};
 }
 
 TEST(WatchStreamsTest, EveryWatcherCatchesUpThenGetsLiveEventsInOrder) {

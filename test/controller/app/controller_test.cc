@@ -240,12 +240,12 @@ TEST_F(ControllerTest, ChangesOfAnotherWriterReachTheCacheAndQueueTheGame) {
   feed_.Push(RuntimeChange{.revision = 50,
                            .part = RuntimePart::kDesired,
                            .name = "converged",
-                           .desired = AtRevision(bumped, 50)});
+                           .desired = std::make_shared<DesiredRuntime>(AtRevision(bumped, 50))});
   // A status change queues nothing.
   feed_.Push(RuntimeChange{.part = RuntimePart::kStatus,
                            .name = "needs-start",
-                           .desired = Desired("needs-start"),
-                           .status = RuntimeStatusView{}});
+                           .desired = std::make_shared<DesiredRuntime>(Desired("needs-start")),
+                           .status = std::make_shared<RuntimeStatusView>()});
   EXPECT_EQ(queue_.Get(), std::optional<std::string>("converged"));
   queue_.Done("converged");
 

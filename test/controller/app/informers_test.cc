@@ -130,8 +130,8 @@ TEST(EngineEventsInformerTest, ReportsRelevantEventsAndRelistsAfterAReconnect) {
 RuntimeChange DesiredChange(const std::string& name, RuntimePart part) {
   return RuntimeChange{.part = part,
                        .name = name,
-                       .desired = DesiredRuntime{.name = name},
-                       .status = RuntimeStatusView{}};
+                       .desired = std::make_shared<DesiredRuntime>(DesiredRuntime{.name = name}),
+                       .status = std::make_shared<RuntimeStatusView>()};
 }
 
 TEST(ChangeFeedInformerTest, ReportsDesiredChangesAfterItsRevisionInOrder) {

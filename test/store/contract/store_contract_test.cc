@@ -170,7 +170,7 @@ TEST_P(StoreContractTest, FeedCarriesEveryChangeWithBothHalvesAndItsType) {
   EXPECT_EQ(changes[0]->type, ChangeType::kAdded);
   EXPECT_EQ(changes[0]->part, RuntimePart::kDesired);
   EXPECT_EQ(changes[0]->name, "a");
-  EXPECT_FALSE(changes[0]->status.has_value());
+  EXPECT_EQ(changes[0]->status, nullptr);
   EXPECT_EQ(changes[1]->type, ChangeType::kModified);
   EXPECT_EQ(changes[1]->part, RuntimePart::kStatus);
   ASSERT_TRUE(changes[1]->desired && changes[1]->status);
@@ -184,7 +184,7 @@ TEST_P(StoreContractTest, FeedCarriesEveryChangeWithBothHalvesAndItsType) {
   EXPECT_EQ(*changes[4]->desired, a);
   EXPECT_EQ(changes[5]->name, "b");
   EXPECT_EQ(changes[5]->type, ChangeType::kAdded);
-  EXPECT_FALSE(changes[5]->desired.has_value());
+  EXPECT_EQ(changes[5]->desired, nullptr);
   EXPECT_EQ(changes[5]->revision, orphan.revision);
 }
 

@@ -11,6 +11,7 @@
 
 #include "store/leveldb/leveldb_database.h"
 #include "store/leveldb/leveldb_desired_state_store.h"
+#include "store/leveldb/leveldb_status_store.h"
 #include "test/store/store_test_data.h"
 
 namespace rtm {
@@ -100,6 +101,31 @@ TEST_F(LeveldbChangeFeedTest, AfterReopenTheHistoryStartsAtTheStoresRevision) {
   Write("a", 10);
   ASSERT_EQ(Read(2).changes.size(), 1u);
   EXPECT_EQ(Read(2).changes[0]->type, ChangeType::kModified);
+}
+
+TEST_F(LeveldbChangeFeedTest, ChangesOfARuntimeShareTheHalfTheyDidNotWrite) {
+  Open(kDefaultChangeHistoryBytes);
+  Write("g", 10);
+  LeveldbStatusStore statuses(*database_);
+  RuntimeStatusView status = FullStatus();
+  ASSERT_TRUE(Track(status, statuses.Put("g", status)));
+  ASSERT_TRUE(Track(status, statuses.Put("g", status)));
+
+  ChangeBatch batch = Read(0);
+  ASSERT_EQ(batch.changes.size(), 3u);
+  EXPECT_EQ(batch.changes[1]->desired, batch.changes[0]->desired);  // one copy
+  EXPECT_EQ(batch.changes[2]->desired, batch.changes[0]->desired);
+  EXPECT_EQ(batch.changes[2]->status->revision, status.revision);
+
+  // After a restart no change is retained: the halves come from the store.
+  Open(kDefaultChangeHistoryBytes);
+  LeveldbStatusStore reopened(*database_);
+  ASSERT_TRUE(Track(status, reopened.Put("g", status)));
+  ChangeBatch after = Read(3);
+  ASSERT_EQ(after.changes.size(), 1u);
+  ASSERT_NE(after.changes[0]->desired, nullptr);
+  EXPECT_EQ(after.changes[0]->desired->revision, 1u);
+  EXPECT_EQ(after.changes[0]->type, ChangeType::kModified);
 }
 
 }  // namespace

@@ -71,8 +71,8 @@ TEST(WatchEventRepresentationTest, IsTypeRevisionThenTheObjectOnOneLine) {
   const RuntimeChange change{.revision = 77,
                              .type = ChangeType::kModified,
                              .name = "lobby-eu-1",
-                             .desired = FullDesired(),
-                             .status = FullStatus()};
+                             .desired = std::make_shared<DesiredRuntime>(FullDesired()),
+                             .status = std::make_shared<RuntimeStatusView>(FullStatus())};
   EXPECT_EQ(RenderWatchEvent(change),
             R"({"type":"MODIFIED","revision":77,"object":)" +
                 JsonText(RenderGameRuntime(FullDesired(), FullStatus())) + "}");
@@ -85,7 +85,7 @@ TEST(WatchEventRepresentationTest, EveryTypeByItsWireNameAndAMissingStatusIsPend
       {ChangeType::kDeleted, "DELETED"}};
   for (const auto& [type, name] : types) {
     const RuntimeChange change{.revision = 5, .type = type, .name = "a",
-                               .desired = DesiredRuntime{.name = "a"}};
+                               .desired = std::make_shared<DesiredRuntime>(DesiredRuntime{.name = "a"})};
     const std::string line = RenderWatchEvent(change);
     EXPECT_TRUE(line.starts_with("{\"type\":\"" + name + "\",\"revision\":5,")) << line;
     EXPECT_EQ(line.find('\n'), std::string::npos);
@@ -96,7 +96,7 @@ TEST(WatchEventRepresentationTest, EveryTypeByItsWireNameAndAMissingStatusIsPend
 
 TEST(WatchEventRepresentationTest, InvalidUtf8IsReplaced) {
   const RuntimeChange change{.revision = 1, .type = ChangeType::kAdded, .name = "a",
-                             .desired = DesiredRuntime{.name = "a\xff"}};
+                             .desired = std::make_shared<DesiredRuntime>(DesiredRuntime{.name = "a\xff"})};
   EXPECT_NE(RenderWatchEvent(change).find("\"name\":\"a\xEF\xBF\xBD\""), std::string::npos);
 }
 
