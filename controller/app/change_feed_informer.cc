@@ -19,30 +19,13 @@ ChangeFeedInformer::ChangeFeedInformer(ChangeFeed& changes, Logger& logger,
 ChangeFeedInformer::~ChangeFeedInformer() { Stop(); }
 
 void ChangeFeedInformer::Start(uint64_t after) {
-  thread_ = std::thread([this, after] { Run(after); });
+  thread_.Start([this, after] { Run(after); });
 }
 
-void ChangeFeedInformer::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  stop_signal_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-bool ChangeFeedInformer::Stopping() {
-  std::lock_guard lock(mutex_);
-  return stopping_;
-}
-
-bool ChangeFeedInformer::WaitUnlessStopping(Duration delay) {
-  std::unique_lock lock(mutex_);
-  return !stop_signal_.wait_for(lock, delay, [this] { return stopping_; });
-}
+void ChangeFeedInformer::Stop() { thread_.Stop(); }
 
 void ChangeFeedInformer::Run(uint64_t after) {
-  while (!Stopping()) {
+  while (!thread_.Stopping()) {
     auto batch = changes_.ReadAfter(after, kChangesPerRead);
     if (batch && batch->history_lost) {
       logger_.Log(LogLevel::kWarn, "change feed lost history; relisting", {});
@@ -57,7 +40,7 @@ void ChangeFeedInformer::Run(uint64_t after) {
     if (!batch) {
       logger_.Log(LogLevel::kWarn, "read change feed; retrying",
                   {{"err", batch.error().message}});
-      if (!WaitUnlessStopping(kWaitInterval)) return;
+      if (!thread_.WaitUnlessStopping(kWaitInterval)) return;
       continue;
     }
     for (const auto& change : batch->changes) {

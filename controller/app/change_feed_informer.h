@@ -1,11 +1,9 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
 
+#include "controller/app/stoppable_thread.h"
 #include "reconcile/ports/change_feed.h"
 #include "reconcile/ports/logger.h"
 
@@ -36,16 +34,11 @@ class ChangeFeedInformer {
 
  private:
   void Run(uint64_t after);
-  bool Stopping();
-  bool WaitUnlessStopping(Duration delay);
 
   ChangeFeed& changes_;
   Logger& logger_;
   Handlers handlers_;
-  std::mutex mutex_;
-  std::condition_variable stop_signal_;
-  bool stopping_ = false;
-  std::thread thread_;
+  StoppableThread thread_;
 };
 
 }  // namespace rtm

@@ -31,37 +31,20 @@ EngineEventsInformer::EngineEventsInformer(ContainerEngine& engine,
 EngineEventsInformer::~EngineEventsInformer() { Stop(); }
 
 void EngineEventsInformer::Start() {
-  thread_ = std::thread([this] { Run(); });
+  thread_.Start([this] { Run(); });
 }
 
-void EngineEventsInformer::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  stop_signal_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-bool EngineEventsInformer::Stopping() {
-  std::lock_guard lock(mutex_);
-  return stopping_;
-}
-
-bool EngineEventsInformer::WaitUnlessStopping(Duration delay) {
-  std::unique_lock lock(mutex_);
-  return !stop_signal_.wait_for(lock, delay, [this] { return stopping_; });
-}
+void EngineEventsInformer::Stop() { thread_.Stop(); }
 
 void EngineEventsInformer::Run() {
   Duration backoff = options_.reconnect_base;
   bool first = true;
-  while (!Stopping()) {
+  while (!thread_.Stopping()) {
     auto stream = engine_.WatchEvents(OwnedSelector(options_.network));
     if (!stream) {
       logger_.Log(LogLevel::kWarn, "docker events unavailable; retrying",
                   {{"err", stream.error().message}});
-      if (!WaitUnlessStopping(backoff)) return;
+      if (!thread_.WaitUnlessStopping(backoff)) return;
       backoff = std::min(backoff * 2, options_.reconnect_cap);
       continue;
     }
@@ -73,7 +56,7 @@ void EngineEventsInformer::Run() {
     // Anything may have happened while the stream was down: relist.
     if (!first) handlers_.on_relist();
     first = false;
-    while (!Stopping()) {
+    while (!thread_.Stopping()) {
       auto next = (*stream)->Next(kPollInterval);
       if (!next) {
         logger_.Log(LogLevel::kWarn, "docker events stream broke",

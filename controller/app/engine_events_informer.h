@@ -1,11 +1,9 @@
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "controller/app/stoppable_thread.h"
 #include "reconcile/ports/container_engine.h"
 #include "reconcile/ports/logger.h"
 
@@ -47,18 +45,12 @@ class EngineEventsInformer {
 
  private:
   void Run();
-  bool Stopping();
-  // Waits `delay` or until Stop; false when stopping.
-  bool WaitUnlessStopping(Duration delay);
 
   ContainerEngine& engine_;
   Logger& logger_;
   EngineEventsOptions options_;
   Handlers handlers_;
-  std::mutex mutex_;
-  std::condition_variable stop_signal_;
-  bool stopping_ = false;
-  std::thread thread_;
+  StoppableThread thread_;
 };
 
 }  // namespace rtm

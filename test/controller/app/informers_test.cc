@@ -134,19 +134,22 @@ RuntimeChange DesiredChange(const std::string& name, RuntimePart part) {
                        .status = std::make_shared<RuntimeStatusView>()};
 }
 
+// Reports "desired <name>" and "relist".
+ChangeFeedInformer::Handlers ReportingTo(Reports& reports) {
+  return ChangeFeedInformer::Handlers{
+      .on_desired =
+          [&reports](const DesiredRuntime& desired) {
+            reports.Add("desired " + desired.name);
+          },
+      .on_relist = [&reports] { reports.Add("relist"); }};
+}
+
 TEST(ChangeFeedInformerTest, ReportsDesiredChangesAfterItsRevisionInOrder) {
   FakeChangeFeed feed;
   NiceMock<MockLogger> logger;
   feed.Push(DesiredChange("before", RuntimePart::kDesired));  // 1: not reported
   Reports reports;
-  ChangeFeedInformer informer(
-      feed, logger,
-      ChangeFeedInformer::Handlers{
-          .on_desired =
-              [&](const DesiredRuntime& desired) {
-                reports.Add("desired " + desired.name);
-              },
-          .on_relist = [&] { reports.Add("relist"); }});
+  ChangeFeedInformer informer(feed, logger, ReportingTo(reports));
   informer.Start(1);
 
   feed.Push(DesiredChange("a", RuntimePart::kDesired));
@@ -164,14 +167,7 @@ TEST(ChangeFeedInformerTest, LostHistoryIsARelistThenItGoesOn) {
   for (int i = 0; i < 5; ++i) feed.Push(DesiredChange("old", RuntimePart::kDesired));
   feed.LoseHistoryUpTo(4);  // a reader after 2 has lost 3 and 4
   Reports reports;
-  ChangeFeedInformer informer(
-      feed, logger,
-      ChangeFeedInformer::Handlers{
-          .on_desired =
-              [&](const DesiredRuntime& desired) {
-                reports.Add("desired " + desired.name);
-              },
-          .on_relist = [&] { reports.Add("relist"); }});
+  ChangeFeedInformer informer(feed, logger, ReportingTo(reports));
   informer.Start(2);
   ASSERT_THAT(reports.First(1), ElementsAre("relist"));
 
