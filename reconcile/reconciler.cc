@@ -89,6 +89,11 @@ Expected<Reconciler::Observation> Reconciler::Observe(
   return seen;
 }
 
+bool Reconciler::StatusIsCurrent(const DecisionInput& input) {
+  auto status = statuses_.Get(input.name);
+  return status && StatusReportsConverged(*status, input);
+}
+
 Expected<Plan> Reconciler::PlanFor(std::string_view name) {
   auto desired = LoadDesired(name);
   if (!desired) return std::unexpected(desired.error());

@@ -55,10 +55,10 @@ class Reconciler {
 
   ReconcileResult Reconcile(std::string_view name);
 
-  // True once a status was written for `name`.
-  bool HasStatus(std::string_view name) {
-    return statuses_.Get(name).has_value();
-  }
+  // True when the stored status of `input.name` reports what `input` (a
+  // converged observation) shows (StatusReportsConverged); false when it
+  // does not, is missing or cannot be read.
+  bool StatusIsCurrent(const DecisionInput& input);
 
   // The plan for `name` as of now, without acting (for `rtmanager plan`).
   Expected<Plan> PlanFor(std::string_view name);

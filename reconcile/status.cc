@@ -122,4 +122,13 @@ RuntimeStatusView ComputeStatus(const StatusInput& input,
   return status;
 }
 
+bool StatusReportsConverged(const RuntimeStatusView& status,
+                            const DecisionInput& input) {
+  const ContainerState* keeper = SelectKeeper(input);
+  const std::string kept = keeper != nullptr ? keeper->id : "";
+  const int64_t generation = input.desired ? input.desired->generation : 0;
+  return status.container_id == kept &&
+         status.observed_generation == generation;
+}
+
 }  // namespace rtm

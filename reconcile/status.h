@@ -30,4 +30,11 @@ struct StatusInput {
 RuntimeStatusView ComputeStatus(const StatusInput& input,
                                 const RuntimeStatusView& previous);
 
+// Whether `status` reports what a converged `input` shows: the container
+// that is kept (none when none is) and the desired generation. A status
+// that does not (the controller died between acting and writing it) needs
+// a reconcile even though nothing is left to do in the engine.
+bool StatusReportsConverged(const RuntimeStatusView& status,
+                            const DecisionInput& input);
+
 }  // namespace rtm

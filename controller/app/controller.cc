@@ -166,7 +166,7 @@ void Controller::Resync() {
   size_t enqueued = 0;
   for (auto& [name, input] : inputs) {
     input.name = name;
-    if (!Decide(input).converged() || !reconciler_.HasStatus(name)) {
+    if (!Decide(input).converged() || !reconciler_.StatusIsCurrent(input)) {
       Enqueue(name);
       ++enqueued;
     }

@@ -74,7 +74,8 @@ class Controller {
 
   // The periodic resync: syncs the manifests, then decides every known game
   // against ONE listing of the engine and enqueues only the games whose plan
-  // is not empty (or that have no status yet). Catches whatever events were
+  // is not empty or whose status does not report that (none yet, or one
+  // written before the controller died mid-operation). Catches whatever events were
   // missed at the cost of one engine call, not one per game. Falls back to
   // EnqueueAll when the engine cannot be listed.
   void Resync();

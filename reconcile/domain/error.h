@@ -29,6 +29,11 @@ std::optional<ErrorCode> ParseErrorCode(std::string_view name);
 struct Error {
   ErrorCode code;
   std::string message;
+  // The context of a failed lifecycle operation, written to its audit entry
+  // (reconcile/lifecycle/operation_recorder.h): the image and container it
+  // concerned. Empty elsewhere.
+  std::string image_ref;
+  std::string container_id;
 
   friend bool operator==(const Error&, const Error&) = default;
 };

@@ -14,7 +14,7 @@ OperationRecorder::OperationRecorder(const LifecyclePorts& ports, OpKind kind,
       source_ref_(std::move(source_ref)),
       started_at_(ports.clock.Now()) {}
 
-OperationResult OperationRecorder::Fail(FailureDetail failure) {
+OperationResult OperationRecorder::Fail(Error failure) {
   const OperationEntry& entry =
       Finish(Outcome::kFailure, failure.code, failure.message,
              failure.image_ref, failure.container_id);

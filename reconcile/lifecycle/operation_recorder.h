@@ -8,14 +8,6 @@
 
 namespace rtm {
 
-// What a failed operation reports in its audit entry besides code/message.
-struct FailureDetail {
-  ErrorCode code = ErrorCode::kInternal;
-  std::string message;
-  std::string image_ref;
-  std::string container_id;
-};
-
 // Writes the audit entry, telemetry and log line of one operation. Created
 // when the operation starts (that instant is its startedAt). The audit
 // append is best effort: a failed append is logged at error level and never
@@ -31,7 +23,8 @@ class OperationRecorder {
   void set_correlation_ref(std::string ref) { source_ref_ = std::move(ref); }
   const std::string& correlation_ref() const { return source_ref_; }
 
-  OperationResult Fail(FailureDetail failure);
+  // The failure's code, message, image and container go into the entry.
+  OperationResult Fail(Error failure);
   // Success; the entry names the record's image and container.
   OperationResult Succeed(RuntimeRecord record);
   // Success of an operation whose audited container is not the record's

@@ -9,8 +9,12 @@
 
 namespace rtm {
 
-// The business outcome of one lifecycle operation. Failures are values, not
-// errors: every stable failure code reaches the caller through here.
+// The business outcome of one lifecycle operation at the services' boundary:
+// the Result of docs/contract.md §4. Failures are values, not errors: every
+// stable failure code reaches the caller through here. Inside the services
+// a failure is an Expected's Error (with its image and container); only
+// OperationRecorder turns it into this Result, once the operation's audit
+// entry is written.
 struct OperationResult {
   // The record after the operation on success; empty on failure.
   std::optional<RuntimeRecord> record;

@@ -2,7 +2,7 @@
 
 namespace rtm {
 
-std::expected<RuntimeRecord, FailureDetail> Recreate(
+Expected<RuntimeRecord> Recreate(
     const LifecyclePorts& ports, StopService& stop_service,
     StartService& start_service, const RecreateRequest& request) {
   const StartInput& start = request.start;
@@ -15,7 +15,7 @@ std::expected<RuntimeRecord, FailureDetail> Recreate(
       .source_ref = start.source_ref,
   });
   if (!stopped.ok()) {
-    return std::unexpected(FailureDetail{
+    return std::unexpected(Error{
         *stopped.error_code, "inner stop failed: " + stopped.error_message,
         image, request.previous_container_id});
   }
@@ -24,7 +24,7 @@ std::expected<RuntimeRecord, FailureDetail> Recreate(
     if (auto removed = ports.engine.RemoveContainer(
             request.previous_container_id, /*force=*/false);
         !removed) {
-      return std::unexpected(FailureDetail{
+      return std::unexpected(Error{
           ErrorCode::kServiceUnavailable,
           "docker remove: " + removed.error().message, image,
           request.previous_container_id});
@@ -35,7 +35,7 @@ std::expected<RuntimeRecord, FailureDetail> Recreate(
   start_input.name_just_freed = !request.previous_container_id.empty();
   OperationResult started = start_service.Run(start_input);
   if (!started.ok()) {
-    return std::unexpected(FailureDetail{
+    return std::unexpected(Error{
         *started.error_code, "inner start failed: " + started.error_message,
         image, {}});
   }

@@ -24,7 +24,7 @@ struct RecreateRequest {
 // "docker remove: ..." as kServiceUnavailable, "inner start failed: ...").
 // From any intermediate state the next recreate or start converges: a
 // stopped-but-not-removed container is removed by it.
-std::expected<RuntimeRecord, FailureDetail> Recreate(
+Expected<RuntimeRecord> Recreate(
     const LifecyclePorts& ports, StopService& stop_service,
     StartService& start_service, const RecreateRequest& request);
 

@@ -9,20 +9,19 @@ RemoveService::RemoveService(const LifecyclePorts& ports,
     : ports_(ports), config_(config) {}
 
 OperationResult RemoveService::Handle(const RemoveInput& input) {
-  OperationRecorder recorder(ports_, OpKind::kRemove, input.game_id,
-                             input.op_source, input.source_ref);
-  return HandleUnderOwnLease(
-      ports_, config_, recorder, input.game_id,
-      ValidateOperationTarget(input.game_id, input.op_source),
-      [&] { return RunUnderLease(input, recorder); });
+  return RunOperation(ports_, config_, OpKind::kRemove, LeaseMode::kOwn, input,
+                      ValidateOperationTarget(input.game_id, input.op_source),
+                      [&](OperationRecorder& recorder) {
+                        return RunUnderLease(input, recorder);
+                      });
 }
 
 OperationResult RemoveService::Run(const RemoveInput& input) {
-  OperationRecorder recorder(ports_, OpKind::kRemove, input.game_id,
-                             input.op_source, input.source_ref);
-  return RunUnderCallersLease(
-      recorder, ValidateOperationTarget(input.game_id, input.op_source),
-      [&] { return RunUnderLease(input, recorder); });
+  return RunOperation(ports_, config_, OpKind::kRemove, LeaseMode::kCallers,
+                      input, ValidateOperationTarget(input.game_id, input.op_source),
+                      [&](OperationRecorder& recorder) {
+                        return RunUnderLease(input, recorder);
+                      });
 }
 
 OperationResult RemoveService::RunUnderLease(const RemoveInput& input,

@@ -15,20 +15,19 @@ RestartService::RestartService(const LifecyclePorts& ports,
       start_service_(start_service) {}
 
 OperationResult RestartService::Handle(const RestartInput& input) {
-  OperationRecorder recorder(ports_, OpKind::kRestart, input.game_id,
-                             input.op_source, input.source_ref);
-  return HandleUnderOwnLease(
-      ports_, config_, recorder, input.game_id,
-      ValidateOperationTarget(input.game_id, input.op_source),
-      [&] { return RunUnderLease(input, recorder); });
+  return RunOperation(ports_, config_, OpKind::kRestart, LeaseMode::kOwn, input,
+                      ValidateOperationTarget(input.game_id, input.op_source),
+                      [&](OperationRecorder& recorder) {
+                        return RunUnderLease(input, recorder);
+                      });
 }
 
 OperationResult RestartService::Run(const RestartInput& input) {
-  OperationRecorder recorder(ports_, OpKind::kRestart, input.game_id,
-                             input.op_source, input.source_ref);
-  return RunUnderCallersLease(
-      recorder, ValidateOperationTarget(input.game_id, input.op_source),
-      [&] { return RunUnderLease(input, recorder); });
+  return RunOperation(ports_, config_, OpKind::kRestart, LeaseMode::kCallers,
+                      input, ValidateOperationTarget(input.game_id, input.op_source),
+                      [&](OperationRecorder& recorder) {
+                        return RunUnderLease(input, recorder);
+                      });
 }
 
 OperationResult RestartService::RunUnderLease(const RestartInput& input,

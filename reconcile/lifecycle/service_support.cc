@@ -37,24 +37,24 @@ Expected<void> ValidateSpecOperation(std::string_view game_id, OpSource source,
   return ValidateGameSpec(spec);
 }
 
-std::expected<RuntimeRecord, FailureDetail> LoadActiveRecord(
+Expected<RuntimeRecord> LoadActiveRecord(
     RuntimeRecordStore& records, std::string_view game_id,
     std::string_view verb) {
   Expected<RuntimeRecord> record = records.Get(game_id);
   if (!record && record.error().code == ErrorCode::kNotFound) {
-    return std::unexpected(FailureDetail{
+    return std::unexpected(Error{
         ErrorCode::kNotFound,
         "runtime record for game " + Quoted(game_id) + " does not exist",
         {},
         {}});
   }
   if (!record) {
-    return std::unexpected(FailureDetail{
+    return std::unexpected(Error{
         ErrorCode::kInternal,
         "load runtime record: " + record.error().message, {}, {}});
   }
   if (record->status == RuntimeStatus::kRemoved) {
-    return std::unexpected(FailureDetail{
+    return std::unexpected(Error{
         ErrorCode::kConflict,
         "runtime for game " + Quoted(game_id) + " is removed; cannot " +
             std::string(verb),

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,41 +27,39 @@ Expected<void> ValidateSpecOperation(std::string_view game_id, OpSource source,
 // Loads the record an operation acts on: missing → kNotFound ("runtime
 // record for game "x" does not exist"), unreadable → kInternal, removed →
 // kConflict ("runtime for game "x" is removed; cannot <verb>").
-std::expected<RuntimeRecord, FailureDetail> LoadActiveRecord(
+Expected<RuntimeRecord> LoadActiveRecord(
     RuntimeRecordStore& records, std::string_view game_id,
     std::string_view verb);
 
-// The Handle flow: validation → lease → run(), with the failures of the first
-// two recorded by `recorder`. The lease is released when run() returns.
-template <typename RunUnderLease>
-OperationResult HandleUnderOwnLease(const LifecyclePorts& ports,
-                                    const LifecycleConfig& config,
-                                    OperationRecorder& recorder,
-                                    const std::string& game_id,
-                                    const Expected<void>& validation,
-                                    RunUnderLease&& run) {
-  if (!validation) {
-    return recorder.Fail(
-        {ErrorCode::kInvalidRequest, validation.error().message, {}, {}});
-  }
-  Expected<GameLease> lease =
-      GameLease::Acquire(ports, config.lease_ttl, game_id);
-  if (!lease) {
-    return recorder.Fail({lease.error().code, lease.error().message, {}, {}});
-  }
-  return run();
-}
+// Whose lease an operation runs under: its own (Handle) or its caller's
+// (Run, for an outer operation that holds the game's lease).
+enum class LeaseMode { kOwn, kCallers };
 
-// The Run flow: validation → run(), under the caller's lease.
-template <typename RunUnderLease>
-OperationResult RunUnderCallersLease(OperationRecorder& recorder,
-                                     const Expected<void>& validation,
-                                     RunUnderLease&& run) {
+// The one flow of every lifecycle operation's Handle and Run: the
+// operation's recorder (its startedAt is now), then validation, then (kOwn)
+// the game's lease, then `body(recorder)`, the operation's own steps. A
+// failed validation is kInvalidRequest, a failed lease acquire its error,
+// both recorded in the operation's audit entry. An own lease is released
+// when body returns, whatever it returns.
+template <typename Input, typename Body>
+OperationResult RunOperation(const LifecyclePorts& ports,
+                             const LifecycleConfig& config, OpKind kind,
+                             LeaseMode mode, const Input& input,
+                             const Expected<void>& validation, Body&& body) {
+  OperationRecorder recorder(ports, kind, input.game_id, input.op_source,
+                             input.source_ref);
   if (!validation) {
     return recorder.Fail(
-        {ErrorCode::kInvalidRequest, validation.error().message, {}, {}});
+        {ErrorCode::kInvalidRequest, validation.error().message});
   }
-  return run();
+  std::optional<GameLease> lease;
+  if (mode == LeaseMode::kOwn) {
+    Expected<GameLease> acquired =
+        GameLease::Acquire(ports, config.lease_ttl, input.game_id);
+    if (!acquired) return recorder.Fail(acquired.error());
+    lease.emplace(std::move(*acquired));
+  }
+  return body(recorder);
 }
 
 // "\"name\"": how messages quote game ids and refs.

@@ -30,18 +30,19 @@ StartService::StartService(const LifecyclePorts& ports,
     : ports_(ports), config_(config) {}
 
 OperationResult StartService::Handle(const StartInput& input) {
-  OperationRecorder recorder(ports_, OpKind::kStart, input.game_id,
-                             input.op_source, input.source_ref);
-  return HandleUnderOwnLease(ports_, config_, recorder, input.game_id,
-                             Validate(input),
-                             [&] { return RunUnderLease(input, recorder); });
+  return RunOperation(ports_, config_, OpKind::kStart, LeaseMode::kOwn, input,
+                      Validate(input),
+                      [&](OperationRecorder& recorder) {
+                        return RunUnderLease(input, recorder);
+                      });
 }
 
 OperationResult StartService::Run(const StartInput& input) {
-  OperationRecorder recorder(ports_, OpKind::kStart, input.game_id,
-                             input.op_source, input.source_ref);
-  return RunUnderCallersLease(recorder, Validate(input),
-                              [&] { return RunUnderLease(input, recorder); });
+  return RunOperation(ports_, config_, OpKind::kStart, LeaseMode::kCallers,
+                      input, Validate(input),
+                      [&](OperationRecorder& recorder) {
+                        return RunUnderLease(input, recorder);
+                      });
 }
 
 OperationResult StartService::RunUnderLease(const StartInput& input,

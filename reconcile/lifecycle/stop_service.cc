@@ -21,20 +21,19 @@ StopService::StopService(const LifecyclePorts& ports,
     : ports_(ports), config_(config) {}
 
 OperationResult StopService::Handle(const StopInput& input) {
-  OperationRecorder recorder(ports_, OpKind::kStop, input.game_id,
-                             input.op_source, input.source_ref);
-  return HandleUnderOwnLease(
-      ports_, config_, recorder, input.game_id,
-      ValidateOperationTarget(input.game_id, input.op_source),
-      [&] { return RunUnderLease(input, recorder); });
+  return RunOperation(ports_, config_, OpKind::kStop, LeaseMode::kOwn, input,
+                      ValidateOperationTarget(input.game_id, input.op_source),
+                      [&](OperationRecorder& recorder) {
+                        return RunUnderLease(input, recorder);
+                      });
 }
 
 OperationResult StopService::Run(const StopInput& input) {
-  OperationRecorder recorder(ports_, OpKind::kStop, input.game_id,
-                             input.op_source, input.source_ref);
-  return RunUnderCallersLease(
-      recorder, ValidateOperationTarget(input.game_id, input.op_source),
-      [&] { return RunUnderLease(input, recorder); });
+  return RunOperation(ports_, config_, OpKind::kStop, LeaseMode::kCallers,
+                      input, ValidateOperationTarget(input.game_id, input.op_source),
+                      [&](OperationRecorder& recorder) {
+                        return RunUnderLease(input, recorder);
+                      });
 }
 
 OperationResult StopService::RunUnderLease(const StopInput& input,

@@ -23,18 +23,19 @@ UpdateService::UpdateService(const LifecyclePorts& ports,
       start_service_(start_service) {}
 
 OperationResult UpdateService::Handle(const UpdateInput& input) {
-  OperationRecorder recorder(ports_, OpKind::kUpdate, input.game_id,
-                             input.op_source, input.source_ref);
-  return HandleUnderOwnLease(ports_, config_, recorder, input.game_id,
-                             Validate(input),
-                             [&] { return RunUnderLease(input, recorder); });
+  return RunOperation(ports_, config_, OpKind::kUpdate, LeaseMode::kOwn, input,
+                      Validate(input),
+                      [&](OperationRecorder& recorder) {
+                        return RunUnderLease(input, recorder);
+                      });
 }
 
 OperationResult UpdateService::Run(const UpdateInput& input) {
-  OperationRecorder recorder(ports_, OpKind::kUpdate, input.game_id,
-                             input.op_source, input.source_ref);
-  return RunUnderCallersLease(recorder, Validate(input),
-                              [&] { return RunUnderLease(input, recorder); });
+  return RunOperation(ports_, config_, OpKind::kUpdate, LeaseMode::kCallers,
+                      input, Validate(input),
+                      [&](OperationRecorder& recorder) {
+                        return RunUnderLease(input, recorder);
+                      });
 }
 
 OperationResult UpdateService::RunUnderLease(const UpdateInput& input,

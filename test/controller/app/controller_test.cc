@@ -69,7 +69,9 @@ class ControllerTest : public ::testing::Test {
         Record("converged", "c1")}));
     ON_CALL(engine_, ListContainers)
         .WillByDefault(Return(std::vector<ContainerState>{Running("converged", "c1")}));
-    ON_CALL(statuses_, Get).WillByDefault(Return(RuntimeStatusView{}));
+    // What the last reconcile of "converged" reported.
+    ON_CALL(statuses_, Get).WillByDefault(Return(
+        RuntimeStatusView{.observed_generation = 1, .container_id = "c1"}));
   }
 
   std::vector<std::string> Drain() {
@@ -121,6 +123,17 @@ TEST_F(ControllerTest, ResyncEnqueuesGamesWithoutAStatusYet) {
     if (name == "converged") return Fail(ErrorCode::kNotFound, "none");
     return RuntimeStatusView{};
   });
+
+  controller_.Resync();
+
+  EXPECT_THAT(Drain(), UnorderedElementsAre("converged", "needs-start"));
+}
+
+TEST_F(ControllerTest, ResyncEnqueuesAConvergedGameWhoseStatusIsBehind) {
+  // The controller died after a restart's record write, before its status
+  // write: the engine and the record agree, the status shows the old one.
+  ON_CALL(statuses_, Get).WillByDefault(Return(
+      RuntimeStatusView{.observed_generation = 1, .container_id = "c0"}));
 
   controller_.Resync();
 
