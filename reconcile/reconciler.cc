@@ -35,11 +35,6 @@ std::string ManifestRef(const DesiredRuntime& desired) {
          std::to_string(desired.generation);
 }
 
-Expected<void> AsExpected(const OperationResult& result) {
-  if (result.ok()) return {};
-  return Fail(*result.error_code, result.error_message);
-}
-
 const ContainerState* FindContainer(const std::vector<ContainerState>& all,
                                     std::string_view id) {
   for (const ContainerState& container : all) {
@@ -264,29 +259,37 @@ Expected<void> Reconciler::Execute(const std::string& name,
     AcknowledgeAdoptedRestart(*container, seen, previous, last_restart);
     return {};
   }
+  if (action.kind == ActionKind::kRemoveContainer) {
+    return RemoveStrayContainer(name, action.container_id, seen);
+  }
+  // The lifecycle operation's result: its failure fails the step; the record
+  // it succeeded with is observed again by the next round.
+  Expected<RuntimeRecord> result;
   switch (action.kind) {
-    case ActionKind::kRemoveContainer:
-      return RemoveStrayContainer(name, action.container_id, seen);
     case ActionKind::kRemove:
-      return AsExpected(operations_.Remove(
+      result = operations_.Remove(
           {name, OpSource::kManifest,
-           seen.desired ? seen.desired->source.path + "#deleted" : ""}));
+           seen.desired ? seen.desired->source.path + "#deleted" : ""});
+      break;
     case ActionKind::kStop:
-      return AsExpected(operations_.Stop({name, StopReason::kDesiredStopped,
-                                               OpSource::kManifest,
-                                               ManifestRef(*seen.desired)}));
+      result = operations_.Stop({name, StopReason::kDesiredStopped,
+                                 OpSource::kManifest,
+                                 ManifestRef(*seen.desired)});
+      break;
     case ActionKind::kStart:
     case ActionKind::kSelfHeal: {
       const bool heal = action.kind == ActionKind::kSelfHeal;
-      return AsExpected(operations_.Start(
+      result = operations_.Start(
           {name, EffectiveSpec(*seen.desired), seen.desired->generation,
            heal ? OpSource::kReconciler : OpSource::kManifest,
-           heal ? "" : ManifestRef(*seen.desired)}));
+           heal ? "" : ManifestRef(*seen.desired)});
+      break;
     }
     case ActionKind::kUpdate:
-      return AsExpected(operations_.Update(
+      result = operations_.Update(
           {name, EffectiveSpec(*seen.desired), seen.desired->generation,
-           OpSource::kManifest, ManifestRef(*seen.desired)}));
+           OpSource::kManifest, ManifestRef(*seen.desired)});
+      break;
     case ActionKind::kRestart: {
       const DesiredRuntime& desired = *seen.desired;
       const std::string source_ref =
@@ -294,22 +297,26 @@ Expected<void> Reconciler::Execute(const std::string& name,
               ? desired.source.path + "#restartGeneration=" +
                     std::to_string(desired.EffectiveRestartGeneration())
               : desired.restart_source_ref;
-      OperationResult result = operations_.Restart(
+      result = operations_.Restart(
           {name, desired.restart_source, source_ref,
            desired.EffectiveRestartGeneration(), desired.generation});
       last_restart = LastRestart{
           .restart_generation = desired.EffectiveRestartGeneration(),
-          .outcome = std::string(ToString(result.outcome)),
-          .error_code = result.error_code,
-          .container_id = result.record ? result.record->current_container_id : "",
+          .outcome = std::string(
+              ToString(result ? Outcome::kSuccess : Outcome::kFailure)),
+          .error_code = result ? std::nullopt
+                               : std::optional<ErrorCode>(result.error().code),
+          .container_id = result ? result->current_container_id : "",
           .source_ref = source_ref,
           .finished_at = ports_.clock.Now(),
       };
-      return AsExpected(result);
-    }
-    case ActionKind::kAdopt:
       break;
+    }
+    case ActionKind::kRemoveContainer:
+    case ActionKind::kAdopt:
+      break;  // handled above
   }
+  if (!result) return std::unexpected(std::move(result.error()));
   return {};
 }
 
@@ -386,14 +393,12 @@ Expected<void> Reconciler::RemoveStrayContainer(const std::string& name,
   const int timeout = seen.record ? seen.record->spec.stop_timeout_seconds : 10;
   auto stopped = ports_.engine.StopContainer(id, timeout);
   if (!stopped && stopped.error().code != ErrorCode::kNotFound) {
-    return AsExpected(recorder.Fail({stopped.error().code,
-                                     "docker stop: " + stopped.error().message,
-                                     {}, id}));
+    return recorder.Fail({stopped.error().code,
+                          "docker stop: " + stopped.error().message, {}, id});
   }
   if (auto removed = ports_.engine.RemoveContainer(id, /*force=*/false); !removed) {
-    return AsExpected(recorder.Fail({ErrorCode::kServiceUnavailable,
-                                     "docker remove: " + removed.error().message,
-                                     {}, id}));
+    return recorder.Fail({ErrorCode::kServiceUnavailable,
+                          "docker remove: " + removed.error().message, {}, id});
   }
   recorder.SucceedWith({}, id);
   return {};

@@ -13,11 +13,11 @@ namespace rtm {
 class LifecycleOperations {
  public:
   virtual ~LifecycleOperations() = default;
-  virtual OperationResult Start(const StartInput& input) = 0;
-  virtual OperationResult Stop(const StopInput& input) = 0;
-  virtual OperationResult Restart(const RestartInput& input) = 0;
-  virtual OperationResult Update(const UpdateInput& input) = 0;
-  virtual OperationResult Remove(const RemoveInput& input) = 0;
+  virtual Expected<RuntimeRecord> Start(const StartInput& input) = 0;
+  virtual Expected<RuntimeRecord> Stop(const StopInput& input) = 0;
+  virtual Expected<RuntimeRecord> Restart(const RestartInput& input) = 0;
+  virtual Expected<RuntimeRecord> Update(const UpdateInput& input) = 0;
+  virtual Expected<RuntimeRecord> Remove(const RemoveInput& input) = 0;
 };
 
 // LifecycleOperations on the five services, which it owns.
@@ -30,19 +30,19 @@ class LifecycleServices : public LifecycleOperations {
         update_(ports, config, stop_, start_),
         remove_(ports, config) {}
 
-  OperationResult Start(const StartInput& input) override {
+  Expected<RuntimeRecord> Start(const StartInput& input) override {
     return start_.Handle(input);
   }
-  OperationResult Stop(const StopInput& input) override {
+  Expected<RuntimeRecord> Stop(const StopInput& input) override {
     return stop_.Handle(input);
   }
-  OperationResult Restart(const RestartInput& input) override {
+  Expected<RuntimeRecord> Restart(const RestartInput& input) override {
     return restart_.Handle(input);
   }
-  OperationResult Update(const UpdateInput& input) override {
+  Expected<RuntimeRecord> Update(const UpdateInput& input) override {
     return update_.Handle(input);
   }
-  OperationResult Remove(const RemoveInput& input) override {
+  Expected<RuntimeRecord> Remove(const RemoveInput& input) override {
     return remove_.Handle(input);
   }
 

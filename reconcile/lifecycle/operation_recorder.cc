@@ -14,7 +14,7 @@ OperationRecorder::OperationRecorder(const LifecyclePorts& ports, OpKind kind,
       source_ref_(std::move(source_ref)),
       started_at_(ports.clock.Now()) {}
 
-OperationResult OperationRecorder::Fail(Error failure) {
+std::unexpected<Error> OperationRecorder::Fail(Error failure) {
   const OperationEntry& entry =
       Finish(Outcome::kFailure, failure.code, failure.message,
              failure.image_ref, failure.container_id);
@@ -27,18 +27,12 @@ OperationResult OperationRecorder::Fail(Error failure) {
                      {"image_ref", entry.image_ref},
                      {"error_code", std::string(ToString(failure.code))},
                      {"error_message", entry.error_message}});
-  return OperationResult{.record = std::nullopt,
-                         .outcome = Outcome::kFailure,
-                         .error_code = failure.code,
-                         .error_message = std::move(failure.message)};
+  return std::unexpected(std::move(failure));
 }
 
-OperationResult OperationRecorder::Succeed(RuntimeRecord record) {
+Expected<RuntimeRecord> OperationRecorder::Succeed(RuntimeRecord record) {
   SucceedWith(record.current_image_ref, record.current_container_id);
-  return OperationResult{.record = std::move(record),
-                         .outcome = Outcome::kSuccess,
-                         .error_code = std::nullopt,
-                         .error_message = {}};
+  return record;
 }
 
 void OperationRecorder::SucceedWith(std::string image_ref,

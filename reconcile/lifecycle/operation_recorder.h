@@ -1,10 +1,12 @@
 #pragma once
 
+#include <expected>
 #include <string>
 
+#include "reconcile/domain/error.h"
 #include "reconcile/domain/operation.h"
+#include "reconcile/domain/runtime_record.h"
 #include "reconcile/lifecycle/lifecycle_ports.h"
-#include "reconcile/lifecycle/operation_result.h"
 
 namespace rtm {
 
@@ -12,6 +14,11 @@ namespace rtm {
 // when the operation starts (that instant is its startedAt). The audit
 // append is best effort: a failed append is logged at error level and never
 // changes the operation's outcome.
+//
+// Fail and Succeed also give the operation's result at the services'
+// boundary, an Expected<RuntimeRecord> (docs/contract.md §4): the record
+// after the operation, or the Error with its stable code and message. The
+// failure is returned as a value, once its audit entry is written.
 class OperationRecorder {
  public:
   OperationRecorder(const LifecyclePorts& ports, OpKind kind,
@@ -23,10 +30,12 @@ class OperationRecorder {
   void set_correlation_ref(std::string ref) { source_ref_ = std::move(ref); }
   const std::string& correlation_ref() const { return source_ref_; }
 
-  // The failure's code, message, image and container go into the entry.
-  OperationResult Fail(Error failure);
-  // Success; the entry names the record's image and container.
-  OperationResult Succeed(RuntimeRecord record);
+  // The failure's code, message, image and container go into the entry;
+  // returns the failure, to be returned as the operation's result.
+  std::unexpected<Error> Fail(Error failure);
+  // Success; the entry names the record's image and container. Returns the
+  // record, the operation's result.
+  Expected<RuntimeRecord> Succeed(RuntimeRecord record);
   // Success of an operation whose audited container is not the record's
   // current one (a removal, a stray container, a recovered restart).
   void SucceedWith(std::string image_ref, std::string container_id);

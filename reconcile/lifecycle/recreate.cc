@@ -8,15 +8,15 @@ Expected<RuntimeRecord> Recreate(
   const StartInput& start = request.start;
   const std::string& image = start.spec.image;
 
-  OperationResult stopped = stop_service.Run(StopInput{
+  Expected<RuntimeRecord> stopped = stop_service.Run(StopInput{
       .game_id = start.game_id,
       .reason = request.stop_reason,
       .op_source = start.op_source,
       .source_ref = start.source_ref,
   });
-  if (!stopped.ok()) {
+  if (!stopped) {
     return std::unexpected(Error{
-        *stopped.error_code, "inner stop failed: " + stopped.error_message,
+        stopped.error().code, "inner stop failed: " + stopped.error().message,
         image, request.previous_container_id});
   }
 
@@ -33,13 +33,13 @@ Expected<RuntimeRecord> Recreate(
 
   StartInput start_input = start;
   start_input.name_just_freed = !request.previous_container_id.empty();
-  OperationResult started = start_service.Run(start_input);
-  if (!started.ok()) {
+  Expected<RuntimeRecord> started = start_service.Run(start_input);
+  if (!started) {
     return std::unexpected(Error{
-        *started.error_code, "inner start failed: " + started.error_message,
+        started.error().code, "inner start failed: " + started.error().message,
         image, {}});
   }
-  return std::move(*started.record);
+  return started;
 }
 
 }  // namespace rtm

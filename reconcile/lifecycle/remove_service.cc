@@ -8,7 +8,7 @@ RemoveService::RemoveService(const LifecyclePorts& ports,
                              const LifecycleConfig& config)
     : ports_(ports), config_(config) {}
 
-OperationResult RemoveService::Handle(const RemoveInput& input) {
+Expected<RuntimeRecord> RemoveService::Handle(const RemoveInput& input) {
   return RunOperation(ports_, config_, OpKind::kRemove, LeaseMode::kOwn, input,
                       ValidateOperationTarget(input.game_id, input.op_source),
                       [&](OperationRecorder& recorder) {
@@ -16,7 +16,7 @@ OperationResult RemoveService::Handle(const RemoveInput& input) {
                       });
 }
 
-OperationResult RemoveService::Run(const RemoveInput& input) {
+Expected<RuntimeRecord> RemoveService::Run(const RemoveInput& input) {
   return RunOperation(ports_, config_, OpKind::kRemove, LeaseMode::kCallers,
                       input, ValidateOperationTarget(input.game_id, input.op_source),
                       [&](OperationRecorder& recorder) {
@@ -24,8 +24,8 @@ OperationResult RemoveService::Run(const RemoveInput& input) {
                       });
 }
 
-OperationResult RemoveService::RunUnderLease(const RemoveInput& input,
-                                             OperationRecorder& recorder) {
+Expected<RuntimeRecord> RemoveService::RunUnderLease(
+    const RemoveInput& input, OperationRecorder& recorder) {
   Expected<RuntimeRecord> loaded = ports_.records.Get(input.game_id);
   if (!loaded && loaded.error().code == ErrorCode::kNotFound) {
     return recorder.Fail({ErrorCode::kNotFound,
@@ -75,7 +75,7 @@ OperationResult RemoveService::RunUnderLease(const RemoveInput& input,
   record.revision = *saved;
   // The entry names the container that went away.
   recorder.SucceedWith(record.current_image_ref, container_id);
-  return OperationResult{.record = std::move(record)};
+  return record;
 }
 
 }  // namespace rtm

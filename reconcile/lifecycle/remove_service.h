@@ -24,12 +24,12 @@ class RemoveService {
  public:
   RemoveService(const LifecyclePorts& ports, const LifecycleConfig& config);
 
-  OperationResult Handle(const RemoveInput& input);
-  OperationResult Run(const RemoveInput& input);
+  Expected<RuntimeRecord> Handle(const RemoveInput& input);
+  Expected<RuntimeRecord> Run(const RemoveInput& input);
 
  private:
-  OperationResult RunUnderLease(const RemoveInput& input,
-                                OperationRecorder& recorder);
+  Expected<RuntimeRecord> RunUnderLease(const RemoveInput& input,
+                                      OperationRecorder& recorder);
 
   const LifecyclePorts& ports_;
   const LifecycleConfig& config_;

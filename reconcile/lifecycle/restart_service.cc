@@ -14,7 +14,7 @@ RestartService::RestartService(const LifecyclePorts& ports,
       stop_service_(stop_service),
       start_service_(start_service) {}
 
-OperationResult RestartService::Handle(const RestartInput& input) {
+Expected<RuntimeRecord> RestartService::Handle(const RestartInput& input) {
   return RunOperation(ports_, config_, OpKind::kRestart, LeaseMode::kOwn, input,
                       ValidateOperationTarget(input.game_id, input.op_source),
                       [&](OperationRecorder& recorder) {
@@ -22,7 +22,7 @@ OperationResult RestartService::Handle(const RestartInput& input) {
                       });
 }
 
-OperationResult RestartService::Run(const RestartInput& input) {
+Expected<RuntimeRecord> RestartService::Run(const RestartInput& input) {
   return RunOperation(ports_, config_, OpKind::kRestart, LeaseMode::kCallers,
                       input, ValidateOperationTarget(input.game_id, input.op_source),
                       [&](OperationRecorder& recorder) {
@@ -30,8 +30,8 @@ OperationResult RestartService::Run(const RestartInput& input) {
                       });
 }
 
-OperationResult RestartService::RunUnderLease(const RestartInput& input,
-                                              OperationRecorder& recorder) {
+Expected<RuntimeRecord> RestartService::RunUnderLease(
+    const RestartInput& input, OperationRecorder& recorder) {
   auto loaded = LoadActiveRecord(ports_.records, input.game_id, "restart");
   if (!loaded) return recorder.Fail(std::move(loaded.error()));
   const RuntimeRecord& existing = *loaded;

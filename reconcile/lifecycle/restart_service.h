@@ -36,12 +36,12 @@ class RestartService {
   RestartService(const LifecyclePorts& ports, const LifecycleConfig& config,
                  StopService& stop_service, StartService& start_service);
 
-  OperationResult Handle(const RestartInput& input);
-  OperationResult Run(const RestartInput& input);
+  Expected<RuntimeRecord> Handle(const RestartInput& input);
+  Expected<RuntimeRecord> Run(const RestartInput& input);
 
  private:
-  OperationResult RunUnderLease(const RestartInput& input,
-                                OperationRecorder& recorder);
+  Expected<RuntimeRecord> RunUnderLease(const RestartInput& input,
+                                      OperationRecorder& recorder);
 
   const LifecyclePorts& ports_;
   const LifecycleConfig& config_;

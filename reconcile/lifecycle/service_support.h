@@ -42,10 +42,12 @@ enum class LeaseMode { kOwn, kCallers };
 // both recorded in the operation's audit entry. An own lease is released
 // when body returns, whatever it returns.
 template <typename Input, typename Body>
-OperationResult RunOperation(const LifecyclePorts& ports,
-                             const LifecycleConfig& config, OpKind kind,
-                             LeaseMode mode, const Input& input,
-                             const Expected<void>& validation, Body&& body) {
+Expected<RuntimeRecord> RunOperation(const LifecyclePorts& ports,
+                                     const LifecycleConfig& config,
+                                     OpKind kind, LeaseMode mode,
+                                     const Input& input,
+                                     const Expected<void>& validation,
+                                     Body&& body) {
   OperationRecorder recorder(ports, kind, input.game_id, input.op_source,
                              input.source_ref);
   if (!validation) {

@@ -29,7 +29,7 @@ StartService::StartService(const LifecyclePorts& ports,
                            const LifecycleConfig& config)
     : ports_(ports), config_(config) {}
 
-OperationResult StartService::Handle(const StartInput& input) {
+Expected<RuntimeRecord> StartService::Handle(const StartInput& input) {
   return RunOperation(ports_, config_, OpKind::kStart, LeaseMode::kOwn, input,
                       Validate(input),
                       [&](OperationRecorder& recorder) {
@@ -37,7 +37,7 @@ OperationResult StartService::Handle(const StartInput& input) {
                       });
 }
 
-OperationResult StartService::Run(const StartInput& input) {
+Expected<RuntimeRecord> StartService::Run(const StartInput& input) {
   return RunOperation(ports_, config_, OpKind::kStart, LeaseMode::kCallers,
                       input, Validate(input),
                       [&](OperationRecorder& recorder) {
@@ -45,8 +45,8 @@ OperationResult StartService::Run(const StartInput& input) {
                       });
 }
 
-OperationResult StartService::RunUnderLease(const StartInput& input,
-                                            OperationRecorder& recorder) {
+Expected<RuntimeRecord> StartService::RunUnderLease(
+    const StartInput& input, OperationRecorder& recorder) {
   const std::string& image = input.spec.image;
   Expected<RuntimeRecord> previous = ports_.records.Get(input.game_id);
   if (!previous && previous.error().code != ErrorCode::kNotFound) {

@@ -33,13 +33,13 @@ class StartService {
   StartService(const LifecyclePorts& ports, const LifecycleConfig& config);
 
   // Takes the game's lease for the operation.
-  OperationResult Handle(const StartInput& input);
+  Expected<RuntimeRecord> Handle(const StartInput& input);
   // Runs under a lease the caller already holds (restart, update).
-  OperationResult Run(const StartInput& input);
+  Expected<RuntimeRecord> Run(const StartInput& input);
 
  private:
-  OperationResult RunUnderLease(const StartInput& input,
-                                OperationRecorder& recorder);
+  Expected<RuntimeRecord> RunUnderLease(const StartInput& input,
+                                      OperationRecorder& recorder);
 
   const LifecyclePorts& ports_;
   const LifecycleConfig& config_;

@@ -20,7 +20,7 @@ StopService::StopService(const LifecyclePorts& ports,
                          const LifecycleConfig& config)
     : ports_(ports), config_(config) {}
 
-OperationResult StopService::Handle(const StopInput& input) {
+Expected<RuntimeRecord> StopService::Handle(const StopInput& input) {
   return RunOperation(ports_, config_, OpKind::kStop, LeaseMode::kOwn, input,
                       ValidateOperationTarget(input.game_id, input.op_source),
                       [&](OperationRecorder& recorder) {
@@ -28,7 +28,7 @@ OperationResult StopService::Handle(const StopInput& input) {
                       });
 }
 
-OperationResult StopService::Run(const StopInput& input) {
+Expected<RuntimeRecord> StopService::Run(const StopInput& input) {
   return RunOperation(ports_, config_, OpKind::kStop, LeaseMode::kCallers,
                       input, ValidateOperationTarget(input.game_id, input.op_source),
                       [&](OperationRecorder& recorder) {
@@ -36,8 +36,8 @@ OperationResult StopService::Run(const StopInput& input) {
                       });
 }
 
-OperationResult StopService::RunUnderLease(const StopInput& input,
-                                           OperationRecorder& recorder) {
+Expected<RuntimeRecord> StopService::RunUnderLease(
+    const StopInput& input, OperationRecorder& recorder) {
   auto loaded = LoadActiveRecord(ports_.records, input.game_id, "stop");
   if (!loaded) return recorder.Fail(std::move(loaded.error()));
   RuntimeRecord record = std::move(*loaded);

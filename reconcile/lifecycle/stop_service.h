@@ -32,12 +32,12 @@ class StopService {
  public:
   StopService(const LifecyclePorts& ports, const LifecycleConfig& config);
 
-  OperationResult Handle(const StopInput& input);
-  OperationResult Run(const StopInput& input);
+  Expected<RuntimeRecord> Handle(const StopInput& input);
+  Expected<RuntimeRecord> Run(const StopInput& input);
 
  private:
-  OperationResult RunUnderLease(const StopInput& input,
-                                OperationRecorder& recorder);
+  Expected<RuntimeRecord> RunUnderLease(const StopInput& input,
+                                      OperationRecorder& recorder);
 
   const LifecyclePorts& ports_;
   const LifecycleConfig& config_;

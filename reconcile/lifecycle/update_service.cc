@@ -22,7 +22,7 @@ UpdateService::UpdateService(const LifecyclePorts& ports,
       stop_service_(stop_service),
       start_service_(start_service) {}
 
-OperationResult UpdateService::Handle(const UpdateInput& input) {
+Expected<RuntimeRecord> UpdateService::Handle(const UpdateInput& input) {
   return RunOperation(ports_, config_, OpKind::kUpdate, LeaseMode::kOwn, input,
                       Validate(input),
                       [&](OperationRecorder& recorder) {
@@ -30,7 +30,7 @@ OperationResult UpdateService::Handle(const UpdateInput& input) {
                       });
 }
 
-OperationResult UpdateService::Run(const UpdateInput& input) {
+Expected<RuntimeRecord> UpdateService::Run(const UpdateInput& input) {
   return RunOperation(ports_, config_, OpKind::kUpdate, LeaseMode::kCallers,
                       input, Validate(input),
                       [&](OperationRecorder& recorder) {
@@ -38,8 +38,8 @@ OperationResult UpdateService::Run(const UpdateInput& input) {
                       });
 }
 
-OperationResult UpdateService::RunUnderLease(const UpdateInput& input,
-                                             OperationRecorder& recorder) {
+Expected<RuntimeRecord> UpdateService::RunUnderLease(
+    const UpdateInput& input, OperationRecorder& recorder) {
   auto loaded = LoadActiveRecord(ports_.records, input.game_id, "update");
   if (!loaded) return recorder.Fail(std::move(loaded.error()));
   const RuntimeRecord& existing = *loaded;

@@ -30,12 +30,12 @@ class UpdateService {
   UpdateService(const LifecyclePorts& ports, const LifecycleConfig& config,
                 StopService& stop_service, StartService& start_service);
 
-  OperationResult Handle(const UpdateInput& input);
-  OperationResult Run(const UpdateInput& input);
+  Expected<RuntimeRecord> Handle(const UpdateInput& input);
+  Expected<RuntimeRecord> Run(const UpdateInput& input);
 
  private:
-  OperationResult RunUnderLease(const UpdateInput& input,
-                                OperationRecorder& recorder);
+  Expected<RuntimeRecord> RunUnderLease(const UpdateInput& input,
+                                      OperationRecorder& recorder);
 
   const LifecyclePorts& ports_;
   const LifecycleConfig& config_;

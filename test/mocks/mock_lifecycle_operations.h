@@ -8,13 +8,15 @@ namespace rtm {
 
 class MockLifecycleOperations : public LifecycleOperations {
  public:
-  MOCK_METHOD(OperationResult, Start, (const StartInput& input), (override));
-  MOCK_METHOD(OperationResult, Stop, (const StopInput& input), (override));
-  MOCK_METHOD(OperationResult, Restart, (const RestartInput& input),
+  MOCK_METHOD(Expected<RuntimeRecord>, Start, (const StartInput& input),
               (override));
-  MOCK_METHOD(OperationResult, Update, (const UpdateInput& input),
+  MOCK_METHOD(Expected<RuntimeRecord>, Stop, (const StopInput& input),
               (override));
-  MOCK_METHOD(OperationResult, Remove, (const RemoveInput& input),
+  MOCK_METHOD(Expected<RuntimeRecord>, Restart, (const RestartInput& input),
+              (override));
+  MOCK_METHOD(Expected<RuntimeRecord>, Update, (const UpdateInput& input),
+              (override));
+  MOCK_METHOD(Expected<RuntimeRecord>, Remove, (const RemoveInput& input),
               (override));
 };
 

@@ -89,8 +89,8 @@ class ReconcilerTest : public ::testing::Test {
                               .generation = generation};
   }
   // What a successful start leaves: a running container and its record.
-  OperationResult Started(const std::string& id, const GameSpec& spec,
-                          int64_t generation) {
+  Expected<RuntimeRecord> Started(const std::string& id, const GameSpec& spec,
+                                  int64_t generation) {
     containers_ = {Container(id, spec, true, generation)};
     record_ = RuntimeRecord{.game_id = kName,
                             .status = RuntimeStatus::kRunning,
@@ -100,7 +100,7 @@ class ReconcilerTest : public ::testing::Test {
                             .spec = spec,
                             .generation = generation,
                             .restart_generation = spec.restart_generation};
-    return OperationResult{.record = record_};
+    return *record_;
   }
   ContainerState Container(const std::string& id, const GameSpec& spec,
                            bool running, int64_t generation = 1) const {
@@ -275,9 +275,7 @@ TEST_F(ReconcilerTest, FailedRestartIsAcknowledgedAndRetried) {
   bumped.restart_generation = 1;
   Declare(bumped, 2);
   EXPECT_CALL(operations_, Restart)
-      .WillOnce(Return(OperationResult{.outcome = Outcome::kFailure,
-                                       .error_code = ErrorCode::kStartFailed,
-                                       .error_message = "port taken"}));
+      .WillOnce(Return(Fail(ErrorCode::kStartFailed, "port taken")));
 
   ReconcileResult result = reconciler_.Reconcile(kName);
 
@@ -464,7 +462,7 @@ TEST_F(ReconcilerTest, DeletedDesiredIsRemovedAndReportedRemoved) {
     containers_.clear();
     record_->status = RuntimeStatus::kRemoved;
     record_->current_container_id.clear();
-    return OperationResult{.record = record_};
+    return Expected<RuntimeRecord>(*record_);
   });
 
   EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
@@ -560,7 +558,7 @@ TEST_F(ReconcilerTest, DesiredStoppedStopsTheContainer) {
     EXPECT_EQ(input.reason, StopReason::kDesiredStopped);
     containers_[0].running = false;
     record_->status = RuntimeStatus::kStopped;
-    return OperationResult{.record = record_};
+    return Expected<RuntimeRecord>(*record_);
   });
 
   EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);

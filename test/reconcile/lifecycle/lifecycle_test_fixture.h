@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,5 +97,19 @@ class LifecycleTest : public ::testing::Test {
 
 // The token the fixture's generator returns on its n-th call (1-based).
 std::string TokenNumber(int n);
+
+// The stable code of a failed operation's result; nullopt on success, so an
+// expected code never matches a success.
+inline std::optional<ErrorCode> ErrorCodeOf(
+    const Expected<RuntimeRecord>& result) {
+  if (result) return std::nullopt;
+  return result.error().code;
+}
+// The message of a failed operation's result; nullopt on success.
+inline std::optional<std::string> ErrorMessageOf(
+    const Expected<RuntimeRecord>& result) {
+  if (result) return std::nullopt;
+  return result.error().message;
+}
 
 }  // namespace rtm::testing

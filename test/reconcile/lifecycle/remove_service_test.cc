@@ -26,9 +26,9 @@ TEST_F(RemoveServiceTest, StopsGracefullyRemovesAndMarksTheRecordRemoved) {
         .WillOnce(Return(Expected<void>()));
   }
 
-  OperationResult result = remove_.Handle(Input());
+  Expected<RuntimeRecord> result = remove_.Handle(Input());
 
-  ASSERT_TRUE(result.ok());
+  ASSERT_TRUE(result.has_value());
   EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRemoved);
   EXPECT_EQ(records_.at(kGame).current_container_id, "");
   ASSERT_EQ(entries().size(), 1u);
@@ -42,7 +42,7 @@ TEST_F(RemoveServiceTest, RemovingARemovedRuntimeSucceedsWithoutEngineCalls) {
   removed.current_container_id.clear();
   StoreRecord(removed);
 
-  EXPECT_TRUE(remove_.Handle(Input()).ok());
+  EXPECT_TRUE(remove_.Handle(Input()).has_value());
 }
 
 TEST_F(RemoveServiceTest, ContainerAlreadyGoneStillMarksRemoved) {
@@ -51,7 +51,7 @@ TEST_F(RemoveServiceTest, ContainerAlreadyGoneStillMarksRemoved) {
       .WillOnce(Return(Fail(ErrorCode::kNotFound, "no such container")));
   EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
 
-  ASSERT_TRUE(remove_.Handle(Input()).ok());
+  ASSERT_TRUE(remove_.Handle(Input()).has_value());
   EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRemoved);
 }
 
@@ -61,9 +61,9 @@ TEST_F(RemoveServiceTest, StopErrorKeepsTheRecord) {
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "timeout")));
   EXPECT_CALL(engine_, RemoveContainer).Times(0);
 
-  OperationResult result = remove_.Handle(Input());
+  Expected<RuntimeRecord> result = remove_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
   EXPECT_EQ(records_.at(kGame), AtRevision(RunningRecord(), 1));  // never written
 }
 
@@ -73,18 +73,18 @@ TEST_F(RemoveServiceTest, RemoveErrorIsServiceUnavailableAndKeepsTheRecord) {
   EXPECT_CALL(engine_, RemoveContainer)
       .WillOnce(Return(Fail(ErrorCode::kConflict, "removal in progress")));
 
-  OperationResult result = remove_.Handle(Input());
+  Expected<RuntimeRecord> result = remove_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "docker remove: removal in progress");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "docker remove: removal in progress");
   EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRunning);
 }
 
 TEST_F(RemoveServiceTest, MissingRecordIsNotFound) {
-  OperationResult result = remove_.Handle(Input());
+  Expected<RuntimeRecord> result = remove_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kNotFound);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kNotFound);
+  EXPECT_EQ(ErrorMessageOf(result),
             "runtime record for game \"lobby-eu-1\" does not exist");
 }
 
@@ -92,14 +92,14 @@ TEST_F(RemoveServiceTest, RecordLoadErrorIsInternal) {
   EXPECT_CALL(record_store_, Get)
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "io")));
 
-  EXPECT_EQ(remove_.Handle(Input()).error_code, ErrorCode::kInternal);
+  EXPECT_EQ(ErrorCodeOf(remove_.Handle(Input())), ErrorCode::kInternal);
 }
 
 TEST_F(RemoveServiceTest, LeaseHeldElsewhereIsConflict) {
   StoreRecord(RunningRecord());
   EXPECT_CALL(leases_, TryAcquire).WillOnce(Return(Expected<bool>(false)));
 
-  EXPECT_EQ(remove_.Handle(Input()).error_code, ErrorCode::kConflict);
+  EXPECT_EQ(ErrorCodeOf(remove_.Handle(Input())), ErrorCode::kConflict);
   EXPECT_EQ(records_.at(kGame), AtRevision(RunningRecord(), 1));  // never written
 }
 
@@ -110,7 +110,7 @@ TEST_F(RemoveServiceTest, RecordSaveErrorIsReported) {
   EXPECT_CALL(record_store_, Upsert)
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "disk full")));
 
-  EXPECT_EQ(remove_.Handle(Input()).error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorCodeOf(remove_.Handle(Input())), ErrorCode::kServiceUnavailable);
 }
 
 }  // namespace

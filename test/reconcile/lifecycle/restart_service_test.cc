@@ -48,11 +48,11 @@ TEST_F(RestartServiceTest, EmptyGameIdIsInvalidRequestWithoutTakingALease) {
 
   RestartInput input = Input();
   input.game_id = "";
-  OperationResult result = restart_.Handle(input);
+  Expected<RuntimeRecord> result = restart_.Handle(input);
 
-  EXPECT_FALSE(result.ok());
-  EXPECT_EQ(result.error_code, ErrorCode::kInvalidRequest);
-  EXPECT_EQ(result.error_message, "game id must not be empty");
+  EXPECT_FALSE(result.has_value());
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(ErrorMessageOf(result), "game id must not be empty");
   ASSERT_EQ(entries().size(), 1u);
   EXPECT_EQ(OuterEntry().op_kind, OpKind::kRestart);
   EXPECT_EQ(OuterEntry().outcome, Outcome::kFailure);
@@ -65,20 +65,22 @@ TEST_F(RestartServiceTest, UnknownOpSourceIsInvalidRequest) {
   RestartInput input = Input();
   input.op_source = static_cast<OpSource>(99);
 
-  OperationResult result = restart_.Handle(input);
+  Expected<RuntimeRecord> result = restart_.Handle(input);
 
-  EXPECT_EQ(result.error_code, ErrorCode::kInvalidRequest);
-  EXPECT_THAT(result.error_message, HasSubstr("op source 99 is unsupported"));
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kInvalidRequest);
+  EXPECT_THAT(ErrorMessageOf(result),
+              ::testing::Optional(HasSubstr("op source 99 is unsupported")));
 }
 
 TEST_F(RestartServiceTest, GameIdThatIsNotADnsLabelIsInvalidRequest) {
   RestartInput input = Input();
   input.game_id = "Lobby_EU";
 
-  OperationResult result = restart_.Handle(input);
+  Expected<RuntimeRecord> result = restart_.Handle(input);
 
-  EXPECT_EQ(result.error_code, ErrorCode::kInvalidRequest);
-  EXPECT_THAT(result.error_message, HasSubstr("DNS label"));
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kInvalidRequest);
+  EXPECT_THAT(ErrorMessageOf(result),
+              ::testing::Optional(HasSubstr("DNS label")));
 }
 
 TEST_F(RestartServiceTest, LeaseStoreErrorIsServiceUnavailable) {
@@ -91,10 +93,10 @@ TEST_F(RestartServiceTest, LeaseStoreErrorIsServiceUnavailable) {
   EXPECT_CALL(telemetry_, RecordLeaseAcquireLatency(_));
   ExpectOuterFailure(ErrorCode::kServiceUnavailable);
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "acquire game lease: store down");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "acquire game lease: store down");
   EXPECT_EQ(records_.at(kGame), AtRevision(RunningRecord(), 1));  // never written
 }
 
@@ -104,10 +106,10 @@ TEST_F(RestartServiceTest, LeaseHeldElsewhereIsConflict) {
   EXPECT_CALL(leases_, Release).Times(0);
   EXPECT_CALL(telemetry_, RecordLeaseAcquireLatency(_));
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kConflict);
+  EXPECT_EQ(ErrorMessageOf(result),
             "another lifecycle operation is in progress for this game");
   ASSERT_EQ(entries().size(), 1u);
   EXPECT_EQ(OuterEntry().error_code, ErrorCode::kConflict);
@@ -117,10 +119,10 @@ TEST_F(RestartServiceTest, MissingRecordIsNotFoundAndReleasesTheLease) {
   ExpectLeaseReleased();
   ExpectOuterFailure(ErrorCode::kNotFound);
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kNotFound);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kNotFound);
+  EXPECT_EQ(ErrorMessageOf(result),
             "runtime record for game \"lobby-eu-1\" does not exist");
 }
 
@@ -129,10 +131,10 @@ TEST_F(RestartServiceTest, RecordLoadErrorIsInternal) {
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "io error")));
   ExpectLeaseReleased();
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kInternal);
-  EXPECT_EQ(result.error_message, "load runtime record: io error");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kInternal);
+  EXPECT_EQ(ErrorMessageOf(result), "load runtime record: io error");
 }
 
 TEST_F(RestartServiceTest, RemovedRuntimeIsConflictWithItsImageInTheEntry) {
@@ -142,10 +144,10 @@ TEST_F(RestartServiceTest, RemovedRuntimeIsConflictWithItsImageInTheEntry) {
   StoreRecord(removed);
   ExpectLeaseReleased();
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kConflict);
+  EXPECT_EQ(ErrorMessageOf(result),
             "runtime for game \"lobby-eu-1\" is removed; cannot restart");
   EXPECT_EQ(OuterEntry().image_ref, kImage);
 }
@@ -156,10 +158,10 @@ TEST_F(RestartServiceTest, RecordWithoutImageIsInternal) {
   StoreRecord(blank);
   ExpectLeaseReleased();
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kInternal);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kInternal);
+  EXPECT_EQ(ErrorMessageOf(result),
             "runtime record for game \"lobby-eu-1\" has no image_ref to "
             "restart with");
 }
@@ -172,10 +174,10 @@ TEST_F(RestartServiceTest, InnerStopFailureKeepsItsCodeAndSkipsRemove) {
   EXPECT_CALL(engine_, CreateContainer).Times(0);
   ExpectLeaseReleased();
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result),
             "inner stop failed: docker stop: engine gone");
   EXPECT_THAT(EntryKinds(), ElementsAre(OpKind::kStop, OpKind::kRestart));
   EXPECT_EQ(OuterEntry().container_id, kOldContainer);
@@ -193,10 +195,10 @@ TEST_F(RestartServiceTest, InnerStopErrorFromItsStoreIsReported) {
   EXPECT_CALL(engine_, RemoveContainer).Times(0);
   ExpectLeaseReleased();
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result),
             "inner stop failed: save runtime record: disk full");
 }
 
@@ -209,10 +211,10 @@ TEST_F(RestartServiceTest, RemoveFailureIsServiceUnavailableAndSkipsStart) {
   ExpectLeaseReleased();
   ExpectOuterFailure(ErrorCode::kServiceUnavailable);
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "docker remove: removal in progress");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "docker remove: removal in progress");
   EXPECT_EQ(OuterEntry().container_id, kOldContainer);
   // Stop succeeded, rm failed: the record says stopped, so the next
   // reconcile recreates.
@@ -228,10 +230,10 @@ TEST_F(RestartServiceTest, InnerStartFailureKeepsItsCode) {
       .WillOnce(Return(Fail(ErrorCode::kImageNotFound, "No such image")));
   ExpectLeaseReleased();
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kImageNotFound);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kImageNotFound);
+  EXPECT_EQ(ErrorMessageOf(result),
             "inner start failed: docker create: No such image");
   EXPECT_THAT(EntryKinds(),
               ElementsAre(OpKind::kStop, OpKind::kStart, OpKind::kRestart));
@@ -252,10 +254,10 @@ TEST_F(RestartServiceTest, InnerStartRefusedByEngineIsStartFailed) {
       .WillOnce(Return(Expected<void>()));
   ExpectLeaseReleased();
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kStartFailed);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kStartFailed);
+  EXPECT_EQ(ErrorMessageOf(result),
             "inner start failed: docker start: port is already allocated");
 }
 
@@ -269,10 +271,10 @@ TEST_F(RestartServiceTest, InnerStartErrorFromItsStoreIsReported) {
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "io error")));
   ExpectLeaseReleased();
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kInternal);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kInternal);
+  EXPECT_EQ(ErrorMessageOf(result),
             "inner start failed: load runtime record: io error");
 }
 
@@ -284,12 +286,12 @@ TEST_F(RestartServiceTest, SuccessRecreatesWithSameHostnameAndGivenSourceRef) {
   EXPECT_CALL(telemetry_, RecordOperation(OpKind::kRestart, Outcome::kSuccess,
                                           std::optional<ErrorCode>(), _));
 
-  OperationResult result = restart_.Handle(Input("req-42"));
+  Expected<RuntimeRecord> result = restart_.Handle(Input("req-42"));
 
-  ASSERT_TRUE(result.ok()) << result.error_message;
-  EXPECT_EQ(result.record->current_container_id, kNewContainer);
-  EXPECT_EQ(result.record->hostname, kGame);
-  EXPECT_EQ(result.record->current_image_ref, kImage);
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->current_container_id, kNewContainer);
+  EXPECT_EQ(result->hostname, kGame);
+  EXPECT_EQ(result->current_image_ref, kImage);
   EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRunning);
   EXPECT_EQ(records_.at(kGame).current_container_id, kNewContainer);
   EXPECT_THAT(EntryKinds(),
@@ -320,7 +322,7 @@ TEST_F(RestartServiceTest, NewContainerKeepsNameHostnameAliasAndGenerations) {
   RestartInput input = Input();
   input.restart_generation = 3;
   input.generation = 5;
-  ASSERT_TRUE(restart_.Handle(input).ok());
+  ASSERT_TRUE(restart_.Handle(input).has_value());
 
   EXPECT_EQ(created.name, "rtm-lobby-eu-1");
   EXPECT_EQ(created.hostname, kGame);
@@ -337,9 +339,9 @@ TEST_F(RestartServiceTest, EmptySourceRefGeneratesOneSharedCorrelationId) {
   ExpectRecreate();
   EXPECT_CALL(tokens_, NewToken).Times(2);  // lease, then correlation id
 
-  OperationResult result = restart_.Handle(Input(""));
+  Expected<RuntimeRecord> result = restart_.Handle(Input(""));
 
-  ASSERT_TRUE(result.ok());
+  ASSERT_TRUE(result.has_value());
   ASSERT_EQ(entries().size(), 3u);
   for (const auto& entry : entries()) {
     EXPECT_EQ(entry.source_ref, TokenNumber(2));
@@ -355,10 +357,10 @@ TEST_F(RestartServiceTest, FailedAuditAppendStillSucceedsAndLogsAnError) {
   EXPECT_CALL(logger_, Log(LogLevel::kError, "append operation log", _))
       .Times(3);
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_TRUE(result.ok());
-  EXPECT_EQ(result.record->current_container_id, kNewContainer);
+  EXPECT_TRUE(result.has_value());
+  EXPECT_EQ(result->current_container_id, kNewContainer);
 }
 
 TEST_F(RestartServiceTest, FailedLeaseReleaseIsLoggedNotFatal) {
@@ -368,7 +370,7 @@ TEST_F(RestartServiceTest, FailedLeaseReleaseIsLoggedNotFatal) {
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "timeout")));
   EXPECT_CALL(logger_, Log(LogLevel::kWarn, "release game lease", _));
 
-  EXPECT_TRUE(restart_.Handle(Input()).ok());
+  EXPECT_TRUE(restart_.Handle(Input()).has_value());
 }
 
 TEST_F(RestartServiceTest, RunUsesTheCallersLease) {
@@ -377,7 +379,7 @@ TEST_F(RestartServiceTest, RunUsesTheCallersLease) {
   EXPECT_CALL(leases_, TryAcquire).Times(0);
   EXPECT_CALL(leases_, Release).Times(0);
 
-  EXPECT_TRUE(restart_.Run(Input()).ok());
+  EXPECT_TRUE(restart_.Run(Input()).has_value());
 }
 
 TEST_F(RestartServiceTest, RecordWithoutContainerSkipsRemove) {
@@ -389,7 +391,7 @@ TEST_F(RestartServiceTest, RecordWithoutContainerSkipsRemove) {
   EXPECT_CALL(engine_, RemoveContainer).Times(0);
   ExpectFreshCreateAndStart(kNewContainer);  // nothing removed: look first
 
-  EXPECT_TRUE(restart_.Handle(Input()).ok());
+  EXPECT_TRUE(restart_.Handle(Input()).has_value());
 }
 
 TEST_F(RestartServiceTest, NameStillTakenAfterRemoveFallsBackToInspecting) {
@@ -410,10 +412,11 @@ TEST_F(RestartServiceTest, NameStillTakenAfterRemoveFallsBackToInspecting) {
   EXPECT_CALL(engine_, StartContainer).Times(0);
   ExpectLeaseReleased();
 
-  OperationResult result = restart_.Handle(Input());
+  Expected<RuntimeRecord> result = restart_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
-  EXPECT_THAT(result.error_message, HasSubstr("is not managed by this rtmanager"));
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kConflict);
+  EXPECT_THAT(ErrorMessageOf(result),
+              ::testing::Optional(HasSubstr("is not managed by this rtmanager")));
 }
 
 }  // namespace

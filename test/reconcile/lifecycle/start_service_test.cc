@@ -39,9 +39,9 @@ TEST_F(StartServiceTest, CreatesAndStartsAFreshContainerWithTheFullMapping) {
   EXPECT_CALL(engine_, StartContainer(std::string_view(kNewContainer)))
       .WillOnce(Return(Expected<void>()));
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  ASSERT_TRUE(result.ok()) << result.error_message;
+  ASSERT_TRUE(result.has_value()) << result.error().message;
   EXPECT_EQ(created, BuildContainerSpec({kGame, 1}, Spec(), "rtmanager"));
   const RuntimeRecord& record = records_.at(kGame);
   EXPECT_EQ(record.status, RuntimeStatus::kRunning);
@@ -63,9 +63,9 @@ TEST_F(StartServiceTest, StartsAStoppedContainerWithTheSameSpecInPlace) {
   EXPECT_CALL(engine_, StartContainer(std::string_view(kOldContainer)))
       .WillOnce(Return(Expected<void>()));
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  ASSERT_TRUE(result.ok());
+  ASSERT_TRUE(result.has_value());
   EXPECT_EQ(records_.at(kGame).current_container_id, kOldContainer);
 }
 
@@ -73,9 +73,9 @@ TEST_F(StartServiceTest, AdoptsARunningContainerWithTheSameSpec) {
   ExpectInspect(ManagedContainer(kOldContainer, Spec(), /*running=*/true));
   ExpectNoContainerChange();
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  ASSERT_TRUE(result.ok());
+  ASSERT_TRUE(result.has_value());
   EXPECT_EQ(records_.at(kGame).current_container_id, kOldContainer);
   EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRunning);
 }
@@ -86,10 +86,10 @@ TEST_F(StartServiceTest, ForeignContainerWithOurNameIsConflictAndUntouched) {
   ExpectInspect(foreign);
   ExpectNoContainerChange();
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kConflict);
+  EXPECT_EQ(ErrorMessageOf(result),
             "container \"rtm-lobby-eu-1\" exists and is not managed by this "
             "rtmanager (network \"rtmanager\"); refusing to touch it");
   EXPECT_FALSE(records_.contains(kGame));
@@ -101,16 +101,16 @@ TEST_F(StartServiceTest, ContainerOfAnotherControllersNetworkIsConflict) {
   ExpectInspect(theirs);
   ExpectNoContainerChange();
 
-  EXPECT_EQ(start_.Handle(Input(Spec())).error_code, ErrorCode::kConflict);
+  EXPECT_EQ(ErrorCodeOf(start_.Handle(Input(Spec()))), ErrorCode::kConflict);
 }
 
 TEST_F(StartServiceTest, RunningContainerWithAnotherSpecIsConflict) {
   ExpectInspect(ManagedContainer(kOldContainer, Spec(kNewImage), true));
   ExpectNoContainerChange();
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kConflict);
 }
 
 TEST_F(StartServiceTest, StoppedContainerWithAnotherSpecIsReplaced) {
@@ -121,9 +121,9 @@ TEST_F(StartServiceTest, StoppedContainerWithAnotherSpecIsReplaced) {
   EXPECT_CALL(engine_, StartContainer(std::string_view(kNewContainer)))
       .WillOnce(Return(Expected<void>()));
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  ASSERT_TRUE(result.ok());
+  ASSERT_TRUE(result.has_value());
   EXPECT_EQ(records_.at(kGame).current_container_id, kNewContainer);
 }
 
@@ -133,10 +133,10 @@ TEST_F(StartServiceTest, StaleContainerThatCannotBeRemovedIsServiceUnavailable) 
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "timeout")));
   EXPECT_CALL(engine_, CreateContainer).Times(0);
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "docker remove: timeout");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "docker remove: timeout");
 }
 
 TEST_F(StartServiceTest, MissingImageIsImageNotFound) {
@@ -145,10 +145,10 @@ TEST_F(StartServiceTest, MissingImageIsImageNotFound) {
       .WillOnce(Return(Fail(ErrorCode::kImageNotFound, "No such image: x")));
   EXPECT_CALL(engine_, StartContainer).Times(0);
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  EXPECT_EQ(result.error_code, ErrorCode::kImageNotFound);
-  EXPECT_EQ(result.error_message, "docker create: No such image: x");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kImageNotFound);
+  EXPECT_EQ(ErrorMessageOf(result), "docker create: No such image: x");
   EXPECT_EQ(entries().back().image_ref, kImage);
   EXPECT_FALSE(records_.contains(kGame));
 }
@@ -161,9 +161,9 @@ TEST_F(StartServiceTest, RefusedStartRemovesTheNewContainerAndIsStartFailed) {
   EXPECT_CALL(engine_, RemoveContainer(std::string_view(kNewContainer), true))
       .WillOnce(Return(Expected<void>()));
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  EXPECT_EQ(result.error_code, ErrorCode::kStartFailed);
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kStartFailed);
   EXPECT_EQ(entries().back().container_id, kNewContainer);
   EXPECT_FALSE(records_.contains(kGame));
 }
@@ -172,20 +172,20 @@ TEST_F(StartServiceTest, UnreachableEngineIsServiceUnavailable) {
   ExpectInspect(Fail(ErrorCode::kServiceUnavailable, "connection refused"));
   ExpectNoContainerChange();
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "docker inspect: connection refused");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "docker inspect: connection refused");
 }
 
 TEST_F(StartServiceTest, RecordLoadErrorIsInternalBeforeAnyEngineCall) {
   EXPECT_CALL(record_store_, Get)
       .WillOnce(Return(Fail(ErrorCode::kInternal, "bad json")));
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  EXPECT_EQ(result.error_code, ErrorCode::kInternal);
-  EXPECT_EQ(result.error_message, "load runtime record: bad json");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kInternal);
+  EXPECT_EQ(ErrorMessageOf(result), "load runtime record: bad json");
 }
 
 TEST_F(StartServiceTest, RecordSaveErrorIsReportedWithTheRunningContainer) {
@@ -193,10 +193,10 @@ TEST_F(StartServiceTest, RecordSaveErrorIsReportedWithTheRunningContainer) {
   EXPECT_CALL(record_store_, Upsert)
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "disk full")));
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "save runtime record: disk full");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "save runtime record: disk full");
   EXPECT_EQ(entries().back().container_id, kNewContainer);
 }
 
@@ -205,19 +205,19 @@ TEST_F(StartServiceTest, InvalidSpecIsInvalidRequestNamingTheField) {
   spec.ports[0].host_port = 70000;
   EXPECT_CALL(leases_, TryAcquire).Times(0);
 
-  OperationResult result = start_.Handle(Input(spec));
+  Expected<RuntimeRecord> result = start_.Handle(Input(spec));
 
-  EXPECT_EQ(result.error_code, ErrorCode::kInvalidRequest);
-  EXPECT_EQ(result.error_message, "spec.ports[0].hostPort: must be in 0..65535");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(ErrorMessageOf(result), "spec.ports[0].hostPort: must be in 0..65535");
 }
 
 TEST_F(StartServiceTest, LeaseHeldElsewhereIsConflict) {
   EXPECT_CALL(leases_, TryAcquire).WillOnce(Return(Expected<bool>(false)));
   ExpectNoContainerChange();
 
-  OperationResult result = start_.Handle(Input(Spec()));
+  Expected<RuntimeRecord> result = start_.Handle(Input(Spec()));
 
-  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kConflict);
 }
 
 TEST_F(StartServiceTest, ReStartOfARemovedRuntimeCreatesItAgain) {
@@ -227,7 +227,7 @@ TEST_F(StartServiceTest, ReStartOfARemovedRuntimeCreatesItAgain) {
   StoreRecord(removed);
   ExpectFreshCreateAndStart(kNewContainer);
 
-  ASSERT_TRUE(start_.Handle(Input(Spec())).ok());
+  ASSERT_TRUE(start_.Handle(Input(Spec())).has_value());
   EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRunning);
   EXPECT_EQ(records_.at(kGame).created_at, removed.created_at);
 }

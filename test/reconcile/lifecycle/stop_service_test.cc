@@ -21,9 +21,9 @@ TEST_F(StopServiceTest, StopsWithTheSpecsTimeoutAndKeepsTheContainer) {
   EXPECT_CALL(engine_, StopContainer(std::string_view(kOldContainer), 3))
       .WillOnce(Return(Expected<void>()));
 
-  OperationResult result = stop_.Handle(Input());
+  Expected<RuntimeRecord> result = stop_.Handle(Input());
 
-  ASSERT_TRUE(result.ok());
+  ASSERT_TRUE(result.has_value());
   EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kStopped);
   EXPECT_EQ(records_.at(kGame).current_container_id, kOldContainer);
   ASSERT_EQ(entries().size(), 1u);
@@ -36,7 +36,7 @@ TEST_F(StopServiceTest, GameWithoutContainerIsStoppedWithoutEngineCalls) {
   record.current_container_id.clear();
   StoreRecord(record);
 
-  ASSERT_TRUE(stop_.Handle(Input()).ok());
+  ASSERT_TRUE(stop_.Handle(Input()).has_value());
   EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kStopped);
 }
 
@@ -45,7 +45,7 @@ TEST_F(StopServiceTest, ContainerAlreadyGoneCountsAsStopped) {
   EXPECT_CALL(engine_, StopContainer)
       .WillOnce(Return(Fail(ErrorCode::kNotFound, "no such container")));
 
-  ASSERT_TRUE(stop_.Handle(Input()).ok());
+  ASSERT_TRUE(stop_.Handle(Input()).has_value());
   EXPECT_EQ(records_.at(kGame).current_container_id, "");
 }
 
@@ -54,15 +54,15 @@ TEST_F(StopServiceTest, EngineErrorKeepsItsCodeAndTheRecord) {
   EXPECT_CALL(engine_, StopContainer)
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "timed out")));
 
-  OperationResult result = stop_.Handle(Input());
+  Expected<RuntimeRecord> result = stop_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "docker stop: timed out");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "docker stop: timed out");
   EXPECT_EQ(records_.at(kGame), AtRevision(RunningRecord(), 1));  // never written
 }
 
 TEST_F(StopServiceTest, MissingRecordIsNotFound) {
-  EXPECT_EQ(stop_.Handle(Input()).error_code, ErrorCode::kNotFound);
+  EXPECT_EQ(ErrorCodeOf(stop_.Handle(Input())), ErrorCode::kNotFound);
 }
 
 TEST_F(StopServiceTest, RemovedRuntimeIsConflict) {
@@ -70,10 +70,10 @@ TEST_F(StopServiceTest, RemovedRuntimeIsConflict) {
   removed.status = RuntimeStatus::kRemoved;
   StoreRecord(removed);
 
-  OperationResult result = stop_.Handle(Input());
+  Expected<RuntimeRecord> result = stop_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kConflict);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kConflict);
+  EXPECT_EQ(ErrorMessageOf(result),
             "runtime for game \"lobby-eu-1\" is removed; cannot stop");
 }
 
@@ -81,7 +81,7 @@ TEST_F(StopServiceTest, LeaseHeldElsewhereIsConflictWithoutEngineCalls) {
   StoreRecord(RunningRecord());
   EXPECT_CALL(leases_, TryAcquire).WillOnce(Return(Expected<bool>(false)));
 
-  EXPECT_EQ(stop_.Handle(Input()).error_code, ErrorCode::kConflict);
+  EXPECT_EQ(ErrorCodeOf(stop_.Handle(Input())), ErrorCode::kConflict);
 }
 
 TEST_F(StopServiceTest, RecordSaveErrorIsReported) {
@@ -90,10 +90,10 @@ TEST_F(StopServiceTest, RecordSaveErrorIsReported) {
   EXPECT_CALL(record_store_, Upsert)
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "disk full")));
 
-  OperationResult result = stop_.Handle(Input());
+  Expected<RuntimeRecord> result = stop_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "save runtime record: disk full");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "save runtime record: disk full");
 }
 
 }  // namespace

@@ -42,9 +42,9 @@ TEST_F(UpdateServiceTest, ChecksTheImageFirstThenRecreatesWithTheNewSpec) {
         .WillOnce(Return(Expected<void>()));
   }
 
-  OperationResult result = update_.Handle(Input());
+  Expected<RuntimeRecord> result = update_.Handle(Input());
 
-  ASSERT_TRUE(result.ok()) << result.error_message;
+  ASSERT_TRUE(result.has_value()) << result.error().message;
   EXPECT_EQ(created.image, kNewImage);
   EXPECT_EQ(created.hostname, kGame);
   EXPECT_EQ(records_.at(kGame).current_image_ref, kNewImage);
@@ -64,10 +64,10 @@ TEST_F(UpdateServiceTest, MissingImageFailsBeforeAnythingIsStopped) {
   EXPECT_CALL(engine_, StopContainer).Times(0);
   EXPECT_CALL(engine_, RemoveContainer).Times(0);
 
-  OperationResult result = update_.Handle(Input());
+  Expected<RuntimeRecord> result = update_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kImageNotFound);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kImageNotFound);
+  EXPECT_EQ(ErrorMessageOf(result),
             "image \"rtmanager/demo-game:2\" not found; the current container "
             "keeps running");
   EXPECT_EQ(records_.at(kGame), AtRevision(RunningRecord(), 1));  // never written
@@ -80,10 +80,10 @@ TEST_F(UpdateServiceTest, UnreachableEngineOnImageCheckIsServiceUnavailable) {
   EXPECT_CALL(engine_, InspectImage)
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "refused")));
 
-  OperationResult result = update_.Handle(Input());
+  Expected<RuntimeRecord> result = update_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "docker image inspect: refused");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "docker image inspect: refused");
 }
 
 TEST_F(UpdateServiceTest, EmptySourceRefGeneratesOneSharedCorrelationId) {
@@ -93,7 +93,7 @@ TEST_F(UpdateServiceTest, EmptySourceRefGeneratesOneSharedCorrelationId) {
   EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
   ExpectCreateAndStartAfterRemove(kNewContainer);
 
-  ASSERT_TRUE(update_.Handle(Input("")).ok());
+  ASSERT_TRUE(update_.Handle(Input("")).has_value());
   ASSERT_EQ(entries().size(), 3u);
   for (const auto& entry : entries()) EXPECT_EQ(entry.source_ref, TokenNumber(2));
 }
@@ -106,10 +106,10 @@ TEST_F(UpdateServiceTest, RemoveFailureIsServiceUnavailable) {
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "timeout")));
   EXPECT_CALL(engine_, CreateContainer).Times(0);
 
-  OperationResult result = update_.Handle(Input());
+  Expected<RuntimeRecord> result = update_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "docker remove: timeout");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "docker remove: timeout");
 }
 
 TEST_F(UpdateServiceTest, InnerStopFailureKeepsItsCode) {
@@ -118,10 +118,10 @@ TEST_F(UpdateServiceTest, InnerStopFailureKeepsItsCode) {
   EXPECT_CALL(engine_, StopContainer)
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "timeout")));
 
-  OperationResult result = update_.Handle(Input());
+  Expected<RuntimeRecord> result = update_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(result.error_message, "inner stop failed: docker stop: timeout");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorMessageOf(result), "inner stop failed: docker stop: timeout");
 }
 
 TEST_F(UpdateServiceTest, InnerStartFailureKeepsItsCode) {
@@ -134,15 +134,15 @@ TEST_F(UpdateServiceTest, InnerStartFailureKeepsItsCode) {
   EXPECT_CALL(engine_, CreateContainer)
       .WillOnce(Return(Fail(ErrorCode::kStartFailed, "invalid port")));
 
-  OperationResult result = update_.Handle(Input());
+  Expected<RuntimeRecord> result = update_.Handle(Input());
 
-  EXPECT_EQ(result.error_code, ErrorCode::kStartFailed);
-  EXPECT_EQ(result.error_message,
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kStartFailed);
+  EXPECT_EQ(ErrorMessageOf(result),
             "inner start failed: docker create: invalid port");
 }
 
 TEST_F(UpdateServiceTest, MissingRecordIsNotFound) {
-  EXPECT_EQ(update_.Handle(Input()).error_code, ErrorCode::kNotFound);
+  EXPECT_EQ(ErrorCodeOf(update_.Handle(Input())), ErrorCode::kNotFound);
 }
 
 TEST_F(UpdateServiceTest, RemovedRuntimeIsConflict) {
@@ -150,24 +150,24 @@ TEST_F(UpdateServiceTest, RemovedRuntimeIsConflict) {
   removed.status = RuntimeStatus::kRemoved;
   StoreRecord(removed);
 
-  EXPECT_EQ(update_.Handle(Input()).error_code, ErrorCode::kConflict);
+  EXPECT_EQ(ErrorCodeOf(update_.Handle(Input())), ErrorCode::kConflict);
 }
 
 TEST_F(UpdateServiceTest, InvalidSpecIsInvalidRequest) {
   UpdateInput input = Input();
   input.spec.image.clear();
 
-  OperationResult result = update_.Handle(input);
+  Expected<RuntimeRecord> result = update_.Handle(input);
 
-  EXPECT_EQ(result.error_code, ErrorCode::kInvalidRequest);
-  EXPECT_EQ(result.error_message, "spec.image: must not be empty");
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kInvalidRequest);
+  EXPECT_EQ(ErrorMessageOf(result), "spec.image: must not be empty");
 }
 
 TEST_F(UpdateServiceTest, LeaseStoreErrorIsServiceUnavailable) {
   EXPECT_CALL(leases_, TryAcquire)
       .WillOnce(Return(Fail(ErrorCode::kServiceUnavailable, "down")));
 
-  EXPECT_EQ(update_.Handle(Input()).error_code, ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ErrorCodeOf(update_.Handle(Input())), ErrorCode::kServiceUnavailable);
 }
 
 }  // namespace
