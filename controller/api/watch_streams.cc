@@ -50,6 +50,7 @@ void WatchStreams::Stop() {
     stopping_ = true;
     added_.notify_one();
   }
+  changes_.Wake();  // the serving thread may wait on the feed
   thread_.join();
 }
 

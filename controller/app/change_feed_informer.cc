@@ -5,10 +5,13 @@
 namespace rtm {
 namespace {
 
-// Changes read per call, and how long a wait for the next lasts before the
-// loop checks for Stop.
+// Changes read per call. A wait for the next change ends with a change or
+// Stop's Wake; the interval is only a safety net (an idle controller
+// wakes this rarely).
 constexpr size_t kChangesPerRead = 256;
-constexpr Duration kWaitInterval = std::chrono::milliseconds(500);
+constexpr Duration kWaitInterval = std::chrono::seconds(2);
+// The pause before reading the feed again after it failed.
+constexpr Duration kRetryInterval = std::chrono::milliseconds(500);
 
 }  // namespace
 
@@ -22,7 +25,11 @@ void ChangeFeedInformer::Start(uint64_t after) {
   thread_.Start([this, after] { Run(after); });
 }
 
-void ChangeFeedInformer::Stop() { thread_.Stop(); }
+void ChangeFeedInformer::Stop() {
+  thread_.RequestStop();
+  changes_.Wake();  // a wait in progress returns now
+  thread_.Stop();
+}
 
 void ChangeFeedInformer::Run(uint64_t after) {
   while (!thread_.Stopping()) {
@@ -40,7 +47,7 @@ void ChangeFeedInformer::Run(uint64_t after) {
     if (!batch) {
       logger_.Log(LogLevel::kWarn, "read change feed; retrying",
                   {{"err", batch.error().message}});
-      if (!thread_.WaitUnlessStopping(kWaitInterval)) return;
+      if (!thread_.WaitUnlessStopping(kRetryInterval)) return;
       continue;
     }
     for (const auto& change : batch->changes) {

@@ -29,7 +29,7 @@ class ChangeFeedInformer {
 
   // Reports the changes after `after`.
   void Start(uint64_t after);
-  // Returns within the feed's wait interval (500 ms); idempotent.
+  // Wakes the feed's waiters and joins the thread; idempotent.
   void Stop();
 
  private:

@@ -22,12 +22,18 @@ class StoppableThread {
 
   void Start(std::function<void()> loop) { thread_ = std::thread(std::move(loop)); }
 
-  void Stop() {
+  // Tells the loop to stop (Stopping() is true from now on) without
+  // waiting for it.
+  void RequestStop() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
     stop_signal_.notify_all();
+  }
+
+  void Stop() {
+    RequestStop();
     if (thread_.joinable()) thread_.join();
   }
 

@@ -40,9 +40,13 @@ class ChangeFeed {
   // (possibly none) when no more are committed yet.
   virtual Expected<ChangeBatch> ReadAfter(uint64_t after, size_t limit) = 0;
 
-  // Returns once a change after `after` is committed or `timeout` passed,
-  // whichever is first (spurious returns allowed: callers ReadAfter).
+  // Returns once a change after `after` is committed, `timeout` passed or
+  // Wake was called, whichever is first (spurious returns allowed: callers
+  // ReadAfter).
   virtual void WaitAfter(uint64_t after, Duration timeout) = 0;
+
+  // Makes every WaitAfter in progress return now (a reader that stops).
+  virtual void Wake() = 0;
 };
 
 }  // namespace rtm

@@ -40,8 +40,18 @@ Expected<ChangeBatch> LeveldbChangeFeed::ReadAfter(uint64_t after,
 
 void LeveldbChangeFeed::WaitAfter(uint64_t after, Duration timeout) {
   std::unique_lock lock(mutex_);
-  appended_.wait_for(lock, timeout,
-                     [&] { return last_change_revision_ > after; });
+  const uint64_t wakes = wakes_;
+  appended_.wait_for(lock, timeout, [&] {
+    return last_change_revision_ > after || wakes_ != wakes;
+  });
+}
+
+void LeveldbChangeFeed::Wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wakes_;
+  }
+  appended_.notify_all();
 }
 
 void LeveldbChangeFeed::Compact(uint64_t revision) {

@@ -34,6 +34,7 @@ class LeveldbChangeFeed : public ChangeFeed {
   Expected<uint64_t> Revision() override;
   Expected<ChangeBatch> ReadAfter(uint64_t after, size_t limit) override;
   void WaitAfter(uint64_t after, Duration timeout) override;
+  void Wake() override;
 
   // Forgets every change at or below `revision` (etcd's compaction): a
   // read after an older revision answers history_lost.
@@ -74,6 +75,7 @@ class LeveldbChangeFeed : public ChangeFeed {
   uint64_t floor_;
   uint64_t store_revision_;
   uint64_t last_change_revision_;
+  uint64_t wakes_ = 0;  // Wake calls so far
 };
 
 }  // namespace rtm

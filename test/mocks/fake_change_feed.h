@@ -51,9 +51,16 @@ class FakeChangeFeed : public ChangeFeed {
   }
   void WaitAfter(uint64_t after, Duration timeout) override {
     std::unique_lock lock(mutex_);
+    const uint64_t wakes = wakes_;
     changed_.wait_for(lock, timeout, [&] {
-      return !changes_.empty() && changes_.back()->revision > after;
+      return (!changes_.empty() && changes_.back()->revision > after) ||
+             wakes_ != wakes;
     });
+  }
+  void Wake() override {
+    std::lock_guard lock(mutex_);
+    ++wakes_;
+    changed_.notify_all();
   }
 
  private:
@@ -61,6 +68,7 @@ class FakeChangeFeed : public ChangeFeed {
   std::condition_variable changed_;
   uint64_t revision_ = 0;
   uint64_t floor_ = 0;
+  uint64_t wakes_ = 0;
   std::vector<std::shared_ptr<const RuntimeChange>> changes_;
 };
 

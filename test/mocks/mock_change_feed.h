@@ -12,6 +12,7 @@ class MockChangeFeed : public ChangeFeed {
   MOCK_METHOD(Expected<ChangeBatch>, ReadAfter, (uint64_t after, size_t limit),
               (override));
   MOCK_METHOD(void, WaitAfter, (uint64_t after, Duration timeout), (override));
+  MOCK_METHOD(void, Wake, (), (override));
 };
 
 }  // namespace rtm

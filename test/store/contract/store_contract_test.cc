@@ -331,6 +331,29 @@ TEST_P(StoreContractTest, WaitAfterReturnsOnceAChangeCommits) {
   EXPECT_THAT(Revisions(ReadAll(store().changes(), start)), ElementsAre(a.revision));
 }
 
+TEST_P(StoreContractTest, WakeEndsAWaitWithoutAChange) {
+  const uint64_t start = FeedRevision(store().changes());
+  std::atomic<bool> waiting{false};
+  std::thread waiter([&] {
+    waiting = true;
+    store().changes().WaitAfter(start, std::chrono::minutes(10));
+  });
+  while (!waiting) std::this_thread::yield();
+  // A Wake before the wait began is not remembered: wake until it returns.
+  std::atomic<bool> joined{false};
+  std::thread waker([&] {
+    while (!joined) {
+      store().changes().Wake();
+      std::this_thread::yield();
+    }
+  });
+  waiter.join();  // would block for ten minutes if Wake did not end it
+  joined = true;
+  waker.join();
+
+  EXPECT_TRUE(ReadAll(store().changes(), start).empty());
+}
+
 TEST_P(StoreContractTest, LeaseExpiresAfterItsTtlAndOnlyItsHolderReleasesIt) {
   GameLeaseStore& leases = store().leases();
   const Duration ttl = std::chrono::seconds(10);
