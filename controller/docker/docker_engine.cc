@@ -109,7 +109,7 @@ class DockerEventStream final : public ContainerEventStream {
 
 }  // namespace
 
-DockerEngine::DockerEngine(DockerEndpoint endpoint, DockerEngineOptions options)
+DockerEngine::DockerEngine(HttpEndpoint endpoint, DockerEngineOptions options)
     : options_(options), http_(std::move(endpoint)) {}
 
 Expected<HttpResponse> DockerEngine::Call(HttpMethod method,

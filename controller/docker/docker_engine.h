@@ -36,7 +36,7 @@ struct DockerEngineOptions {
 //   missing) is kStartFailed.
 class DockerEngine final : public ContainerEngine {
  public:
-  explicit DockerEngine(DockerEndpoint endpoint,
+  explicit DockerEngine(HttpEndpoint endpoint,
                         DockerEngineOptions options = {});
 
   Expected<EngineVersion> Version() override;
@@ -54,7 +54,7 @@ class DockerEngine final : public ContainerEngine {
   Expected<std::unique_ptr<ContainerEventStream>> WatchEvents(
       const std::map<std::string, std::string>& labels) override;
 
-  const DockerEndpoint& endpoint() const { return http_.endpoint(); }
+  const HttpEndpoint& endpoint() const { return http_.endpoint(); }
 
  private:
   Expected<HttpResponse> Call(HttpMethod method, const std::string& path,

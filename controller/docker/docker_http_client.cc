@@ -70,7 +70,7 @@ Expected<std::optional<std::string>> HttpBodyStream::ReadSome(
   }
 }
 
-DockerHttpClient::DockerHttpClient(DockerEndpoint endpoint)
+DockerHttpClient::DockerHttpClient(HttpEndpoint endpoint)
     : endpoint_(std::move(endpoint)) {}
 
 DockerHttpClient::~DockerHttpClient() = default;

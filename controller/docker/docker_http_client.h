@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "controller/docker/docker_endpoint.h"
-#include "controller/docker/http_connection.h"
+#include "net/http_connection.h"
 #include "reconcile/domain/error.h"
 #include "reconcile/domain/time.h"
 
@@ -47,7 +47,7 @@ class DockerHttpClient {
   static constexpr Duration kDefaultTimeout = std::chrono::seconds(10);
   static constexpr size_t kMaxIdleConnections = 8;
 
-  explicit DockerHttpClient(DockerEndpoint endpoint);
+  explicit DockerHttpClient(HttpEndpoint endpoint);
   ~DockerHttpClient();
   DockerHttpClient(const DockerHttpClient&) = delete;
   DockerHttpClient& operator=(const DockerHttpClient&) = delete;
@@ -67,7 +67,7 @@ class DockerHttpClient {
   Expected<std::unique_ptr<HttpBodyStream>> OpenStream(
       std::string_view path, Duration header_timeout = kDefaultTimeout);
 
-  const DockerEndpoint& endpoint() const { return endpoint_; }
+  const HttpEndpoint& endpoint() const { return endpoint_; }
 
  private:
   struct Lease {
@@ -81,7 +81,7 @@ class DockerHttpClient {
   void Release(std::unique_ptr<HttpConnection> connection);
   Expected<HttpResponse> CallOnce(const HttpRequest& request, Duration timeout);
 
-  const DockerEndpoint endpoint_;
+  const HttpEndpoint endpoint_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<HttpConnection>> idle_;  // guarded by mutex_
 };

@@ -11,7 +11,7 @@ using ::testing::HasSubstr;
 TEST(DockerEndpointTest, EmptyTextIsTheDefaultSocket) {
   auto endpoint = ParseDockerEndpoint("");
   ASSERT_TRUE(endpoint) << endpoint.error().message;
-  EXPECT_EQ(endpoint->transport, DockerEndpoint::Transport::kUnix);
+  EXPECT_EQ(endpoint->transport, HttpEndpoint::Transport::kUnix);
   EXPECT_EQ(endpoint->socket_path, "/var/run/docker.sock");
   EXPECT_EQ(endpoint->text, "unix:///var/run/docker.sock");
 }
@@ -19,14 +19,14 @@ TEST(DockerEndpointTest, EmptyTextIsTheDefaultSocket) {
 TEST(DockerEndpointTest, ParsesUnixSocket) {
   auto endpoint = ParseDockerEndpoint("unix:///run/user/1000/docker.sock");
   ASSERT_TRUE(endpoint) << endpoint.error().message;
-  EXPECT_EQ(endpoint->transport, DockerEndpoint::Transport::kUnix);
+  EXPECT_EQ(endpoint->transport, HttpEndpoint::Transport::kUnix);
   EXPECT_EQ(endpoint->socket_path, "/run/user/1000/docker.sock");
 }
 
 TEST(DockerEndpointTest, ParsesTcpAndHttp) {
   auto tcp = ParseDockerEndpoint("tcp://127.0.0.1:2376");
   ASSERT_TRUE(tcp) << tcp.error().message;
-  EXPECT_EQ(tcp->transport, DockerEndpoint::Transport::kTcp);
+  EXPECT_EQ(tcp->transport, HttpEndpoint::Transport::kTcp);
   EXPECT_EQ(tcp->host, "127.0.0.1");
   EXPECT_EQ(tcp->port, 2376);
 

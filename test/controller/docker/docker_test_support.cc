@@ -16,7 +16,7 @@ std::string RandomSuffix() {
   return text;
 }
 
-DockerEndpoint TestEndpoint() {
+HttpEndpoint TestEndpoint() {
   auto endpoint =
       ParseDockerEndpoint(ChooseDockerHost("", std::getenv("DOCKER_HOST")));
   if (!endpoint) {

@@ -26,7 +26,7 @@ inline constexpr std::string_view kTestRunLabel = "io.rtmanager.itest-run";
 std::string RandomSuffix();
 
 // The engine under test: $DOCKER_HOST, else the default socket.
-DockerEndpoint TestEndpoint();
+HttpEndpoint TestEndpoint();
 
 // A game spec that serves HTTP on 8080 and stops within a second.
 GameSpec HttpGameSpec();

@@ -93,9 +93,9 @@ FakeDockerServer::~FakeDockerServer() {
   ::unlink(socket_path_.c_str());
 }
 
-DockerEndpoint FakeDockerServer::endpoint() const {
-  DockerEndpoint endpoint;
-  endpoint.transport = DockerEndpoint::Transport::kUnix;
+HttpEndpoint FakeDockerServer::endpoint() const {
+  HttpEndpoint endpoint;
+  endpoint.transport = HttpEndpoint::Transport::kUnix;
   endpoint.socket_path = socket_path_;
   endpoint.text = "unix://" + socket_path_;
   return endpoint;

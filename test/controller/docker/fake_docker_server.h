@@ -42,7 +42,7 @@ class FakeDockerServer {
   FakeDockerServer(const FakeDockerServer&) = delete;
   FakeDockerServer& operator=(const FakeDockerServer&) = delete;
 
-  DockerEndpoint endpoint() const;
+  HttpEndpoint endpoint() const;
 
   // Script side. Every wait gives up after 10 s or when the server stops.
   // The next client connection, or -1.

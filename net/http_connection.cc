@@ -1,4 +1,4 @@
-#include "controller/docker/http_connection.h"
+#include "net/http_connection.h"
 
 // clang-format off
 // Boost 1.74's Asio uses std::exchange without including <utility>.
@@ -6,6 +6,9 @@
 // clang-format on
 
 #include <poll.h>
+#include <sys/socket.h>
+
+#include <mutex>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -45,10 +48,12 @@ http::verb ToVerb(HttpMethod method) {
   return http::verb::get;
 }
 
-http::request<http::string_body> BuildMessage(const HttpRequest& request) {
+http::request<http::string_body> BuildMessage(const HttpRequest& request,
+                                              std::string_view host) {
   http::request<http::string_body> message{ToVerb(request.method),
                                            request.target, 11};
-  message.set(http::field::host, "docker");
+  message.set(http::field::host, boost::beast::string_view(host.data(), host.size()));
+  for (const auto& [name, value] : request.headers) message.set(name, value);
   message.set(http::field::user_agent, "rtmanager");
   if (request.json_body) {
     message.set(http::field::content_type, "application/json");
@@ -79,7 +84,7 @@ class AsioHttpConnection final : public HttpConnection {
   AsioHttpConnection() : io_(1), socket_(io_) {}
   ~AsioHttpConnection() override { Close(); }
 
-  TransportExpected<void> Connect(const DockerEndpoint& endpoint,
+  TransportExpected<void> Connect(const HttpEndpoint& endpoint,
                                   Deadline deadline) {
     bool finished = false;
     error_code result;
@@ -109,7 +114,10 @@ class AsioHttpConnection final : public HttpConnection {
     }
     if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
       socket_.set_option(asio::ip::tcp::no_delay(true), result);
+      host_header_ = endpoint.host + ":" + std::to_string(endpoint.port);
     }
+    std::lock_guard lock(handle_mutex_);
+    native_handle_ = socket_.native_handle();
     return {};
   }
 
@@ -117,7 +125,7 @@ class AsioHttpConnection final : public HttpConnection {
                                             Deadline deadline) override {
     if (closed_) return std::unexpected(TransportError{"connection closed"});
     reusable_ = false;
-    auto message = BuildMessage(request);
+    auto message = BuildMessage(request, host_header_);
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBodyBytes);
     bool finished = false;
@@ -157,7 +165,7 @@ class AsioHttpConnection final : public HttpConnection {
                                         Deadline deadline) override {
     if (closed_) return std::unexpected(TransportError{"connection closed"});
     reusable_ = false;
-    auto message = BuildMessage(request);
+    auto message = BuildMessage(request, host_header_);
     stream_parser_.emplace();
     // Unlimited; not boost::none, which Boost 1.74 compares as a limit of 0.
     stream_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -216,6 +224,15 @@ class AsioHttpConnection final : public HttpConnection {
 
   bool Reusable() const override { return reusable_ && !closed_; }
 
+  void Interrupt() override {
+    // shutdown(2) on the descriptor is safe beside a thread blocked in the
+    // io_context: the pending operation completes with an error.
+    // The lock keeps Close from closing (and the system from reusing) the
+    // descriptor in between.
+    std::lock_guard lock(handle_mutex_);
+    if (native_handle_ >= 0) ::shutdown(native_handle_, SHUT_RDWR);
+  }
+
   bool PeerClosedWhileIdle() override {
     if (closed_ || buffer_.size() > 0) return true;
     pollfd descriptor{socket_.native_handle(), POLLIN, 0};
@@ -268,7 +285,11 @@ class AsioHttpConnection final : public HttpConnection {
     if (closed_) return;
     closed_ = true;
     error_code ignored;
-    socket_.close(ignored);
+    {
+      std::lock_guard lock(handle_mutex_);
+      native_handle_ = -1;
+      socket_.close(ignored);
+    }
     io_.restart();
     io_.run();
     read_pending_ = false;
@@ -279,6 +300,9 @@ class AsioHttpConnection final : public HttpConnection {
   boost::beast::flat_buffer buffer_;
   bool reusable_ = false;
   bool closed_ = false;
+  std::string host_header_ = "docker";  // unix sockets: any name does
+  std::mutex handle_mutex_;
+  int native_handle_ = -1;  // guarded by handle_mutex_
 
   std::optional<http::response_parser<http::buffer_body>> stream_parser_;
   std::vector<char> chunk_;
@@ -289,7 +313,7 @@ class AsioHttpConnection final : public HttpConnection {
 
 template <typename Protocol>
 TransportExpected<std::unique_ptr<HttpConnection>> Connect(
-    const DockerEndpoint& endpoint, Deadline deadline) {
+    const HttpEndpoint& endpoint, Deadline deadline) {
   auto connection = std::make_unique<AsioHttpConnection<Protocol>>();
   if (auto connected = connection->Connect(endpoint, deadline); !connected) {
     return std::unexpected(connected.error());
@@ -312,9 +336,9 @@ std::string_view ToString(HttpMethod method) {
 }
 
 TransportExpected<std::unique_ptr<HttpConnection>> ConnectHttp(
-    const DockerEndpoint& endpoint, Deadline deadline) {
+    const HttpEndpoint& endpoint, Deadline deadline) {
   try {
-    if (endpoint.transport == DockerEndpoint::Transport::kUnix) {
+    if (endpoint.transport == HttpEndpoint::Transport::kUnix) {
       return Connect<asio::local::stream_protocol>(endpoint, deadline);
     }
     return Connect<asio::ip::tcp>(endpoint, deadline);

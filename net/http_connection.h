@@ -1,5 +1,5 @@
-// One HTTP/1.1 connection to the Docker engine (unix socket or TCP), with
-// every operation bounded by a deadline. Transport only: no Docker semantics.
+// One HTTP/1.1 connection (unix socket or TCP), with every operation bounded
+// by a deadline. Transport only: no Docker or etcd semantics.
 #pragma once
 
 #include <chrono>
@@ -7,8 +7,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
-#include "controller/docker/docker_endpoint.h"
+#include "net/http_endpoint.h"
 
 namespace rtm {
 
@@ -22,6 +25,9 @@ struct HttpRequest {
   HttpMethod method = HttpMethod::kGet;
   std::string target;  // origin form: "/v1.41/containers/json?all=1"
   std::optional<std::string> json_body;
+  // Extra request headers (name, value); Host, User-Agent, Content-Type
+  // and Content-Length are set by the connection.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct HttpResponse {
@@ -68,9 +74,14 @@ class HttpConnection {
   // True when the peer closed the idle connection, or sent bytes nobody
   // asked for: either way it cannot serve another request.
   virtual bool PeerClosedWhileIdle() = 0;
+
+  // Callable from any thread, also while another thread is inside a call:
+  // shuts the socket down, so that the call in progress (or the next one)
+  // fails promptly instead of waiting for its deadline.
+  virtual void Interrupt() = 0;
 };
 
 TransportExpected<std::unique_ptr<HttpConnection>> ConnectHttp(
-    const DockerEndpoint& endpoint, Deadline deadline);
+    const HttpEndpoint& endpoint, Deadline deadline);
 
 }  // namespace rtm
