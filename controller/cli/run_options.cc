@@ -3,7 +3,7 @@
 #include "controller/api/api_server.h"
 #include "controller/docker/docker_endpoint.h"
 #include "controller/system/token_file.h"
-#include "store/leveldb/leveldb_change_feed.h"
+#include "store/history/change_history.h"
 
 namespace rtm {
 namespace {

@@ -15,7 +15,7 @@
 #include <leveldb/write_batch.h>
 
 #include "reconcile/domain/error.h"
-#include "store/leveldb/leveldb_change_feed.h"
+#include "store/history/change_history.h"
 
 namespace rtm {
 
@@ -31,7 +31,7 @@ inline std::string_view ToView(const leveldb::Slice& bytes) {
 enum class Durability { kSynced, kBuffered };
 
 struct LeveldbStoreOptions {
-  // The retained history of the change feed (LeveldbChangeFeed).
+  // The retained history of the change feed (ChangeHistory).
   size_t change_history_bytes = kDefaultChangeHistoryBytes;
 };
 
@@ -97,7 +97,7 @@ class LeveldbDatabase {
 
   // The feed of the committed changes of desired state and status, which
   // the desired-state and status adapters append to.
-  LeveldbChangeFeed& changes() { return changes_; }
+  ChangeHistory& changes() { return changes_; }
 
   // An iterator over a consistent snapshot of the whole key space.
   // Checksums verified; check IteratorStatus once done with it.
@@ -127,7 +127,7 @@ class LeveldbDatabase {
   std::mutex revision_mutex_;            // serialises WriteRevisioned
   uint64_t last_assigned_revision_ = 0;  // guarded by revision_mutex_
   std::atomic<uint64_t> current_revision_ = 0;
-  LeveldbChangeFeed changes_;
+  ChangeHistory changes_;
 };
 
 }  // namespace rtm

@@ -5,48 +5,11 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "store/codec/lease_codec.h"
 #include "store/leveldb/exception_guard.h"
 #include "store/leveldb/store_keys.h"
 
 namespace rtm {
-namespace {
-
-using nlohmann::json;
-
-struct Lease {
-  std::string token;
-  Timestamp expires_at;
-};
-
-std::string EncodeLease(const Lease& lease) {
-  const json value = {
-      {"token", lease.token},
-      {"expiresAtUnixMs", lease.expires_at.time_since_epoch().count()}};
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::optional<Lease> DecodeLease(std::string_view text) {
-  const json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!value.is_object()) return std::nullopt;
-  const auto token = value.find("token");
-  const auto expires_at = value.find("expiresAtUnixMs");
-  if (token == value.end() || !token->is_string() ||
-      expires_at == value.end() || !expires_at->is_number_integer()) {
-    return std::nullopt;
-  }
-  return Lease{token->get<std::string>(),
-               Timestamp(Duration(expires_at->get<int64_t>()))};
-}
-
-// now + ttl, saturated instead of overflowing for an enormous ttl.
-Timestamp ExpiryAfter(Timestamp now, Duration ttl) {
-  const Duration room = Timestamp::max() - now;
-  return ttl >= room ? Timestamp::max() : now + ttl;
-}
-
-}  // namespace
 
 LeveldbGameLeaseStore::LeveldbGameLeaseStore(LeveldbDatabase& database,
                                              Clock& clock)
@@ -81,14 +44,15 @@ Expected<bool> LeveldbGameLeaseStore::TryAcquireUnguarded(
   if (!stored) return std::unexpected(stored.error());
   const Timestamp now = clock_.Now();
   if (stored->has_value()) {
-    const std::optional<Lease> held = DecodeLease(**stored);
+    const std::optional<StoredLease> held = DecodeStoredLease(**stored);
     if (!held) {
       return Fail(ErrorCode::kInternal, "unreadable lease at key " + key);
     }
     if (held->token != token && held->expires_at > now) return false;
   }
   leveldb::WriteBatch batch;
-  batch.Put(key, EncodeLease(Lease{std::string(token), ExpiryAfter(now, ttl)}));
+  batch.Put(key, EncodeStoredLease(
+                       StoredLease{std::string(token), LeaseExpiryAfter(now, ttl)}));
   if (auto written = database_.Write(batch, Durability::kBuffered); !written) {
     return std::unexpected(written.error());
   }
@@ -102,7 +66,7 @@ Expected<void> LeveldbGameLeaseStore::ReleaseUnguarded(
   auto stored = database_.Get(key);
   if (!stored) return std::unexpected(stored.error());
   if (!stored->has_value()) return {};
-  const std::optional<Lease> held = DecodeLease(**stored);
+  const std::optional<StoredLease> held = DecodeStoredLease(**stored);
   if (!held) return Fail(ErrorCode::kInternal, "unreadable lease at key " + key);
   if (held->token != token) return {};
   leveldb::WriteBatch batch;

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "store/leveldb/exception_guard.h"
-#include "store/leveldb/record_codec.h"
+#include "store/codec/record_codec.h"
 #include "store/leveldb/store_keys.h"
 #include "store/leveldb/stored_values.h"
 

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "reconcile/domain/runtime_change.h"
-#include "store/leveldb/record_codec.h"
+#include "store/codec/record_codec.h"
 #include "store/leveldb/store_keys.h"
 #include "store/leveldb/stored_values.h"
 

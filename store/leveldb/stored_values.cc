@@ -1,6 +1,6 @@
 #include "store/leveldb/stored_values.h"
 
-#include "store/leveldb/record_codec.h"
+#include "store/codec/record_codec.h"
 #include "store/leveldb/store_keys.h"
 
 namespace rtm {

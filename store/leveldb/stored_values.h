@@ -1,7 +1,7 @@
 // How the revisioned values of the leveldb store are kept, and read back
 // by the adapters. desired/<name>, status/<name> and rec/<game> each hold
 // the decimal revision of their last write, one space, then the JSON of
-// store/leveldb/record_codec.h. A plain JSON value (written before values
+// store/codec/record_codec.h. A plain JSON value (written before values
 // carried revisions) reads as revision 1.
 #pragma once
 

@@ -1,7 +1,7 @@
-// LeveldbChangeFeed beyond the store contract: its history is bounded in
+// ChangeHistory beyond the store contract: its history is bounded in
 // bytes, keeps the newest change whatever its size, and starts empty at the
 // store's revision when the store opens.
-#include "store/leveldb/leveldb_change_feed.h"
+#include "store/history/change_history.h"
 
 #include <memory>
 #include <string>
@@ -17,7 +17,7 @@
 namespace rtm {
 namespace {
 
-class LeveldbChangeFeedTest : public ::testing::Test {
+class ChangeHistoryTest : public ::testing::Test {
  protected:
   void Open(size_t history_bytes) {
     desired_.reset();
@@ -48,11 +48,11 @@ class LeveldbChangeFeedTest : public ::testing::Test {
   std::unique_ptr<LeveldbDesiredStateStore> desired_;
 };
 
-TEST_F(LeveldbChangeFeedTest, HistoryIsBoundedInBytesAndOlderReadsAreLost) {
+TEST_F(ChangeHistoryTest, HistoryIsBoundedInBytesAndOlderReadsAreLost) {
   Open(20 * 1024);
   for (int i = 0; i < 10; ++i) Write("g", 4096);
 
-  LeveldbChangeFeed& feed = database_->changes();
+  ChangeHistory& feed = database_->changes();
   EXPECT_GE(feed.retained_changes(), 2u);
   EXPECT_LE(feed.retained_changes(), 5u);
   EXPECT_LE(feed.retained_bytes(), 20u * 1024);
@@ -65,7 +65,7 @@ TEST_F(LeveldbChangeFeedTest, HistoryIsBoundedInBytesAndOlderReadsAreLost) {
   EXPECT_EQ(kept.changes.back()->revision, 10u);
 }
 
-TEST_F(LeveldbChangeFeedTest, NewestChangeIsKeptEvenWhenLargerThanTheBound) {
+TEST_F(ChangeHistoryTest, NewestChangeIsKeptEvenWhenLargerThanTheBound) {
   Open(1024);
   Write("g", 8192);
   Write("g", 8192);
@@ -76,7 +76,7 @@ TEST_F(LeveldbChangeFeedTest, NewestChangeIsKeptEvenWhenLargerThanTheBound) {
   EXPECT_EQ(Read(1).changes[0]->desired->labels.at("blob").size(), 8192u);
 }
 
-TEST_F(LeveldbChangeFeedTest, ReadReturnsAtMostLimitChangesOldestFirst) {
+TEST_F(ChangeHistoryTest, ReadReturnsAtMostLimitChangesOldestFirst) {
   Open(kDefaultChangeHistoryBytes);
   for (int i = 0; i < 10; ++i) Write("g" + std::to_string(i), 10);
 
@@ -89,7 +89,7 @@ TEST_F(LeveldbChangeFeedTest, ReadReturnsAtMostLimitChangesOldestFirst) {
   EXPECT_FALSE(Read(10, 3).history_lost);
 }
 
-TEST_F(LeveldbChangeFeedTest, AfterReopenTheHistoryStartsAtTheStoresRevision) {
+TEST_F(ChangeHistoryTest, AfterReopenTheHistoryStartsAtTheStoresRevision) {
   Open(kDefaultChangeHistoryBytes);
   Write("a", 10);
   Write("b", 10);
@@ -103,7 +103,7 @@ TEST_F(LeveldbChangeFeedTest, AfterReopenTheHistoryStartsAtTheStoresRevision) {
   EXPECT_EQ(Read(2).changes[0]->type, ChangeType::kModified);
 }
 
-TEST_F(LeveldbChangeFeedTest, ChangesOfARuntimeShareTheHalfTheyDidNotWrite) {
+TEST_F(ChangeHistoryTest, ChangesOfARuntimeShareTheHalfTheyDidNotWrite) {
   Open(kDefaultChangeHistoryBytes);
   Write("g", 10);
   LeveldbStatusStore statuses(*database_);

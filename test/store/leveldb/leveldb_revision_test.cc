@@ -14,7 +14,7 @@
 #include "store/leveldb/leveldb_desired_state_store.h"
 #include "store/leveldb/leveldb_runtime_record_store.h"
 #include "store/leveldb/leveldb_status_store.h"
-#include "store/leveldb/record_codec.h"
+#include "store/codec/record_codec.h"
 #include "store/leveldb/store_keys.h"
 #include "test/store/store_test_data.h"
 

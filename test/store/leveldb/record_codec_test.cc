@@ -1,4 +1,4 @@
-#include "store/leveldb/record_codec.h"
+#include "store/codec/record_codec.h"
 
 #include <set>
 #include <string>

@@ -1,22 +1,22 @@
-#include "store/leveldb/leveldb_change_feed.h"
+#include "store/history/change_history.h"
 
 #include <algorithm>
 #include <utility>
 
 namespace rtm {
 
-LeveldbChangeFeed::LeveldbChangeFeed(uint64_t revision, size_t max_bytes)
+ChangeHistory::ChangeHistory(uint64_t revision, size_t max_bytes)
     : max_bytes_(max_bytes),
       floor_(revision),
       store_revision_(revision),
       last_change_revision_(revision) {}
 
-Expected<uint64_t> LeveldbChangeFeed::Revision() {
+Expected<uint64_t> ChangeHistory::Revision() {
   std::lock_guard lock(mutex_);
   return store_revision_;
 }
 
-Expected<ChangeBatch> LeveldbChangeFeed::ReadAfter(uint64_t after,
+Expected<ChangeBatch> ChangeHistory::ReadAfter(uint64_t after,
                                                    size_t limit) {
   std::lock_guard lock(mutex_);
   ChangeBatch batch;
@@ -38,7 +38,7 @@ Expected<ChangeBatch> LeveldbChangeFeed::ReadAfter(uint64_t after,
   return batch;
 }
 
-void LeveldbChangeFeed::WaitAfter(uint64_t after, Duration timeout) {
+void ChangeHistory::WaitAfter(uint64_t after, Duration timeout) {
   std::unique_lock lock(mutex_);
   const uint64_t wakes = wakes_;
   appended_.wait_for(lock, timeout, [&] {
@@ -46,7 +46,7 @@ void LeveldbChangeFeed::WaitAfter(uint64_t after, Duration timeout) {
   });
 }
 
-void LeveldbChangeFeed::Wake() {
+void ChangeHistory::Wake() {
   {
     std::lock_guard lock(mutex_);
     ++wakes_;
@@ -54,7 +54,7 @@ void LeveldbChangeFeed::Wake() {
   appended_.notify_all();
 }
 
-void LeveldbChangeFeed::Compact(uint64_t revision) {
+void ChangeHistory::Compact(uint64_t revision) {
   std::lock_guard lock(mutex_);
   while (!entries_.empty() && entries_.front().change->revision <= revision) {
     DropOldest();
@@ -62,17 +62,17 @@ void LeveldbChangeFeed::Compact(uint64_t revision) {
   floor_ = std::max(floor_, std::min(revision, store_revision_));
 }
 
-size_t LeveldbChangeFeed::retained_changes() const {
+size_t ChangeHistory::retained_changes() const {
   std::lock_guard lock(mutex_);
   return entries_.size();
 }
 
-size_t LeveldbChangeFeed::retained_bytes() const {
+size_t ChangeHistory::retained_bytes() const {
   std::lock_guard lock(mutex_);
   return bytes_;
 }
 
-void LeveldbChangeFeed::Append(std::shared_ptr<const RuntimeChange> change,
+void ChangeHistory::Append(std::shared_ptr<const RuntimeChange> change,
                                size_t bytes) {
   {
     std::lock_guard lock(mutex_);
@@ -86,19 +86,33 @@ void LeveldbChangeFeed::Append(std::shared_ptr<const RuntimeChange> change,
   appended_.notify_all();
 }
 
-void LeveldbChangeFeed::Committed(uint64_t revision) {
+void ChangeHistory::Reset(uint64_t revision) {
+  {
+    std::lock_guard lock(mutex_);
+    entries_.clear();
+    latest_.clear();
+    bytes_ = 0;
+    floor_ = revision;
+    store_revision_ = revision;
+    last_change_revision_ = revision;
+    ++wakes_;
+  }
+  appended_.notify_all();
+}
+
+void ChangeHistory::Committed(uint64_t revision) {
   std::lock_guard lock(mutex_);
   store_revision_ = std::max(store_revision_, revision);
 }
 
-std::shared_ptr<const RuntimeChange> LeveldbChangeFeed::Latest(
+std::shared_ptr<const RuntimeChange> ChangeHistory::Latest(
     std::string_view name) const {
   std::lock_guard lock(mutex_);
   auto found = latest_.find(name);
   return found == latest_.end() ? nullptr : found->second;
 }
 
-void LeveldbChangeFeed::DropOldest() {
+void ChangeHistory::DropOldest() {
   const RuntimeChange& oldest = *entries_.front().change;
   floor_ = std::max(floor_, oldest.revision);
   if (auto latest = latest_.find(oldest.name);

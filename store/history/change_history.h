@@ -14,22 +14,23 @@
 
 namespace rtm {
 
-// The retained history of a LeveldbChangeFeed, in bytes, unless the
+// The retained history of a ChangeHistory, in bytes, unless the
 // operator sets it (rtmanager run --watch-history-mib).
 inline constexpr size_t kDefaultChangeHistoryBytes = size_t{16} << 20;
 
-// ChangeFeed of the leveldb store. The history lives in memory, bounded in
-// bytes (each change counts the stored size of the halves it holds alone
-// plus a fixed overhead; a half shared with an older change of the runtime
-// is counted there; the newest change is always kept), and starts
-// empty at the store's revision when the store opens: a reader resuming
-// from an older revision after a restart is told history_lost and relists.
-// LeveldbDatabase owns it and feeds it under its write lock, so the history
-// is in commit order. Thread-safe.
-class LeveldbChangeFeed : public ChangeFeed {
+// The change history every store backend serves its ChangeFeed from. It
+// lives in memory, bounded in bytes (each change counts the stored size of
+// the halves it holds alone plus a fixed overhead; a half shared with an
+// older change of the runtime is counted there; the newest change is
+// always kept), and starts empty at the store's revision when the store
+// opens: a reader resuming from an older revision after a restart is told
+// history_lost and relists. One writer appends in commit order: the
+// leveldb database under its write lock (store/leveldb/runtime_writes.h),
+// the etcd backend's watch (store/etcd/etcd_change_feed.h). Thread-safe.
+class ChangeHistory : public ChangeFeed {
  public:
   // `revision`: the store's revision at open.
-  LeveldbChangeFeed(uint64_t revision, size_t max_bytes);
+  ChangeHistory(uint64_t revision, size_t max_bytes);
 
   Expected<uint64_t> Revision() override;
   Expected<ChangeBatch> ReadAfter(uint64_t after, size_t limit) override;
@@ -44,7 +45,13 @@ class LeveldbChangeFeed : public ChangeFeed {
   size_t retained_changes() const;
   size_t retained_bytes() const;
 
-  // For LeveldbDatabase, under its write lock, in revision order: the
+  // Forgets everything and starts again, empty, at `revision` (the writer
+  // relisted, e.g. after etcd compacted history it had not read): every
+  // read after an older revision answers history_lost, and every wait
+  // returns.
+  void Reset(uint64_t revision);
+
+  // For the writer, in revision order: the
   // change committed at change->revision (bytes: what it is accounted
   // for), then the store's new revision (every revisioned write, changes
   // or not).

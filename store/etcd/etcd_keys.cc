@@ -1,0 +1,69 @@
+#include "store/etcd/etcd_keys.h"
+
+#include <limits>
+#include <utility>
+
+namespace rtm {
+namespace {
+
+constexpr size_t kSequenceDigits = 20;
+
+std::string Padded(uint64_t value) {
+  std::string digits = std::to_string(value);
+  return std::string(kSequenceDigits - digits.size(), '0') + digits;
+}
+
+}  // namespace
+
+EtcdKeys::EtcdKeys(std::string prefix) : prefix_(std::move(prefix)) {}
+
+std::string EtcdKeys::RuntimesPrefix() const { return prefix_ + "runtimes/"; }
+std::string EtcdKeys::DesiredPrefix() const {
+  return RuntimesPrefix() + "desired/";
+}
+std::string EtcdKeys::RecordsPrefix() const { return prefix_ + "records/"; }
+std::string EtcdKeys::OperationsPrefix() const { return prefix_ + "oplog/all/"; }
+std::string EtcdKeys::OperationsByGamePrefix(std::string_view game_id) const {
+  return prefix_ + "oplog/game/" + std::string(game_id) + "/";
+}
+
+std::string EtcdKeys::Desired(std::string_view name) const {
+  return DesiredPrefix() + std::string(name);
+}
+std::string EtcdKeys::Status(std::string_view name) const {
+  return RuntimesPrefix() + "status/" + std::string(name);
+}
+std::string EtcdKeys::Record(std::string_view game_id) const {
+  return RecordsPrefix() + std::string(game_id);
+}
+std::string EtcdKeys::Lease(std::string_view game_id) const {
+  return prefix_ + "leases/" + std::string(game_id);
+}
+std::string EtcdKeys::OperationSequence() const {
+  return prefix_ + "oplog/sequence";
+}
+std::string EtcdKeys::Operation(uint64_t sequence) const {
+  return OperationsPrefix() + Padded(sequence);
+}
+std::string EtcdKeys::OperationByGame(std::string_view game_id,
+                                      uint64_t sequence) const {
+  return OperationsByGamePrefix(game_id) +
+         Padded(std::numeric_limits<uint64_t>::max() - sequence);
+}
+
+std::optional<EtcdKeys::RuntimeKey> EtcdKeys::ParseRuntimeKey(
+    std::string_view key) const {
+  const std::string runtimes = RuntimesPrefix();
+  if (!key.starts_with(runtimes)) return std::nullopt;
+  key.remove_prefix(runtimes.size());
+  for (const auto& [part, folder] :
+       {std::pair{RuntimePart::kDesired, std::string_view("desired/")},
+        std::pair{RuntimePart::kStatus, std::string_view("status/")}}) {
+    if (key.starts_with(folder) && key.size() > folder.size()) {
+      return RuntimeKey{part, std::string(key.substr(folder.size()))};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace rtm

@@ -1,0 +1,61 @@
+// Where the etcd backend keeps each value, below the operator's prefix
+// (`--etcd-prefix`, default /rtmanager/):
+//   runtimes/desired/<name>   desired object    (JSON, store/codec/record_codec.h)
+//   runtimes/status/<name>    reported status   (JSON)
+//   records/<game>            runtime record    (JSON)
+//   oplog/sequence            last operation sequence (decimal)
+//   oplog/all/<seq:20>        operation entry   (JSON), global order
+//   oplog/game/<game>/<inv:20> the same entry, newest first per game
+//                              (inv = 2^64-1 - seq)
+//   leases/<game>             game lease        (store/codec/lease_codec.h)
+// The revision of a value is its etcd mod_revision. runtimes/ is one range
+// so that one etcd watch carries both halves of every runtime.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "reconcile/domain/runtime_change.h"
+
+namespace rtm {
+
+inline constexpr std::string_view kDefaultEtcdPrefix = "/rtmanager/";
+
+class EtcdKeys {
+ public:
+  // `prefix` ends with '/' (ParseEtcdPrefix ensures it).
+  explicit EtcdKeys(std::string prefix);
+
+  const std::string& prefix() const { return prefix_; }
+
+  std::string Desired(std::string_view name) const;
+  std::string Status(std::string_view name) const;
+  std::string Record(std::string_view game_id) const;
+  std::string Lease(std::string_view game_id) const;
+  std::string OperationSequence() const;
+  std::string Operation(uint64_t sequence) const;
+  std::string OperationByGame(std::string_view game_id,
+                              uint64_t sequence) const;
+
+  // Prefixes of the ranges read or watched whole.
+  std::string RuntimesPrefix() const;  // both halves of every runtime
+  std::string DesiredPrefix() const;
+  std::string RecordsPrefix() const;
+  std::string OperationsPrefix() const;
+  std::string OperationsByGamePrefix(std::string_view game_id) const;
+
+  // Which half of which runtime `key` (below RuntimesPrefix) holds;
+  // nullopt for any other key.
+  struct RuntimeKey {
+    RuntimePart part;
+    std::string name;
+  };
+  std::optional<RuntimeKey> ParseRuntimeKey(std::string_view key) const;
+
+ private:
+  std::string prefix_;
+};
+
+}  // namespace rtm

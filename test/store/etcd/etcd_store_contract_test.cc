@@ -1,0 +1,64 @@
+// The store contract suite (test/store/contract/) on the etcd backend,
+// against a real single-member etcd started for this test process.
+#include <atomic>
+#include <memory>
+
+#include "store/etcd/etcd_store.h"
+#include "test/store/contract/store_contract.h"
+#include "test/store/etcd/etcd_test_cluster.h"
+
+namespace rtm {
+namespace {
+
+EtcdTestCluster& SharedCluster() {
+  static EtcdTestCluster cluster(1);
+  return cluster;
+}
+
+class EtcdBackend : public StoreBackend {
+ public:
+  explicit EtcdBackend(Clock& clock) : clock_(clock) {
+    static std::atomic<int> instances{0};
+    prefix_ = "/contract-" + std::to_string(++instances) + "/";
+  }
+
+  void Open() override {
+    EtcdStoreOptions options;
+    options.endpoints = SharedCluster().endpoints();
+    options.prefix = prefix_;
+    auto store = EtcdStore::Open(std::move(options), clock_);
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    store_ = *std::move(store);
+  }
+  void Close() override { store_.reset(); }
+
+  DesiredStateStore& desired() override { return store_->desired(); }
+  StatusStore& statuses() override { return store_->statuses(); }
+  RuntimeRecordStore& records() override { return store_->records(); }
+  OperationLogStore& operation_log() override { return store_->operation_log(); }
+  GameLeaseStore& leases() override { return store_->leases(); }
+  ChangeFeed& changes() override { return store_->changes(); }
+  // etcd keeps the revision compacted at; the feed's cache forgets what
+  // etcd forgot.
+  void CompactHistory(uint64_t revision) override {
+    auto compacted = store_->client().Compact(
+        static_cast<int64_t>(revision) + 1, /*physical=*/true);
+    ASSERT_TRUE(compacted.has_value()) << compacted.error().message;
+    store_->changes().Compact(revision);
+  }
+
+ private:
+  Clock& clock_;
+  std::string prefix_;
+  std::unique_ptr<EtcdStore> store_;
+};
+
+INSTANTIATE_TEST_SUITE_P(
+    Etcd, StoreContractTest,
+    ::testing::Values(StoreBackendFactory{
+        "etcd",
+        [](Clock& clock) { return std::make_unique<EtcdBackend>(clock); }}),
+    BackendName);
+
+}  // namespace
+}  // namespace rtm

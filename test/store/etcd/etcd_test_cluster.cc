@@ -1,0 +1,123 @@
+#include "test/store/etcd/etcd_test_cluster.h"
+
+#include <chrono>
+
+#include <gtest/gtest.h>
+
+#include "store/etcd/etcd_client.h"
+
+namespace rtm {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kEtcdBinary = "/usr/bin/etcd";
+
+std::string PeerUrl(int port) {
+  return "http://127.0.0.1:" + std::to_string(port);
+}
+
+}  // namespace
+
+EtcdTestCluster::EtcdTestCluster(size_t members)
+    : dir_(e2e::MakeTempDir("rtm-etcd")) {
+  for (size_t i = 0; i < members; ++i) {
+    Member member;
+    member.name = "m" + std::to_string(i);
+    member.client_port = e2e::FreeLoopbackPort();
+    member.peer_port = e2e::FreeLoopbackPort();
+    members_.push_back(std::move(member));
+  }
+  for (size_t i = 0; i < members; ++i) StartMember(i, true);
+  for (size_t i = 0; i < members; ++i) AwaitServing(i);
+}
+
+EtcdTestCluster::~EtcdTestCluster() {
+  for (Member& member : members_) {
+    if (member.process) member.process->Kill();
+  }
+  e2e::RemoveTree(dir_);
+}
+
+void EtcdTestCluster::StartMember(size_t index, bool /*initial*/) {
+  std::string cluster;
+  for (const Member& member : members_) {
+    if (!cluster.empty()) cluster += ",";
+    cluster += member.name + "=" + PeerUrl(member.peer_port);
+  }
+  Member& member = members_[index];
+  const std::string client_url = PeerUrl(member.client_port);
+  // A restarted member finds its data directory and ignores the
+  // --initial-* flags.
+  const std::vector<std::string> argv = {
+      kEtcdBinary,
+      "--name", member.name,
+      "--data-dir", dir_ + "/" + member.name,
+      "--listen-client-urls", client_url,
+      "--advertise-client-urls", client_url,
+      "--listen-peer-urls", PeerUrl(member.peer_port),
+      "--initial-advertise-peer-urls", PeerUrl(member.peer_port),
+      "--initial-cluster", cluster,
+      "--initial-cluster-state", "new",
+      "--initial-cluster-token", "rtm-test",
+      // Fast elections on loopback: a lost leader is replaced in ~1 s.
+      "--heartbeat-interval", "50",
+      "--election-timeout", "500",
+      "--logger", "zap",
+      "--log-level", "warn"};
+  member.process = std::make_unique<e2e::ChildProcess>();
+  member.process->Start(argv, dir_ + "/" + member.name + ".log");
+}
+
+std::vector<HttpEndpoint> EtcdTestCluster::endpoints() const {
+  std::vector<HttpEndpoint> all;
+  for (size_t i = 0; i < members_.size(); ++i) all.push_back(endpoint(i));
+  return all;
+}
+
+HttpEndpoint EtcdTestCluster::endpoint(size_t member) const {
+  HttpEndpoint endpoint;
+  endpoint.transport = HttpEndpoint::Transport::kTcp;
+  endpoint.host = "127.0.0.1";
+  endpoint.port = static_cast<uint16_t>(members_[member].client_port);
+  endpoint.text = "127.0.0.1:" + std::to_string(members_[member].client_port);
+  return endpoint;
+}
+
+std::string EtcdTestCluster::url() const {
+  std::string url = "etcd://";
+  for (size_t i = 0; i < members_.size(); ++i) {
+    if (i > 0) url += ",";
+    url += endpoint(i).text;
+  }
+  return url;
+}
+
+void EtcdTestCluster::Kill(size_t member) {
+  if (members_[member].process) members_[member].process->Kill();
+}
+
+void EtcdTestCluster::Restart(size_t member) {
+  Kill(member);
+  StartMember(member, false);
+  AwaitServing(member);
+}
+
+bool EtcdTestCluster::Serves(size_t member) const {
+  etcd::Client client({endpoint(member)},
+                      etcd::ClientOptions{.call_timeout = 1s,
+                                          .connect_timeout = 500ms});
+  etcd::RangeRequest probe;
+  probe.key = "/rtm-test-probe";
+  return client.Range(probe).has_value();
+}
+
+void EtcdTestCluster::AwaitServing(size_t member) const {
+  const bool serving =
+      e2e::WaitFor([&] { return Serves(member); }, 30s, 100ms);
+  ASSERT_TRUE(serving) << "etcd member " << members_[member].name
+                       << " did not serve within 30 s; see " << dir_ << "/"
+                       << members_[member].name << ".log";
+}
+
+}  // namespace rtm

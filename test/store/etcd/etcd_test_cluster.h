@@ -1,0 +1,50 @@
+// Real etcd members (Debian etcd-server's /usr/bin/etcd) on loopback for
+// tests: each member on ports that were free, data in a temp directory,
+// log in <dir>/member-N.log. Members can be killed and restarted with
+// their data. Everything is killed and removed on destruction.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/http_endpoint.h"
+#include "test/e2e/e2e_support.h"
+
+namespace rtm {
+
+class EtcdTestCluster {
+ public:
+  // Starts `members` members and waits until the cluster serves a
+  // linearizable read (fails the test otherwise).
+  explicit EtcdTestCluster(size_t members = 1);
+  ~EtcdTestCluster();
+  EtcdTestCluster(const EtcdTestCluster&) = delete;
+  EtcdTestCluster& operator=(const EtcdTestCluster&) = delete;
+
+  std::vector<HttpEndpoint> endpoints() const;
+  HttpEndpoint endpoint(size_t member) const;
+  // etcd://127.0.0.1:P1,127.0.0.1:P2,...
+  std::string url() const;
+
+  void Kill(size_t member);
+  void Restart(size_t member);  // with its data; waits until it serves
+
+  // Whether the cluster's member answers a linearizable read (bounded).
+  bool Serves(size_t member) const;
+
+ private:
+  struct Member {
+    std::string name;
+    int client_port = 0;
+    int peer_port = 0;
+    std::unique_ptr<e2e::ChildProcess> process;
+  };
+  void StartMember(size_t member, bool initial);
+  void AwaitServing(size_t member) const;
+
+  std::string dir_;
+  std::vector<Member> members_;
+};
+
+}  // namespace rtm
