@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <variant>
 
 #include "controller/api/api_server.h"
 #include "controller/app/controller.h"
@@ -29,12 +30,8 @@
 #include "reconcile/queue/token_bucket.h"
 #include "reconcile/queue/work_queue.h"
 #include "reconcile/reconciler.h"
-#include "store/leveldb/leveldb_database.h"
-#include "store/leveldb/leveldb_desired_state_store.h"
-#include "store/leveldb/leveldb_game_lease_store.h"
-#include "store/leveldb/leveldb_operation_log_store.h"
-#include "store/leveldb/leveldb_runtime_record_store.h"
-#include "store/leveldb/leveldb_status_store.h"
+#include "store/etcd/etcd_store.h"
+#include "store/leveldb/leveldb_store.h"
 
 namespace rtm {
 namespace {
@@ -72,6 +69,31 @@ void ScheduleMemoryRelease(boost::asio::steady_timer& timer, Duration period) {
   });
 }
 
+// The store backend --store names, opened; `ports` lives as long as it.
+struct OpenedStore {
+  std::variant<std::unique_ptr<LeveldbStore>, std::unique_ptr<EtcdStore>> owner;
+  StorePorts ports;
+};
+
+Expected<OpenedStore> OpenStore(const RunOptions& options, Clock& clock) {
+  if (options.etcd_endpoints.empty()) {
+    auto store = LeveldbStore::Open(
+        options.data_dir,
+        LeveldbStoreOptions{.change_history_bytes = options.watch_history_bytes},
+        clock);
+    if (!store) return std::unexpected(store.error());
+    StorePorts ports = (*store)->ports();
+    return OpenedStore{*std::move(store), ports};
+  }
+  EtcdStoreOptions etcd{.endpoints = options.etcd_endpoints,
+                        .prefix = options.etcd_prefix};
+  etcd.feed.history_bytes = options.watch_history_bytes;
+  auto store = EtcdStore::Open(std::move(etcd), clock);
+  if (!store) return std::unexpected(store.error());
+  StorePorts ports = (*store)->ports();
+  return OpenedStore{*std::move(store), ports};
+}
+
 int Run(const std::vector<std::string>& args) {
   auto flags = ParsedFlags::Parse(args, RunFlags());
   if (!flags) return UsageError(flags.error().message);
@@ -95,31 +117,24 @@ int Run(const std::vector<std::string>& args) {
   RandomTokenGenerator tokens;
   PrometheusTelemetry telemetry;
 
-  auto database = LeveldbDatabase::Open(
-      options->data_dir,
-      LeveldbStoreOptions{.change_history_bytes = options->watch_history_bytes});
-  if (!database) {
+  auto store = OpenStore(*options, clock);
+  if (!store) {
     logger.Log(LogLevel::kError, "cannot open the store",
-               {{"err", database.error().message}});
+               {{"store", options->store}, {"err", store.error().message}});
     return kExitFailure;
   }
-  LeveldbRuntimeRecordStore records(**database);
-  LeveldbDesiredStateStore desired(**database);
-  LeveldbStatusStore statuses(**database);
-  ChangeFeed& changes = (*database)->changes();
-  LeveldbGameLeaseStore leases(**database, clock);
-  auto operation_log = LeveldbOperationLogStore::Open(**database);
-  if (!operation_log) {
-    logger.Log(LogLevel::kError, "cannot open the operation log",
-               {{"err", operation_log.error().message}});
-    return kExitFailure;
-  }
+  RuntimeRecordStore& records = store->ports.records;
+  DesiredStateStore& desired = store->ports.desired;
+  StatusStore& statuses = store->ports.statuses;
+  ChangeFeed& changes = store->ports.changes;
+  GameLeaseStore& leases = store->ports.leases;
+  OperationLogStore& operation_log = store->ports.operation_log;
   DockerEngine engine(*endpoint,
                       DockerEngineOptions{.on_request = [&telemetry](std::string_view code) {
                         telemetry.RecordDockerRequest(code);
                       }});
 
-  LifecyclePorts ports{records, **operation_log, engine, leases,
+  LifecyclePorts ports{records, operation_log, engine, leases,
                        telemetry, logger, clock, tokens};
   LifecycleConfig lifecycle{options->lease_ttl, options->network};
   LifecycleServices operations(ports, lifecycle);
@@ -153,7 +168,7 @@ int Run(const std::vector<std::string>& args) {
   ApiServer api(
       ApiOptions{.listen = options->listen, .token = options->api_token},
       ApiDependencies{
-          desired, statuses, **operation_log, engine, logger, tokens, changes,
+          desired, statuses, operation_log, engine, logger, tokens, changes,
           [&controller] { return controller.started(); },
           [&controller](std::string_view name, std::string request_id) {
             return controller.RequestRestart(name, std::move(request_id));
@@ -174,7 +189,7 @@ int Run(const std::vector<std::string>& args) {
   ReleaseFreeMemory();  // what the start-up sync parsed and listed
   logger.Log(LogLevel::kInfo, "rtmanager running",
              {{"manifests", options->manifests},
-              {"data_dir", options->data_dir},
+              {"store", options->store},
               {"docker_host", options->docker_host},
               {"listen", options->listen}});
 

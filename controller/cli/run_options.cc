@@ -3,6 +3,7 @@
 #include "controller/api/api_server.h"
 #include "controller/docker/docker_endpoint.h"
 #include "controller/system/token_file.h"
+#include "store/etcd/etcd_store.h"
 #include "store/history/change_history.h"
 
 namespace rtm {
@@ -14,6 +15,8 @@ constexpr size_t kMinTokenLength = 16;
 const std::vector<FlagSpec> kRunFlags{
     {"manifests", true, "watched manifests directory (default ./manifests)"},
     {"data-dir", true, "leveldb store directory (default ./data)"},
+    {"store", true, "etcd://HOST:PORT[,HOST:PORT...]: keep state in etcd (default: leveldb in --data-dir)"},
+    {"etcd-prefix", true, "key prefix of everything kept in etcd (default /rtmanager/)"},
     {"docker-host", true, "engine endpoint (default $DOCKER_HOST, else unix:///var/run/docker.sock)"},
     {"listen", true, "REST API address (default 127.0.0.1:8088)"},
     {"network", true, "user-defined bridge network (default rtmanager)"},
@@ -48,6 +51,21 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
   RunOptions options;
   options.manifests = flags.Get("manifests", "./manifests");
   options.data_dir = flags.Get("data-dir", "./data");
+  options.store = "leveldb:" + options.data_dir;
+  if (const std::string store = flags.Get("store", ""); !store.empty()) {
+    auto endpoints = ParseEtcdUrl(store);
+    if (!endpoints) return std::unexpected(endpoints.error());
+    options.etcd_endpoints = *std::move(endpoints);
+    options.store = store;
+  }
+  auto etcd_prefix = ParseEtcdPrefix(
+      flags.Get("etcd-prefix", std::string(kDefaultEtcdPrefix)));
+  if (!etcd_prefix) return std::unexpected(etcd_prefix.error());
+  if (options.etcd_endpoints.empty() && flags.Has("etcd-prefix")) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --etcd-prefix: only with --store etcd://...");
+  }
+  options.etcd_prefix = *std::move(etcd_prefix);
   options.docker_host = std::string(
       ChooseDockerHost(flags.Get("docker-host", ""), docker_host_env));
   options.listen = flags.Get("listen", "127.0.0.1:8088");

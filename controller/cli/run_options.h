@@ -9,6 +9,7 @@
 
 #include "controller/cli/flags.h"
 #include "controller/system/spdlog_logger.h"
+#include "net/http_endpoint.h"
 #include "reconcile/domain/error.h"
 #include "reconcile/domain/time.h"
 #include "reconcile/ports/logger.h"
@@ -24,6 +25,11 @@ inline constexpr int kDefaultWorkers = 8;
 struct RunOptions {
   std::string manifests;
   std::string data_dir;
+  // --store: empty → the embedded leveldb in data_dir; else the endpoints
+  // of the etcd cluster (etcd://host:port,...) and --etcd-prefix.
+  std::vector<HttpEndpoint> etcd_endpoints;
+  std::string etcd_prefix;
+  std::string store;  // what the store is, for the start-up log
   std::string docker_host;
   std::string listen;
   std::string network;

@@ -76,4 +76,9 @@ EtcdStore::EtcdStore(std::unique_ptr<etcd::Client> client, EtcdKeys keys,
 
 EtcdStore::~EtcdStore() = default;
 
+StorePorts EtcdStore::ports() {
+  return StorePorts{desired_, statuses_, records_, operation_log_, leases_,
+                    *feed_};
+}
+
 }  // namespace rtm

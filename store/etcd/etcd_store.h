@@ -16,6 +16,7 @@
 #include "reconcile/ports/game_lease_store.h"
 #include "reconcile/ports/operation_log_store.h"
 #include "reconcile/ports/runtime_record_store.h"
+#include "reconcile/ports/store_ports.h"
 #include "store/etcd/etcd_change_feed.h"
 #include "store/etcd/etcd_client.h"
 #include "store/etcd/etcd_game_lease_store.h"
@@ -55,6 +56,7 @@ class EtcdStore {
   GameLeaseStore& leases() { return leases_; }
   EtcdChangeFeed& changes() { return *feed_; }
   etcd::Client& client() { return *client_; }
+  StorePorts ports();
   const EtcdKeys& keys() const { return keys_; }
 
  private:

@@ -19,7 +19,9 @@
 #include <set>
 #include <thread>
 
+#include "store/etcd/etcd_client.h"
 #include "test/e2e/e2e_support.h"
+#include "test/store/etcd/etcd_test_cluster.h"
 
 #ifndef RTMANAGER_BINARY
 #error "RTMANAGER_BINARY must name the rtmanager executable"
@@ -551,6 +553,60 @@ TEST_F(RtmanagerE2eTest, RestartGenerationBumpRecreatesTheContainer) {
   EXPECT_EQ(inner["restart"], 1) << operations->dump(2);
   EXPECT_EQ(inner["stop"], 1) << operations->dump(2);
   EXPECT_EQ(inner["start"], 1) << operations->dump(2);
+}
+
+// 2c. On etcd (--store etcd://...), the same restart: a recreate with a new
+//     container id and its audit entries, kept in etcd under --etcd-prefix;
+//     a controller killed and started again on the same etcd adopts the
+//     container instead of creating another.
+TEST_F(RtmanagerE2eTest, OnEtcdARestartRecreatesAndAControllerKillLosesNothing) {
+  EtcdTestCluster etcd(1);
+  const std::string prefix = "/e2e-" + suffix_ + "/";
+  const std::vector<std::string> store = {"--store", etcd.url(),
+                                          "--etcd-prefix", prefix};
+  const std::string game = Game("etcd");
+  WriteManifest(game + ".yaml", Manifest(game));
+  ASSERT_NO_FATAL_FAILURE(StartController(store));
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+
+  WriteManifest(game + ".yaml", Manifest(game, {.restart_generation = 1}));
+  auto after = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return RunningAndConverged(runtime) &&
+               Int(runtime, "/status/observedRestartGeneration") == 1 &&
+               Str(runtime, "/status/containerId") != old_id;
+      },
+      "restarted on etcd");
+  ASSERT_TRUE(after);
+  const std::string new_id = Str(*after, "/status/containerId");
+  EXPECT_EQ(Str(*after, "/status/lastRestart/outcome"), "success");
+  EXPECT_EQ(Str(OnlyContainer(game), "/Id"), new_id);
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  EXPECT_EQ(Entries(*operations, "restart", "success").size(), 1u)
+      << operations->dump(2);
+
+  // The state lives in etcd, not in --data-dir.
+  etcd::Client client(etcd.endpoints());
+  etcd::RangeRequest desired;
+  desired.key = prefix + "runtimes/desired/" + game;
+  auto stored = client.Range(desired);
+  ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  EXPECT_EQ(stored->kvs.size(), 1u);
+  EXPECT_FALSE(fs::exists(data_));
+
+  KillController();
+  ASSERT_NO_FATAL_FAILURE(StartController(store));
+  auto adopted = WaitRunning(game);
+  ASSERT_TRUE(adopted);
+  EXPECT_EQ(Str(*adopted, "/status/containerId"), new_id);
+  EXPECT_EQ(Str(OnlyContainer(game), "/Id"), new_id);
+  auto kept = Operations(game);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(Entries(*kept, "restart", "success").size(), 1u) << kept->dump(2);
 }
 
 // 2b. The REST restart is a generation bump too (docs/contract.md §6): 202 with the
