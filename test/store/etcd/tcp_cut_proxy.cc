@@ -106,7 +106,8 @@ void TcpCutProxy::Pump(int client, int server) {
       }
       ssize_t sent = 0;
       while (sent < got) {
-        const ssize_t wrote = ::write(fds[1 - i].fd, buffer + sent, got - sent);
+        const ssize_t wrote =
+            ::send(fds[1 - i].fd, buffer + sent, got - sent, MSG_NOSIGNAL);
         if (wrote <= 0) {
           open = false;
           break;
