@@ -39,8 +39,12 @@ class EtcdBackend : public StoreBackend {
   GameLeaseStore& leases() override { return store_->leases(); }
   ChangeFeed& changes() override { return store_->changes(); }
   // etcd keeps the revision compacted at; the feed's cache forgets what
-  // etcd forgot.
+  // etcd forgot. The feed first catches up with the writes made here: etcd
+  // cancels a watch still behind the compaction, and the feed then relists
+  // (test/store/etcd/etcd_failover_test.cc), which forgets everything.
   void CompactHistory(uint64_t revision) override {
+    auto caught_up = store_->changes().Revision();
+    ASSERT_TRUE(caught_up.has_value()) << caught_up.error().message;
     auto compacted = store_->client().Compact(
         static_cast<int64_t>(revision) + 1, /*physical=*/true);
     ASSERT_TRUE(compacted.has_value()) << compacted.error().message;
