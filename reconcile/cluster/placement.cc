@@ -1,0 +1,114 @@
+#include "reconcile/cluster/placement.h"
+
+#include <algorithm>
+
+namespace rtm {
+namespace {
+
+bool Matches(const NodeView& node, const GameToPlace& game) {
+  for (const auto& [key, value] : game.node_selector) {
+    auto label = node.labels.find(key);
+    if (label == node.labels.end() || label->second != value) return false;
+  }
+  return true;
+}
+
+bool HasRoom(const NodeView& node, size_t games) {
+  return node.max_runtimes == 0 || games < node.max_runtimes;
+}
+
+const NodeView* Find(const std::vector<NodeView>& nodes,
+                     const std::string& name) {
+  for (const NodeView& node : nodes) {
+    if (node.name == name) return &node;
+  }
+  return nullptr;
+}
+
+// Where a game already is and may stay: its node is Ready and still
+// matches, or it is pinned there.
+bool Stays(const std::vector<NodeView>& nodes, const GameToPlace& game) {
+  if (!game.assigned_node) return false;
+  if (!game.node_name.empty()) return *game.assigned_node == game.node_name;
+  const NodeView* node = Find(nodes, *game.assigned_node);
+  return node != nullptr && node->ready && Matches(*node, game);
+}
+
+std::string Count(size_t count, const char* what) {
+  return std::to_string(count) + " " + what;
+}
+
+}  // namespace
+
+std::vector<Placement> PlaceGames(const std::vector<NodeView>& nodes,
+                                  const std::vector<GameToPlace>& games) {
+  std::map<std::string, size_t> load;  // games per node
+  for (const NodeView& node : nodes) load[node.name] = 0;
+  for (const GameToPlace& game : games) {
+    if (Stays(nodes, game)) ++load[*game.assigned_node];
+  }
+
+  std::vector<Placement> placements;
+  placements.reserve(games.size());
+  for (const GameToPlace& game : games) {
+    Placement placement{.game = game.name};
+    if (Stays(nodes, game)) {
+      placement.kind = Placement::Kind::kKeep;
+      placement.node = *game.assigned_node;
+      placements.push_back(std::move(placement));
+      continue;
+    }
+    if (!game.node_name.empty()) {
+      const NodeView* node = Find(nodes, game.node_name);
+      if (node != nullptr && node->ready && HasRoom(*node, load[node->name])) {
+        ++load[node->name];
+        placement.kind = Placement::Kind::kAssign;
+        placement.node = node->name;
+        placement.reason = "pinned";
+      } else {
+        placement.kind = Placement::Kind::kPending;
+        placement.reason =
+            node == nullptr ? "node " + game.node_name + " is not registered"
+            : !node->ready  ? "node " + game.node_name + " is lost"
+                            : "node " + game.node_name + " is full (" +
+                                 std::to_string(node->max_runtimes) + " games)";
+      }
+      placements.push_back(std::move(placement));
+      continue;
+    }
+    const NodeView* best = nullptr;
+    size_t lost = 0, full = 0, mismatched = 0;
+    for (const NodeView& node : nodes) {
+      if (!node.ready) {
+        ++lost;
+      } else if (!Matches(node, game)) {
+        ++mismatched;
+      } else if (!HasRoom(node, load[node.name])) {
+        ++full;
+      } else if (best == nullptr || load[node.name] < load[best->name] ||
+                 (load[node.name] == load[best->name] && node.name < best->name)) {
+        best = &node;
+      }
+    }
+    if (best != nullptr) {
+      ++load[best->name];
+      placement.kind = Placement::Kind::kAssign;
+      placement.node = best->name;
+      placement.reason = game.node_selector.empty() ? "scheduled" : "nodeSelector";
+    } else {
+      placement.kind = Placement::Kind::kPending;
+      std::vector<std::string> why;
+      if (lost > 0) why.push_back(Count(lost, "lost"));
+      if (full > 0) why.push_back(Count(full, "full"));
+      if (mismatched > 0) why.push_back(Count(mismatched, "do not match nodeSelector"));
+      placement.reason = "0/" + std::to_string(nodes.size()) + " nodes available";
+      for (size_t i = 0; i < why.size(); ++i) {
+        placement.reason += (i == 0 ? ": " : ", ") + why[i];
+      }
+    }
+    placements.push_back(std::move(placement));
+  }
+  return placements;
+}
+
+}  // namespace rtm
