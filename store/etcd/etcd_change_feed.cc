@@ -12,9 +12,6 @@ namespace {
 // store/leveldb/runtime_writes.cc): the change, its control blocks, its
 // slot.
 constexpr size_t kChangeOverheadBytes = 256;
-// How long one watch read waits before looking at the stop flag again
-// (Stop interrupts it sooner).
-constexpr Duration kWatchReadSlice = std::chrono::seconds(30);
 
 Deadline SteadyIn(Duration duration) {
   return std::chrono::steady_clock::now() +
@@ -24,69 +21,115 @@ Deadline SteadyIn(Duration duration) {
 
 }  // namespace
 
-Expected<std::pair<int64_t, std::map<std::string, EtcdChangeFeed::Halves>>>
-EtcdChangeFeed::List(etcd::Client& client, const EtcdKeys& keys,
-                     std::string& decode_error) {
-  etcd::RangeRequest request;
-  request.key = keys.RuntimesPrefix();
-  request.range_end = etcd::PrefixEnd(request.key);
-  auto listed = client.Range(request);
-  if (!listed) return std::unexpected(listed.error());
-  std::map<std::string, Halves> current;
-  for (const etcd::KeyValue& kv : listed->kvs) {
-    auto key = keys.ParseRuntimeKey(kv.key);
+Expected<std::unique_ptr<EtcdChangeFeed>> EtcdChangeFeed::Start(
+    etcd::Client& client, const EtcdKeys& keys, EtcdChangeFeedOptions options) {
+  std::unique_ptr<EtcdChangeFeed> feed(new EtcdChangeFeed(client, keys, options));
+  EtcdChangeFeed* raw = feed.get();
+  auto loop = EtcdWatchLoop::Start(
+      client, keys.RuntimesPrefix(),
+      EtcdWatchLoop::Handler{
+          [raw](int64_t revision, std::vector<etcd::KeyValue> kvs, bool relist) {
+            raw->OnList(revision, std::move(kvs), relist);
+          },
+          [raw](const std::vector<etcd::WatchEvent>& events, int64_t delivered) {
+            raw->OnEvents(events, delivered);
+          }},
+      options.watch);
+  if (!loop) return std::unexpected(loop.error());
+  feed->loop_ = *std::move(loop);
+  return feed;
+}
+
+EtcdChangeFeed::EtcdChangeFeed(etcd::Client& client, const EtcdKeys& keys,
+                               EtcdChangeFeedOptions options)
+    : client_(client),
+      keys_(keys),
+      options_(options),
+      history_(0, options.history_bytes) {}
+
+EtcdChangeFeed::~EtcdChangeFeed() {
+  loop_.reset();  // no handler call after this
+  history_.Wake();
+}
+
+void EtcdChangeFeed::NoteDecodeError(std::string message) {
+  std::lock_guard lock(mutex_);
+  last_decode_error_ = std::move(message);
+}
+
+void EtcdChangeFeed::OnList(int64_t revision, std::vector<etcd::KeyValue> kvs,
+                            bool /*relist*/) {
+  current_.clear();
+  for (const etcd::KeyValue& kv : kvs) {
+    auto key = keys_.ParseRuntimeKey(kv.key);
     if (!key) continue;
-    Halves& halves = current[key->name];
+    Halves& halves = current_[key->name];
     if (key->part == RuntimePart::kDesired) {
       auto desired = DecodeDesiredKv(kv, key->name);
       if (!desired) {
-        decode_error = desired.error().message;
+        NoteDecodeError(desired.error().message);
         continue;
       }
       halves.desired = std::make_shared<const DesiredRuntime>(*std::move(desired));
     } else {
       auto status = DecodeStatusKv(kv);
       if (!status) {
-        decode_error = status.error().message;
+        NoteDecodeError(status.error().message);
         continue;
       }
       halves.status = std::make_shared<const RuntimeStatusView>(*std::move(status));
     }
   }
-  return std::pair{listed->revision, std::move(current)};
+  // Readers behind the list's revision get history_lost and relist.
+  history_.Reset(static_cast<uint64_t>(revision));
 }
 
-Expected<std::unique_ptr<EtcdChangeFeed>> EtcdChangeFeed::Start(
-    etcd::Client& client, const EtcdKeys& keys, EtcdChangeFeedOptions options) {
-  std::string decode_error;
-  auto listed = List(client, keys, decode_error);
-  if (!listed) return std::unexpected(listed.error());
-  std::unique_ptr<EtcdChangeFeed> feed(new EtcdChangeFeed(
-      client, keys, options, listed->first, std::move(listed->second)));
-  feed->last_decode_error_ = std::move(decode_error);
-  feed->thread_ = std::thread([raw = feed.get()] { raw->Run(); });
-  return feed;
-}
-
-EtcdChangeFeed::EtcdChangeFeed(etcd::Client& client, const EtcdKeys& keys,
-                               EtcdChangeFeedOptions options, int64_t revision,
-                               std::map<std::string, Halves> current)
-    : client_(client),
-      keys_(keys),
-      options_(options),
-      history_(static_cast<uint64_t>(revision), options.history_bytes),
-      current_(std::move(current)),
-      next_revision_(revision + 1) {}
-
-EtcdChangeFeed::~EtcdChangeFeed() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-    if (active_watch_ != nullptr) active_watch_->Interrupt();
+void EtcdChangeFeed::OnEvents(const std::vector<etcd::WatchEvent>& events,
+                              int64_t delivered) {
+  for (const etcd::WatchEvent& event : events) {
+    auto key = keys_.ParseRuntimeKey(event.kv.key);
+    if (!key) continue;
+    Halves before = current_[key->name];
+    Halves after = before;
+    if (event.type == etcd::WatchEvent::Type::kDelete) {
+      // The stores never delete a half; one deleted by hand is forgotten
+      // without a change (no delete revision to report a runtime by).
+      if (key->part == RuntimePart::kDesired) {
+        after.desired = nullptr;
+      } else {
+        after.status = nullptr;
+      }
+      current_[key->name] = after;
+      continue;
+    }
+    if (key->part == RuntimePart::kDesired) {
+      auto desired = DecodeDesiredKv(event.kv, key->name);
+      if (!desired) {
+        NoteDecodeError(desired.error().message);
+        continue;
+      }
+      after.desired = std::make_shared<const DesiredRuntime>(*std::move(desired));
+    } else {
+      auto status = DecodeStatusKv(event.kv);
+      if (!status) {
+        NoteDecodeError(status.error().message);
+        continue;
+      }
+      after.status = std::make_shared<const RuntimeStatusView>(*std::move(status));
+    }
+    auto change = std::make_shared<RuntimeChange>();
+    change->revision = static_cast<uint64_t>(event.kv.mod_revision);
+    change->name = key->name;
+    change->part = key->part;
+    change->desired = after.desired;
+    change->status = after.status;
+    change->type = ClassifyChange(before.desired.get(), before.status.get(),
+                                  after.desired.get(), after.status.get());
+    current_[key->name] = std::move(after);
+    history_.Append(std::move(change), event.kv.value.size() + key->name.size() +
+                                           kChangeOverheadBytes);
   }
-  stop_signal_.notify_all();
-  if (thread_.joinable()) thread_.join();
-  history_.Wake();
+  if (delivered > 0) history_.Committed(static_cast<uint64_t>(delivered));
 }
 
 bool EtcdChangeFeed::AwaitHistory(uint64_t revision) {
@@ -144,142 +187,11 @@ void EtcdChangeFeed::NoteOwnWrite(uint64_t revision) {
 
 void EtcdChangeFeed::Compact(uint64_t revision) { history_.Compact(revision); }
 
-uint64_t EtcdChangeFeed::relists() const {
-  std::lock_guard lock(mutex_);
-  return relists_;
-}
+uint64_t EtcdChangeFeed::relists() const { return loop_->relists(); }
 
 std::string EtcdChangeFeed::last_decode_error() const {
   std::lock_guard lock(mutex_);
   return last_decode_error_;
-}
-
-bool EtcdChangeFeed::Pause(Duration delay) {
-  std::unique_lock lock(mutex_);
-  stop_signal_.wait_for(lock, delay, [&] { return stopping_; });
-  return !stopping_;
-}
-
-bool EtcdChangeFeed::Apply(const etcd::WatchResponse& response) {
-  if (response.canceled) return false;
-  int64_t delivered = 0;
-  for (const etcd::WatchEvent& event : response.events) {
-    delivered = std::max(delivered, event.kv.mod_revision);
-    auto key = keys_.ParseRuntimeKey(event.kv.key);
-    if (!key) continue;
-    Halves before = current_[key->name];
-    Halves after = before;
-    if (event.type == etcd::WatchEvent::Type::kDelete) {
-      // The stores never delete a half; one deleted by hand is forgotten
-      // without a change (no delete revision to report a runtime by).
-      if (key->part == RuntimePart::kDesired) {
-        after.desired = nullptr;
-      } else {
-        after.status = nullptr;
-      }
-      current_[key->name] = after;
-      continue;
-    }
-    auto change = std::make_shared<RuntimeChange>();
-    change->revision = static_cast<uint64_t>(event.kv.mod_revision);
-    change->name = key->name;
-    change->part = key->part;
-    if (key->part == RuntimePart::kDesired) {
-      auto desired = DecodeDesiredKv(event.kv, key->name);
-      if (!desired) {
-        std::lock_guard lock(mutex_);
-        last_decode_error_ = desired.error().message;
-        continue;
-      }
-      after.desired = std::make_shared<const DesiredRuntime>(*std::move(desired));
-    } else {
-      auto status = DecodeStatusKv(event.kv);
-      if (!status) {
-        std::lock_guard lock(mutex_);
-        last_decode_error_ = status.error().message;
-        continue;
-      }
-      after.status = std::make_shared<const RuntimeStatusView>(*std::move(status));
-    }
-    change->desired = after.desired;
-    change->status = after.status;
-    change->type = ClassifyChange(before.desired.get(), before.status.get(),
-                                  after.desired.get(), after.status.get());
-    current_[key->name] = std::move(after);
-    history_.Append(std::move(change), event.kv.value.size() + key->name.size() +
-                                           kChangeOverheadBytes);
-  }
-  // Events come in revision order; a message without events (progress)
-  // says that everything up to its header revision was delivered.
-  if (response.events.empty() && !response.created) delivered = response.revision;
-  if (delivered > 0) {
-    history_.Committed(static_cast<uint64_t>(delivered));
-    next_revision_ = std::max(next_revision_, delivered + 1);
-  }
-  return true;
-}
-
-void EtcdChangeFeed::Run() {
-  Duration retry = options_.retry_initial;
-  bool relist = false;
-  while (true) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-    }
-    if (relist) {
-      std::string decode_error;
-      auto listed = List(client_, keys_, decode_error);
-      if (!listed) {
-        if (!Pause(retry)) return;
-        retry = std::min(retry * 2, options_.retry_max);
-        continue;
-      }
-      current_ = std::move(listed->second);
-      next_revision_ = listed->first + 1;
-      history_.Reset(static_cast<uint64_t>(listed->first));
-      std::lock_guard lock(mutex_);
-      ++relists_;
-      if (!decode_error.empty()) last_decode_error_ = std::move(decode_error);
-      relist = false;
-    }
-    etcd::WatchRequest request;
-    request.key = keys_.RuntimesPrefix();
-    request.range_end = etcd::PrefixEnd(request.key);
-    request.start_revision = next_revision_;
-    request.progress_notify = true;
-    auto watch = client_.Watch(request);
-    if (!watch) {
-      if (watch.error().code == ErrorCode::kConflict) {  // compacted
-        relist = true;
-        continue;
-      }
-      if (!Pause(retry)) return;
-      retry = std::min(retry * 2, options_.retry_max);
-      continue;
-    }
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-      active_watch_ = watch->get();
-    }
-    retry = options_.retry_initial;
-    while (true) {
-      auto message = (*watch)->Next(SteadyIn(kWatchReadSlice));
-      if (!message) break;             // broken: re-open from next_revision_
-      if (!message->has_value()) continue;
-      if (!Apply(**message)) {
-        relist = (*message)->compact_revision != 0;
-        break;
-      }
-    }
-    {
-      std::lock_guard lock(mutex_);
-      active_watch_ = nullptr;
-      if (stopping_) return;
-    }
-    if (!relist && !Pause(retry)) return;
-  }
 }
 
 }  // namespace rtm

@@ -23,11 +23,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "reconcile/ports/change_feed.h"
 #include "store/etcd/etcd_client.h"
 #include "store/etcd/etcd_keys.h"
+#include "store/etcd/etcd_watch_loop.h"
 #include "store/history/change_history.h"
 
 namespace rtm {
@@ -35,9 +36,7 @@ namespace rtm {
 struct EtcdChangeFeedOptions {
   size_t history_bytes = kDefaultChangeHistoryBytes;
   Duration catch_up_timeout = std::chrono::seconds(5);
-  // Between attempts to re-open a broken watch (doubling up to max).
-  Duration retry_initial = std::chrono::milliseconds(100);
-  Duration retry_max = std::chrono::seconds(5);
+  EtcdWatchLoopOptions watch;
 };
 
 class EtcdChangeFeed : public ChangeFeed {
@@ -72,38 +71,26 @@ class EtcdChangeFeed : public ChangeFeed {
     std::shared_ptr<const RuntimeStatusView> status;
   };
   EtcdChangeFeed(etcd::Client& client, const EtcdKeys& keys,
-                 EtcdChangeFeedOptions options, int64_t revision,
-                 std::map<std::string, Halves> current);
+                 EtcdChangeFeedOptions options);
 
-  // The current values of runtimes/ and the revision they were read at.
-  static Expected<std::pair<int64_t, std::map<std::string, Halves>>> List(
-      etcd::Client& client, const EtcdKeys& keys, std::string& decode_error);
-
-  void Run();  // the watch thread
-  // Applies one watch message; false when the watch must relist.
-  bool Apply(const etcd::WatchResponse& response);
+  // The watch loop's handler (its thread): a list resets the current
+  // values (and, when it is a relist, the history); events become changes.
+  void OnList(int64_t revision, std::vector<etcd::KeyValue> kvs, bool relist);
+  void OnEvents(const std::vector<etcd::WatchEvent>& events, int64_t delivered);
   // Waits until the history reached `revision`; false on timeout.
   bool AwaitHistory(uint64_t revision);
-  // Sleeps `delay` unless stopping; false when stopping.
-  bool Pause(Duration delay);
+  void NoteDecodeError(std::string message);
 
   etcd::Client& client_;
   const EtcdKeys keys_;
   const EtcdChangeFeedOptions options_;
   ChangeHistory history_;
-
-  // Owned by the watch thread.
-  std::map<std::string, Halves> current_;
-  int64_t next_revision_;  // where the watch resumes
+  std::map<std::string, Halves> current_;  // the watch loop's
 
   mutable std::mutex mutex_;
-  std::condition_variable stop_signal_;
-  bool stopping_ = false;                       // guarded by mutex_
-  etcd::WatchStream* active_watch_ = nullptr;   // guarded by mutex_
-  uint64_t own_writes_revision_ = 0;            // guarded by mutex_
-  uint64_t relists_ = 0;                        // guarded by mutex_
-  std::string last_decode_error_;               // guarded by mutex_
-  std::thread thread_;
+  uint64_t own_writes_revision_ = 0;  // guarded by mutex_
+  std::string last_decode_error_;     // guarded by mutex_
+  std::unique_ptr<EtcdWatchLoop> loop_;  // last: stops first
 };
 
 }  // namespace rtm
