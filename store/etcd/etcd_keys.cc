@@ -51,6 +51,21 @@ std::string EtcdKeys::OperationByGame(std::string_view game_id,
          Padded(std::numeric_limits<uint64_t>::max() - sequence);
 }
 
+std::string EtcdKeys::ClusterPrefix() const { return prefix_ + "cluster/"; }
+std::string EtcdKeys::Node(std::string_view node) const {
+  return ClusterPrefix() + "nodes/" + std::string(node);
+}
+std::string EtcdKeys::Alive(std::string_view node) const {
+  return ClusterPrefix() + "alive/" + std::string(node);
+}
+std::string EtcdKeys::NodeState(std::string_view node) const {
+  return ClusterPrefix() + "nodestate/" + std::string(node);
+}
+std::string EtcdKeys::Assignment(std::string_view game) const {
+  return ClusterPrefix() + "assign/" + std::string(game);
+}
+std::string EtcdKeys::Election() const { return ClusterPrefix() + "election"; }
+
 std::optional<EtcdKeys::RuntimeKey> EtcdKeys::ParseRuntimeKey(
     std::string_view key) const {
   const std::string runtimes = RuntimesPrefix();

@@ -8,6 +8,13 @@
 //   oplog/game/<game>/<inv:20> the same entry, newest first per game
 //                              (inv = 2^64-1 - seq)
 //   leases/<game>             game lease        (store/codec/lease_codec.h)
+//   cluster/nodes/<node>      a node's NodeInfo (store/codec/cluster_codec.h)
+//   cluster/alive/<node>      its liveness, on the agent's etcd lease
+//   cluster/nodestate/<node>  Ready | Lost, since (the leader's)
+//   cluster/assign/<game>     the game's node (the leader's); token = mod_revision
+//   cluster/election          the leader's node name, on its etcd lease;
+//                             term = create_revision
+// (docs/cluster.md). cluster/ is one range: one watch carries all of it.
 // The revision of a value is its etcd mod_revision. runtimes/ is one range
 // so that one etcd watch carries both halves of every runtime.
 #pragma once
@@ -38,6 +45,13 @@ class EtcdKeys {
   std::string Operation(uint64_t sequence) const;
   std::string OperationByGame(std::string_view game_id,
                               uint64_t sequence) const;
+
+  std::string ClusterPrefix() const;
+  std::string Node(std::string_view node) const;
+  std::string Alive(std::string_view node) const;
+  std::string NodeState(std::string_view node) const;
+  std::string Assignment(std::string_view game) const;
+  std::string Election() const;
 
   // Prefixes of the ranges read or watched whole.
   std::string RuntimesPrefix() const;  // both halves of every runtime

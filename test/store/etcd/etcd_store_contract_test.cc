@@ -1,6 +1,5 @@
 // The store contract suite (test/store/contract/) on the etcd backend,
 // against a real single-member etcd started for this test process.
-#include <atomic>
 #include <memory>
 
 #include "store/etcd/etcd_store.h"
@@ -10,21 +9,14 @@
 namespace rtm {
 namespace {
 
-EtcdTestCluster& SharedCluster() {
-  static EtcdTestCluster cluster(1);
-  return cluster;
-}
-
 class EtcdBackend : public StoreBackend {
  public:
-  explicit EtcdBackend(Clock& clock) : clock_(clock) {
-    static std::atomic<int> instances{0};
-    prefix_ = "/contract-" + std::to_string(++instances) + "/";
-  }
+  explicit EtcdBackend(Clock& clock)
+      : clock_(clock), prefix_(UniqueEtcdPrefix("contract")) {}
 
   void Open() override {
     EtcdStoreOptions options;
-    options.endpoints = SharedCluster().endpoints();
+    options.endpoints = SharedEtcd().endpoints();
     options.prefix = prefix_;
     auto store = EtcdStore::Open(std::move(options), clock_);
     ASSERT_TRUE(store.has_value()) << store.error().message;

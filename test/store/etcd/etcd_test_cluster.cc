@@ -1,5 +1,6 @@
 #include "test/store/etcd/etcd_test_cluster.h"
 
+#include <atomic>
 #include <chrono>
 
 #include <gtest/gtest.h>
@@ -118,6 +119,16 @@ void EtcdTestCluster::AwaitServing(size_t member) const {
   ASSERT_TRUE(serving) << "etcd member " << members_[member].name
                        << " did not serve within 30 s; see " << dir_ << "/"
                        << members_[member].name << ".log";
+}
+
+EtcdTestCluster& SharedEtcd() {
+  static EtcdTestCluster cluster(1);
+  return cluster;
+}
+
+std::string UniqueEtcdPrefix(const std::string& tag) {
+  static std::atomic<int> used{0};
+  return "/" + tag + "-" + std::to_string(++used) + "/";
 }
 
 }  // namespace rtm

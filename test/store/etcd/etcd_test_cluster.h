@@ -47,4 +47,11 @@ class EtcdTestCluster {
   std::vector<Member> members_;
 };
 
+// One single-member cluster per test process, started on first use (each
+// ctest test is a process of its own; tests isolate by key prefix).
+EtcdTestCluster& SharedEtcd();
+
+// A key prefix no other test of this process uses: "/<tag>-<n>/".
+std::string UniqueEtcdPrefix(const std::string& tag);
+
 }  // namespace rtm

@@ -1,0 +1,153 @@
+// The cluster's ports on etcd (store/etcd/etcd_cluster.h) against a real
+// etcd: membership on a lease, one leader at a time, writes fenced by the
+// term and the assignment token, and the watch-cache view.
+#include "store/etcd/etcd_cluster.h"
+
+#include <chrono>
+#include <memory>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "test/store/etcd/etcd_test_cluster.h"
+
+namespace rtm {
+namespace {
+
+using namespace std::chrono_literals;
+
+class EtcdClusterTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<EtcdCluster> Open(const std::string& node) {
+    auto cluster = EtcdCluster::Open(client_, keys_, node);
+    EXPECT_TRUE(cluster.has_value()) << cluster.error().message;
+    return cluster ? *std::move(cluster) : nullptr;
+  }
+
+  static NodeInfo Info(const std::string& name,
+                       std::map<std::string, std::string> labels = {}) {
+    return NodeInfo{name, std::move(labels), 5,
+                    Timestamp(std::chrono::hours(1000))};
+  }
+
+  // Waits until `view` shows what `holds` checks (the watch is async).
+  static bool Shows(ClusterView& view,
+                    const std::function<bool(const ClusterSnapshot&)>& holds) {
+    return e2e::WaitFor([&] { return holds(view.Snapshot()); }, 10s, 10ms);
+  }
+
+  etcd::Client client_{SharedEtcd().endpoints()};
+  EtcdKeys keys_{UniqueEtcdPrefix("cluster")};
+};
+
+TEST_F(EtcdClusterTest, JoinPublishesTheNodeAndItsLivenessUntilItLeaves) {
+  auto a = Open("a");
+  auto b = Open("b");
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->Join(Info("a", {{"zone", "x"}}), 10s).has_value());
+  ASSERT_TRUE(b->Join(Info("b"), 10s).has_value());
+
+  ASSERT_TRUE(Shows(*a, [](const ClusterSnapshot& snapshot) {
+    return snapshot.nodes.size() == 2 && snapshot.nodes[0].alive &&
+           snapshot.nodes[1].alive;
+  }));
+  const ClusterSnapshot joined = a->Snapshot();
+  EXPECT_EQ(joined.nodes[0].info, Info("a", {{"zone", "x"}}));
+  EXPECT_EQ(joined.nodes[0].state, NodeState::kReady);
+  EXPECT_EQ(b->Renew(), Expected<bool>(true));
+
+  ASSERT_TRUE(b->Leave().has_value());
+
+  EXPECT_TRUE(Shows(*a, [](const ClusterSnapshot& snapshot) {
+    const NodeRecord* left = snapshot.FindNode("b");
+    return left != nullptr && !left->alive;  // still listed, not alive
+  }));
+  EXPECT_EQ(b->Renew(), Expected<bool>(false));
+}
+
+TEST_F(EtcdClusterTest, ALeaseThatIsNotRenewedExpiresAndRenewSaysSo) {
+  auto a = Open("a");
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(a->Join(Info("a"), 2s).has_value());
+  ASSERT_TRUE(Shows(*a, [](const ClusterSnapshot& snapshot) {
+    return snapshot.FindNode("a") && snapshot.FindNode("a")->alive;
+  }));
+
+  // Nobody renews: etcd drops alive/a after the ttl.
+  EXPECT_TRUE(Shows(*a, [](const ClusterSnapshot& snapshot) {
+    return snapshot.FindNode("a") && !snapshot.FindNode("a")->alive;
+  }));
+  EXPECT_EQ(a->Renew(), Expected<bool>(false));
+}
+
+TEST_F(EtcdClusterTest, OneLeaderAtATimeAndEachNewTermIsHigher) {
+  auto a = Open("a");
+  auto b = Open("b");
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->Join(Info("a"), 10s).has_value());
+  ASSERT_TRUE(b->Join(Info("b"), 10s).has_value());
+
+  auto first = a->Campaign();
+  ASSERT_TRUE(first.has_value() && first->has_value());
+  auto other = b->Campaign();
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(*other, std::nullopt);
+  auto again = a->Campaign();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(*again, **first);  // still leading, same term
+  ASSERT_TRUE(Shows(*b, [&](const ClusterSnapshot& snapshot) {
+    return snapshot.leader == Leadership{"a", **first};
+  }));
+
+  ASSERT_TRUE(a->Leave().has_value());  // the leadership goes with the lease
+  auto second = b->Campaign();
+
+  ASSERT_TRUE(second.has_value() && second->has_value());
+  EXPECT_GT(**second, **first);
+  EXPECT_TRUE(Shows(*a, [&](const ClusterSnapshot& snapshot) {
+    return snapshot.leader == Leadership{"b", **second};
+  }));
+}
+
+TEST_F(EtcdClusterTest, LeaderWritesAreFencedByTheTermAndTheToken) {
+  auto a = Open("a");
+  auto b = Open("b");
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(a->Join(Info("a"), 10s).has_value());
+  ASSERT_TRUE(b->Join(Info("b"), 10s).has_value());
+  const uint64_t term_a = **a->Campaign();
+
+  auto placed = a->Assign(Assignment{"g", "a", "scheduled", 0}, term_a);
+  ASSERT_TRUE(placed.has_value()) << placed.error().message;
+  auto twice = a->Assign(Assignment{"g", "b", "scheduled", 0}, term_a);
+  ASSERT_FALSE(twice.has_value());  // token 0: must not be assigned yet
+  EXPECT_EQ(twice.error().code, ErrorCode::kConflict);
+
+  ASSERT_TRUE(a->Leave().has_value());
+  const uint64_t term_b = **b->Campaign();
+  auto by_old_leader = a->Assign(Assignment{"g", "a", "scheduled", *placed}, term_a);
+  ASSERT_FALSE(by_old_leader.has_value());
+  EXPECT_EQ(by_old_leader.error().code, ErrorCode::kConflict);
+  EXPECT_FALSE(a->MarkNode("b", NodeState::kLost, Timestamp{}, term_a).has_value());
+
+  auto moved = b->Assign(Assignment{"g", "b", "scheduled", *placed}, term_b);
+  ASSERT_TRUE(moved.has_value()) << moved.error().message;
+  EXPECT_GT(*moved, *placed);  // the token grows with every reassignment
+  const Timestamp since(std::chrono::hours(2000));
+  ASSERT_TRUE(b->MarkNode("a", NodeState::kLost, since, term_b).has_value());
+
+  ASSERT_TRUE(Shows(*b, [&](const ClusterSnapshot& snapshot) {
+    const Assignment* g = snapshot.FindAssignment("g");
+    const NodeRecord* lost = snapshot.FindNode("a");
+    return g && *g == Assignment{"g", "b", "scheduled", *moved} && lost &&
+           lost->state == NodeState::kLost && lost->state_since == since;
+  }));
+  EXPECT_FALSE(b->Unassign("g", *placed, term_b).has_value());  // stale token
+  ASSERT_TRUE(b->Unassign("g", *moved, term_b).has_value());
+  EXPECT_TRUE(Shows(*a, [](const ClusterSnapshot& snapshot) {
+    return snapshot.assignments.empty();
+  }));
+}
+
+}  // namespace
+}  // namespace rtm
