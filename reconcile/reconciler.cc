@@ -98,9 +98,50 @@ Expected<Plan> Reconciler::PlanFor(std::string_view name) {
                  seen->containers});
 }
 
+ReconcileResult Reconciler::Release(std::string_view name,
+                                    const std::string& why) {
+  auto desired = LoadDesired(name);
+  if (!desired) {
+    return ReconcileResult::Retry("load desired state: " +
+                                  desired.error().message);
+  }
+  // Decided as if the document were deleted here.
+  DesiredRuntime tombstone = desired->value_or(DesiredRuntime{});
+  tombstone.name = std::string(name);
+  tombstone.deleted = true;
+  for (int round = 0; round < config_.max_rounds; ++round) {
+    auto seen = Observe(name, tombstone);
+    if (!seen) return ReconcileResult::Retry(seen.error().message);
+    const Plan plan =
+        Decide({std::string(name), seen->desired, seen->record, seen->containers});
+    if (plan.converged()) return ReconcileResult::Converged();
+    for (const Action& action : plan.actions) {
+      Expected<void> done;
+      if (action.kind == ActionKind::kRemove) {
+        auto removed = operations_.Remove(
+            {std::string(name), OpSource::kReconciler, "cluster: " + why});
+        if (!removed) done = std::unexpected(removed.error());
+      } else if (action.kind == ActionKind::kRemoveContainer) {
+        done = RemoveStrayContainer(std::string(name), action.container_id, *seen);
+      }
+      if (!done) return ReconcileResult::Retry(done.error().message);
+    }
+  }
+  return ReconcileResult::Retry("not released yet");
+}
+
 ReconcileResult Reconciler::Reconcile(std::string_view name) {
   // Until this reconcile ends converged, nothing it saw may excuse an event.
   ForgetConvergedObservation(name);
+  if (config_.ownership != nullptr) {
+    const Ownership ownership = config_.ownership->Check(name);
+    if (ownership.kind == Ownership::Kind::kSuspended) {
+      return ReconcileResult::RequeueAfter(config_.suspended_recheck);
+    }
+    if (ownership.kind == Ownership::Kind::kElsewhere) {
+      return Release(name, ownership.detail);
+    }
+  }
   // The status this reconcile builds on (and writes over, conditionally on
   // its revision). Unreadable is an error, never "no status": that would
   // reset lastRestart, restartCount and every condition's transition time.

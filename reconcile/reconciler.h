@@ -9,6 +9,7 @@
 #include "reconcile/lifecycle/lifecycle_ports.h"
 #include "reconcile/lifecycle/lifecycle_operations.h"
 #include "reconcile/ports/desired_state_store.h"
+#include "reconcile/ports/game_ownership.h"
 #include "reconcile/self_heal.h"
 
 namespace rtm {
@@ -23,6 +24,10 @@ struct ReconcilerConfig {
   int max_rounds = 4;
   // The controller's network: it owns the managed containers labelled with it.
   std::string network = "rtmanager";
+  // Which games this process may act on (cluster mode); null: all of them.
+  GameOwnership* ownership = nullptr;
+  // How soon a game is looked at again while ownership is suspended.
+  Duration suspended_recheck = std::chrono::seconds(1);
 };
 
 struct ReconcileResult {
@@ -79,6 +84,10 @@ class Reconciler {
   Expected<Observation> Observe(std::string_view name,
                                 const std::optional<DesiredRuntime>& desired);
   Expected<std::optional<DesiredRuntime>> LoadDesired(std::string_view name);
+  // A game that is not this node's: removes what this node still runs of
+  // it, as for a deleted document, audited with `why`; writes no status
+  // (the owner does).
+  ReconcileResult Release(std::string_view name, const std::string& why);
   // Runs one action for game `name`; the error is the failure to report.
   // Sets `last_restart` when the action settles a restart generation.
   Expected<void> Execute(const std::string& name, const Action& action,

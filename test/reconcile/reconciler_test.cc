@@ -9,6 +9,7 @@
 #include "test/mocks/mock_container_engine.h"
 #include "test/mocks/mock_desired_state_store.h"
 #include "test/mocks/mock_game_lease_store.h"
+#include "test/mocks/mock_game_ownership.h"
 #include "test/mocks/mock_lifecycle_operations.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
@@ -564,6 +565,103 @@ TEST_F(ReconcilerTest, DesiredStoppedStopsTheContainer) {
   EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
   EXPECT_EQ(status_->phase, Phase::kStopped);
   EXPECT_EQ(ConditionOf("Ready").status, ConditionStatus::kFalse);
+}
+
+}  // namespace
+}  // namespace rtm
+
+namespace rtm {
+namespace {
+
+// Cluster mode (docs/cluster.md): the reconciler acts only on the games
+// GameOwnership says are this node's.
+class ClusteredReconcilerTest : public ReconcilerTest {
+ protected:
+  Reconciler& Clustered(Ownership ownership) {
+    ON_CALL(ownership_, Check(::testing::Eq(std::string_view(kName))))
+        .WillByDefault(Return(ownership));
+    return clustered_;
+  }
+
+  NiceMock<MockGameOwnership> ownership_;
+  Reconciler clustered_{ports_, operations_, desired_store_, status_store_,
+                        unlimited_, ReconcilerConfig{.ownership = &ownership_}};
+};
+
+TEST_F(ClusteredReconcilerTest, AnOwnedGameIsReconciledAsOnOneHost) {
+  Declare(Spec());
+  EXPECT_CALL(operations_, Start).WillOnce([this](const StartInput& input) {
+    return Started("c1", input.spec, input.generation);
+  });
+
+  auto result = Clustered({Ownership::Kind::kOwned, ""}).Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kConverged);
+  ASSERT_TRUE(status_.has_value());
+  EXPECT_EQ(status_->phase, Phase::kRunning);
+}
+
+TEST_F(ClusteredReconcilerTest, AGameOfAnotherNodeIsRemovedHereWithoutAStatusWrite) {
+  Started("c1", Spec(), 1);
+  Declare(Spec());
+  EXPECT_CALL(operations_, Remove).WillOnce([this](const RemoveInput& input) {
+    EXPECT_EQ(input.game_id, kName);
+    EXPECT_EQ(input.op_source, OpSource::kReconciler);
+    EXPECT_EQ(input.source_ref, "cluster: assigned to node b");
+    containers_.clear();
+    record_->status = RuntimeStatus::kRemoved;
+    record_->current_container_id.clear();
+    return Expected<RuntimeRecord>(*record_);
+  });
+  EXPECT_CALL(status_store_, Put).Times(0);
+
+  auto result =
+      Clustered({Ownership::Kind::kElsewhere, "assigned to node b"}).Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kConverged);
+  EXPECT_FALSE(status_.has_value());
+  EXPECT_TRUE(containers_.empty());
+}
+
+TEST_F(ClusteredReconcilerTest, AStrayContainerOfAnotherNodesGameIsRemovedToo) {
+  Declare(Spec());
+  containers_ = {Container("c7", Spec(), true)};  // no record: a stray
+  EXPECT_CALL(engine_, StopContainer(std::string_view("c7"), _))
+      .WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer(std::string_view("c7"), false))
+      .WillOnce([this](std::string_view, bool) -> Expected<void> {
+        containers_.clear();
+        return {};
+      });
+  EXPECT_CALL(status_store_, Put).Times(0);
+
+  auto result = Clustered({Ownership::Kind::kElsewhere, "not assigned to any node"})
+                    .Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kConverged);
+  EXPECT_FALSE(status_.has_value());
+}
+
+TEST_F(ClusteredReconcilerTest, NothingHereOfAnotherNodesGameIsANoOp) {
+  Declare(Spec());
+  EXPECT_CALL(status_store_, Put).Times(0);
+
+  auto result =
+      Clustered({Ownership::Kind::kElsewhere, "assigned to node b"}).Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kConverged);
+}
+
+TEST_F(ClusteredReconcilerTest, SuspendedOwnershipTouchesNothingAndLooksAgainSoon) {
+  Declare(Spec());
+  containers_ = {Container("c1", Spec(), false)};
+  EXPECT_CALL(engine_, ListContainers).Times(0);
+  EXPECT_CALL(status_store_, Put).Times(0);
+
+  auto result = Clustered({Ownership::Kind::kSuspended, "lease lapsed"}).Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(result.requeue_after, std::chrono::seconds(1));
 }
 
 }  // namespace
