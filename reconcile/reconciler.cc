@@ -232,6 +232,7 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
         .restart_count = restart_count,
         .self_heal = self_heal,
         .now = ports_.clock.Now(),
+        .node_name = config_.node_name,
     };
     if (auto written =
             WriteStatus(name, ComputeStatus(status_input, previous), previous);

@@ -24,6 +24,8 @@ struct ReconcilerConfig {
   int max_rounds = 4;
   // The controller's network: it owns the managed containers labelled with it.
   std::string network = "rtmanager";
+  // Cluster mode: this node's name, reported as status.nodeName.
+  std::string node_name;
   // Which games this process may act on (cluster mode); null: all of them.
   GameOwnership* ownership = nullptr;
   // How soon a game is looked at again while ownership is suspended.

@@ -69,6 +69,7 @@ RuntimeStatusView ComputeStatus(const StatusInput& input,
                                            : previous.last_restart;
   status.restart_count = input.restart_count;
   status.self_heal = input.self_heal;
+  status.node_name = input.node_name;
 
   if (input.keeper != nullptr) {
     status.container_id = input.keeper->id;

@@ -23,6 +23,7 @@ struct StatusInput {
   int64_t restart_count = 0;
   std::optional<SelfHealBackoff> self_heal;  // stored as is
   Timestamp now{};
+  std::string node_name;  // cluster mode: this node (status.nodeName)
 };
 
 // Keeps `previous` fields that did not change (condition transition times,

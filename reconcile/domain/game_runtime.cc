@@ -14,6 +14,8 @@ std::string_view ToString(Phase phase) {
       return "Failed";
     case Phase::kRemoved:
       return "Removed";
+    case Phase::kUnknown:
+      return "Unknown";
   }
   return "Pending";
 }

@@ -61,7 +61,8 @@ struct DesiredRuntime {
   friend bool operator==(const DesiredRuntime&, const DesiredRuntime&) = default;
 };
 
-enum class Phase { kPending, kRunning, kStopped, kFailed, kRemoved };
+// kUnknown: its node is lost and it is pinned there (docs/cluster.md).
+enum class Phase { kPending, kRunning, kStopped, kFailed, kRemoved, kUnknown };
 enum class ConditionStatus { kTrue, kFalse, kUnknown };
 
 std::string_view ToString(Phase phase);            // "Pending", ...
@@ -116,6 +117,7 @@ struct RuntimeStatusView {
   std::string container_id;
   std::string image_ref;
   std::string hostname;
+  std::string node_name;  // cluster mode: the node it runs on (docs/cluster.md)
   std::string health = "none";  // healthy | unhealthy | starting | none
   int64_t restart_count = 0;
   std::optional<LastError> last_error;

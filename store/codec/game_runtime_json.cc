@@ -14,7 +14,7 @@ using codec_internal::ReadEnum;
 using nlohmann::json;
 
 constexpr Phase kPhases[] = {Phase::kPending, Phase::kRunning, Phase::kStopped,
-                             Phase::kFailed, Phase::kRemoved};
+                             Phase::kFailed, Phase::kRemoved, Phase::kUnknown};
 constexpr ConditionStatus kConditionStatuses[] = {
     ConditionStatus::kTrue, ConditionStatus::kFalse, ConditionStatus::kUnknown};
 
@@ -161,6 +161,7 @@ json ToJson(const RuntimeStatusView& status) {
               {"health", status.health},
               {"restartCount", status.restart_count},
               {"conditions", std::move(conditions)}};
+  if (!status.node_name.empty()) out["nodeName"] = status.node_name;
   if (status.last_restart) {
     out["lastRestart"] = LastRestartToJson(*status.last_restart);
   }
@@ -188,6 +189,8 @@ Expected<RuntimeStatusView> RuntimeStatusViewFromJson(const json& value) {
     status.container_id = reader.String("containerId");
     status.image_ref = reader.String("imageRef");
     status.hostname = reader.String("hostname");
+    // Absent in values written before cluster mode.
+    if (reader.Has("nodeName")) status.node_name = reader.String("nodeName");
     status.health = reader.String("health");
     status.restart_count = reader.Int64("restartCount");
     if (reader.Has("lastError")) {

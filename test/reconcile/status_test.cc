@@ -50,3 +50,19 @@ TEST(StatusReportsConvergedTest, NoContainerKeptMeansNoneReported) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+TEST(StatusNodeNameTest, TheReportingNodeIsInTheStatus) {
+  StatusInput input;
+  input.node_name = "node-b";
+  EXPECT_EQ(ComputeStatus(input, RuntimeStatusView{}).node_name, "node-b");
+  input.node_name.clear();  // one host: no node
+  RuntimeStatusView previous;
+  previous.node_name = "node-a";
+  EXPECT_EQ(ComputeStatus(input, previous).node_name, "");
+}
+
+}  // namespace
+}  // namespace rtm

@@ -108,6 +108,7 @@ inline RuntimeStatusView FullStatus() {
                   "req-5f1e", At("2026-11-25T02:04:35.456Z")};
   status.container_id = "4f2c9a0d1e";
   status.image_ref = "galaxy/game:2";
+  status.node_name = "node-a";
   status.hostname = "lobby-eu-1";
   status.health = "unhealthy";
   status.restart_count = 4;

@@ -48,6 +48,7 @@ json RenderRuntimeStatus(const RuntimeStatusView& status) {
               {"health", status.health},
               {"restartCount", status.restart_count},
               {"conditions", std::move(conditions)}};
+  if (!status.node_name.empty()) out["nodeName"] = status.node_name;
   if (status.last_restart) {
     out["lastRestart"] = RenderLastRestart(*status.last_restart);
   }

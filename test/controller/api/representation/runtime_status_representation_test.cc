@@ -77,3 +77,20 @@ TEST(RuntimeStatusRepresentationTest, InvalidUtf8IsReplacedInTheText) {
 
 }  // namespace
 }  // namespace rtm::api
+
+namespace rtm::api {
+namespace {
+
+TEST(RuntimeStatusRepresentationTest, ClusterModeAddsTheNodeAndTheUnknownPhase) {
+  RuntimeStatusView status;
+  status.phase = Phase::kUnknown;
+  status.node_name = "node-b";
+
+  const std::string text = JsonText(RenderRuntimeStatus(status));
+
+  EXPECT_NE(text.find(R"("nodeName":"node-b")"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"("phase":"Unknown")"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace rtm::api
