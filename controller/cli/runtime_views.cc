@@ -179,9 +179,20 @@ Fields ObjectFields(const Json& runtime, Timestamp now) {
   return fields;
 }
 
+// The placement lines (cluster mode), only for the fields the spec sets.
+void AppendPlacementFields(const Json& runtime, Fields& fields) {
+  if (std::string node = FieldText(runtime, "/spec/nodeName"); !node.empty()) {
+    fields.emplace_back("Node Name", std::move(node));
+  }
+  if (std::string selector = JoinPairs(FindField(runtime, "/spec/nodeSelector"));
+      !selector.empty()) {
+    fields.emplace_back("Node Selector", std::move(selector));
+  }
+}
+
 Fields SpecFields(const Json& runtime) {
   const std::string stop_timeout = FieldText(runtime, "/spec/stopTimeoutSeconds");
-  return {
+  Fields fields{
       {"Image", FieldText(runtime, "/spec/image")},
       {"State", FieldText(runtime, "/spec/state")},
       {"Command", JoinArguments(ArrayAt(runtime, "/spec/command"))},
@@ -191,6 +202,8 @@ Fields SpecFields(const Json& runtime) {
       {"Stop Timeout", stop_timeout.empty() ? "" : stop_timeout + "s"},
       {"Resources", DescribeResources(runtime)},
   };
+  AppendPlacementFields(runtime, fields);
+  return fields;
 }
 
 std::string ConditionsTable(const Json& runtime, Timestamp now) {

@@ -40,8 +40,9 @@ std::string OperationsTable(const nlohmann::json& operations,
                             std::string_view indent = "");
 
 // `describe`: identity, generations, observed container, last error and
-// restart, the spec, the conditions table and `operations` (the newest
-// entries, newest first, or why they could not be read).
+// restart, the spec (its Node Name and Node Selector lines only when set),
+// the conditions table and `operations` (the newest entries, newest first,
+// or why they could not be read).
 std::string DescribeRuntime(const nlohmann::json& runtime,
                             const Expected<nlohmann::json>& operations,
                             Timestamp now);

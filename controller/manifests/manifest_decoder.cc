@@ -26,9 +26,6 @@ constexpr int64_t kMaxMemoryMiB =
 // cpus * 1e9 must fit Docker's int64 NanoCpus with room to spare.
 constexpr double kMaxCpus = 1e6;
 
-constexpr std::string_view kDnsLabelRule =
-    "must be a DNS label (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$)";
-
 struct IntegerRange {
   int64_t min;
   int64_t max;
@@ -266,33 +263,69 @@ std::optional<std::vector<std::string>> ReadStringList(const ManifestNode& node,
   return strings;
 }
 
-enum class KeyRule { kAny, kEnvironmentName };
+// What a string map's entries must be, beyond scalars under non-empty keys.
+enum class EntryRule {
+  kAny,
+  kEnvironmentName,  // keys without '='
+  kNodeSelector,     // keys and values of the nodeSelector syntax (game_spec.h)
+};
+
+// "spec.env.MAP"; a nodeSelector entry is spec.nodeSelector["zone"], since
+// its keys may hold dots and slashes.
+std::string EntryPath(const std::string& field, std::string_view key,
+                      EntryRule rule) {
+  if (rule == EntryRule::kNodeSelector) return NodeSelectorEntryPath(key);
+  return Join(field, key);
+}
 
 bool CheckMapKey(const ManifestMember& member, const std::string& field,
-                 KeyRule rule, Reporter& reporter) {
+                 EntryRule rule, Reporter& reporter) {
   if (member.key.empty()) {
     reporter.Add(member.key_line, field, "keys must not be empty");
     return false;
   }
-  if (rule == KeyRule::kEnvironmentName &&
+  if (rule == EntryRule::kEnvironmentName &&
       member.key.find('=') != std::string::npos) {
-    reporter.Add(member.key_line, Join(field, member.key),
+    reporter.Add(member.key_line, EntryPath(field, member.key, rule),
                  "must not contain '='");
+    return false;
+  }
+  if (rule == EntryRule::kNodeSelector &&
+      !IsValidNodeSelectorKey(member.key)) {
+    reporter.Add(member.key_line, EntryPath(field, member.key, rule),
+                 std::string(kNodeSelectorKeyRule));
     return false;
   }
   return true;
 }
 
+// The value of an entry as its text ("8080", "true"); nullopt when it is
+// not a scalar or breaks `rule` (reported at `entry`).
+std::optional<std::string> ReadMapValue(const ManifestNode& value,
+                                        const std::string& entry,
+                                        EntryRule rule, Reporter& reporter) {
+  if (!value.IsScalar() || value.kind == NodeKind::kNull) {
+    reporter.Add(value.line, entry, "must be a string");
+    return std::nullopt;
+  }
+  if (rule == EntryRule::kNodeSelector &&
+      !IsValidNodeSelectorValue(value.text)) {
+    reporter.Add(value.line, entry, std::string(kNodeSelectorValueRule));
+    return std::nullopt;
+  }
+  return value.text;
+}
+
 // A map whose values are scalars, kept as their text ("8080", "true").
 std::optional<std::map<std::string, std::string>> ReadStringMap(
-    const ManifestNode& node, const std::string& field, KeyRule rule,
+    const ManifestNode& node, const std::string& field, EntryRule rule,
     Reporter& reporter) {
   if (!ExpectMap(node, field, reporter)) return std::nullopt;
   std::map<std::string, std::string> strings;
   std::map<std::string_view, int> key_lines;
   bool valid = true;
   for (const ManifestMember& member : node.members) {
-    const std::string entry = Join(field, member.key);
+    const std::string entry = EntryPath(field, member.key, rule);
     if (!CheckMapKey(member, field, rule, reporter)) {
       valid = false;
     } else if (auto [first, inserted] =
@@ -302,12 +335,10 @@ std::optional<std::map<std::string, std::string>> ReadStringMap(
           member.key_line, entry,
           "duplicate key, first set at line " + std::to_string(first->second));
       valid = false;
-    } else if (!member.value.IsScalar() ||
-               member.value.kind == NodeKind::kNull) {
-      reporter.Add(member.value.line, entry, "must be a string");
-      valid = false;
+    } else if (auto text = ReadMapValue(member.value, entry, rule, reporter)) {
+      strings.emplace(member.key, std::move(*text));
     } else {
-      strings.emplace(member.key, member.value.text);
+      valid = false;
     }
   }
   if (!valid) return std::nullopt;
@@ -354,7 +385,8 @@ DecodedMetadata DecodeMetadata(const FieldSet& root, Reporter& reporter) {
   DecodeName(*fields, reporter, out);
   if (const ManifestNode* labels = fields->Find("labels")) {
     auto strings =
-        ReadStringMap(*labels, fields->Path("labels"), KeyRule::kAny, reporter);
+        ReadStringMap(*labels, fields->Path("labels"), EntryRule::kAny,
+                      reporter);
     if (strings) out.labels = std::move(*strings);
   }
   return out;
@@ -519,8 +551,27 @@ void DecodeImageCommandEnv(const FieldSet& fields, Reporter& reporter,
   }
   if (const ManifestNode* env = fields.Find("env")) {
     spec.env =
-        ReadStringMap(*env, "spec.env", KeyRule::kEnvironmentName, reporter)
+        ReadStringMap(*env, "spec.env", EntryRule::kEnvironmentName, reporter)
             .value_or(std::map<std::string, std::string>());
+  }
+}
+
+// nodeName: a DNS label; nodeSelector: a map of the selector syntax.
+void DecodePlacement(const FieldSet& fields, Reporter& reporter,
+                     GameSpec& spec) {
+  if (const ManifestNode* node = fields.Find("nodeName")) {
+    std::optional<std::string> name =
+        ReadString(*node, "spec.nodeName", reporter);
+    if (name && !IsValidNodeName(*name)) {
+      reporter.Add(node->line, "spec.nodeName", std::string(kDnsLabelRule));
+    } else if (name) {
+      spec.node_name = std::move(*name);
+    }
+  }
+  if (const ManifestNode* selector = fields.Find("nodeSelector")) {
+    spec.node_selector = ReadStringMap(*selector, "spec.nodeSelector",
+                                       EntryRule::kNodeSelector, reporter)
+                             .value_or(std::map<std::string, std::string>());
   }
 }
 
@@ -529,7 +580,8 @@ GameSpec DecodeSpec(const FieldSet& root, Reporter& reporter) {
   std::optional<FieldSet> found =
       root.Nested("spec", Presence::kRequired,
                   {"image", "command", "env", "state", "restartGeneration",
-                   "ports", "healthCheck", "stopTimeoutSeconds", "resources"},
+                   "ports", "healthCheck", "stopTimeoutSeconds", "resources",
+                   "nodeName", "nodeSelector"},
                   reporter);
   if (!found) return spec;
   const FieldSet& fields = *found;
@@ -545,6 +597,7 @@ GameSpec DecodeSpec(const FieldSet& root, Reporter& reporter) {
   ReadIntInto(fields.Find("stopTimeoutSeconds"), "spec.stopTimeoutSeconds",
               kNonNegativeInt, reporter, spec.stop_timeout_seconds);
   DecodeResources(fields, reporter, spec);
+  DecodePlacement(fields, reporter, spec);
   return spec;
 }
 

@@ -14,8 +14,8 @@
 // decimal/exponent forms and .inf/.nan), except that hex and octal forms stay
 // strings; quoted or `!!str` scalars are strings. A string field accepts only
 // strings (`image: 123` is "must be a string"), an integer field only
-// integers (no booleans, floats or quoted digits); env and labels values
-// accept any scalar and keep its text. An explicit null is the same as an
+// integers (no booleans, floats or quoted digits); env, labels and
+// nodeSelector values accept any scalar and keep its text. An explicit null is the same as an
 // absent field. YAML merge keys (`<<`) are not expanded (unknown field).
 // An empty YAML file declares nothing; an empty JSON file is a syntax error.
 //
@@ -23,7 +23,9 @@
 // failing or overflowing: hostIP must be an IPv4/IPv6 address; one fixed
 // (hostPort, protocol, hostIP) is published once; env names are non-empty
 // without '='; restartGeneration <= 2^53-1; memoryMiB <= 8796093022207
-// (bytes fit int64); cpus <= 1000000; int fields <= 2147483647.
+// (bytes fit int64); cpus <= 1000000; int fields <= 2147483647; nodeName is
+// a DNS label and nodeSelector keys and values follow the selector syntax of
+// reconcile/domain/game_spec.h (an entry is named spec.nodeSelector["key"]).
 //
 // Lines: YAML lines are yaml-cpp marks (where the node starts). JSON lines
 // are exact as well: the reader tracks how far nlohmann's lexer has read (a

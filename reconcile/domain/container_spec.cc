@@ -45,6 +45,9 @@ std::string ContainerName(std::string_view game_id) {
   return "rtm-" + std::string(game_id);
 }
 
+// nodeName and nodeSelector are left out on purpose: where a game runs is
+// not how its container is made, and hashing them would recreate every
+// container when placement is added to a spec.
 std::string SpecHash(const GameSpec& spec) {
   CanonicalWriter w;
   w.Field(spec.image);

@@ -50,8 +50,9 @@ struct ContainerSpec {
 std::string ContainerName(std::string_view game_id);  // "rtm-" + game_id
 
 // Hex hash of every spec field whose change requires a recreate (all but
-// state and restartGeneration), prefixed by the hashing scheme version so a
-// new release never silently changes the hash of an unchanged spec.
+// state, restartGeneration, nodeName and nodeSelector: placement is not part
+// of the container), prefixed by the hashing scheme version so a new release
+// never silently changes the hash of an unchanged spec.
 std::string SpecHash(const GameSpec& spec);
 
 struct ContainerIdentity {

@@ -9,8 +9,37 @@ bool IsLowerAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
+bool IsSelectorCharacter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '/' ||
+         c == '-';
+}
+
+bool IsSelectorText(std::string_view text, size_t max_size) {
+  if (text.empty() || text.size() > max_size) return false;
+  for (char c : text) {
+    if (!IsSelectorCharacter(c)) return false;
+  }
+  return true;
+}
+
 Expected<void> Invalid(std::string field, std::string_view problem) {
   return Fail(ErrorCode::kInvalidRequest, field + ": " + std::string(problem));
+}
+
+Expected<void> ValidatePlacement(const GameSpec& spec) {
+  if (!spec.node_name.empty() && !IsValidNodeName(spec.node_name)) {
+    return Invalid("spec.nodeName", kDnsLabelRule);
+  }
+  for (const auto& [key, value] : spec.node_selector) {
+    if (!IsValidNodeSelectorKey(key)) {
+      return Invalid(NodeSelectorEntryPath(key), kNodeSelectorKeyRule);
+    }
+    if (!IsValidNodeSelectorValue(value)) {
+      return Invalid(NodeSelectorEntryPath(key), kNodeSelectorValueRule);
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -22,6 +51,20 @@ bool IsValidGameId(std::string_view id) {
     if (!IsLowerAlnum(c) && c != '-') return false;
   }
   return true;
+}
+
+bool IsValidNodeName(std::string_view name) { return IsValidGameId(name); }
+
+bool IsValidNodeSelectorKey(std::string_view key) {
+  return IsSelectorText(key, 253);
+}
+
+bool IsValidNodeSelectorValue(std::string_view value) {
+  return IsSelectorText(value, 63);
+}
+
+std::string NodeSelectorEntryPath(std::string_view key) {
+  return "spec.nodeSelector[\"" + std::string(key) + "\"]";
 }
 
 Expected<void> ValidateGameSpec(const GameSpec& spec) {
@@ -69,7 +112,7 @@ Expected<void> ValidateGameSpec(const GameSpec& spec) {
   if (spec.resources.cpus && *spec.resources.cpus <= 0) {
     return Invalid("spec.resources.cpus", "must be > 0");
   }
-  return {};
+  return ValidatePlacement(spec);
 }
 
 }  // namespace rtm

@@ -50,15 +50,43 @@ struct GameSpec {
   std::optional<HealthCheck> health_check;
   int stop_timeout_seconds = 10;
   Resources resources;
+  // Placement, for cluster mode (docs/cluster.md "Placement"); on one host
+  // they are accepted and ignored. They are not part of the container: a
+  // change of them alone is no reason to recreate it (SpecHash and
+  // DifferingSpecFields leave them out).
+  std::string node_name;  // pinned to the node of that name; empty: not pinned
+  std::map<std::string, std::string> node_selector;  // empty: any node
 
   friend bool operator==(const GameSpec&, const GameSpec&) = default;
 };
 
+// The rule of game ids and node names, as errors state it.
+inline constexpr std::string_view kDnsLabelRule =
+    "must be a DNS label (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$)";
+
 // A game id is a DNS label: ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$
 bool IsValidGameId(std::string_view id);
 
+// A node name follows the rule of game ids (a DNS label).
+bool IsValidNodeName(std::string_view name);
+
+// nodeSelector entries, a simplified Kubernetes label syntax: a key is 1 to
+// 253 characters, a value 1 to 63, both of [A-Za-z0-9._/-] only (no
+// structure is imposed on prefixes or segments).
+inline constexpr std::string_view kNodeSelectorKeyRule =
+    "key must be 1..253 characters of [A-Za-z0-9._/-]";
+inline constexpr std::string_view kNodeSelectorValueRule =
+    "must be 1..63 characters of [A-Za-z0-9._/-]";
+bool IsValidNodeSelectorKey(std::string_view key);
+bool IsValidNodeSelectorValue(std::string_view value);
+
+// The path of one nodeSelector entry in errors: spec.nodeSelector["zone"]
+// (keys may hold dots and slashes, so they are not joined with '.').
+std::string NodeSelectorEntryPath(std::string_view key);
+
 // Checks the invariants every lifecycle service relies on; the error
-// (kInvalidRequest) names the offending field, e.g. "spec.ports[1].hostPort".
+// (kInvalidRequest) names the offending field, e.g. "spec.ports[1].hostPort",
+// "spec.nodeName" or "spec.nodeSelector[\"zone\"]".
 Expected<void> ValidateGameSpec(const GameSpec& spec);
 
 }  // namespace rtm

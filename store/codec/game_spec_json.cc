@@ -83,6 +83,8 @@ json ToJson(const GameSpec& spec) {
   if (spec.health_check) {
     out["healthCheck"] = HealthCheckToJson(*spec.health_check);
   }
+  if (!spec.node_name.empty()) out["nodeName"] = spec.node_name;
+  if (!spec.node_selector.empty()) out["nodeSelector"] = spec.node_selector;
   return out;
 }
 
@@ -110,6 +112,11 @@ GameSpec ReadGameSpec(const ObjectReader& reader) {
   }
   spec.stop_timeout_seconds = reader.Int("stopTimeoutSeconds");
   spec.resources = ReadResources(reader.Object("resources"));
+  // Placement came later: values stored before it have neither field.
+  if (reader.Has("nodeName")) spec.node_name = reader.String("nodeName");
+  if (reader.Has("nodeSelector")) {
+    spec.node_selector = reader.StringMap("nodeSelector");
+  }
   return spec;
 }
 

@@ -104,6 +104,45 @@ TEST(DecideTest, SeveralChangedFieldsAreAllNamed) {
             "spec fields differ: env, stopTimeoutSeconds, resources");
 }
 
+TEST(DecideTest, PlacementChangeAloneIsNoUpdate) {
+  GameSpec placed = Spec();
+  placed.node_name = "node-b";
+  placed.node_selector = {{"zone", "eu-west-1a"}};
+  GameSpec moved = placed;
+  moved.node_name = "node-c";
+  moved.node_selector.clear();
+
+  // Placement added to a running game, then changed: the container (labelled
+  // with the spec before either) and the record are left as they are.
+  EXPECT_TRUE(Decide({.name = kName,
+                      .desired = Desired(placed, 2),
+                      .record = Record("c1", Spec()),
+                      .containers = {Container("c1", Spec(), true)}})
+                  .converged());
+  EXPECT_TRUE(Decide({.name = kName,
+                      .desired = Desired(moved, 3),
+                      .record = Record("c1", placed),
+                      .containers = {Container("c1", placed, true)}})
+                  .converged());
+  // Without the container to read the label from, the record's spec decides.
+  EXPECT_THAT(Kinds(Decide({.name = kName,
+                            .desired = Desired(moved, 3),
+                            .record = Record("c1", placed, RuntimeStatus::kStopped)})),
+              ElementsAre(ActionKind::kStart));
+  EXPECT_THAT(DifferingSpecFields(Spec(), moved), IsEmpty());
+}
+
+TEST(DecideTest, PlacementChangeAlongsideARecreateRelevantOneIsNotNamed) {
+  GameSpec changed = Spec("img:2");
+  changed.node_name = "node-b";
+  Plan plan = Decide({.name = kName,
+                      .desired = Desired(changed, 2),
+                      .record = Record("c1", Spec()),
+                      .containers = {Container("c1", Spec(), true)}});
+  EXPECT_THAT(plan.actions, ElementsAre(Action{ActionKind::kUpdate, "",
+                                               "spec fields differ: image"}));
+}
+
 TEST(DecideTest, OnlyRestartGenerationMovedIsARestart) {
   GameSpec bumped = Spec();
   bumped.restart_generation = 1;

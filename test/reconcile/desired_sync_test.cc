@@ -76,6 +76,22 @@ TEST(DesiredSyncTest, SpecOrLabelChangeBumpsTheGeneration) {
   EXPECT_EQ(label_change.writes[0].generation, 5);
 }
 
+TEST(DesiredSyncTest, PlacementChangeIsStoredWithANewGeneration) {
+  // Placement is desired state (the cluster's scheduler reads it) even though
+  // it never recreates the container.
+  DesiredRuntime stored = Stored("lobby", "a.yaml", Spec(), 4);
+  stored.restart_source = OpSource::kRest;
+  GameSpec pinned = Spec();
+  pinned.node_name = "node-b";
+  pinned.node_selector = {{"zone", "eu-west-1a"}};
+  auto result = SyncDesiredState(
+      {stored}, {{File("a.yaml", {Declared("lobby", "a.yaml", pinned)})}});
+  ASSERT_EQ(result.writes.size(), 1u);
+  EXPECT_EQ(result.writes[0].generation, 5);
+  EXPECT_EQ(result.writes[0].spec, pinned);
+  EXPECT_EQ(result.writes[0].restart_source, OpSource::kRest);  // no restart
+}
+
 TEST(DesiredSyncTest, MovingADocumentToAnotherFileKeepsTheGeneration) {
   auto result = SyncDesiredState({Stored("lobby", "a.yaml", Spec(), 4)},
                                  {{File("b.yaml", {Declared("lobby", "b.yaml")})}});

@@ -49,6 +49,8 @@ json RenderGameSpec(const GameSpec& spec) {
   if (spec.health_check) {
     out["healthCheck"] = RenderHealthCheck(*spec.health_check);
   }
+  if (!spec.node_name.empty()) out["nodeName"] = spec.node_name;
+  if (!spec.node_selector.empty()) out["nodeSelector"] = spec.node_selector;
   return out;
 }
 

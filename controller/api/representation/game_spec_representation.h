@@ -11,10 +11,11 @@ namespace rtm::api {
 // {image, command [..], env {..}, state (Running|Stopped), restartGeneration,
 //  ports [{containerPort, hostPort, protocol, hostIP}],
 //  healthCheck? {command, intervalSeconds, timeoutSeconds, retries},
-//  stopTimeoutSeconds, resources {memoryMiB?, cpus?}}
+//  stopTimeoutSeconds, resources {memoryMiB?, cpus?}, nodeName?,
+//  nodeSelector? {..}}
 // Every field is present (`command: []`, `env: {}`, `ports: []`,
 // `resources: {}` when empty) except the optional ones marked `?`, which
-// are left out when unset.
+// are left out when unset (nodeName and nodeSelector: when empty).
 nlohmann::json RenderGameSpec(const GameSpec& spec);
 
 }  // namespace rtm::api

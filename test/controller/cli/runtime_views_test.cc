@@ -135,6 +135,28 @@ TEST(DescribeRuntimeTest, MinimalObjectShowsNoneAndUnavailableOperations) {
             "Operations:  <unavailable: store down>\n");
 }
 
+TEST(DescribeRuntimeTest, PlacementLinesFollowTheSpecOnlyWhenSet) {
+  Json runtime = LobbyRuntime();
+  runtime["spec"]["nodeName"] = "node-a";
+  runtime["spec"]["nodeSelector"] = {{"zone", "eu-west-1a"}, {"disk", "ssd"}};
+  const std::string text = DescribeRuntime(runtime, Json::array(), kNow);
+  EXPECT_NE(text.find("  Resources:      memory 256Mi, cpus 0.5\n"
+                      "  Node Name:      node-a\n"
+                      "  Node Selector:  disk=ssd, zone=eu-west-1a\n"
+                      "Conditions:\n"),
+            std::string::npos)
+      << text;
+
+  runtime["spec"].erase("nodeName");
+  const std::string selector_only = DescribeRuntime(runtime, Json::array(), kNow);
+  EXPECT_EQ(selector_only.find("Node Name:"), std::string::npos) << selector_only;
+  EXPECT_NE(selector_only.find("  Node Selector:  disk=ssd, zone=eu-west-1a\n"),
+            std::string::npos)
+      << selector_only;
+  // Without placement (one host) neither line is shown: see the golden
+  // text of ShowsIdentityStatusSpecConditionsAndOperations.
+}
+
 TEST(DescribeRuntimeTest, FailedRestartShowsItsCodeAndQuotesOddArguments) {
   Json runtime = LobbyRuntime();
   runtime["status"]["lastRestart"]["outcome"] = "failure";

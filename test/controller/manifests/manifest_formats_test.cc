@@ -41,7 +41,9 @@ constexpr std::string_view kFullYaml =
     "    timeoutSeconds: 1\n"
     "    retries: 0\n"
     "  stopTimeoutSeconds: 0\n"
-    "  resources: {memoryMiB: 256, cpus: 0.5}\n";
+    "  resources: {memoryMiB: 256, cpus: 0.5}\n"
+    "  nodeName: node-a\n"
+    "  nodeSelector: {topology.kubernetes.io/zone: eu-west-1a, rack: 7}\n";
 
 constexpr std::string_view kFullJson = R"({
   "apiVersion": "rtmanager.galaxy/v1",
@@ -67,7 +69,9 @@ constexpr std::string_view kFullJson = R"({
       "retries": 0
     },
     "stopTimeoutSeconds": 0,
-    "resources": {"memoryMiB": 256, "cpus": 0.5}
+    "resources": {"memoryMiB": 256, "cpus": 0.5},
+    "nodeName": "node-a",
+    "nodeSelector": {"topology.kubernetes.io/zone": "eu-west-1a", "rack": 7}
   }
 }
 )";
@@ -104,6 +108,10 @@ TEST(ManifestFormatsTest, TheSameManifestInYamlAndJsonGivesTheSameRuntime) {
   EXPECT_THAT(json.runtimes[0].spec.env,
               ElementsAre(Pair("DEBUG", "false"), Pair("MAP", "nebula"),
                           Pair("PLAYERS", "16"), Pair("RATIO", "0.50")));
+  EXPECT_EQ(json.runtimes[0].spec.node_name, "node-a");
+  EXPECT_THAT(json.runtimes[0].spec.node_selector,
+              ElementsAre(Pair("rack", "7"),
+                          Pair("topology.kubernetes.io/zone", "eu-west-1a")));
   EXPECT_EQ(
       json.runtimes[0].source,
       (ManifestSource{.path = "lobby.json", .document_index = 0, .line = 1}));
@@ -119,7 +127,9 @@ TEST(ManifestFormatsTest, TheSameMistakesGiveTheSameProblemsInBothFormats) {
       "  command: [1, \"x\"]\n"
       "  restartGeneration: \"2\"\n"
       "  ports: [{containerPort: 8080.0, hostPort: true, protocol: sctp}]\n"
-      "  resources: {cpus: \"1\", memoryMiB: -1}\n");
+      "  resources: {cpus: \"1\", memoryMiB: -1}\n"
+      "  nodeName: 7\n"
+      "  nodeSelector: {zone: [eu], \"a b\": c, disk: \"\"}\n");
   ParsedManifestFile json = ParseManifest(
       "bad.json",
       R"({"apiVersion": "rtmanager.galaxy/v1", "kind": "GameRuntime",
@@ -127,8 +137,18 @@ TEST(ManifestFormatsTest, TheSameMistakesGiveTheSameProblemsInBothFormats) {
           "spec": {"command": [1, "x"], "restartGeneration": "2",
                    "ports": [{"containerPort": 8080.0, "hostPort": true,
                               "protocol": "sctp"}],
-                   "resources": {"cpus": "1", "memoryMiB": -1}}})");
-  EXPECT_THAT(FieldsAndMessages(json), SizeIs(10));
+                   "resources": {"cpus": "1", "memoryMiB": -1},
+                   "nodeName": 7,
+                   "nodeSelector": {"zone": ["eu"], "a b": "c", "disk": ""}}})");
+  EXPECT_THAT(FieldsAndMessages(json), SizeIs(14));
+  EXPECT_THAT(FieldsAndMessages(json),
+              ::testing::IsSupersetOf(
+                  {Pair("spec.nodeName", "must be a string"),
+                   Pair("spec.nodeSelector[\"zone\"]", "must be a string"),
+                   Pair("spec.nodeSelector[\"a b\"]",
+                        "key must be 1..253 characters of [A-Za-z0-9._/-]"),
+                   Pair("spec.nodeSelector[\"disk\"]",
+                        "must be 1..63 characters of [A-Za-z0-9._/-]")}));
   EXPECT_EQ(FieldsAndMessages(yaml), FieldsAndMessages(json));
 }
 

@@ -309,6 +309,79 @@ TEST(ManifestParserTest, EnvValuesAreScalarsKeptAsText) {
               ElementsAre(Problem(7, "spec.env", "must be a map")));
 }
 
+TEST(ManifestParserTest, PlacementFieldsAreDecoded) {
+  const GameSpec spec =
+      SpecOf(WithSpec("  nodeName: node-a\n"
+                      "  nodeSelector:\n"
+                      "    topology.kubernetes.io/zone: eu-west-1a\n"
+                      "    gpu: true\n"
+                      "    rack: 7\n"));
+  EXPECT_EQ(spec.node_name, "node-a");
+  EXPECT_THAT(spec.node_selector,
+              ElementsAre(Pair("gpu", "true"), Pair("rack", "7"),
+                          Pair("topology.kubernetes.io/zone", "eu-west-1a")));
+  const GameSpec bare = SpecOf(WithSpec("  nodeName: ~\n"
+                                        "  nodeSelector: {}\n"));
+  EXPECT_EQ(bare.node_name, "");
+  EXPECT_THAT(bare.node_selector, IsEmpty());
+  EXPECT_THAT(SpecOf(kMinimalYaml).node_selector, IsEmpty());
+}
+
+TEST(ManifestParserTest, NodeNameIsADnsLabelString) {
+  const std::string rule =
+      "must be a DNS label (^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$)";
+  EXPECT_THAT(ProblemsOf(WithSpec("  nodeName: Node_A\n")),
+              ElementsAre(Problem(7, "spec.nodeName", rule)));
+  EXPECT_THAT(ProblemsOf(WithSpec("  nodeName: \"\"\n")),
+              ElementsAre(Problem(7, "spec.nodeName", rule)));
+  EXPECT_THAT(ProblemsOf(WithSpec("  nodeName: " + std::string(64, 'n') + "\n")),
+              ElementsAre(Problem(7, "spec.nodeName", rule)));
+  EXPECT_THAT(ProblemsOf(WithSpec("  nodeName: 7\n")),
+              ElementsAre(Problem(7, "spec.nodeName", "must be a string")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  nodeName: [node-a]\n")),
+              ElementsAre(Problem(7, "spec.nodeName", "must be a string")));
+  EXPECT_EQ(SpecOf(WithSpec("  nodeName: \"7\"\n")).node_name, "7");
+}
+
+TEST(ManifestParserTest, NodeSelectorIsAMapOfLabelLikeText) {
+  const std::string key_rule =
+      "key must be 1..253 characters of [A-Za-z0-9._/-]";
+  const std::string value_rule = "must be 1..63 characters of [A-Za-z0-9._/-]";
+  EXPECT_THAT(ProblemsOf(WithSpec("  nodeSelector: [zone=eu]\n")),
+              ElementsAre(Problem(7, "spec.nodeSelector", "must be a map")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  nodeSelector: zone\n")),
+              ElementsAre(Problem(7, "spec.nodeSelector", "must be a map")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  nodeSelector:\n"
+                                  "    zone: [eu]\n"
+                                  "    tier: ~\n"
+                                  "    disk: \"\"\n"
+                                  "    region: eu west\n"
+                                  "    \"my key\": x\n"
+                                  "    \"\": x\n"
+                                  "    " + std::string(254, 'k') + ": x\n"
+                                  "    size: " + std::string(64, 'v') + "\n"
+                                  "    zone: eu\n")),
+              ElementsAre(
+                  Problem(8, "spec.nodeSelector[\"zone\"]", "must be a string"),
+                  Problem(9, "spec.nodeSelector[\"tier\"]", "must be a string"),
+                  Problem(10, "spec.nodeSelector[\"disk\"]", value_rule),
+                  Problem(11, "spec.nodeSelector[\"region\"]", value_rule),
+                  Problem(12, "spec.nodeSelector[\"my key\"]", key_rule),
+                  Problem(13, "spec.nodeSelector", "keys must not be empty"),
+                  Problem(14,
+                          "spec.nodeSelector[\"" + std::string(254, 'k') +
+                              "\"]",
+                          key_rule),
+                  Problem(15, "spec.nodeSelector[\"size\"]", value_rule),
+                  Problem(16, "spec.nodeSelector[\"zone\"]",
+                          "duplicate key, first set at line 8")));
+  EXPECT_THAT(
+      SpecOf(WithSpec("  nodeSelector: {" + std::string(253, 'k') + ": " +
+                      std::string(63, 'v') + "}\n"))
+          .node_selector,
+      ElementsAre(Pair(std::string(253, 'k'), std::string(63, 'v'))));
+}
+
 TEST(ManifestParserTest, StateIsRunningOrStopped) {
   EXPECT_EQ(SpecOf(WithSpec("  state: Stopped\n")).state,
             DesiredState::kStopped);

@@ -61,6 +61,23 @@ TEST(ContainerSpecTest, SpecHashIgnoresStateAndRestartGeneration) {
   EXPECT_EQ(SpecHash(other), SpecHash(FullSpec()));
 }
 
+TEST(ContainerSpecTest, PlacementIsNotPartOfTheContainer) {
+  GameSpec placed = FullSpec();
+  placed.node_name = "node-b";
+  placed.node_selector = {{"zone", "eu-west-1a"}, {"disk", "ssd"}};
+  GameSpec moved = placed;
+  moved.node_name = "node-c";
+  moved.node_selector = {{"zone", "us-east-1"}};
+
+  // A spec written before placement existed keeps its hash: no container
+  // of an upgraded controller, and none whose placement alone changes, is
+  // recreated.
+  EXPECT_EQ(SpecHash(placed), SpecHash(FullSpec()));
+  EXPECT_EQ(SpecHash(moved), SpecHash(placed));
+  EXPECT_EQ(BuildContainerSpec({"lobby-eu-1", 4}, placed, "rtmanager"),
+            BuildContainerSpec({"lobby-eu-1", 4}, FullSpec(), "rtmanager"));
+}
+
 TEST(ContainerSpecTest, SpecHashChangesWithEveryRecreateRelevantField) {
   const std::string base = SpecHash(FullSpec());
   std::vector<GameSpec> variants(10, FullSpec());

@@ -19,6 +19,46 @@ TEST(GameIdTest, RejectsEverythingElse) {
   }
 }
 
+TEST(NodeNameTest, FollowsTheGameIdRule) {
+  for (const std::string& name :
+       std::vector<std::string>{"node-a", "n1", "0", std::string(63, 'n')}) {
+    EXPECT_TRUE(IsValidNodeName(name)) << name;
+  }
+  for (const std::string& name : std::vector<std::string>{
+           "", "Node-A", "node_a", "node.a", "-node", "node-",
+           std::string(64, 'n')}) {
+    EXPECT_FALSE(IsValidNodeName(name)) << name;
+  }
+}
+
+TEST(NodeSelectorTest, KeysAndValuesAreLabelLikeText) {
+  for (const std::string& key : std::vector<std::string>{
+           "zone", "Zone_1", "topology.kubernetes.io/zone", "a-b", "-",
+           std::string(253, 'k')}) {
+    EXPECT_TRUE(IsValidNodeSelectorKey(key)) << key;
+  }
+  for (const std::string& key : std::vector<std::string>{
+           "", "a b", "a=b", "a:b", "zone\n", "\xc3\xa9t\xc3\xa9",
+           std::string(254, 'k')}) {
+    EXPECT_FALSE(IsValidNodeSelectorKey(key)) << key;
+  }
+  EXPECT_TRUE(IsValidNodeSelectorValue("eu-west-1a"));
+  EXPECT_TRUE(IsValidNodeSelectorValue(std::string(63, 'v')));
+  EXPECT_FALSE(IsValidNodeSelectorValue(std::string(64, 'v')));
+  EXPECT_FALSE(IsValidNodeSelectorValue(""));
+  EXPECT_FALSE(IsValidNodeSelectorValue("eu west"));
+  EXPECT_EQ(NodeSelectorEntryPath("topology.kubernetes.io/zone"),
+            "spec.nodeSelector[\"topology.kubernetes.io/zone\"]");
+}
+
+TEST(ValidateGameSpecTest, PlacementIsOptionalAndValidWhenSet) {
+  GameSpec spec{.image = "img"};
+  EXPECT_TRUE(ValidateGameSpec(spec).has_value());
+  spec.node_name = "node-a";
+  spec.node_selector = {{"zone", "eu-west-1a"}, {"disk/type", "SSD"}};
+  EXPECT_TRUE(ValidateGameSpec(spec).has_value());
+}
+
 TEST(ValidateGameSpecTest, NamesTheOffendingField) {
   struct Case {
     GameSpec spec;
@@ -51,6 +91,26 @@ TEST(ValidateGameSpecTest, NamesTheOffendingField) {
   spec = good;
   spec.resources.memory_mib = 1;
   cases.push_back({spec, "spec.resources.memoryMiB: must be >= 4"});
+  spec = good;
+  spec.node_name = "Node_A";
+  cases.push_back({spec,
+                   "spec.nodeName: must be a DNS label "
+                   "(^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$)"});
+  spec = good;
+  spec.node_selector = {{"zone", "eu"}, {"tier", ""}};
+  cases.push_back({spec,
+                   "spec.nodeSelector[\"tier\"]: must be 1..63 characters of "
+                   "[A-Za-z0-9._/-]"});
+  spec = good;
+  spec.node_selector = {{"zone", std::string(64, 'v')}};
+  cases.push_back({spec,
+                   "spec.nodeSelector[\"zone\"]: must be 1..63 characters of "
+                   "[A-Za-z0-9._/-]"});
+  spec = good;
+  spec.node_selector = {{"my zone", "eu"}};
+  cases.push_back({spec,
+                   "spec.nodeSelector[\"my zone\"]: key must be 1..253 "
+                   "characters of [A-Za-z0-9._/-]"});
 
   EXPECT_TRUE(ValidateGameSpec(good).has_value());
   for (const Case& c : cases) {

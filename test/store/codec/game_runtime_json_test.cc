@@ -91,6 +91,68 @@ TEST(GameRuntimeJsonTest, DesiredSpecIsTheOneGameSpecCodec) {
   EXPECT_EQ(*spec, runtime.spec);
 }
 
+TEST(GameRuntimeJsonTest, SpecPlacementIsWrittenWhenSetAndRoundTrips) {
+  GameSpec spec = FullDesired("g").spec;
+  spec.node_name = "node-a";
+  spec.node_selector = {{"topology.kubernetes.io/zone", "eu-west-1a"},
+                        {"disk", "ssd"}};
+
+  const json encoded = ToJson(spec);
+  auto decoded = GameSpecFromJson(encoded);
+
+  EXPECT_EQ(encoded["nodeName"], "node-a");
+  EXPECT_EQ(encoded["nodeSelector"],
+            (json{{"topology.kubernetes.io/zone", "eu-west-1a"},
+                  {"disk", "ssd"}}));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(*decoded, spec);
+}
+
+TEST(GameRuntimeJsonTest, SpecWithoutPlacementIsStoredAsBefore) {
+  const GameSpec spec = FullDesired("g").spec;
+
+  const json encoded = ToJson(spec);
+
+  EXPECT_FALSE(encoded.contains("nodeName"));
+  EXPECT_FALSE(encoded.contains("nodeSelector"));
+  EXPECT_EQ(KeysOf(encoded),
+            (std::set<std::string>{"image", "command", "env", "state",
+                                   "restartGeneration", "ports", "healthCheck",
+                                   "stopTimeoutSeconds", "resources"}));
+}
+
+TEST(GameRuntimeJsonTest, SpecStoredBeforePlacementExistedDecodes) {
+  // A spec as an earlier release stored it, byte for byte.
+  const json stored = json::parse(
+      R"({"image":"galaxy/game:1","command":[],"env":{"MAP":"nebula"},)"
+      R"("state":"Running","restartGeneration":2,"ports":[],)"
+      R"("stopTimeoutSeconds":10,"resources":{}})");
+
+  auto decoded = GameSpecFromJson(stored);
+
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(decoded->node_name, "");
+  EXPECT_TRUE(decoded->node_selector.empty());
+  EXPECT_EQ(*decoded, (GameSpec{.image = "galaxy/game:1",
+                                .env = {{"MAP", "nebula"}},
+                                .restart_generation = 2}));
+}
+
+TEST(GameRuntimeJsonTest, MistypedPlacementIsNamed) {
+  json encoded = ToJson(FullDesired("g"));
+  encoded["spec"]["nodeSelector"] = json{{"zone", 7}};
+  auto selector = DesiredRuntimeFromJson(encoded);
+  encoded["spec"].erase("nodeSelector");
+  encoded["spec"]["nodeName"] = json::array({"node-a"});
+  auto name = DesiredRuntimeFromJson(encoded);
+
+  ASSERT_FALSE(selector.has_value());
+  EXPECT_EQ(selector.error().code, ErrorCode::kInternal);
+  EXPECT_THAT(selector.error().message, HasSubstr("spec.nodeSelector"));
+  ASSERT_FALSE(name.has_value());
+  EXPECT_THAT(name.error().message, HasSubstr("spec.nodeName"));
+}
+
 TEST(GameRuntimeJsonTest, DesiredRoundTripsEveryField) {
   const DesiredRuntime runtime = FullDesired("lobby-eu-1");
 

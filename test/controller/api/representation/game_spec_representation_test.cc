@@ -16,7 +16,9 @@ TEST(GameSpecRepresentationTest, RendersEveryFieldIncludingTheOptionalOnes) {
       JsonText(RenderGameSpec(FullSpec())),
       R"({"command":["/bin/game","--port","8080"],"env":{"MODE":"ranked","REGION":"eu"},)"
       R"("healthCheck":{"command":["/bin/check","-q"],"intervalSeconds":5,"retries":4,"timeoutSeconds":2},)"
-      R"("image":"galaxy/game:2","ports":[)"
+      R"("image":"galaxy/game:2","nodeName":"node-a",)"
+      R"("nodeSelector":{"disk":"ssd","zone":"eu-west-1a"},)"
+      R"("ports":[)"
       R"({"containerPort":8080,"hostIP":"127.0.0.1","hostPort":18080,"protocol":"tcp"},)"
       R"({"containerPort":9000,"hostIP":"0.0.0.0","hostPort":0,"protocol":"udp"}],)"
       R"("resources":{"cpus":1.5,"memoryMiB":512},"restartGeneration":7,"state":"Stopped",)"
@@ -27,6 +29,20 @@ TEST(GameSpecRepresentationTest, EmptyCollectionsArePresentAndUnsetOptionalsLeft
   EXPECT_EQ(JsonText(RenderGameSpec(GameSpec{})),
             R"({"command":[],"env":{},"image":"","ports":[],"resources":{},)"
             R"("restartGeneration":0,"state":"Running","stopTimeoutSeconds":10})");
+}
+
+TEST(GameSpecRepresentationTest, EachPlacementFieldIsLeftOutOnItsOwnWhenEmpty) {
+  GameSpec pinned;
+  pinned.node_name = "node-a";
+  const nlohmann::json rendered_pinned = RenderGameSpec(pinned);
+  EXPECT_EQ(rendered_pinned["nodeName"], "node-a");
+  EXPECT_FALSE(rendered_pinned.contains("nodeSelector"));
+  GameSpec selected;
+  selected.node_selector = {{"topology.kubernetes.io/zone", "eu-west-1a"}};
+  const nlohmann::json rendered_selected = RenderGameSpec(selected);
+  EXPECT_EQ(rendered_selected["nodeSelector"],
+            (nlohmann::json{{"topology.kubernetes.io/zone", "eu-west-1a"}}));
+  EXPECT_FALSE(rendered_selected.contains("nodeName"));
 }
 
 TEST(GameSpecRepresentationTest, EachResourceLimitIsLeftOutOnItsOwn) {

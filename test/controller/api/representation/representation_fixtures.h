@@ -25,6 +25,8 @@ inline GameSpec FullSpec() {
       .health_check = HealthCheck{{"/bin/check", "-q"}, 5, 2, 4},
       .stop_timeout_seconds = 15,
       .resources = Resources{.memory_mib = 512, .cpus = 1.5},
+      .node_name = "node-a",
+      .node_selector = {{"zone", "eu-west-1a"}, {"disk", "ssd"}},
   };
 }
 
