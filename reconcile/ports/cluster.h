@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <optional>
 #include <string_view>
 
@@ -47,6 +49,10 @@ class ClusterView {
   // Wake was called (spurious returns allowed).
   virtual void WaitForChange(uint64_t revision, Duration timeout) = 0;
   virtual void Wake() = 0;
+
+  // How long ago each live node last renewed its liveness lease (asks the
+  // store: one call per live node; for `rtmanager nodes`, not for loops).
+  virtual Expected<std::map<std::string, Duration>> HeartbeatAges() = 0;
 };
 
 // The leader's writes. Each is fenced by `term` (the leadership the

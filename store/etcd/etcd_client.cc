@@ -245,6 +245,13 @@ Expected<void> Client::RevokeLease(int64_t lease_id) {
   return {};
 }
 
+Expected<LeaseTimeToLive> Client::TimeToLive(int64_t lease_id) {
+  auto body = Call("/v3/lease/timetolive", EncodeLeaseId(lease_id),
+                   Retry::kReadOnly);
+  if (!body) return std::unexpected(body.error());
+  return DecodeLeaseTimeToLive(*body);
+}
+
 Expected<std::unique_ptr<WatchStream>> Client::Watch(
     const WatchRequest& request) {
   const Deadline deadline = DeadlineIn(options_.call_timeout);

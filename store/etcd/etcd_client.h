@@ -82,6 +82,7 @@ class Client {
   // ttl_seconds 0 in the answer: the lease is gone.
   Expected<LeaseGrant> KeepAliveOnce(int64_t lease_id);
   Expected<void> RevokeLease(int64_t lease_id);
+  Expected<etcd::LeaseTimeToLive> TimeToLive(int64_t lease_id);
 
   // Opens a watch on the first endpoint that answers, and reads until the
   // watch is created. Errors as for unary calls.

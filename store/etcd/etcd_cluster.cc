@@ -149,7 +149,7 @@ void EtcdCluster::Apply(const etcd::KeyValue& kv, bool deleted) {
     if (deleted) {
       alive_.erase(After(key, alive));
     } else {
-      alive_[After(key, alive)] = true;
+      alive_[After(key, alive)] = kv.lease;
     }
   } else if (key.starts_with(states)) {
     auto state = deleted ? Expected<StoredNodeState>(StoredNodeState{})
@@ -239,6 +239,23 @@ void EtcdCluster::WaitForChange(uint64_t revision, Duration timeout) {
   const uint64_t wakes = wakes_;
   changed_.wait_for(lock, timeout,
                     [&] { return revision_ > revision || wakes_ != wakes; });
+}
+
+Expected<std::map<std::string, Duration>> EtcdCluster::HeartbeatAges() {
+  std::map<std::string, int64_t> leases;
+  {
+    std::lock_guard lock(mutex_);
+    leases = alive_;
+  }
+  std::map<std::string, Duration> ages;
+  for (const auto& [node, lease] : leases) {
+    auto left = client_.TimeToLive(lease);
+    if (!left) return std::unexpected(left.error());
+    if (left->remaining_seconds < 0) continue;  // expired in between
+    ages[node] = std::chrono::seconds(
+        std::max<int64_t>(0, left->granted_seconds - left->remaining_seconds));
+  }
+  return ages;
 }
 
 void EtcdCluster::Wake() {

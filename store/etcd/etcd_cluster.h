@@ -43,6 +43,7 @@ class EtcdCluster : public NodeMembership,
   ClusterSnapshot Snapshot() override;
   void WaitForChange(uint64_t revision, Duration timeout) override;
   void Wake() override;
+  Expected<std::map<std::string, Duration>> HeartbeatAges() override;
 
   // ClusterScheduling
   Expected<uint64_t> Assign(const Assignment& assignment,
@@ -77,7 +78,7 @@ class EtcdCluster : public NodeMembership,
   uint64_t revision_ = 0;  // guarded by mutex_
   uint64_t wakes_ = 0;     // guarded by mutex_
   std::map<std::string, NodeInfo> nodes_;           // guarded by mutex_
-  std::map<std::string, bool> alive_;               // guarded by mutex_
+  std::map<std::string, int64_t> alive_;  // lease ids; guarded by mutex_
   std::map<std::string, std::pair<NodeState, Timestamp>> states_;  // mutex_
   std::map<std::string, Assignment> assignments_;   // guarded by mutex_
   std::optional<Leadership> leader_;                // guarded by mutex_

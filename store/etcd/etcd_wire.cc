@@ -408,6 +408,12 @@ Expected<LeaseGrant> DecodeLeaseKeepAlive(std::string_view body) {
   });
 }
 
+Expected<LeaseTimeToLive> DecodeLeaseTimeToLive(std::string_view body) {
+  return Decode<LeaseTimeToLive>(body, "lease timetolive", [](const json& parsed) {
+    return LeaseTimeToLive{Int(parsed, "TTL"), Int(parsed, "grantedTTL")};
+  });
+}
+
 std::optional<GatewayError> DecodeGatewayError(std::string_view body) {
   json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;

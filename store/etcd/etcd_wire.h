@@ -97,6 +97,12 @@ struct LeaseGrant {
   int64_t ttl_seconds = 0;
 };
 
+// /v3/lease/timetolive: TTL -1 when the lease is gone.
+struct LeaseTimeToLive {
+  int64_t remaining_seconds = -1;
+  int64_t granted_seconds = 0;
+};
+
 struct WatchRequest {
   std::string key;
   std::string range_end;
@@ -143,6 +149,8 @@ struct GatewayError {
   int grpc_code = 0;  // 14 UNAVAILABLE, 11 OUT_OF_RANGE (compacted), ...
   std::string message;
 };
+Expected<LeaseTimeToLive> DecodeLeaseTimeToLive(std::string_view body);
+
 std::optional<GatewayError> DecodeGatewayError(std::string_view body);
 
 // Splits the body of a watch stream into messages: feed bytes as they

@@ -55,6 +55,10 @@ TEST_F(EtcdClusterTest, JoinPublishesTheNodeAndItsLivenessUntilItLeaves) {
   EXPECT_EQ(joined.nodes[0].info, Info("a", {{"zone", "x"}}));
   EXPECT_EQ(joined.nodes[0].state, NodeState::kReady);
   EXPECT_EQ(b->Renew(), Expected<bool>(true));
+  auto ages = a->HeartbeatAges();
+  ASSERT_TRUE(ages.has_value()) << ages.error().message;
+  ASSERT_EQ(ages->size(), 2u);
+  EXPECT_LE(ages->at("b"), 2s);  // just renewed (etcd counts whole seconds)
 
   ASSERT_TRUE(b->Leave().has_value());
 
