@@ -11,6 +11,7 @@
 
 #include "reconcile/cluster/node.h"
 #include "reconcile/domain/error.h"
+#include "reconcile/domain/game_runtime.h"
 #include "reconcile/domain/time.h"
 
 namespace rtm {
@@ -72,6 +73,12 @@ class ClusterScheduling {
   // Records the state of node `name` since `since`.
   virtual Expected<void> MarkNode(std::string_view name, NodeState state,
                                   Timestamp since, uint64_t term) = 0;
+  // The status of a game no node reports for (unplaced: Pending; pinned to
+  // a lost node: Unknown), if it is still at status.revision (0: none).
+  // Returns the new revision.
+  virtual Expected<uint64_t> WriteStatus(std::string_view game,
+                                         const RuntimeStatusView& status,
+                                         uint64_t term) = 0;
 };
 
 }  // namespace rtm

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "store/codec/cluster_codec.h"
+#include "store/codec/record_codec.h"
 #include "store/etcd/etcd_values.h"
 
 namespace rtm {
@@ -281,6 +282,35 @@ Expected<int64_t> EtcdCluster::Fenced(etcd::TxnRequest txn, uint64_t term,
                     std::to_string(term) + " is over or the value moved");
   }
   return response->revision;
+}
+
+Expected<etcd::Compare> EtcdCluster::StatusGuard(std::string_view game) {
+  std::lock_guard lock(mutex_);
+  auto found = assignments_.find(std::string(game));
+  if (found == assignments_.end() || found->second.node != node_) {
+    return Fail(ErrorCode::kConflict,
+                "game " + std::string(game) + " is not assigned to node " +
+                    node_ +
+                    (found == assignments_.end()
+                         ? std::string(" (unplaced)")
+                         : " (assigned to node " + found->second.node + ")"));
+  }
+  return etcd::Compare{keys_.Assignment(game), etcd::Compare::Target::kMod,
+                       static_cast<int64_t>(found->second.token)};
+}
+
+Expected<uint64_t> EtcdCluster::WriteStatus(std::string_view game,
+                                            const RuntimeStatusView& status,
+                                            uint64_t term) {
+  const std::string key = keys_.Status(game);
+  etcd::TxnRequest txn;
+  txn.compare.push_back(etcd::Compare{key, etcd::Compare::Target::kMod,
+                                      static_cast<int64_t>(status.revision)});
+  txn.success.push_back(etcd::Operation::Put(key, EncodeRuntimeStatusView(status)));
+  auto revision =
+      Fenced(std::move(txn), term, "status of game " + std::string(game));
+  if (!revision) return std::unexpected(revision.error());
+  return static_cast<uint64_t>(*revision);
 }
 
 Expected<uint64_t> EtcdCluster::Assign(const Assignment& assignment,

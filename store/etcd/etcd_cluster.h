@@ -45,6 +45,11 @@ class EtcdCluster : public NodeMembership,
   void Wake() override;
   Expected<std::map<std::string, Duration>> HeartbeatAges() override;
 
+  // The compare every status write of this node for `game` carries
+  // (docs/cluster.md "Fencing"): the game's assignment still at the token
+  // this node acts under. kConflict when the game is not assigned here.
+  Expected<etcd::Compare> StatusGuard(std::string_view game);
+
   // ClusterScheduling
   Expected<uint64_t> Assign(const Assignment& assignment,
                             uint64_t term) override;
@@ -52,6 +57,9 @@ class EtcdCluster : public NodeMembership,
                           uint64_t term) override;
   Expected<void> MarkNode(std::string_view name, NodeState state,
                           Timestamp since, uint64_t term) override;
+  Expected<uint64_t> WriteStatus(std::string_view game,
+                                 const RuntimeStatusView& status,
+                                 uint64_t term) override;
 
  private:
   EtcdCluster(etcd::Client& client, const EtcdKeys& keys, std::string node);

@@ -15,13 +15,17 @@ std::string Padded(uint64_t value) {
 
 }  // namespace
 
-EtcdKeys::EtcdKeys(std::string prefix) : prefix_(std::move(prefix)) {}
+EtcdKeys::EtcdKeys(std::string prefix, std::string node)
+    : prefix_(std::move(prefix)), node_(std::move(node)) {}
 
 std::string EtcdKeys::RuntimesPrefix() const { return prefix_ + "runtimes/"; }
 std::string EtcdKeys::DesiredPrefix() const {
   return RuntimesPrefix() + "desired/";
 }
-std::string EtcdKeys::RecordsPrefix() const { return prefix_ + "records/"; }
+std::string EtcdKeys::RecordsPrefix() const {
+  return node_.empty() ? prefix_ + "records/"
+                       : prefix_ + "noderecords/" + node_ + "/";
+}
 std::string EtcdKeys::OperationsPrefix() const { return prefix_ + "oplog/all/"; }
 std::string EtcdKeys::OperationsByGamePrefix(std::string_view game_id) const {
   return prefix_ + "oplog/game/" + std::string(game_id) + "/";

@@ -2,7 +2,8 @@
 // (`--etcd-prefix`, default /rtmanager/):
 //   runtimes/desired/<name>   desired object    (JSON, store/codec/record_codec.h)
 //   runtimes/status/<name>    reported status   (JSON)
-//   records/<game>            runtime record    (JSON)
+//   records/<game>            runtime record    (JSON); in cluster mode
+//                             noderecords/<node>/<game>, each node its own
 //   oplog/sequence            last operation sequence (decimal)
 //   oplog/all/<seq:20>        operation entry   (JSON), global order
 //   oplog/game/<game>/<inv:20> the same entry, newest first per game
@@ -32,8 +33,9 @@ inline constexpr std::string_view kDefaultEtcdPrefix = "/rtmanager/";
 
 class EtcdKeys {
  public:
-  // `prefix` ends with '/' (ParseEtcdPrefix ensures it).
-  explicit EtcdKeys(std::string prefix);
+  // `prefix` ends with '/' (ParseEtcdPrefix ensures it). `node`: this
+  // process's node in cluster mode (its records are its own), else empty.
+  explicit EtcdKeys(std::string prefix, std::string node = "");
 
   const std::string& prefix() const { return prefix_; }
 
@@ -70,6 +72,7 @@ class EtcdKeys {
 
  private:
   std::string prefix_;
+  std::string node_;
 };
 
 }  // namespace rtm

@@ -63,8 +63,8 @@ Expected<uint64_t> EtcdDesiredStateStore::Put(const DesiredRuntime& runtime) {
 }
 
 EtcdStatusStore::EtcdStatusStore(etcd::Client& client, const EtcdKeys& keys,
-                                 EtcdChangeFeed& feed)
-    : client_(client), keys_(keys), feed_(feed) {}
+                                 EtcdChangeFeed& feed, EtcdCluster* fence)
+    : client_(client), keys_(keys), feed_(feed), fence_(fence) {}
 
 Expected<RuntimeStatusView> EtcdStatusStore::Get(std::string_view name) {
   auto kv = ReadKey(client_, keys_.Status(name));
@@ -81,9 +81,16 @@ Expected<uint64_t> EtcdStatusStore::Put(std::string_view name,
   if (name.empty()) {
     return Fail(ErrorCode::kInvalidRequest, "runtime status without a name");
   }
+  std::vector<etcd::Compare> guards;
+  if (fence_ != nullptr) {
+    auto guard = fence_->StatusGuard(name);
+    if (!guard) return std::unexpected(guard.error());
+    guards.push_back(*std::move(guard));
+  }
   auto revision = CompareAndPut(client_, keys_.Status(name), status.revision,
                                 EncodeRuntimeStatusView(status),
-                                "status of runtime " + std::string(name));
+                                "status of runtime " + std::string(name),
+                                std::move(guards));
   if (revision) feed_.NoteOwnWrite(*revision);
   return revision;
 }

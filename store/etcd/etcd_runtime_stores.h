@@ -13,6 +13,7 @@
 #include "reconcile/ports/runtime_record_store.h"
 #include "store/etcd/etcd_change_feed.h"
 #include "store/etcd/etcd_client.h"
+#include "store/etcd/etcd_cluster.h"
 #include "store/etcd/etcd_keys.h"
 
 namespace rtm {
@@ -35,8 +36,10 @@ class EtcdDesiredStateStore : public DesiredStateStore {
 
 class EtcdStatusStore : public StatusStore {
  public:
+  // With `fence` (cluster mode), every Put also compares the game's
+  // assignment to the token this node acts under (EtcdCluster::StatusGuard).
   EtcdStatusStore(etcd::Client& client, const EtcdKeys& keys,
-                  EtcdChangeFeed& feed);
+                  EtcdChangeFeed& feed, EtcdCluster* fence = nullptr);
 
   Expected<RuntimeStatusView> Get(std::string_view name) override;
   Expected<uint64_t> Put(std::string_view name,
@@ -46,6 +49,7 @@ class EtcdStatusStore : public StatusStore {
   etcd::Client& client_;
   const EtcdKeys& keys_;
   EtcdChangeFeed& feed_;
+  EtcdCluster* fence_;
 };
 
 class EtcdRuntimeRecordStore : public RuntimeRecordStore {

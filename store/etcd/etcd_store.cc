@@ -56,20 +56,29 @@ Expected<std::unique_ptr<EtcdStore>> EtcdStore::Open(EtcdStoreOptions options,
   }
   auto client = std::make_unique<etcd::Client>(std::move(options.endpoints),
                                                options.client);
-  EtcdKeys keys(options.prefix);
+  EtcdKeys keys(options.prefix, options.node);
   auto feed = EtcdChangeFeed::Start(*client, keys, options.feed);
   if (!feed) return std::unexpected(feed.error());
-  return std::unique_ptr<EtcdStore>(new EtcdStore(
-      std::move(client), std::move(keys), *std::move(feed), clock));
+  std::unique_ptr<EtcdCluster> cluster;
+  if (!options.node.empty()) {
+    auto opened = EtcdCluster::Open(*client, keys, options.node, options.feed.watch);
+    if (!opened) return std::unexpected(opened.error());
+    cluster = *std::move(opened);
+  }
+  return std::unique_ptr<EtcdStore>(
+      new EtcdStore(std::move(client), std::move(keys), *std::move(feed),
+                    std::move(cluster), clock));
 }
 
 EtcdStore::EtcdStore(std::unique_ptr<etcd::Client> client, EtcdKeys keys,
-                     std::unique_ptr<EtcdChangeFeed> feed, Clock& clock)
+                     std::unique_ptr<EtcdChangeFeed> feed,
+                     std::unique_ptr<EtcdCluster> cluster, Clock& clock)
     : client_(std::move(client)),
       keys_(std::move(keys)),
       feed_(std::move(feed)),
+      cluster_(std::move(cluster)),
       desired_(*client_, keys_, *feed_),
-      statuses_(*client_, keys_, *feed_),
+      statuses_(*client_, keys_, *feed_, cluster_.get()),
       records_(*client_, keys_),
       operation_log_(*client_, keys_),
       leases_(*client_, keys_, clock) {}

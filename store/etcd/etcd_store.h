@@ -19,6 +19,7 @@
 #include "reconcile/ports/store_ports.h"
 #include "store/etcd/etcd_change_feed.h"
 #include "store/etcd/etcd_client.h"
+#include "store/etcd/etcd_cluster.h"
 #include "store/etcd/etcd_game_lease_store.h"
 #include "store/etcd/etcd_keys.h"
 #include "store/etcd/etcd_operation_log_store.h"
@@ -29,6 +30,10 @@ namespace rtm {
 struct EtcdStoreOptions {
   std::vector<HttpEndpoint> endpoints;  // not empty
   std::string prefix = std::string(kDefaultEtcdPrefix);
+  // Cluster mode (docs/cluster.md): this process's node. Its records are
+  // its own, its status writes are fenced by the games' assignments, and
+  // cluster() is set. Empty: one host.
+  std::string node;
   etcd::ClientOptions client;
   EtcdChangeFeedOptions feed;
 };
@@ -56,16 +61,20 @@ class EtcdStore {
   GameLeaseStore& leases() { return leases_; }
   EtcdChangeFeed& changes() { return *feed_; }
   etcd::Client& client() { return *client_; }
+  // Cluster mode only; null on one host.
+  EtcdCluster* cluster() { return cluster_.get(); }
   StorePorts ports();
   const EtcdKeys& keys() const { return keys_; }
 
  private:
   EtcdStore(std::unique_ptr<etcd::Client> client, EtcdKeys keys,
-            std::unique_ptr<EtcdChangeFeed> feed, Clock& clock);
+            std::unique_ptr<EtcdChangeFeed> feed,
+            std::unique_ptr<EtcdCluster> cluster, Clock& clock);
 
   std::unique_ptr<etcd::Client> client_;
   const EtcdKeys keys_;
   std::unique_ptr<EtcdChangeFeed> feed_;
+  std::unique_ptr<EtcdCluster> cluster_;
   EtcdDesiredStateStore desired_;
   EtcdStatusStore statuses_;
   EtcdRuntimeRecordStore records_;

@@ -33,8 +33,10 @@ Expected<std::optional<etcd::KeyValue>> ReadKey(etcd::Client& client,
 
 Expected<uint64_t> CompareAndPut(etcd::Client& client, const std::string& key,
                                  uint64_t expected_revision, std::string text,
-                                 std::string_view what) {
+                                 std::string_view what,
+                                 std::vector<etcd::Compare> guards) {
   etcd::TxnRequest txn;
+  txn.compare = std::move(guards);
   txn.compare.push_back(etcd::Compare{key, etcd::Compare::Target::kMod,
                                       static_cast<int64_t>(expected_revision)});
   txn.success.push_back(etcd::Operation::Put(key, std::move(text)));
@@ -46,7 +48,8 @@ Expected<uint64_t> CompareAndPut(etcd::Client& client, const std::string& key,
                     (expected_revision == 0
                          ? " already exists"
                          : " is no longer at revision " +
-                               std::to_string(expected_revision)));
+                               std::to_string(expected_revision)) +
+                    (txn.compare.size() > 1 ? ", or its guard moved" : ""));
   }
   return static_cast<uint64_t>(response->revision);
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reconcile/domain/error.h"
 #include "reconcile/domain/game_runtime.h"
@@ -19,11 +20,12 @@ Expected<std::optional<etcd::KeyValue>> ReadKey(etcd::Client& client,
                                                 const std::string& key);
 
 // Writes `text` at `key` if the key is still at `expected_revision` (its
-// mod_revision; 0: must not exist), in one etcd transaction; else
-// kConflict naming `what`. Returns the new revision.
+// mod_revision; 0: must not exist) and every `guard` holds, in one etcd
+// transaction; else kConflict naming `what`. Returns the new revision.
 Expected<uint64_t> CompareAndPut(etcd::Client& client, const std::string& key,
                                  uint64_t expected_revision, std::string text,
-                                 std::string_view what);
+                                 std::string_view what,
+                                 std::vector<etcd::Compare> guards = {});
 
 // Decoders of one stored value (value.revision = its mod_revision): an
 // unreadable value is kInternal naming the key; a desired object that

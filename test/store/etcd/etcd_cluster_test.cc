@@ -9,7 +9,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "store/etcd/etcd_store.h"
+#include "test/mocks/fake_clock.h"
 #include "test/store/etcd/etcd_test_cluster.h"
+#include "test/store/store_test_data.h"
 
 namespace rtm {
 namespace {
@@ -151,6 +154,68 @@ TEST_F(EtcdClusterTest, LeaderWritesAreFencedByTheTermAndTheToken) {
   EXPECT_TRUE(Shows(*a, [](const ClusterSnapshot& snapshot) {
     return snapshot.assignments.empty();
   }));
+}
+
+}  // namespace
+}  // namespace rtm
+
+namespace rtm {
+namespace {
+
+using namespace std::chrono_literals;
+
+// docs/cluster.md "Fencing": an agent's status write for a game carries the
+// game's assignment token; a node the game moved away from is refused.
+TEST(EtcdFencingTest, StatusWritesOfANodeTheGameMovedAwayFromAreRefused) {
+  const std::string prefix = UniqueEtcdPrefix("fencing");
+  FakeClock clock;
+  auto open = [&](const std::string& node) {
+    EtcdStoreOptions options;
+    options.endpoints = SharedEtcd().endpoints();
+    options.prefix = prefix;
+    options.node = node;
+    auto store = EtcdStore::Open(std::move(options), clock);
+    EXPECT_TRUE(store.has_value()) << store.error().message;
+    return store ? *std::move(store) : nullptr;
+  };
+  auto a = open("a");
+  auto b = open("b");
+  ASSERT_TRUE(a && b);
+  EtcdCluster& leader = *a->cluster();
+  ASSERT_TRUE(leader.Join(NodeInfo{.name = "a"}, 10s).has_value());
+  const uint64_t term = **leader.Campaign();
+  auto sees = [](EtcdCluster& view, const std::string& node) {
+    return e2e::WaitFor(
+        [&] {
+          const ClusterSnapshot snapshot = view.Snapshot();
+          const Assignment* g = snapshot.FindAssignment("g");
+          return g != nullptr && g->node == node;
+        },
+        10s, 10ms);
+  };
+
+  auto unplaced = a->statuses().Put("g", RuntimeStatusView{});
+  ASSERT_FALSE(unplaced.has_value());
+  EXPECT_EQ(unplaced.error().code, ErrorCode::kConflict);
+  EXPECT_THAT(unplaced.error().message, ::testing::HasSubstr("unplaced"));
+
+  auto on_a = leader.Assign(Assignment{"g", "a", "scheduled", 0}, term);
+  ASSERT_TRUE(on_a.has_value());
+  ASSERT_TRUE(sees(*a->cluster(), "a"));
+  RuntimeStatusView status;
+  status.node_name = "a";
+  ASSERT_TRUE(Track(status, a->statuses().Put("g", status)));
+
+  // The game moves to b while a still believes it is a's.
+  auto on_b = leader.Assign(Assignment{"g", "b", "scheduled", *on_a}, term);
+  ASSERT_TRUE(on_b.has_value());
+  ASSERT_TRUE(sees(*b->cluster(), "b"));
+  auto stale = a->statuses().Put("g", status);
+  ASSERT_FALSE(stale.has_value());
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
+  status.node_name = "b";
+  EXPECT_TRUE(Track(status, b->statuses().Put("g", status)));
+  EXPECT_EQ(b->statuses().Get("g")->node_name, "b");
 }
 
 }  // namespace
