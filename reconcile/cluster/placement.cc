@@ -31,7 +31,7 @@ bool Stays(const std::vector<NodeView>& nodes, const GameToPlace& game) {
   if (!game.assigned_node) return false;
   if (!game.node_name.empty()) return *game.assigned_node == game.node_name;
   const NodeView* node = Find(nodes, *game.assigned_node);
-  return node != nullptr && node->ready && Matches(*node, game);
+  return node != nullptr && node->keeps_games && Matches(*node, game);
 }
 
 std::string Count(size_t count, const char* what) {
@@ -69,7 +69,7 @@ std::vector<Placement> PlaceGames(const std::vector<NodeView>& nodes,
         placement.kind = Placement::Kind::kPending;
         placement.reason =
             node == nullptr ? "node " + game.node_name + " is not registered"
-            : !node->ready  ? "node " + game.node_name + " is lost"
+            : !node->ready  ? "node " + game.node_name + " is not ready"
                             : "node " + game.node_name + " is full (" +
                                  std::to_string(node->max_runtimes) + " games)";
       }
@@ -77,10 +77,10 @@ std::vector<Placement> PlaceGames(const std::vector<NodeView>& nodes,
       continue;
     }
     const NodeView* best = nullptr;
-    size_t lost = 0, full = 0, mismatched = 0;
+    size_t not_ready = 0, full = 0, mismatched = 0;
     for (const NodeView& node : nodes) {
       if (!node.ready) {
-        ++lost;
+        ++not_ready;
       } else if (!Matches(node, game)) {
         ++mismatched;
       } else if (!HasRoom(node, load[node.name])) {
@@ -98,7 +98,7 @@ std::vector<Placement> PlaceGames(const std::vector<NodeView>& nodes,
     } else {
       placement.kind = Placement::Kind::kPending;
       std::vector<std::string> why;
-      if (lost > 0) why.push_back(Count(lost, "lost"));
+      if (not_ready > 0) why.push_back(Count(not_ready, "not ready"));
       if (full > 0) why.push_back(Count(full, "full"));
       if (mismatched > 0) why.push_back(Count(mismatched, "do not match nodeSelector"));
       placement.reason = "0/" + std::to_string(nodes.size()) + " nodes available";

@@ -16,7 +16,11 @@ struct NodeView {
   std::string name;
   std::map<std::string, std::string> labels;
   size_t max_runtimes = 0;  // 0: no limit
-  bool ready = false;       // registered and not Lost
+  // Takes new games: alive (its lease holds) and not Lost.
+  bool ready = false;
+  // Keeps the games it has: not Lost (a node whose lease just lapsed keeps
+  // them until it is declared Lost, after --node-lost-after).
+  bool keeps_games = true;
 };
 
 struct GameToPlace {
@@ -42,15 +46,17 @@ struct Placement {
 };
 
 // One placement per game, in the order of `games`. The rules:
-//   - a game assigned to a Ready node that still satisfies its nodeName /
-//     nodeSelector is kept (no rebalancing; capacity is not re-checked);
+//   - a game assigned to a node that keeps its games and still satisfies
+//     its nodeName / nodeSelector is kept (no rebalancing; capacity is not
+//     re-checked);
 //   - a pinned game goes to its node when that node is registered, Ready
 //     and has room; otherwise it is kept where it is assigned to its
 //     node (a Lost node keeps its pinned games), else Pending;
 //   - any other game goes to the Ready node that matches its selector, has
 //     room, and holds the fewest games (counting the placements made
 //     before it in this call); ties go to the smaller name;
-//   - nothing fits: Pending, counting every node's reason.
+//   - nothing fits: Pending, counting every node's reason ("not ready",
+//     "full", "do not match nodeSelector").
 // Games kept on a node count toward its capacity before anything is
 // placed, so a reassignment never overfills a node.
 std::vector<Placement> PlaceGames(const std::vector<NodeView>& nodes,

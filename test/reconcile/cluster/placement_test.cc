@@ -10,9 +10,11 @@ namespace {
 
 using ::testing::ElementsAre;
 
+// A node that is alive and Ready, or (ready false) Lost.
 NodeView Node(std::string name, size_t max_runtimes = 0,
               std::map<std::string, std::string> labels = {}, bool ready = true) {
-  return NodeView{std::move(name), std::move(labels), max_runtimes, ready};
+  return NodeView{std::move(name), std::move(labels), max_runtimes, ready,
+                  /*keeps_games=*/ready};
 }
 
 GameToPlace Game(std::string name) { return GameToPlace{.name = std::move(name)}; }
@@ -86,7 +88,7 @@ TEST(PlacementTest, SelectorNarrowsTheNodesAndPendingSaysWhy) {
   EXPECT_THAT(PlaceGames({Node("a", 0, {{"region", "us"}}), Node("c", 0, eu, false)},
                          {wants_asia}),
               ElementsAre(Pending(
-                  "asia", "0/2 nodes available: 1 lost, 1 do not match nodeSelector")));
+                  "asia", "0/2 nodes available: 1 not ready, 1 do not match nodeSelector")));
 }
 
 TEST(PlacementTest, GamesOfALostNodeMoveButPinnedOnesStay) {
@@ -98,6 +100,16 @@ TEST(PlacementTest, GamesOfALostNodeMoveButPinnedOnesStay) {
 
   EXPECT_THAT(placements,
               ElementsAre(Assign("moved", "b", "scheduled"), Keep("pinned", "a")));
+}
+
+TEST(PlacementTest, ANodeWhoseLeaseLapsedKeepsItsGamesButTakesNoNewOne) {
+  NodeView suspect = Node("a");
+  suspect.ready = false;  // not alive, not yet Lost
+  const auto placements =
+      PlaceGames({suspect, Node("b")}, {Assigned("kept", "a"), Game("new")});
+
+  EXPECT_THAT(placements,
+              ElementsAre(Keep("kept", "a"), Assign("new", "b", "scheduled")));
 }
 
 TEST(PlacementTest, PinnedGamesGoToTheirNodeOrWaitForIt) {
@@ -116,7 +128,7 @@ TEST(PlacementTest, PinnedGamesGoToTheirNodeOrWaitForIt) {
 
   EXPECT_THAT(placements,
               ElementsAre(Keep("filler", "full"), Assign("to-b", "b", "pinned"),
-                          Pending("to-lost", "node lost is lost"),
+                          Pending("to-lost", "node lost is not ready"),
                           Pending("to-ghost", "node ghost is not registered"),
                           Pending("to-full", "node full is full (1 games)")));
 }
