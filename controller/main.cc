@@ -30,6 +30,8 @@
 #include "reconcile/queue/token_bucket.h"
 #include "reconcile/queue/work_queue.h"
 #include "reconcile/reconciler.h"
+#include "controller/cluster/leader_loop.h"
+#include "controller/cluster/node_agent.h"
 #include "store/etcd/etcd_store.h"
 #include "store/leveldb/leveldb_store.h"
 
@@ -73,6 +75,7 @@ void ScheduleMemoryRelease(boost::asio::steady_timer& timer, Duration period) {
 struct OpenedStore {
   std::variant<std::unique_ptr<LeveldbStore>, std::unique_ptr<EtcdStore>> owner;
   StorePorts ports;
+  EtcdCluster* cluster = nullptr;  // cluster mode (--node) only
 };
 
 Expected<OpenedStore> OpenStore(const RunOptions& options, Clock& clock) {
@@ -86,12 +89,20 @@ Expected<OpenedStore> OpenStore(const RunOptions& options, Clock& clock) {
     return OpenedStore{*std::move(store), ports};
   }
   EtcdStoreOptions etcd{.endpoints = options.etcd_endpoints,
-                        .prefix = options.etcd_prefix};
+                        .prefix = options.etcd_prefix,
+                        .node = options.node};
   etcd.feed.history_bytes = options.watch_history_bytes;
   auto store = EtcdStore::Open(std::move(etcd), clock);
   if (!store) return std::unexpected(store.error());
   StorePorts ports = (*store)->ports();
-  return OpenedStore{*std::move(store), ports};
+  EtcdCluster* cluster = (*store)->cluster();
+  return OpenedStore{*std::move(store), ports, cluster};
+}
+
+// Cluster mode: only the leader syncs the manifests (docs/cluster.md).
+std::function<bool()> MaySyncManifests(NodeAgent* agent) {
+  if (agent == nullptr) return {};
+  return [agent] { return agent->term().has_value(); };
 }
 
 int Run(const std::vector<std::string>& args) {
@@ -141,16 +152,62 @@ int Run(const std::vector<std::string>& args) {
   TokenBucket operation_limit(clock, options->max_ops_per_second,
                               std::max(1, options->max_ops_per_second));
   WorkQueue queue(clock, options->backoff);
+  // Cluster mode: the node agent decides which games are this node's; its
+  // callbacks reach the controller and the leader loop, made below.
+  Controller* controller_ref = nullptr;
+  LeaderLoop* leader_ref = nullptr;
+  std::unique_ptr<NodeAgent> agent;
+  if (store->cluster != nullptr) {
+    agent = std::make_unique<NodeAgent>(
+        *store->cluster, *store->cluster, clock, logger,
+        NodeAgentOptions{.info = {.name = options->node,
+                                  .labels = options->node_labels,
+                                  .max_runtimes = options->max_runtimes,
+                                  .started_at = clock.Now()},
+                         .ttl = options->node_ttl},
+        NodeAgent::Callbacks{
+            .on_assignment_changed =
+                [&controller_ref](const std::string& game) {
+                  if (controller_ref) controller_ref->EnqueueGame(game);
+                },
+            .on_rejoined = [&controller_ref] {
+              if (controller_ref) controller_ref->EnqueueAll();
+            },
+            .on_leadership =
+                [&leader_ref](std::optional<uint64_t> term) {
+                  if (leader_ref) leader_ref->SetLeadership(term);
+                },
+            .on_cluster_changed = [&leader_ref] {
+              if (leader_ref) leader_ref->Kick();
+            }});
+    if (auto joined = agent->Join(); !joined) {
+      logger.Log(LogLevel::kError, "cannot join the cluster",
+                 {{"node", options->node}, {"err", joined.error().message}});
+      return kExitFailure;
+    }
+  }
   Reconciler reconciler(ports, operations, desired, statuses, operation_limit,
                         ReconcilerConfig{.self_heal = {.base = options->self_heal_base,
                                                         .cap = options->self_heal_cap},
-                                         .network = options->network});
+                                         .network = options->network,
+                                         .node_name = options->node,
+                                         .ownership = agent.get()});
   ManifestScanner scanner(options->manifests);
   Controller controller(reconciler, queue, desired, records, changes, engine,
                         logger, telemetry, [&scanner] { return scanner.Scan(); },
                         ControllerOptions{.workers = options->workers,
                                           .network = options->network,
-                                          .resync_period = options->resync});
+                                          .resync_period = options->resync,
+                                          .may_sync_manifests = MaySyncManifests(agent.get())});
+  controller_ref = &controller;
+  std::unique_ptr<LeaderLoop> leader;
+  if (store->cluster != nullptr) {
+    leader = std::make_unique<LeaderLoop>(
+        *store->cluster, *store->cluster, desired, statuses, changes, clock, logger,
+        LeaderLoopOptions{.node_lost_after = options->node_lost_after},
+        [&controller] { controller.RequestManifestSync(); });
+    leader_ref = leader.get();
+  }
 
   boost::asio::io_context io;
   // Installed before anything serves, so a SIGTERM at any point of start-up
@@ -186,6 +243,10 @@ int Run(const std::vector<std::string>& args) {
     return kExitFailure;
   }
   controller.Start();
+  if (agent) {
+    leader->Start();
+    agent->Start();
+  }
   ReleaseFreeMemory();  // what the start-up sync parsed and listed
   logger.Log(LogLevel::kInfo, "rtmanager running",
              {{"manifests", options->manifests},
@@ -205,6 +266,10 @@ int Run(const std::vector<std::string>& args) {
   io.run();
 
   api.Stop();
+  if (agent) {
+    agent->Stop();  // leaves: leadership and liveness go at once
+    leader->Stop();
+  }
   controller.Stop();  // in-flight reconciles finish under their leases
   logger.Log(LogLevel::kInfo, "stopped", {});
   return kExitOk;

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <set>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,9 @@ struct ControllerOptions {
   Duration events_reconnect_cap = std::chrono::seconds(30);
   // The periodic Resync (rtmanager run --resync).
   Duration resync_period = std::chrono::minutes(5);
+  // Whether this process syncs the manifests now (cluster mode: only the
+  // elected leader does, docs/cluster.md); null: always.
+  std::function<bool()> may_sync_manifests;
 };
 
 // The controller-runtime "manager": the work queue and its worker threads,
@@ -65,8 +69,16 @@ class Controller {
   void RequestManifestSync();
 
   // DesiredStateWriter::SyncManifests (the change feed then queues the
-  // changed games).
-  void SyncManifests() { writer_.SyncManifests(); }
+  // changed games), unless options.may_sync_manifests says not now.
+  void SyncManifests() {
+    if (!options_.may_sync_manifests || options_.may_sync_manifests()) {
+      writer_.SyncManifests();
+    }
+  }
+
+  // Queues `name` for a reconcile that always runs (e.g. its assignment to
+  // this node changed).
+  void EnqueueGame(const std::string& name) { Enqueue(name); }
 
   // Enqueues every game the store or the engine knows (a relist). A source
   // that cannot be read is logged; the others' games are still queued.

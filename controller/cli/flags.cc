@@ -82,8 +82,15 @@ Expected<ParsedFlags> ParsedFlags::Parse(const std::vector<std::string>& args,
       return Fail(ErrorCode::kInvalidRequest,
                   "flag --" + spec->name + " needs a value");
     }
+    parsed.all_values_[spec->name].push_back(parsed.values_[spec->name]);
   }
   return parsed;
+}
+
+std::vector<std::string> ParsedFlags::GetAll(std::string_view name) const {
+  auto found = all_values_.find(name);
+  return found == all_values_.end() ? std::vector<std::string>()
+                                    : found->second;
 }
 
 bool ParsedFlags::Has(std::string_view name) const {

@@ -32,7 +32,10 @@ class ParsedFlags {
                                      const std::vector<FlagSpec>& specs);
 
   bool Has(std::string_view name) const;
+  // The last value given (flags given twice: the last wins).
   std::string Get(std::string_view name, std::string fallback) const;
+  // Every value given, in order (a repeatable flag like --node-label).
+  std::vector<std::string> GetAll(std::string_view name) const;
   Expected<int> GetInt(std::string_view name, int fallback, int min,
                        int max) const;
   Expected<Duration> GetDuration(std::string_view name,
@@ -41,6 +44,7 @@ class ParsedFlags {
 
  private:
   std::map<std::string, std::string, std::less<>> values_;
+  std::map<std::string, std::vector<std::string>, std::less<>> all_values_;
   std::vector<std::string> positional_;
 };
 

@@ -17,6 +17,11 @@ const std::vector<FlagSpec> kRunFlags{
     {"data-dir", true, "leveldb store directory (default ./data)"},
     {"store", true, "etcd://HOST:PORT[,HOST:PORT...]: keep state in etcd (default: leveldb in --data-dir)"},
     {"etcd-prefix", true, "key prefix of everything kept in etcd (default /rtmanager/)"},
+    {"node", true, "cluster mode (with --store etcd://): this node's name; the agent of its Docker engine"},
+    {"node-label", true, "k=v label of this node for spec.nodeSelector (repeatable)"},
+    {"max-runtimes", true, "games this node runs at most (default 0: no limit)"},
+    {"node-ttl", true, "liveness lease of this node, renewed every third of it (default 10s)"},
+    {"node-lost-after", true, "a node without its lease this long is Lost and its games move (default 30s)"},
     {"docker-host", true, "engine endpoint (default $DOCKER_HOST, else unix:///var/run/docker.sock)"},
     {"listen", true, "REST API address (default 127.0.0.1:8088)"},
     {"network", true, "user-defined bridge network (default rtmanager)"},
@@ -44,6 +49,55 @@ std::optional<LogLevel> ParseLogLevel(std::string_view name) {
   return std::nullopt;
 }
 
+// --node and the flags that only make sense with it.
+Expected<void> ParseClusterOptions(const ParsedFlags& flags, RunOptions& options) {
+  options.node = flags.Get("node", "");
+  const bool cluster_flags = flags.Has("node-label") || flags.Has("max-runtimes") ||
+                             flags.Has("node-ttl") || flags.Has("node-lost-after");
+  if (options.node.empty()) {
+    if (cluster_flags) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "flags --node-label, --max-runtimes, --node-ttl and "
+                  "--node-lost-after need --node");
+    }
+    return {};
+  }
+  if (options.etcd_endpoints.empty()) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --node: cluster mode needs --store etcd://HOST:PORT");
+  }
+  if (!IsValidNodeName(options.node)) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --node: \"" + options.node + "\" " + std::string(kDnsLabelRule));
+  }
+  for (const std::string& label : flags.GetAll("node-label")) {
+    const size_t eq = label.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "flag --node-label: \"" + label + "\" is not key=value");
+    }
+    options.node_labels[label.substr(0, eq)] = label.substr(eq + 1);
+  }
+  auto max_runtimes = flags.GetInt("max-runtimes", 0, 0, 100000);
+  if (!max_runtimes) return std::unexpected(max_runtimes.error());
+  options.max_runtimes = static_cast<size_t>(*max_runtimes);
+  auto ttl = flags.GetDuration("node-ttl", std::chrono::seconds(10));
+  if (!ttl) return std::unexpected(ttl.error());
+  auto lost_after = flags.GetDuration("node-lost-after", std::chrono::seconds(30));
+  if (!lost_after) return std::unexpected(lost_after.error());
+  if (*ttl < std::chrono::seconds(2)) {
+    return Fail(ErrorCode::kInvalidRequest, "flag --node-ttl: must be >= 2s (etcd's shortest lease)");
+  }
+  if (*lost_after < *ttl) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --node-lost-after: must be >= --node-ttl, or a node is "
+                "declared Lost before its lease can expire");
+  }
+  options.node_ttl = *ttl;
+  options.node_lost_after = *lost_after;
+  return {};
+}
+
 }  // namespace
 
 Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
@@ -66,6 +120,9 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
                 "flag --etcd-prefix: only with --store etcd://...");
   }
   options.etcd_prefix = *std::move(etcd_prefix);
+  if (auto cluster = ParseClusterOptions(flags, options); !cluster) {
+    return std::unexpected(cluster.error());
+  }
   options.docker_host = std::string(
       ChooseDockerHost(flags.Get("docker-host", ""), docker_host_env));
   options.listen = flags.Get("listen", "127.0.0.1:8088");

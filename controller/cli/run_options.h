@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,13 @@ struct RunOptions {
   std::vector<HttpEndpoint> etcd_endpoints;
   std::string etcd_prefix;
   std::string store;  // what the store is, for the start-up log
+  // Cluster mode (docs/cluster.md), with --store etcd:// only: this node's
+  // name (empty: one host), labels, capacity and timings.
+  std::string node;
+  std::map<std::string, std::string> node_labels;
+  size_t max_runtimes = 0;
+  Duration node_ttl{};
+  Duration node_lost_after{};
   std::string docker_host;
   std::string listen;
   std::string network;
