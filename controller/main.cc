@@ -230,7 +230,8 @@ int Run(const std::vector<std::string>& args) {
           [&controller](std::string_view name, std::string request_id) {
             return controller.RequestRestart(name, std::move(request_id));
           },
-          [&controller] { return controller.PlanAll(); }, metrics});
+          [&controller] { return controller.PlanAll(); }, metrics,
+          store->cluster});
 
   if (auto watching = watcher.Start(); !watching) {
     logger.Log(LogLevel::kError, "cannot watch the manifests",

@@ -7,6 +7,7 @@
 
 #include "controller/api/representation/error_representation.h"
 #include "controller/api/representation/game_runtime_representation.h"
+#include "controller/api/representation/node_representation.h"
 #include "controller/api/representation/operation_entry_representation.h"
 #include "controller/api/representation/plan_representation.h"
 #include "controller/api/representation/representation_support.h"
@@ -234,6 +235,7 @@ Response ApiServer::Handle(const Request& request) {
   }
   if (path == "/v1/runtimes") return get ? Runtimes(request) : not_allowed();
   if (path == "/v1/plan") return get ? PlanAll() : not_allowed();
+  if (path == "/v1/nodes") return get ? Nodes() : not_allowed();
 
   constexpr std::string_view kPrefix = "/v1/runtimes/";
   if (path.starts_with(kPrefix)) {
@@ -400,6 +402,21 @@ Response ApiServer::PlanAll() {
   auto plans = deps_.plan();
   if (!plans) return ErrorResponse(plans.error().code, plans.error().message);
   return Json(200, api::RenderPlan(*plans));
+}
+
+// The cluster's view is a watch cache (no round trip); the heartbeat ages
+// ask the store. When they cannot be read the list is still the answer,
+// without any heartbeat: the rest of it is the more useful part.
+Response ApiServer::Nodes() {
+  if (deps_.cluster == nullptr) {
+    return ErrorResponse(ErrorCode::kNotFound,
+                         "this controller is not in cluster mode (started "
+                         "without --node): it has no nodes");
+  }
+  const ClusterSnapshot cluster = deps_.cluster->Snapshot();
+  auto ages = deps_.cluster->HeartbeatAges();
+  return Json(200, api::RenderNodes(
+                       cluster, ages ? *ages : std::map<std::string, Duration>{}));
 }
 
 }  // namespace rtm

@@ -11,6 +11,7 @@
 #include "reconcile/decide.h"
 #include "reconcile/domain/error.h"
 #include "reconcile/ports/change_feed.h"
+#include "reconcile/ports/cluster.h"
 #include "reconcile/ports/container_engine.h"
 #include "reconcile/ports/desired_state_store.h"
 #include "reconcile/ports/logger.h"
@@ -45,6 +46,9 @@ struct ApiDependencies {
   std::function<Expected<std::vector<PlanItem>>()> plan;
   // The Prometheus exposition.
   std::function<Expected<std::string>()> metrics;
+  // The cluster this controller's node belongs to (GET /v1/nodes); null
+  // on one host (no --node): /v1/nodes is then 404 not_found.
+  ClusterView* cluster = nullptr;
 };
 
 struct ApiOptions {
@@ -93,6 +97,7 @@ class ApiServer {
   Response Operations(std::string_view name, std::string_view query);
   Response Restart(std::string_view name, const Request& request);
   Response PlanAll();
+  Response Nodes();
   Response Ready();
   bool Authorized(const Request& request) const;
   void Serve(web::http::http_request request);

@@ -9,6 +9,7 @@
 #include "controller/cli/flags.h"
 #include "controller/cli/http_api_client.h"
 #include "controller/cli/json_yaml.h"
+#include "controller/cli/node_views.h"
 #include "controller/cli/runtime_views.h"
 #include "controller/cli/runtime_wait.h"
 #include "controller/cli/validate_manifests.h"
@@ -27,7 +28,7 @@ constexpr int kDescribeOperations = 10;
 constexpr int kDefaultHistoryLimit = 20;
 constexpr int kMaxHistoryLimit = 1000;
 
-enum class OutputFormat { kTable, kJson, kYaml };
+enum class OutputFormat { kTable, kWide, kJson, kYaml };
 
 const FlagSpec kServerFlag{"server", true,
                            "REST API URL (default $RTMANAGER_SERVER, else " +
@@ -36,6 +37,9 @@ const FlagSpec kTokenFileFlag{
     "token-file", true,
     "file holding the API token for mutating calls (default $RTMANAGER_TOKEN_FILE)"};
 const FlagSpec kOutputFlag{"output", true, "json | yaml (default: a table)", 'o'};
+const FlagSpec kWideOutputFlag{
+    "output", true,
+    "json | yaml | wide (default: a table; wide adds NODE and HEALTH)", 'o'};
 const FlagSpec kHelpFlag{"help", false, "this help", 'h'};
 
 struct CommandContext;
@@ -50,6 +54,7 @@ struct CommandSpec {
   bool needs_server = true;
   std::vector<FlagSpec> flags;
   CommandRunner run = nullptr;
+  bool wide_output = false;  // takes -o wide
 };
 
 struct CommandContext {
@@ -96,6 +101,7 @@ bool PrintStructured(const CommandContext& context, const Json& body) {
       Print(context.out, JsonToYaml(body));
       return true;
     case OutputFormat::kTable:
+    case OutputFormat::kWide:
       break;
   }
   return false;
@@ -121,7 +127,20 @@ int RunGet(CommandContext& context) {
     Print(context.err, "No runtimes found.\n");
     return kClientExitOk;
   }
-  Print(context.out, RuntimesTable(runtimes, Now(context)));
+  Print(context.out, RuntimesTable(runtimes, Now(context),
+                                   context.output == OutputFormat::kWide));
+  return kClientExitOk;
+}
+
+int RunNodes(CommandContext& context) {
+  Expected<Json> body = GetJson(*context.client, "/v1/nodes");
+  if (!body) return Failure(context, body.error());
+  if (PrintStructured(context, *body)) return kClientExitOk;
+  if (Items(*body).empty()) {
+    Print(context.err, "No nodes found.\n");
+    return kClientExitOk;
+  }
+  Print(context.out, NodesTable(Items(*body), FieldText(*body, "/leader"), Now(context)));
   return kClientExitOk;
 }
 
@@ -356,7 +375,7 @@ std::vector<FlagSpec> ServerFlags(std::vector<FlagSpec> specific) {
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands{
       {"get", "[NAME]", "list the runtimes, or show one", 0, 1, true,
-       ServerFlags({kOutputFlag}), RunGet},
+       ServerFlags({kWideOutputFlag}), RunGet, true},
       {"describe", "NAME", "show a runtime in detail, with its latest operations", 1, 1,
        true, ServerFlags({}), RunDescribe},
       {"restart", "NAME",
@@ -378,6 +397,8 @@ const std::vector<CommandSpec>& Commands() {
        RunHistory},
       {"plan", "", "show what the controller would do now, and why", 0, 0, true,
        ServerFlags({kOutputFlag, {"all", false, "list converged runtimes too"}}), RunPlan},
+      {"nodes", "", "list the cluster's nodes (the leader's NAME ends in *)", 0, 0, true,
+       ServerFlags({kOutputFlag}), RunNodes},
       {"validate", "PATH...",
        "check manifest files and directories offline (exit 1 on any problem)", 1,
        SIZE_MAX, false, {kHelpFlag}, RunValidate},
@@ -412,6 +433,18 @@ std::string PositionalError(const CommandSpec& spec, size_t given) {
   return "too many arguments (usage: " + UsageLine(spec) + ")";
 }
 
+// -o: json, yaml, wide where the command has it; a table by default.
+Expected<OutputFormat> ParseOutput(const CommandContext& context) {
+  if (!context.flags.Has("output")) return OutputFormat::kTable;
+  const std::string output = context.flags.Get("output", "");
+  if (output == "json") return OutputFormat::kJson;
+  if (output == "yaml") return OutputFormat::kYaml;
+  if (output == "wide" && context.spec.wide_output) return OutputFormat::kWide;
+  return Fail(ErrorCode::kInvalidRequest,
+              "flag --output: \"" + output + "\" is not " +
+                  (context.spec.wide_output ? "json, yaml or wide" : "json or yaml"));
+}
+
 // The checks every command shares: arguments, runtime name, -o, server.
 int Prepare(CommandContext& context) {
   const CommandSpec& spec = context.spec;
@@ -423,13 +456,9 @@ int Prepare(CommandContext& context) {
     return UsageError(context, "invalid runtime name \"" + positional.front() +
                                    "\": must be a DNS label (a-z, 0-9, '-')");
   }
-  const std::string output = context.flags.Get("output", "");
-  if (context.flags.Has("output") && output != "json" && output != "yaml") {
-    return UsageError(context, "flag --output: \"" + output + "\" is not json or yaml");
-  }
-  context.output = output == "json"   ? OutputFormat::kJson
-                   : output == "yaml" ? OutputFormat::kYaml
-                                      : OutputFormat::kTable;
+  Expected<OutputFormat> output = ParseOutput(context);
+  if (!output) return UsageError(context, output.error().message);
+  context.output = *output;
   if (!spec.needs_server) return kClientExitOk;
   std::string server = context.flags.Get("server", "");
   if (server.empty()) server = context.environment.getenv("RTMANAGER_SERVER").value_or("");

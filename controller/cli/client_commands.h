@@ -1,6 +1,6 @@
 // The client commands of the rtmanager binary (docs/contract.md §7): get, describe,
-// restart, wait, history and plan talk to the REST API at --server; validate
-// works offline. Exit codes: 0 ok, 1 failure, 2 usage error.
+// restart, wait, history, plan and nodes talk to the REST API at --server;
+// validate works offline. Exit codes: 0 ok, 1 failure, 2 usage error.
 #pragma once
 
 #include <chrono>
@@ -21,7 +21,7 @@ inline constexpr int kClientExitOk = 0;
 inline constexpr int kClientExitFailure = 1;
 inline constexpr int kClientExitUsage = 2;
 
-// True for get, describe, restart, wait, history, plan and validate.
+// True for get, describe, restart, wait, history, plan, nodes and validate.
 bool IsClientCommand(std::string_view command);
 
 // Runs `command` with the arguments after it (flags and positionals), writing

@@ -260,20 +260,26 @@ std::string RuntimeAge(const Json& runtime, Timestamp now) {
   return oldest ? FormatAge(now - *oldest) : "-";
 }
 
-std::string RuntimesTable(const Json& runtimes, Timestamp now) {
+std::string RuntimesTable(const Json& runtimes, Timestamp now, bool wide) {
   std::vector<TableRow> rows;
   for (const Json& runtime : runtimes) {
-    rows.push_back({FieldText(runtime, "/metadata/name"),
-                    FieldText(runtime, "/status/phase"),
-                    FieldText(runtime, "/metadata/generation"),
-                    FieldText(runtime, "/status/observedGeneration"),
-                    FieldText(runtime, "/status/restartCount"),
-                    ShortContainerId(FieldText(runtime, "/status/containerId")),
-                    FieldText(runtime, "/spec/image"), RuntimeAge(runtime, now)});
+    TableRow row{FieldText(runtime, "/metadata/name"),
+                 FieldText(runtime, "/status/phase"),
+                 FieldText(runtime, "/metadata/generation"),
+                 FieldText(runtime, "/status/observedGeneration"),
+                 FieldText(runtime, "/status/restartCount"),
+                 ShortContainerId(FieldText(runtime, "/status/containerId")),
+                 FieldText(runtime, "/spec/image"), RuntimeAge(runtime, now)};
+    if (wide) {
+      row.push_back(FieldText(runtime, "/status/nodeName"));
+      row.push_back(FieldText(runtime, "/status/health"));
+    }
+    rows.push_back(std::move(row));
   }
-  return RenderTable(
-      {"NAME", "PHASE", "GEN", "OBSERVED", "RESTARTS", "CONTAINER", "IMAGE", "AGE"},
-      rows);
+  TableRow header{"NAME",      "PHASE", "GEN", "OBSERVED", "RESTARTS",
+                  "CONTAINER", "IMAGE", "AGE"};
+  if (wide) header.insert(header.end(), {"NODE", "HEALTH"});
+  return RenderTable(header, rows);
 }
 
 std::string OperationsTable(const Json& operations, std::string_view indent) {

@@ -30,8 +30,11 @@ const nlohmann::json* FindCondition(const nlohmann::json& runtime,
 std::string RuntimeAge(const nlohmann::json& runtime, Timestamp now);
 
 // `get`: NAME, PHASE, GEN, OBSERVED, RESTARTS, CONTAINER (short id), IMAGE
-// (spec.image), AGE; one row per element of the array `runtimes`.
-std::string RuntimesTable(const nlohmann::json& runtimes, Timestamp now);
+// (spec.image), AGE; one row per element of the array `runtimes`. `wide`
+// (`get -o wide`) appends NODE (status.nodeName, "-" on one host or while
+// unplaced) and HEALTH (status.health).
+std::string RuntimesTable(const nlohmann::json& runtimes, Timestamp now,
+                          bool wide = false);
 
 // `history` and describe's operations: TIME (startedAt), KIND, SOURCE,
 // OUTCOME, CODE, CONTAINER (short id), SOURCE REF, MESSAGE; one row per

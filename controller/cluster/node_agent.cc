@@ -41,11 +41,6 @@ Expected<void> NodeAgent::Join() {
   return {};
 }
 
-void NodeAgent::Start() {
-  heartbeat_.Start([this] { Heartbeat(); });
-  follower_.Start([this] { FollowAssignments(); });
-}
-
 void NodeAgent::Stop() {
   if (stopping_.exchange(true)) return;
   heartbeat_.Stop();
@@ -79,86 +74,88 @@ Ownership NodeAgent::Check(std::string_view game) {
   return {Ownership::Kind::kElsewhere, Describe(assignment)};
 }
 
-void NodeAgent::Heartbeat() {
-  const Duration period = options_.ttl / 3;
-  while (heartbeat_.WaitUnlessStopping(period)) {
-    const Timestamp asked = clock_.Now();
-    auto renewed = membership_.Renew();
-    if (renewed && *renewed) {
-      std::lock_guard lock(mutex_);
-      lease_valid_until_ = asked + options_.ttl;
-    } else if (renewed) {
-      logger_.Log(LogLevel::kWarn,
-                  "the node's liveness lease expired; joining again",
-                  {{"node", options_.info.name}});
-      {
-        std::lock_guard lock(mutex_);
-        lease_valid_until_ = Timestamp{};  // act on nothing until joined
-      }
-      if (auto joined = Join(); !joined) {
-        logger_.Log(LogLevel::kWarn, "cannot join the cluster again",
-                    {{"err", joined.error().message}});
-        continue;
-      }
-      if (callbacks_.on_rejoined) callbacks_.on_rejoined();
-    } else {
-      logger_.Log(LogLevel::kWarn, "cannot renew the node's liveness lease",
-                  {{"err", renewed.error().message}});
-    }
-    auto campaign = membership_.Campaign();
-    std::optional<uint64_t> term;
-    if (campaign) {
-      term = *campaign;
-    } else {
-      logger_.Log(LogLevel::kDebug, "campaign failed",
-                  {{"err", campaign.error().message}});
-    }
-    bool changed = false;
+void NodeAgent::Start() {
+  heartbeat_.Start([this] {
+    while (heartbeat_.WaitUnlessStopping(options_.ttl / 3)) Beat();
+  });
+  follower_.Start([this] {
+    while (!follower_.Stopping()) view_.WaitForChange(Follow(), kFollowSlice);
+  });
+}
+
+void NodeAgent::Beat() {
+  const Timestamp asked = clock_.Now();
+  auto renewed = membership_.Renew();
+  if (renewed && *renewed) {
+    std::lock_guard lock(mutex_);
+    lease_valid_until_ = asked + options_.ttl;
+  } else if (renewed) {
+    logger_.Log(LogLevel::kWarn,
+                "the node's liveness lease expired; joining again",
+                {{"node", options_.info.name}});
     {
       std::lock_guard lock(mutex_);
-      changed = term != term_;
-      term_ = term;
+      lease_valid_until_ = Timestamp{};  // act on nothing until joined
     }
-    if (changed) {
-      logger_.Log(LogLevel::kInfo, term ? "leading the cluster" : "following",
-                  {{"node", options_.info.name},
-                   {"term", term ? std::to_string(*term) : "-"}});
-      if (callbacks_.on_leadership) callbacks_.on_leadership(term);
+    if (auto joined = Join(); !joined) {
+      logger_.Log(LogLevel::kWarn, "cannot join the cluster again",
+                  {{"err", joined.error().message}});
+      return;
     }
+    if (callbacks_.on_rejoined) callbacks_.on_rejoined();
+  } else {
+    logger_.Log(LogLevel::kWarn, "cannot renew the node's liveness lease",
+                {{"err", renewed.error().message}});
+  }
+  auto campaign = membership_.Campaign();
+  std::optional<uint64_t> term;
+  if (campaign) {
+    term = *campaign;
+  } else {
+    logger_.Log(LogLevel::kDebug, "campaign failed",
+                {{"err", campaign.error().message}});
+  }
+  bool changed = false;
+  {
+    std::lock_guard lock(mutex_);
+    changed = term != term_;
+    term_ = term;
+  }
+  if (changed) {
+    logger_.Log(LogLevel::kInfo, term ? "leading the cluster" : "following",
+                {{"node", options_.info.name},
+                 {"term", term ? std::to_string(*term) : "-"}});
+    if (callbacks_.on_leadership) callbacks_.on_leadership(term);
   }
 }
 
-void NodeAgent::FollowAssignments() {
-  uint64_t seen_revision = 0;
-  while (!follower_.Stopping()) {
-    const ClusterSnapshot snapshot = view_.Snapshot();
-    std::vector<std::string> changed;
-    {
-      std::lock_guard lock(mutex_);
-      const std::string& me = options_.info.name;
-      auto mine = [&](const Assignment* a) { return a && a->node == me; };
-      for (const auto& [game, assignment] : snapshot.assignments) {
-        auto old = assignments_.find(game);
-        const Assignment* before = old == assignments_.end() ? nullptr : &old->second;
-        if (mine(before) != mine(&assignment) ||
-            (mine(&assignment) && before->token != assignment.token)) {
-          changed.push_back(game);
-        }
+uint64_t NodeAgent::Follow() {
+  const ClusterSnapshot snapshot = view_.Snapshot();
+  std::vector<std::string> changed;
+  {
+    std::lock_guard lock(mutex_);
+    const std::string& me = options_.info.name;
+    auto mine = [&](const Assignment* a) { return a && a->node == me; };
+    for (const auto& [game, assignment] : snapshot.assignments) {
+      auto old = assignments_.find(game);
+      const Assignment* before = old == assignments_.end() ? nullptr : &old->second;
+      if (mine(before) != mine(&assignment) ||
+          (mine(&assignment) && before->token != assignment.token)) {
+        changed.push_back(game);
       }
-      for (const auto& [game, assignment] : assignments_) {
-        if (!snapshot.assignments.contains(game) && mine(&assignment)) {
-          changed.push_back(game);
-        }
+    }
+    for (const auto& [game, assignment] : assignments_) {
+      if (!snapshot.assignments.contains(game) && mine(&assignment)) {
+        changed.push_back(game);
       }
-      assignments_ = snapshot.assignments;
     }
-    if (callbacks_.on_assignment_changed) {
-      for (const std::string& game : changed) callbacks_.on_assignment_changed(game);
-    }
-    if (callbacks_.on_cluster_changed) callbacks_.on_cluster_changed();
-    seen_revision = snapshot.revision;
-    view_.WaitForChange(seen_revision, kFollowSlice);
+    assignments_ = snapshot.assignments;
   }
+  if (callbacks_.on_assignment_changed) {
+    for (const std::string& game : changed) callbacks_.on_assignment_changed(game);
+  }
+  if (callbacks_.on_cluster_changed) callbacks_.on_cluster_changed();
+  return snapshot.revision;
 }
 
 }  // namespace rtm

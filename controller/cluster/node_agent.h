@@ -58,9 +58,14 @@ class NodeAgent : public GameOwnership {
 
   std::optional<uint64_t> term() const;
 
+  // One step of each thread (what they loop on; tests call them directly):
+  // Beat renews the lease (joining again when it expired) and campaigns;
+  // Follow takes the view's assignments and reports what changed. Follow
+  // returns the revision of the snapshot it took.
+  void Beat();
+  uint64_t Follow();
+
  private:
-  void Heartbeat();
-  void FollowAssignments();
 
   NodeMembership& membership_;
   ClusterView& view_;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "controller/api/representation/game_runtime_representation.h"
+#include "test/mocks/mock_cluster_view.h"
 #include "test/mocks/mock_container_engine.h"
 #include "test/mocks/fake_change_feed.h"
 #include "test/mocks/mock_desired_state_store.h"
@@ -36,7 +37,8 @@ class ApiServerTest : public ::testing::Test {
     ON_CALL(tokens_, NewToken).WillByDefault(Return(std::string("generated-id")));
   }
 
-  ApiServer Server(std::optional<std::string> token = std::nullopt) {
+  ApiServer Server(std::optional<std::string> token = std::nullopt,
+                   ClusterView* cluster = nullptr) {
     return ApiServer(
         ApiOptions{.listen = "127.0.0.1:0", .token = std::move(token)},
         ApiDependencies{
@@ -52,7 +54,8 @@ class ApiServerTest : public ::testing::Test {
               return std::vector<PlanItem>{
                   {"lobby", Plan{{Action{ActionKind::kRestart, "", "restartGeneration 0 -> 1"}}}}};
             },
-            [] { return std::string("rtmanager_workqueue_depth 0\n"); }});
+            [] { return std::string("rtmanager_workqueue_depth 0\n"); },
+            cluster});
   }
 
   static ApiServer::Request Get(std::string path, std::string query = "") {
@@ -75,6 +78,16 @@ class ApiServerTest : public ::testing::Test {
   FakeChangeFeed feed_;
   std::vector<std::pair<std::string, std::string>> restarts_;
 };
+
+// Two nodes, the alive one leading with one game.
+ClusterSnapshot TwoNodeCluster() {
+  ClusterSnapshot cluster;
+  cluster.nodes = {NodeRecord{.info = {.name = "node-a", .max_runtimes = 4}, .alive = true},
+                   NodeRecord{.info = {.name = "node-b"}, .state = NodeState::kLost}};
+  cluster.assignments = {{"lobby", Assignment{"lobby", "node-a", "scheduled", 7}}};
+  cluster.leader = Leadership{"node-a", 2};
+  return cluster;
+}
 
 TEST_F(ApiServerTest, GetRuntimeRendersTheObjectWithAPendingStatus) {
   auto response = Server().Handle(Get("/v1/runtimes/lobby"));
@@ -265,6 +278,50 @@ TEST_F(ApiServerTest, PlanAndMetricsAreServed) {
   EXPECT_EQ(metrics.status, 200);
   EXPECT_THAT(metrics.content_type, HasSubstr("text/plain"));
   EXPECT_EQ(metrics.body, "rtmanager_workqueue_depth 0\n");
+}
+
+TEST_F(ApiServerTest, NodesListTheClusterWithHeartbeatsAndLeader) {
+  NiceMock<MockClusterView> cluster;
+  ON_CALL(cluster, Snapshot).WillByDefault(Return(TwoNodeCluster()));
+  EXPECT_CALL(cluster, HeartbeatAges)
+      .WillOnce(Return(std::map<std::string, Duration>{
+          {"node-a", std::chrono::milliseconds(3200)}}));
+  auto response = Server(std::nullopt, &cluster).Handle(Get("/v1/nodes"));
+  ASSERT_EQ(response.status, 200);
+  auto body = Body(response);
+  EXPECT_EQ(body["leader"], "node-a");
+  ASSERT_EQ(body["items"].size(), 2u);
+  EXPECT_EQ(body["items"][0]["name"], "node-a");
+  EXPECT_EQ(body["items"][0]["games"], 1);
+  EXPECT_EQ(body["items"][0]["maxRuntimes"], 4);
+  EXPECT_EQ(body["items"][0]["lastHeartbeatSecondsAgo"], 3);
+  EXPECT_EQ(body["items"][1]["state"], "Lost");
+  EXPECT_FALSE(body["items"][1].contains("lastHeartbeatSecondsAgo"));
+}
+
+TEST_F(ApiServerTest, NodesWithoutHeartbeatAgesIsTheListWithoutHeartbeats) {
+  NiceMock<MockClusterView> cluster;
+  ON_CALL(cluster, Snapshot).WillByDefault(Return(TwoNodeCluster()));
+  ON_CALL(cluster, HeartbeatAges)
+      .WillByDefault(Return(Fail(ErrorCode::kServiceUnavailable, "etcd unreachable")));
+  auto response = Server(std::nullopt, &cluster).Handle(Get("/v1/nodes"));
+  ASSERT_EQ(response.status, 200);
+  auto body = Body(response);
+  ASSERT_EQ(body["items"].size(), 2u);
+  EXPECT_EQ(body["items"][0]["alive"], true);
+  EXPECT_FALSE(body["items"][0].contains("lastHeartbeatSecondsAgo"));
+  EXPECT_EQ(body["leader"], "node-a");
+}
+
+TEST_F(ApiServerTest, NodesOnOneHostIsNotFoundSayingItIsNotACluster) {
+  auto api = Server();
+  auto response = api.Handle(Get("/v1/nodes"));
+  EXPECT_EQ(response.status, 404);
+  EXPECT_EQ(Body(response)["error"]["code"], "not_found");
+  EXPECT_THAT(Body(response)["error"]["message"].get<std::string>(),
+              HasSubstr("not in cluster mode"));
+  EXPECT_THAT(Body(response)["error"]["message"].get<std::string>(), HasSubstr("--node"));
+  EXPECT_EQ(api.Handle({.method = "POST", .path = "/v1/nodes"}).status, 405);
 }
 
 }  // namespace

@@ -9,12 +9,14 @@
 #include <gtest/gtest.h>
 
 #include "test/controller/cli/fake_api_client.h"
+#include "test/controller/cli/node_fixtures.h"
 #include "test/controller/cli/runtime_fixtures.h"
 
 namespace rtm {
 namespace {
 
 using Json = nlohmann::json;
+using testing_support::ClusterNodes;
 using testing_support::FakeApiClient;
 using testing_support::LobbyOperations;
 using testing_support::LobbyRuntime;
@@ -107,7 +109,8 @@ const std::string kNotFound =
     R"({"error":{"code":"not_found","message":"runtime \"nope\" not found"}})";
 
 TEST_F(ClientCommandsTest, KnowsItsCommands) {
-  for (const char* command : {"get", "describe", "restart", "wait", "history", "plan", "validate"}) {
+  for (const char* command :
+       {"get", "describe", "restart", "wait", "history", "plan", "nodes", "validate"}) {
     EXPECT_TRUE(IsClientCommand(command)) << command;
   }
   EXPECT_FALSE(IsClientCommand("run"));
@@ -117,7 +120,8 @@ TEST_F(ClientCommandsTest, KnowsItsCommands) {
 }
 
 TEST_F(ClientCommandsTest, HelpOfEveryCommandExitsZero) {
-  for (const char* command : {"get", "describe", "restart", "wait", "history", "plan", "validate"}) {
+  for (const char* command :
+       {"get", "describe", "restart", "wait", "history", "plan", "nodes", "validate"}) {
     for (const char* flag : {"--help", "-h"}) {
       const CommandRun run = Command(command, {flag});
       EXPECT_EQ(run.code, 0) << command;
@@ -127,6 +131,9 @@ TEST_F(ClientCommandsTest, HelpOfEveryCommandExitsZero) {
     }
   }
   EXPECT_THAT(Command("get", {"--help"}).out, HasSubstr("  -o, --output VALUE"));
+  EXPECT_THAT(Command("get", {"--help"}).out, HasSubstr("wide adds NODE and HEALTH"));
+  EXPECT_THAT(Command("nodes", {"--help"}).out, HasSubstr("the leader's NAME ends in *"));
+  EXPECT_THAT(ClientCommandsUsage(), HasSubstr("  rtmanager nodes"));
   EXPECT_THAT(Command("restart", {"--help"}).out, HasSubstr("--request-id VALUE"));
   EXPECT_TRUE(fake_.calls.empty());
 }
@@ -136,7 +143,10 @@ TEST_F(ClientCommandsTest, UsageErrorsExitTwoAndNameTheProblem) {
       {{"get", "--bogus"}, "rtmanager get: unknown flag --bogus\n"},
       {{"get", "-x"}, "rtmanager get: unknown flag -x\n"},
       {{"get", "a", "b"}, "rtmanager get: too many arguments (usage: rtmanager get [NAME] [flags])\n"},
-      {{"get", "-o", "xml"}, "rtmanager get: flag --output: \"xml\" is not json or yaml\n"},
+      {{"get", "-o", "xml"},
+       "rtmanager get: flag --output: \"xml\" is not json, yaml or wide\n"},
+      {{"plan", "-o", "wide"}, "rtmanager plan: flag --output: \"wide\" is not json or yaml\n"},
+      {{"nodes", "node-a"}, "rtmanager nodes: nodes takes no arguments\n"},
       {{"get", "-o"}, "rtmanager get: flag --output needs a value\n"},
       {{"describe"}, "rtmanager describe: missing NAME\n"},
       {{"describe", "-o", "json", "x"}, "rtmanager describe: unknown flag -o\n"},
@@ -195,6 +205,57 @@ TEST_F(ClientCommandsTest, GetListsRuntimesAsATable) {
             "lobby-eu-1   Running   3     3          1          0123456789ab   rtmanager/demo-ga"
             "me:2   5m\n");
   EXPECT_EQ(fake_.calls.at(0).target, "/v1/runtimes");
+}
+
+TEST_F(ClientCommandsTest, GetWideAddsTheNodeAndHealthColumns) {
+  Json placed = LobbyRuntime();
+  placed["status"]["nodeName"] = "node-a";
+  fake_.on_get = [&](const std::string& target) {
+    if (target != "/v1/runtimes") return HttpReply{200, placed.dump()};
+    return HttpReply{200, Json{{"items", {placed}}, {"revision", 4}}.dump()};
+  };
+  const CommandRun run = Command("get", {"-o", "wide"});
+  EXPECT_EQ(run.code, 0);
+  EXPECT_EQ(run.out,
+            "NAME         PHASE     GEN   OBSERVED   RESTARTS   CONTAINER      IMAGE            "
+            "       AGE   NODE     HEALTH\n"
+            "lobby-eu-1   Running   3     3          1          0123456789ab   rtmanager/demo-ga"
+            "me:2   5m    node-a   healthy\n");
+  EXPECT_THAT(Command("get", {"lobby-eu-1", "--output=wide"}).out,
+              HasSubstr("   node-a   healthy\n"));
+  EXPECT_EQ(fake_.calls.at(1).target, "/v1/runtimes/lobby-eu-1");
+}
+
+TEST_F(ClientCommandsTest, NodesListsTheClusterWithTheLeaderMarked) {
+  fake_.on_get = [](const std::string&) { return HttpReply{200, ClusterNodes().dump()}; };
+  CommandRun run = Command("nodes", {});
+  EXPECT_EQ(run.code, 0);
+  EXPECT_THAT(run.out, StartsWith("NAME      STATE            GAMES   CAPACITY   LABELS"));
+  EXPECT_THAT(run.out, HasSubstr("\nnode-a*   Ready            3       10         zone=eu "));
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(fake_.calls.at(0).target, "/v1/nodes");
+  run = Command("nodes", {"-o", "json"});
+  EXPECT_EQ(run.code, 0);
+  EXPECT_EQ(Json::parse(run.out), ClusterNodes());
+
+  fake_.on_get = [](const std::string&) { return HttpReply{200, R"({"items": []})"}; };
+  run = Command("nodes", {});
+  EXPECT_EQ(run.code, 0);
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(run.err, "No nodes found.\n");
+}
+
+TEST_F(ClientCommandsTest, NodesOnOneHostPrintsTheServersMessageAndExitsOne) {
+  fake_.on_get = [](const std::string&) {
+    return HttpReply{404, R"({"error":{"code":"not_found","message":)"
+                          R"("this controller is not in cluster mode (started without --node): it has no nodes"}})"};
+  };
+  const CommandRun run = Command("nodes", {});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(run.err,
+            "Error from server (not_found): this controller is not in cluster mode "
+            "(started without --node): it has no nodes\n");
 }
 
 TEST_F(ClientCommandsTest, GetWithNoRuntimesSaysSoOnStderr) {

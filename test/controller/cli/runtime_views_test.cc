@@ -50,6 +50,25 @@ TEST(RuntimesTableTest, OneRowPerRuntimeWithShortIdsAndDashesForUnknowns) {
             "me:1   -\n");
 }
 
+TEST(RuntimesTableTest, WideAppendsTheNodeAndHealthWithADashOffCluster) {
+  Json placed = LobbyRuntime();
+  placed["status"]["nodeName"] = "node-a";
+  const Json one_host = Json::parse(R"({"metadata": {"name": "duel-ap-1", "generation": 1},
+    "spec": {"image": "rtmanager/demo-game:1"},
+    "status": {"phase": "Unknown", "observedGeneration": 1, "restartCount": 0,
+               "containerId": "", "health": "none", "conditions": []}})");
+  EXPECT_EQ(RuntimesTable(Json::array({placed, one_host}), kNow, /*wide=*/true),
+            "NAME         PHASE     GEN   OBSERVED   RESTARTS   CONTAINER      IMAGE            "
+            "       AGE   NODE     HEALTH\n"
+            "lobby-eu-1   Running   3     3          1          0123456789ab   rtmanager/demo-ga"
+            "me:2   5m    node-a   healthy\n"
+            "duel-ap-1    Unknown   1     1          0          -              rtmanager/demo-ga"
+            "me:1   -     -        none\n");
+  // The normal table does not change with a node.
+  EXPECT_EQ(RuntimesTable(Json::array({placed}), kNow),
+            RuntimesTable(Json::array({LobbyRuntime()}), kNow));
+}
+
 TEST(OperationsTableTest, NewestFirstAsGivenWithShortContainerIds) {
   EXPECT_EQ(OperationsTable(LobbyOperations()),
             "TIME                       KIND      SOURCE     OUTCOME   CODE           CONTAINER"
