@@ -205,7 +205,9 @@ int Run(const std::vector<std::string>& args) {
     leader = std::make_unique<LeaderLoop>(
         *store->cluster, *store->cluster, desired, statuses, changes, clock, logger,
         LeaderLoopOptions{.node_lost_after = options->node_lost_after},
-        [&controller] { controller.RequestManifestSync(); });
+        // Synchronously, before the first round: the whole tree is in the
+        // store when the scheduler first places it (constrained games first).
+        [&controller] { controller.SyncManifests(); });
     leader_ref = leader.get();
   }
 

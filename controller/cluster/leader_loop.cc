@@ -63,8 +63,24 @@ void LeaderLoop::SetLeadership(std::optional<uint64_t> term) {
 }
 
 bool LeaderLoop::RunRound(uint64_t term) {
+  next_check_.reset();
+  // Read-your-writes: the view is a watch cache, behind the store by the
+  // watch's delay.
+  const auto deadline = std::chrono::steady_clock::now() + options_.catch_up;
   SchedulingInput input;
   input.cluster = view_.Snapshot();
+  while (input.cluster.revision < written_revision_) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      logger_.Log(LogLevel::kWarn, "scheduler view is behind its own writes",
+                  {{"view", std::to_string(input.cluster.revision)},
+                   {"written", std::to_string(written_revision_)}});
+      return false;
+    }
+    view_.WaitForChange(input.cluster.revision,
+                        std::chrono::duration_cast<Duration>(deadline - now));
+    input.cluster = view_.Snapshot();
+  }
   input.now = clock_.Now();
   input.node_lost_after = options_.node_lost_after;
   NoteLiveness(input.cluster, input.now, down_since_);
@@ -99,6 +115,7 @@ bool LeaderLoop::RunRound(uint64_t term) {
     }
   }
   const SchedulingRound round = PlanSchedulingRound(input);
+  next_check_ = round.next_check;
 
   bool ok = true;
   auto failed = [&](const std::string& what, const Error& error) {
@@ -122,6 +139,7 @@ bool LeaderLoop::RunRound(uint64_t term) {
       failed("assign " + assignment.game, done.error());
       continue;
     }
+    written_revision_ = std::max(written_revision_, *done);
     logger_.Log(LogLevel::kInfo, "game assigned",
                 {{"game_id", assignment.game},
                  {"node", assignment.node},
@@ -143,6 +161,19 @@ bool LeaderLoop::RunRound(uint64_t term) {
   return ok;
 }
 
+bool LeaderLoop::AwaitQuiet() {
+  const auto give_up = std::chrono::steady_clock::now() + options_.max_quiet_wait;
+  std::unique_lock lock(mutex_);
+  while (std::chrono::steady_clock::now() < give_up) {
+    const bool kicked = kicked_signal_.wait_for(
+        lock, options_.quiet, [this] { return kicked_ || stopping_; });
+    if (stopping_) return false;
+    if (!kicked) return true;  // quiet
+    kicked_ = false;
+  }
+  return true;
+}
+
 void LeaderLoop::Run() {
   Duration wait = options_.idle_round;
   while (true) {
@@ -162,10 +193,12 @@ void LeaderLoop::Run() {
     }
     wait = options_.idle_round;
     if (!term) continue;
+    if (!AwaitQuiet()) return;
     if (!RunRound(*term)) wait = options_.retry;
-    // A node on its way to Lost needs a round when its time comes.
-    for (const auto& [node, since] : down_since_) {
-      const Duration until = since + options_.node_lost_after - clock_.Now();
+    // A node on its way to Lost needs a round when its time comes (not one
+    // already Lost: it stays down, and needs no round until it changes).
+    if (next_check_) {
+      const Duration until = *next_check_ - clock_.Now();
       wait = std::min(wait, std::max(until, Duration(std::chrono::milliseconds(100))));
     }
   }

@@ -3,8 +3,9 @@
 // every kick (a change of the cluster: Kick, from the node agent; of
 // desired state: its own change-feed informer) and when a node's
 // node-lost-after runs out, writes what a round decides (each write fenced
-// by the term), and asks for a manifest sync when it starts leading. One
-// thread; leading starts and stops with SetLeadership.
+// by the term), and calls on_lead (the manifest sync) on its thread when it
+// starts leading, before its first round. One thread; leading starts and
+// stops with SetLeadership.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,15 @@ struct LeaderLoopOptions {
   Duration idle_round = std::chrono::seconds(30);
   // After a failed write or read, the next round comes this soon.
   Duration retry = std::chrono::seconds(1);
+  // How long a round waits for the view to show the previous round's
+  // writes (a round on a view without them would, e.g., overfill a node).
+  Duration catch_up = std::chrono::seconds(5);
+  // A round waits for a quiet spell this long after the last kick (a
+  // manifest sync writes its games one by one: placing the whole batch at
+  // once lets the constrained games go first), but never longer than
+  // max_quiet_wait.
+  Duration quiet = std::chrono::milliseconds(20);
+  Duration max_quiet_wait = std::chrono::milliseconds(500);
 };
 
 class LeaderLoop {
@@ -52,9 +62,16 @@ class LeaderLoop {
   // One round now, if leading (also what the thread runs); false when a
   // read or write failed. For tests and the thread.
   bool RunRound(uint64_t term);
+  // When the last round said the next one is due although nothing changes
+  // (a down node's node-lost-after running out); nullopt: only on a change.
+  // Read by the thread that runs the rounds.
+  std::optional<Timestamp> next_check() const { return next_check_; }
 
  private:
   void Run();
+  // Waits for options_.quiet without a kick (at most max_quiet_wait);
+  // false when stopping.
+  bool AwaitQuiet();
 
   ClusterView& view_;
   ClusterScheduling& scheduling_;
@@ -75,6 +92,9 @@ class LeaderLoop {
   bool stopping_ = false;         // guarded by mutex_
   // The leader's own observation of down nodes (the loop's thread).
   std::map<std::string, Timestamp> down_since_;
+  // The store revision of this loop's last write (the loop's thread).
+  uint64_t written_revision_ = 0;
+  std::optional<Timestamp> next_check_;  // the loop's thread: see next_check()
   StoppableThread thread_;
 };
 

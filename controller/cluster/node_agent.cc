@@ -86,6 +86,9 @@ void NodeAgent::Start() {
 void NodeAgent::Beat() {
   const Timestamp asked = clock_.Now();
   auto renewed = membership_.Renew();
+  // Leading ends with the lease: without one (it expired and joining again
+  // failed) there is nothing to campaign on, and this node no longer leads.
+  bool has_lease = true;
   if (renewed && *renewed) {
     std::lock_guard lock(mutex_);
     lease_valid_until_ = asked + options_.ttl;
@@ -100,20 +103,23 @@ void NodeAgent::Beat() {
     if (auto joined = Join(); !joined) {
       logger_.Log(LogLevel::kWarn, "cannot join the cluster again",
                   {{"err", joined.error().message}});
-      return;
+      has_lease = false;
+    } else if (callbacks_.on_rejoined) {
+      callbacks_.on_rejoined();
     }
-    if (callbacks_.on_rejoined) callbacks_.on_rejoined();
   } else {
     logger_.Log(LogLevel::kWarn, "cannot renew the node's liveness lease",
                 {{"err", renewed.error().message}});
   }
-  auto campaign = membership_.Campaign();
   std::optional<uint64_t> term;
-  if (campaign) {
-    term = *campaign;
-  } else {
-    logger_.Log(LogLevel::kDebug, "campaign failed",
-                {{"err", campaign.error().message}});
+  if (has_lease) {
+    auto campaign = membership_.Campaign();
+    if (campaign) {
+      term = *campaign;
+    } else {
+      logger_.Log(LogLevel::kDebug, "campaign failed",
+                  {{"err", campaign.error().message}});
+    }
   }
   bool changed = false;
   {

@@ -59,7 +59,8 @@ class NodeAgent : public GameOwnership {
   std::optional<uint64_t> term() const;
 
   // One step of each thread (what they loop on; tests call them directly):
-  // Beat renews the lease (joining again when it expired) and campaigns;
+  // Beat renews the lease (joining again when it expired) and campaigns
+  // (with no lease, because joining again failed, this node does not lead);
   // Follow takes the view's assignments and reports what changed. Follow
   // returns the revision of the snapshot it took.
   void Beat();

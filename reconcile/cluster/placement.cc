@@ -48,14 +48,23 @@ std::vector<Placement> PlaceGames(const std::vector<NodeView>& nodes,
     if (Stays(nodes, game)) ++load[*game.assigned_node];
   }
 
-  std::vector<Placement> placements;
-  placements.reserve(games.size());
-  for (const GameToPlace& game : games) {
-    Placement placement{.game = game.name};
+  // Pinned first, then selectors, then free games; results in input order.
+  std::vector<size_t> order(games.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto constraint = [&](size_t i) {
+    return !games[i].node_name.empty() ? 0 : !games[i].node_selector.empty() ? 1 : 2;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return constraint(a) < constraint(b);
+  });
+  std::vector<Placement> placements(games.size());
+  for (size_t index : order) {
+    const GameToPlace& game = games[index];
+    Placement& placement = placements[index];
+    placement.game = game.name;
     if (Stays(nodes, game)) {
       placement.kind = Placement::Kind::kKeep;
       placement.node = *game.assigned_node;
-      placements.push_back(std::move(placement));
       continue;
     }
     if (!game.node_name.empty()) {
@@ -73,7 +82,6 @@ std::vector<Placement> PlaceGames(const std::vector<NodeView>& nodes,
                             : "node " + game.node_name + " is full (" +
                                  std::to_string(node->max_runtimes) + " games)";
       }
-      placements.push_back(std::move(placement));
       continue;
     }
     const NodeView* best = nullptr;
@@ -106,7 +114,6 @@ std::vector<Placement> PlaceGames(const std::vector<NodeView>& nodes,
         placement.reason += (i == 0 ? ": " : ", ") + why[i];
       }
     }
-    placements.push_back(std::move(placement));
   }
   return placements;
 }

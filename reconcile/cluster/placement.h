@@ -55,6 +55,9 @@ struct Placement {
 //   - any other game goes to the Ready node that matches its selector, has
 //     room, and holds the fewest games (counting the placements made
 //     before it in this call); ties go to the smaller name;
+//   - the most constrained games are placed first: pinned ones, then those
+//     with a nodeSelector, then the rest (each class in input order), so
+//     that free games do not take the only room a constrained one fits;
 //   - nothing fits: Pending, counting every node's reason ("not ready",
 //     "full", "do not match nodeSelector").
 // Games kept on a node count toward its capacity before anything is

@@ -83,6 +83,30 @@ TEST(FlagsTest, OutOfRangeIntegerIsAnError) {
             "flag --workers: \"0\" is not an integer in 1..64");
 }
 
+TEST(FlagsTest, GetAllKeepsEveryValueOfARepeatedFlagInOrder) {
+  const std::vector<FlagSpec> specs{
+      {"label", true, "k=v (repeatable)", 'l'},
+      {"workers", true, "parallel reconciles"},
+      {"wait", false, "wait for convergence"},
+  };
+  auto parsed = ParsedFlags::Parse({"--label", "a=1", "x", "--label=b=2", "-l", "c=3",
+                                    "-ld=4", "--workers", "2", "--label", "a=1", "--wait"},
+                                   specs);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_THAT(parsed->GetAll("label"), ElementsAre("a=1", "b=2", "c=3", "d=4", "a=1"));
+  EXPECT_EQ(parsed->Get("label", ""), "a=1");  // Get: the last one
+  EXPECT_THAT(parsed->GetAll("workers"), ElementsAre("2"));
+  EXPECT_THAT(parsed->positional(), ElementsAre("x"));
+  // A flag not given, a boolean flag, an unknown name: nothing.
+  EXPECT_THAT(parsed->GetAll("resync"), ::testing::IsEmpty());
+  EXPECT_THAT(parsed->GetAll("wait"), ::testing::IsEmpty());
+  EXPECT_TRUE(parsed->Has("wait"));
+  // An empty value is a value.
+  auto empty = ParsedFlags::Parse({"--label="}, specs);
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_THAT(empty->GetAll("label"), ElementsAre(""));
+}
+
 TEST(DurationTest, ParsesEveryUnitAndSums) {
   EXPECT_EQ(ParseDuration("250ms"), std::chrono::milliseconds(250));
   EXPECT_EQ(ParseDuration("5s"), std::chrono::seconds(5));

@@ -4,6 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,6 +14,7 @@
 namespace rtm {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 Expected<RunOptions> Parse(std::vector<std::string> args,
@@ -87,6 +91,109 @@ TEST(RunOptionsTest, TokenFileIsReadAndItsProblemsNamed) {
   EXPECT_THAT(ErrorOf({"--api-token-file", (dir / "missing").string()}),
               HasSubstr("flag --api-token-file: cannot read token file"));
   std::filesystem::remove_all(dir);
+}
+
+
+// ----------------------------------------------------------- cluster mode
+
+constexpr const char* kEtcd = "etcd://127.0.0.1:2379";
+
+TEST(RunOptionsTest, ClusterModeIsOffByDefaultWithTheDocumentedTimings) {
+  auto one_host = Parse({});
+  ASSERT_TRUE(one_host.has_value()) << one_host.error().message;
+  EXPECT_EQ(one_host->node, "");
+  EXPECT_TRUE(one_host->node_labels.empty());
+
+  auto options = Parse({"--store", kEtcd, "--node", "node-1"});
+  ASSERT_TRUE(options.has_value()) << options.error().message;
+  EXPECT_EQ(options->node, "node-1");
+  EXPECT_TRUE(options->node_labels.empty());
+  EXPECT_EQ(options->max_runtimes, 0u);
+  EXPECT_EQ(options->node_ttl, std::chrono::seconds(10));
+  EXPECT_EQ(options->node_lost_after, std::chrono::seconds(30));
+}
+
+TEST(RunOptionsTest, ClusterFlagsAreTaken) {
+  auto options = Parse({"--store", kEtcd, "--node", "b", "--max-runtimes", "12",
+                        "--node-ttl", "4s", "--node-lost-after", "1m"});
+  ASSERT_TRUE(options.has_value()) << options.error().message;
+  EXPECT_EQ(options->max_runtimes, 12u);
+  EXPECT_EQ(options->node_ttl, std::chrono::seconds(4));
+  EXPECT_EQ(options->node_lost_after, std::chrono::minutes(1));
+  // --node-lost-after may equal --node-ttl.
+  auto equal = Parse({"--store", kEtcd, "--node", "b", "--node-ttl", "20s",
+                      "--node-lost-after", "20s"});
+  ASSERT_TRUE(equal.has_value()) << equal.error().message;
+  EXPECT_EQ(equal->node_lost_after, std::chrono::seconds(20));
+}
+
+TEST(RunOptionsTest, NodeNeedsTheEtcdStore) {
+  EXPECT_THAT(ErrorOf({"--node", "a"}), HasSubstr("--store"));
+  EXPECT_THAT(ErrorOf({"--node", "a"}), HasSubstr("flag --node"));
+}
+
+TEST(RunOptionsTest, ClusterFlagsNeedNode) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--node-label", "zone=eu"},
+           {"--max-runtimes", "3"},
+           {"--node-ttl", "10s"},
+           {"--node-lost-after", "30s"},
+           {"--store", kEtcd, "--node-label", "zone=eu"}}) {
+    EXPECT_THAT(ErrorOf(args), HasSubstr("need --node")) << ::testing::PrintToString(args);
+  }
+}
+
+TEST(RunOptionsTest, RepeatedNodeLabelsAreCollected) {
+  auto options = Parse({"--store", kEtcd, "--node", "a", "--node-label", "zone=eu",
+                        "--node-label=gpu=true", "--node-label", "disk=ssd", "--node-label",
+                        "zone=us"});
+  ASSERT_TRUE(options.has_value()) << options.error().message;
+  // "--node-label=gpu=true": the flag's value is "gpu=true"; a key given
+  // twice: the last wins.
+  EXPECT_EQ(options->node_labels, (std::map<std::string, std::string>{
+                                      {"zone", "us"}, {"gpu", "true"}, {"disk", "ssd"}}));
+}
+
+TEST(RunOptionsTest, ANodeLabelWithoutKeyValueIsRefusedAndNamed) {
+  EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", "a", "--node-label", "novalue"}),
+              AllOf(HasSubstr("--node-label"), HasSubstr("\"novalue\" is not key=value")));
+  EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", "a", "--node-label", "=eu"}),
+              AllOf(HasSubstr("--node-label"), HasSubstr("\"=eu\"")));
+  // One bad label among good ones is enough.
+  EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", "a", "--node-label", "zone=eu",
+                       "--node-label", "gpu"}),
+              HasSubstr("\"gpu\" is not key=value"));
+}
+
+TEST(RunOptionsTest, AnInvalidNodeNameIsRefused) {
+  for (const std::string& name :
+       std::vector<std::string>{"Node_1", "-a", "a-", "a.b", std::string(64, 'a')}) {
+    EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", name}),
+                AllOf(HasSubstr("flag --node"), HasSubstr("\"" + name + "\""),
+                      HasSubstr("must be a DNS label")))
+        << name;
+  }
+  EXPECT_TRUE(Parse({"--store", kEtcd, "--node", std::string(63, 'a')}).has_value());
+}
+
+TEST(RunOptionsTest, ClusterTimingsAreChecked) {
+  EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", "a", "--node-ttl", "1s"}),
+              AllOf(HasSubstr("--node-ttl"), HasSubstr(">= 2s")));
+  EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", "a", "--node-ttl", "1999ms"}),
+              HasSubstr("--node-ttl"));
+  EXPECT_TRUE(Parse({"--store", kEtcd, "--node", "a", "--node-ttl", "2s"}).has_value());
+  EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", "a", "--node-ttl", "20s",
+                       "--node-lost-after", "19s"}),
+              AllOf(HasSubstr("--node-lost-after"), HasSubstr(">= --node-ttl")));
+  // The default --node-lost-after (30s) against a longer --node-ttl.
+  EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", "a", "--node-ttl", "1m"}),
+              HasSubstr("--node-lost-after"));
+  EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", "a", "--node-ttl", "soon"}),
+              HasSubstr("--node-ttl"));
+  EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", "a", "--node-lost-after", "5"}),
+              HasSubstr("--node-lost-after"));
+  EXPECT_THAT(ErrorOf({"--store", kEtcd, "--node", "a", "--max-runtimes", "-1"}),
+              HasSubstr("--max-runtimes"));
 }
 
 }  // namespace

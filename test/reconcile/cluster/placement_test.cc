@@ -166,3 +166,25 @@ TEST(PlacementTest, PlacingAgainWithTheResultAppliedChangesNothing) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+TEST(PlacementOrderTest, ConstrainedGamesAreServedBeforeFreeOnes) {
+  GameToPlace zoned{.name = "zoned", .node_selector = {{"zone", "a"}}};
+  GameToPlace pinned{.name = "pinned", .node_name = "b"};
+  const std::vector<NodeView> nodes = {
+      NodeView{"a", {{"zone", "a"}}, 1, true, true},
+      NodeView{"b", {}, 1, true, true}};
+
+  // Listed first, the free game would take a's only slot, or b's.
+  const auto placements = PlaceGames(
+      nodes, {GameToPlace{.name = "free"}, zoned, pinned});
+
+  EXPECT_EQ(placements[0].kind, Placement::Kind::kPending);  // no room left
+  EXPECT_EQ(placements[1].node, "a");
+  EXPECT_EQ(placements[2].node, "b");
+}
+
+}  // namespace
+}  // namespace rtm
