@@ -263,7 +263,7 @@ TEST(GameRuntimeJsonTest, StatusUsesTheDesignShape) {
                 "phase", "observedGeneration", "observedRestartGeneration",
                 "lastRestart", "containerId", "imageRef", "hostname", "health",
                 "restartCount", "lastError", "conditions",
-                                   "selfHeal"}));
+                                   "selfHeal", "nodeName"}));
   EXPECT_EQ(encoded["phase"], "Failed");
   EXPECT_EQ(encoded["observedGeneration"], 12);
   EXPECT_EQ(encoded["observedRestartGeneration"], 9);
