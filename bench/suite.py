@@ -467,12 +467,29 @@ class Suite:
             return True
         return c.watch.wait(ok, timeout)
 
-    def rtm_restart_one(self, runs, floor_samples):
+    def start_etcd(self):
+        """A single-member etcd (Debian etcd-server) in the work dir, for the
+        rtmanager-on-etcd rows; returns its etcd:// URL. Stopped at the end."""
+        client, peer = free_port(), free_port()
+        d = os.path.join(self.work, "etcd")
+        url = "http://127.0.0.1:%d" % client
+        self.etcd_proc = subprocess.Popen(
+            ["etcd", "--data-dir", d, "--listen-client-urls", url, "--advertise-client-urls", url,
+             "--listen-peer-urls", "http://127.0.0.1:%d" % peer,
+             "--initial-advertise-peer-urls", "http://127.0.0.1:%d" % peer,
+             "--initial-cluster", "default=http://127.0.0.1:%d" % peer,
+             "--logger", "zap", "--log-level", "warn"],
+            stdout=open(d + ".log", "a"), stderr=subprocess.STDOUT)
+        wait_until(lambda: sh("curl -fs %s/health" % url, check=False).returncode == 0, 30, 0.1)
+        return "etcd://127.0.0.1:%d" % client
+
+    def rtm_restart_one(self, runs, floor_samples, extra=(), tag="restart"):
         """runs restartGeneration bumps of one game; before each, one floor
         restart (rtm_bench_docker_calls --runs 1) appended to floor_samples
-        (call -> [ms]), so that engine drift over the run touches both alike."""
+        (call -> [ms]), so that engine drift over the run touches both alike.
+        `extra`: more `rtmanager run` flags (the store)."""
         name = PREFIX + "-one"
-        c, mdir = self.rtm_start("restart", {"game.yaml": manifest_doc(name, 0)})
+        c, mdir = self.rtm_start(tag, {"game.yaml": manifest_doc(name, 0)}, extra)
         samples, op_ms, reaction_ms, inner = [], [], [], []
         try:
             items = self.rtm_wait_converged(c, [name], 0, None, 120)
@@ -764,6 +781,15 @@ class Suite:
             res["compose"] = self.guarded("compose restart", self.compose, ["game"], R, PREFIX + "one")
             res["rtm"] = self.guarded("rtmanager restart, each run after one floor run (rtm_bench_docker_calls)",
                                       self.rtm_restart_one, R, floor_samples)
+            if shutil.which("etcd"):
+                url = self.guarded("etcd for rtmanager on etcd", self.start_etcd)
+                if url:
+                    res["rtm_etcd"] = self.guarded(
+                        "rtmanager on etcd restart, each run after one floor run",
+                        self.rtm_restart_one, R, floor_samples,
+                        ["--store", url, "--etcd-prefix", "/%s/" % PREFIX], "restart-etcd")
+            else:
+                self.missing.append("etcd: not installed, no rtmanager-on-etcd row")
             if floor_samples.get("error"):
                 self.missing.append("floor: %d runs failed: %s" % (len(floor_samples["error"]),
                                                                     floor_samples["error"][0].splitlines()[0][:300]))
@@ -817,6 +843,9 @@ class Suite:
         sh("docker network rm %s" % FLOOR_NET, check=False)   # fails harmlessly if in use
         if self.swarm_inited:
             sh("docker swarm leave --force", check=False)
+        if getattr(self, "etcd_proc", None):
+            self.etcd_proc.kill()
+            self.etcd_proc.wait()
         shutil.rmtree(self.work, ignore_errors=True)
 
 
@@ -902,6 +931,18 @@ def report(res, args, suite):
                      "(reaction) %.1f ms; inside the operation (op median − floor median) %.1f ms." %
                      (statistics.median(total) - floor, statistics.median(react),
                       statistics.median(op) - floor))
+    etcd_rtm = res.get("rtm_etcd")
+    if etcd_rtm:
+        total, op, react, inner = etcd_rtm
+        L.append("\n| **rtmanager on etcd** (single-member etcd 3.4 on loopback; same game, same floor runs) | median | min–max | n | × floor |\n|---|---|---|---|---|")
+        # fmt's ratio column is × floor.
+        L.append("| bump → observedGeneration + new container Running " + fmt(stats(total), floor))
+        L.append("| outer `restart` entry startedAt → finishedAt " + fmt(stats(op), floor))
+        L.append("| manifest write → outer `restart` entry startedAt " + fmt(stats(react))[:-6] + "|")
+        if op and floor and rtm and rtm[0]:
+            L.append("\netcd vs leveldb: total median %.1f vs %.1f ms (×%.3f of the floor vs ×%.3f)." %
+                     (statistics.median(total), statistics.median(rtm[0]),
+                      statistics.median(total) / floor, statistics.median(rtm[0]) / floor))
     L.append("\n## 2. Fleet: N games restarted at once (ms, wall until all converged)\n")
     L.append("Raw API, rtmanager and compose ran in alternating rounds with their fleets running side by side "
              "(each round runs the raw driver at each concurrency, rtmanager and compose once, in an order that "

@@ -32,6 +32,7 @@
 #include "reconcile/reconciler.h"
 #include "controller/cluster/leader_loop.h"
 #include "controller/cluster/node_agent.h"
+#include "controller/telemetry/cluster_metrics.h"
 #include "store/etcd/etcd_store.h"
 #include "store/leveldb/leveldb_store.h"
 
@@ -222,7 +223,13 @@ int Run(const std::vector<std::string>& args) {
   auto metrics = [&]() -> Expected<std::string> {
     auto gauges = CollectRuntimeGauges(queue.Depth(), desired, statuses);
     if (!gauges) return std::unexpected(gauges.error());
-    return telemetry.RenderPrometheus(*gauges);
+    std::string text = telemetry.RenderPrometheus(*gauges);
+    if (store->cluster != nullptr) {
+      const LeaderLoop::Stats done = leader->stats();
+      text += RenderClusterMetrics(store->cluster->Snapshot(), options->node,
+                                   {done.rounds, done.assignments, done.refused_writes});
+    }
+    return text;
   };
   ApiServer api(
       ApiOptions{.listen = options->listen, .token = options->api_token},

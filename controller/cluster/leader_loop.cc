@@ -115,11 +115,13 @@ bool LeaderLoop::RunRound(uint64_t term) {
     }
   }
   const SchedulingRound round = PlanSchedulingRound(input);
+  ++rounds_;
   next_check_ = round.next_check;
 
   bool ok = true;
   auto failed = [&](const std::string& what, const Error& error) {
     ok = false;
+    ++refused_writes_;
     logger_.Log(error.code == ErrorCode::kConflict ? LogLevel::kDebug
                                                    : LogLevel::kWarn,
                 "scheduler write refused; next round decides again",
@@ -140,6 +142,7 @@ bool LeaderLoop::RunRound(uint64_t term) {
       continue;
     }
     written_revision_ = std::max(written_revision_, *done);
+    ++assignments_;
     logger_.Log(LogLevel::kInfo, "game assigned",
                 {{"game_id", assignment.game},
                  {"node", assignment.node},
@@ -159,6 +162,10 @@ bool LeaderLoop::RunRound(uint64_t term) {
     }
   }
   return ok;
+}
+
+LeaderLoop::Stats LeaderLoop::stats() const {
+  return Stats{rounds_.load(), assignments_.load(), refused_writes_.load()};
 }
 
 bool LeaderLoop::AwaitQuiet() {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -62,6 +63,14 @@ class LeaderLoop {
   // One round now, if leading (also what the thread runs); false when a
   // read or write failed. For tests and the thread.
   bool RunRound(uint64_t term);
+
+  // What this loop did so far (for /metrics).
+  struct Stats {
+    uint64_t rounds = 0;
+    uint64_t assignments = 0;   // games (re)assigned
+    uint64_t refused_writes = 0;
+  };
+  Stats stats() const;
   // When the last round said the next one is due although nothing changes
   // (a down node's node-lost-after running out); nullopt: only on a change.
   // Read by the thread that runs the rounds.
@@ -94,6 +103,9 @@ class LeaderLoop {
   std::map<std::string, Timestamp> down_since_;
   // The store revision of this loop's last write (the loop's thread).
   uint64_t written_revision_ = 0;
+  std::atomic<uint64_t> rounds_{0};
+  std::atomic<uint64_t> assignments_{0};
+  std::atomic<uint64_t> refused_writes_{0};
   std::optional<Timestamp> next_check_;  // the loop's thread: see next_check()
   StoppableThread thread_;
 };

@@ -371,3 +371,66 @@ TEST_F(ClusterTest, APausedAgentNeverActsForGamesThatMovedAndRemovesItsStaleCont
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+TEST_F(ClusterTest, KillingTheEtcdLeaderDuringAFleetRestartLosesNothing) {
+  const std::set<std::string> games = {"r1", "r2", "r3", "r4", "r5", "r6"};
+  for (const std::string& game : games) Declare(game);
+  StartAgent("n1");
+  StartAgent("n2");
+  StartAgent("n3");
+  ASSERT_TRUE(e2e::WaitFor([&] { return AllRunning(games); }, 60s, 200ms));
+  std::map<std::string, std::string> old_ids;
+  for (const auto& [game, runtime] : Runtimes()) {
+    old_ids[game] = StatusField(runtime, "containerId");
+  }
+  const std::optional<size_t> etcd_leader = etcd_->LeaderMember();
+  ASSERT_TRUE(etcd_leader.has_value());
+
+  for (const std::string& game : games) Declare(game, "  restartGeneration: 1\n");
+  std::this_thread::sleep_for(150ms);  // the restarts are under way
+  etcd_->Kill(*etcd_leader);
+
+  auto restarted = [&] {
+    auto runtimes = Runtimes();
+    for (const std::string& game : games) {
+      const Json& runtime = runtimes[game];
+      if (Phase(runtime) != "Running" ||
+          !runtime["status"].contains("observedRestartGeneration") ||
+          runtime["status"]["observedRestartGeneration"].get<int64_t>() != 1 ||
+          StatusField(runtime, "containerId") == old_ids[game]) {
+        return false;
+      }
+    }
+    return true;
+  };
+  ASSERT_TRUE(e2e::WaitFor(restarted, 120s, 250ms));
+  ExpectOneContainerEach(games, {"n1", "n2", "n3"});
+
+  // Every container that runs was audited: its start entry is in the log,
+  // and each game's restart finished with a success entry.
+  auto runtimes = Runtimes();
+  for (const std::string& game : games) {
+    auto reply = e2e::HttpGet(AnyPort(), "/v1/runtimes/" + game + "/operations?limit=100");
+    ASSERT_TRUE(reply && reply->status == 200) << game;
+    const std::string running = StatusField(runtimes[game], "containerId");
+    bool started = false;
+    bool restarted_ok = false;
+    for (const Json& entry : reply->json["items"]) {
+      if (entry.value("opKind", "") == "start" && entry.value("outcome", "") == "success" &&
+          entry.value("containerId", "") == running) {
+        started = true;
+      }
+      if (entry.value("opKind", "") == "restart" && entry.value("outcome", "") == "success") {
+        restarted_ok = true;
+      }
+    }
+    EXPECT_TRUE(started) << game << ": no start entry for " << running << "\n" << reply->body;
+    EXPECT_TRUE(restarted_ok) << game << ": no successful restart entry\n" << reply->body;
+  }
+}
+
+}  // namespace
+}  // namespace rtm

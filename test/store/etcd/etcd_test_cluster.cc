@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -111,6 +112,25 @@ bool EtcdTestCluster::Serves(size_t member) const {
   etcd::RangeRequest probe;
   probe.key = "/rtm-test-probe";
   return client.Range(probe).has_value();
+}
+
+std::optional<size_t> EtcdTestCluster::LeaderMember() const {
+  // /v3/maintenance/status: {"header": {"member_id": ...}, "leader": ...}.
+  std::map<std::string, size_t> by_id;
+  std::string leader;
+  for (size_t i = 0; i < members_.size(); ++i) {
+    if (!members_[i].process || !members_[i].process->running()) continue;
+    const auto reply = e2e::Shell(
+        "curl -s --max-time 2 -X POST -d '{}' http://127.0.0.1:" +
+        std::to_string(members_[i].client_port) + "/v3/maintenance/status");
+    const e2e::Json status = e2e::Json::parse(reply.output, nullptr, false);
+    if (!status.is_object() || !status.contains("header")) continue;
+    by_id[status["header"].value("member_id", "")] = i;
+    if (status.value("leader", "") != "") leader = status.value("leader", "");
+  }
+  auto found = by_id.find(leader);
+  if (found == by_id.end()) return std::nullopt;
+  return found->second;
 }
 
 void EtcdTestCluster::AwaitServing(size_t member) const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ class EtcdTestCluster {
 
   // Whether the cluster's member answers a linearizable read (bounded).
   bool Serves(size_t member) const;
+
+  // The member that leads the raft group now (asked of the live members),
+  // nullopt when none answers with a leader.
+  std::optional<size_t> LeaderMember() const;
 
  private:
   struct Member {
