@@ -77,6 +77,7 @@ struct OpenedStore {
   std::variant<std::unique_ptr<LeveldbStore>, std::unique_ptr<EtcdStore>> owner;
   StorePorts ports;
   EtcdCluster* cluster = nullptr;  // cluster mode (--node) only
+  etcd::Client* etcd = nullptr;    // --store etcd:// only
 };
 
 Expected<OpenedStore> OpenStore(const RunOptions& options, Clock& clock) {
@@ -97,7 +98,8 @@ Expected<OpenedStore> OpenStore(const RunOptions& options, Clock& clock) {
   if (!store) return std::unexpected(store.error());
   StorePorts ports = (*store)->ports();
   EtcdCluster* cluster = (*store)->cluster();
-  return OpenedStore{*std::move(store), ports, cluster};
+  etcd::Client* client = &(*store)->client();
+  return OpenedStore{*std::move(store), ports, cluster, client};
 }
 
 // Cluster mode: only the leader syncs the manifests (docs/cluster.md).
@@ -224,6 +226,11 @@ int Run(const std::vector<std::string>& args) {
     auto gauges = CollectRuntimeGauges(queue.Depth(), desired, statuses);
     if (!gauges) return std::unexpected(gauges.error());
     std::string text = telemetry.RenderPrometheus(*gauges);
+    if (store->etcd != nullptr) {
+      const etcd::Client::Traffic traffic = store->etcd->traffic();
+      text += RenderEtcdTraffic({traffic.requests, traffic.watches,
+                                 traffic.bytes_sent, traffic.bytes_received});
+    }
     if (store->cluster != nullptr) {
       const LeaderLoop::Stats done = leader->stats();
       text += RenderClusterMetrics(store->cluster->Snapshot(), options->node,

@@ -65,4 +65,21 @@ std::string RenderClusterMetrics(const ClusterSnapshot& cluster,
   return out;
 }
 
+std::string RenderEtcdTraffic(const EtcdTraffic& traffic) {
+  std::string out;
+  Family(out, "rtm_etcd_requests_total", "counter",
+         "Unary calls to etcd, every attempt counted (failover included).");
+  out += "rtm_etcd_requests_total " + std::to_string(traffic.requests) + "\n";
+  Family(out, "rtm_etcd_watches_opened_total", "counter",
+         "etcd watch streams opened (at start, after a break, after a relist).");
+  out += "rtm_etcd_watches_opened_total " + std::to_string(traffic.watches) + "\n";
+  Family(out, "rtm_etcd_sent_bytes_total", "counter",
+         "Request bytes sent to etcd (path and JSON body).");
+  out += "rtm_etcd_sent_bytes_total " + std::to_string(traffic.bytes_sent) + "\n";
+  Family(out, "rtm_etcd_received_bytes_total", "counter",
+         "Response and watch-stream body bytes received from etcd.");
+  out += "rtm_etcd_received_bytes_total " + std::to_string(traffic.bytes_received) + "\n";
+  return out;
+}
+
 }  // namespace rtm

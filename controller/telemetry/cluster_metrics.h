@@ -28,4 +28,16 @@ std::string RenderClusterMetrics(const ClusterSnapshot& cluster,
                                  std::string_view this_node,
                                  const SchedulerCounters& scheduler);
 
+// The store's etcd traffic (--store etcd://): body bytes, without HTTP
+// headers.
+struct EtcdTraffic {
+  uint64_t requests = 0;
+  uint64_t watches = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+};
+//   rtm_etcd_requests_total, rtm_etcd_watches_opened_total,
+//   rtm_etcd_sent_bytes_total, rtm_etcd_received_bytes_total   counters
+std::string RenderEtcdTraffic(const EtcdTraffic& traffic);
+
 }  // namespace rtm

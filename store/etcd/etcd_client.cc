@@ -47,9 +47,11 @@ struct Client::Endpoint {
 };
 
 WatchStream::WatchStream(std::unique_ptr<HttpConnection> connection,
-                         std::string endpoint_text)
+                         std::string endpoint_text,
+                         std::shared_ptr<TrafficCounters> traffic)
     : connection_(std::move(connection)),
-      endpoint_text_(std::move(endpoint_text)) {}
+      endpoint_text_(std::move(endpoint_text)),
+      traffic_(std::move(traffic)) {}
 
 Expected<std::optional<WatchResponse>> WatchStream::Next(Deadline deadline) {
   while (true) {
@@ -76,6 +78,7 @@ Expected<std::optional<WatchResponse>> WatchStream::Next(Deadline deadline) {
                       " broke: " + bytes.error().message);
     }
     if (!bytes->has_value()) return std::optional<WatchResponse>();
+    if (traffic_) traffic_->bytes_received += (*bytes)->size();
     decoder_.Feed(**bytes);
   }
 }
@@ -83,7 +86,7 @@ Expected<std::optional<WatchResponse>> WatchStream::Next(Deadline deadline) {
 void WatchStream::Interrupt() { connection_->Interrupt(); }
 
 Client::Client(std::vector<HttpEndpoint> endpoints, ClientOptions options)
-    : options_(options) {
+    : options_(options), traffic_(std::make_shared<TrafficCounters>()) {
   for (HttpEndpoint& address : endpoints) {
     auto endpoint = std::make_unique<Endpoint>();
     endpoint->address = std::move(address);
@@ -92,6 +95,11 @@ Client::Client(std::vector<HttpEndpoint> endpoints, ClientOptions options)
 }
 
 Client::~Client() = default;
+
+Client::Traffic Client::traffic() const {
+  return Traffic{traffic_->requests.load(), traffic_->watches.load(),
+                 traffic_->bytes_sent.load(), traffic_->bytes_received.load()};
+}
 
 std::string Client::EndpointsText() const {
   std::string text;
@@ -148,7 +156,10 @@ Expected<std::string> Client::Call(std::string_view path, std::string body,
       last_failure = endpoint.address.text + ": " + connection.error().message;
       continue;  // nothing was sent
     }
+    ++traffic_->requests;
+    traffic_->bytes_sent += request.target.size() + request.json_body->size();
     auto response = (*connection)->RoundTrip(request, deadline);
+    if (response) traffic_->bytes_received += response->body.size();
     if (!response) {
       last_failure = endpoint.address.text + ": " + response.error().message;
       const bool unsent = response.error().closed_before_response && reused;
@@ -269,13 +280,15 @@ Expected<std::unique_ptr<WatchStream>> Client::Watch(
       last_failure = address.text + ": " + connection.error().message;
       continue;
     }
+    ++traffic_->watches;
+    traffic_->bytes_sent += http.target.size() + http.json_body->size();
     auto status = (*connection)->StartStreaming(http, deadline);
     if (!status) {
       last_failure = address.text + ": " + status.error().message;
       continue;
     }
-    auto stream =
-        std::make_unique<WatchStream>(*std::move(connection), address.text);
+    auto stream = std::make_unique<WatchStream>(*std::move(connection),
+                                                address.text, traffic_);
     if (*status != 200) {
       last_failure = address.text + ": HTTP " + std::to_string(*status);
       continue;

@@ -40,10 +40,19 @@ struct ClientOptions {
 
 // One open watch: a streamed response on a connection of its own. Used by
 // one thread at a time, except Interrupt.
+// Shared by a client and the watch streams it opened.
+struct TrafficCounters {
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> watches{0};
+  std::atomic<uint64_t> bytes_sent{0};
+  std::atomic<uint64_t> bytes_received{0};
+};
+
 class WatchStream {
  public:
   WatchStream(std::unique_ptr<HttpConnection> connection,
-              std::string endpoint_text);
+              std::string endpoint_text,
+              std::shared_ptr<TrafficCounters> traffic = nullptr);
 
   // The next message, or nullopt when none arrived by `deadline` (the
   // stream stays usable). The stream ending, breaking or carrying an
@@ -58,6 +67,7 @@ class WatchStream {
  private:
   std::unique_ptr<HttpConnection> connection_;
   std::string endpoint_text_;
+  std::shared_ptr<TrafficCounters> traffic_;
   WatchStreamDecoder decoder_;
   bool done_ = false;
 };
@@ -91,6 +101,16 @@ class Client {
   // "host:port,host:port" as the operator wrote them.
   std::string EndpointsText() const;
 
+  // What this client sent and received so far (for /metrics and the idle
+  // benchmark): requests include every attempt (failover, watch opens).
+  struct Traffic {
+    uint64_t requests = 0;
+    uint64_t watches = 0;  // watch streams opened
+    uint64_t bytes_sent = 0;
+    uint64_t bytes_received = 0;  // responses and watch streams
+  };
+  Traffic traffic() const;
+
  private:
   enum class Retry { kReadOnly, kWrite };
   struct Endpoint;
@@ -105,6 +125,7 @@ class Client {
   const ClientOptions options_;
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
   std::atomic<size_t> preferred_{0};  // the endpoint that answered last
+  std::shared_ptr<TrafficCounters> traffic_;
 };
 
 }  // namespace rtm::etcd

@@ -41,3 +41,18 @@ TEST(ClusterMetricsTest, CountsNodesGamesLeadershipAndTheSchedulersWork) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+TEST(EtcdTrafficMetricsTest, EveryCounterWithItsType) {
+  const std::string text = RenderEtcdTraffic({12, 2, 3400, 56000});
+
+  EXPECT_THAT(text, ::testing::HasSubstr("# TYPE rtm_etcd_requests_total counter\nrtm_etcd_requests_total 12\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("rtm_etcd_watches_opened_total 2\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("rtm_etcd_sent_bytes_total 3400\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr("rtm_etcd_received_bytes_total 56000\n"));
+}
+
+}  // namespace
+}  // namespace rtm

@@ -154,3 +154,23 @@ TEST(EtcdFailoverTest, TheFeedRelistsWhenEtcdCompactedWhatItsWatchMissed) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+TEST(EtcdTrafficTest, EveryAttemptAndEveryByteIsCounted) {
+  etcd::Client client({DeadEndpoint(), SharedEtcd().endpoint(0)});
+  etcd::RangeRequest read;
+  read.key = UniqueEtcdPrefix("traffic");
+
+  ASSERT_TRUE(client.Range(read).has_value());
+
+  const etcd::Client::Traffic traffic = client.traffic();
+  EXPECT_EQ(traffic.requests, 1u);  // the dead endpoint refused the connect
+  EXPECT_GT(traffic.bytes_sent, read.key.size());
+  EXPECT_GT(traffic.bytes_received, 0u);
+  EXPECT_EQ(traffic.watches, 0u);
+}
+
+}  // namespace
+}  // namespace rtm
