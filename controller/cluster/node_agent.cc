@@ -112,7 +112,11 @@ void NodeAgent::Beat() {
                 {{"err", renewed.error().message}});
   }
   std::optional<uint64_t> term;
-  if (has_lease) {
+  // While the view shows another node leading, campaigning would only be
+  // refused: a follower asks etcd nothing but its lease renewal.
+  const std::optional<Leadership> leader = view_.Snapshot().leader;
+  const bool other_leads = leader && leader->node != options_.info.name;
+  if (has_lease && !other_leads) {
     auto campaign = membership_.Campaign();
     if (campaign) {
       term = *campaign;

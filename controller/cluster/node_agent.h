@@ -60,7 +60,8 @@ class NodeAgent : public GameOwnership {
 
   // One step of each thread (what they loop on; tests call them directly):
   // Beat renews the lease (joining again when it expired) and campaigns
-  // (with no lease, because joining again failed, this node does not lead);
+  // unless the view shows another node leading (with no lease, because
+  // joining again failed, this node does not lead);
   // Follow takes the view's assignments and reports what changed. Follow
   // returns the revision of the snapshot it took.
   void Beat();

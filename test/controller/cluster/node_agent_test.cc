@@ -417,3 +417,21 @@ TEST_F(NodeAgentTest, AFailedLeaveIsOnlyLogged) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+TEST_F(NodeAgentTest, AFollowerDoesNotCampaignWhileTheViewShowsAnotherLeader) {
+  ClusterSnapshot snapshot;
+  snapshot.leader = Leadership{"b", 4};
+  NodeAgent& agent = Joined(snapshot);
+  EXPECT_CALL(membership_, Renew()).WillOnce(Return(Expected<bool>(true)));
+  EXPECT_CALL(membership_, Campaign()).Times(0);
+
+  agent.Beat();
+
+  EXPECT_EQ(agent.term(), std::nullopt);
+}
+
+}  // namespace
+}  // namespace rtm
