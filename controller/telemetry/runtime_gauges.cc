@@ -10,13 +10,12 @@ Expected<PrometheusTelemetry::Gauges> CollectRuntimeGauges(
   gauges.workqueue_depth = workqueue_depth;
   auto declared = desired.List();
   if (!declared) return std::unexpected(declared.error());
+  auto reported = statuses.List();  // one read, not one per runtime
+  if (!reported) return std::unexpected(reported.error());
   for (const DesiredRuntime& runtime : *declared) {
-    auto status = statuses.Get(runtime.name);
-    if (!status && status.error().code != ErrorCode::kNotFound) {
-      return std::unexpected(status.error());
-    }
-    ++gauges.runtimes_by_phase[std::string(
-        ToString(status ? status->phase : Phase::kPending))];
+    auto status = reported->find(runtime.name);
+    ++gauges.runtimes_by_phase[std::string(ToString(
+        status != reported->end() ? status->second.phase : Phase::kPending))];
   }
   return gauges;
 }

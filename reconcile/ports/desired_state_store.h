@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +44,8 @@ class StatusStore {
 
   // kNotFound before the first reconcile of `name`.
   virtual Expected<RuntimeStatusView> Get(std::string_view name) = 0;
+  // Every stored status by runtime name (one read, e.g. for /metrics).
+  virtual Expected<std::map<std::string, RuntimeStatusView>> List() = 0;
   // Writes the status of `name` if the stored one is still at
   // status.revision (0: none stored), else kConflict. Returns the new
   // revision.

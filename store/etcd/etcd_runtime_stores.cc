@@ -76,6 +76,19 @@ Expected<RuntimeStatusView> EtcdStatusStore::Get(std::string_view name) {
   return DecodeStatusKv(**kv);
 }
 
+Expected<std::map<std::string, RuntimeStatusView>> EtcdStatusStore::List() {
+  const std::string prefix = keys_.Status("");
+  auto kvs = ListPrefix(client_, prefix);
+  if (!kvs) return std::unexpected(kvs.error());
+  std::map<std::string, RuntimeStatusView> statuses;
+  for (const etcd::KeyValue& kv : *kvs) {
+    auto status = DecodeStatusKv(kv);
+    if (!status) return std::unexpected(status.error());
+    statuses.emplace(kv.key.substr(prefix.size()), *std::move(status));
+  }
+  return statuses;
+}
+
 Expected<uint64_t> EtcdStatusStore::Put(std::string_view name,
                                         const RuntimeStatusView& status) {
   if (name.empty()) {

@@ -42,6 +42,7 @@ class EtcdStatusStore : public StatusStore {
                   EtcdChangeFeed& feed, EtcdCluster* fence = nullptr);
 
   Expected<RuntimeStatusView> Get(std::string_view name) override;
+  Expected<std::map<std::string, RuntimeStatusView>> List() override;
   Expected<uint64_t> Put(std::string_view name,
                          const RuntimeStatusView& status) override;
 

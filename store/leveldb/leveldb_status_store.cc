@@ -1,5 +1,6 @@
 #include "store/leveldb/leveldb_status_store.h"
 
+#include <memory>
 #include <string>
 
 #include "store/leveldb/exception_guard.h"
@@ -33,6 +34,30 @@ Expected<RuntimeStatusView> LeveldbStatusStore::GetUnguarded(
                 "no status for runtime " + std::string(name));
   }
   return DecodeStoredStatus(key, **stored);
+}
+
+Expected<std::map<std::string, RuntimeStatusView>> LeveldbStatusStore::List() {
+  return GuardExceptions<std::map<std::string, RuntimeStatusView>>(
+      "list runtime statuses", [&] { return ListUnguarded(); });
+}
+
+Expected<std::map<std::string, RuntimeStatusView>>
+LeveldbStatusStore::ListUnguarded() {
+  std::map<std::string, RuntimeStatusView> statuses;
+  const std::unique_ptr<leveldb::Iterator> it = database_.NewIterator();
+  for (it->Seek(ToSlice(kStatusKeyPrefix));
+       it->Valid() && it->key().starts_with(ToSlice(kStatusKeyPrefix));
+       it->Next()) {
+    auto status = DecodeStoredStatus(ToView(it->key()), ToView(it->value()));
+    if (!status) return std::unexpected(status.error());
+    statuses.emplace(std::string(ToView(it->key()).substr(kStatusKeyPrefix.size())),
+                     *std::move(status));
+  }
+  if (auto checked = database_.IteratorStatus(*it, "list runtime statuses");
+      !checked) {
+    return std::unexpected(checked.error());
+  }
+  return statuses;
 }
 
 Expected<uint64_t> LeveldbStatusStore::PutUnguarded(

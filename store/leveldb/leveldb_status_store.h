@@ -29,6 +29,7 @@ class LeveldbStatusStore : public StatusStore {
   explicit LeveldbStatusStore(LeveldbDatabase& database);
 
   Expected<RuntimeStatusView> Get(std::string_view name) override;
+  Expected<std::map<std::string, RuntimeStatusView>> List() override;
   Expected<uint64_t> Put(std::string_view name,
                          const RuntimeStatusView& status) override;
 
@@ -37,6 +38,7 @@ class LeveldbStatusStore : public StatusStore {
 
  private:
   Expected<RuntimeStatusView> GetUnguarded(std::string_view name);
+  Expected<std::map<std::string, RuntimeStatusView>> ListUnguarded();
   Expected<uint64_t> PutUnguarded(std::string_view name,
                                   const RuntimeStatusView& status);
 

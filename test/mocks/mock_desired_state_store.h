@@ -19,6 +19,8 @@ class MockStatusStore : public StatusStore {
  public:
   MOCK_METHOD(Expected<RuntimeStatusView>, Get, (std::string_view name),
               (override));
+  MOCK_METHOD((Expected<std::map<std::string, RuntimeStatusView>>), List, (),
+              (override));
   MOCK_METHOD(Expected<uint64_t>, Put,
               (std::string_view name, const RuntimeStatusView& status),
               (override));

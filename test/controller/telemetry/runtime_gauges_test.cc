@@ -18,12 +18,15 @@ class RuntimeGaugesTest : public ::testing::Test {
   RuntimeGaugesTest() {
     ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{
         {.name = "a"}, {.name = "b"}, {.name = "c"}, {.name = "d"}}));
-    ON_CALL(statuses_, Get)
-        .WillByDefault([](std::string_view name) -> Expected<RuntimeStatusView> {
-          if (name == "d") return Fail(ErrorCode::kNotFound, "none yet");
-          return RuntimeStatusView{
-              .phase = name == "c" ? Phase::kFailed : Phase::kRunning};
-        });
+    // "d" has no status yet; "z" has a status but no desired object.
+    ON_CALL(statuses_, List)
+        .WillByDefault(Return(std::map<std::string, RuntimeStatusView>{
+            {"a", {.phase = Phase::kRunning}},
+            {"b", {.phase = Phase::kRunning}},
+            {"c", {.phase = Phase::kFailed}},
+            {"z", {.phase = Phase::kStopped}}}));
+    // One read of every status, never one per runtime.
+    EXPECT_CALL(statuses_, Get).Times(0);
   }
 
   NiceMock<MockDesiredStateStore> desired_;
@@ -40,7 +43,7 @@ TEST_F(RuntimeGaugesTest, CountsDeclaredRuntimesByTheirStatusPhase) {
 }
 
 TEST_F(RuntimeGaugesTest, StoreErrorsAreErrorsNotFewerRuntimes) {
-  ON_CALL(statuses_, Get)
+  ON_CALL(statuses_, List)
       .WillByDefault(Return(Fail(ErrorCode::kServiceUnavailable, "disk gone")));
   auto unreadable_status = CollectRuntimeGauges(0, desired_, statuses_);
   ASSERT_FALSE(unreadable_status.has_value());

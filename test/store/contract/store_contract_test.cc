@@ -128,6 +128,20 @@ TEST_P(StoreContractTest, DesiredWriteConflictsWhenTheObjectMoved) {
   EXPECT_EQ(store().desired().Get("ghost").error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(StoreContractTest, StatusesAreListedByNameWithTheirRevisions) {
+  RuntimeStatusView a = Status(Phase::kRunning);
+  RuntimeStatusView b = Status(Phase::kStopped);
+  ASSERT_TRUE(Track(b, store().statuses().Put("b", b)));
+  ASSERT_TRUE(Track(a, store().statuses().Put("a", a)));
+  DesiredRuntime only_desired = FullDesired("c");  // no status: not listed
+  ASSERT_TRUE(Track(only_desired, store().desired().Put(only_desired)));
+
+  auto listed = store().statuses().List();
+
+  ASSERT_TRUE(listed.has_value()) << listed.error().message;
+  EXPECT_EQ(*listed, (std::map<std::string, RuntimeStatusView>{{"a", a}, {"b", b}}));
+}
+
 TEST_P(StoreContractTest, StatusAndRecordWritesConflictWhenTheyMoved) {
   RuntimeStatusView status = FullStatus();
   ASSERT_TRUE(Track(status, store().statuses().Put("a", status)));
