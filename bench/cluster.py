@@ -263,9 +263,10 @@ def main():
         lines += [
             "# Cluster benchmark (%s)\n" % time.strftime("%Y-%m-%d %H:%M"),
             "Command: `python3 bench/cluster.py --games %d --rounds %d --idle-seconds %d "
-            "--node-ttl %s --node-lost-after %s` · 3 etcd members, 3 engines, 3 agents on one "
-            "2-core machine · binary %s\n" % (args.games, args.rounds, args.idle_seconds,
-                                             args.node_ttl, args.node_lost_after, args.binary),
+            "--node-ttl %s --node-lost-after %s --only %s` · 3 etcd members, 3 engines, 3 agents "
+            "on one 2-core machine · binary %s\n" % (args.games, args.rounds, args.idle_seconds,
+                                                    args.node_ttl, args.node_lost_after, args.only,
+                                                    args.binary),
             "## Idle cost per node per minute (%d games running, measured over %d s, %d s after they all ran)\n" % (
                 args.games, args.idle_seconds, args.settle_seconds),
             "| node | etcd requests | bytes sent | bytes received | watches opened |",
