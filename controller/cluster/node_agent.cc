@@ -114,9 +114,18 @@ void NodeAgent::Beat() {
   std::optional<uint64_t> term;
   // While the view shows another node leading, campaigning would only be
   // refused: a follower asks etcd nothing but its lease renewal.
+  // A leader the view still shows at the term it holds needs no
+  // confirmation either (its key lives and dies with the lease just renewed).
   const std::optional<Leadership> leader = view_.Snapshot().leader;
   const bool other_leads = leader && leader->node != options_.info.name;
-  if (has_lease && !other_leads) {
+  bool still_leading = false;
+  if (leader && !other_leads) {
+    std::lock_guard lock(mutex_);
+    still_leading = term_ == leader->term;
+  }
+  if (has_lease && still_leading) {
+    term = leader->term;
+  } else if (has_lease && !other_leads) {
     auto campaign = membership_.Campaign();
     if (campaign) {
       term = *campaign;

@@ -435,3 +435,23 @@ TEST_F(NodeAgentTest, AFollowerDoesNotCampaignWhileTheViewShowsAnotherLeader) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+TEST_F(NodeAgentTest, ALeaderTheViewStillShowsAtItsTermIsNotReconfirmed) {
+  NodeAgent& agent = Joined();
+  EXPECT_CALL(membership_, Renew()).Times(2).WillRepeatedly(Return(Expected<bool>(true)));
+  EXPECT_CALL(membership_, Campaign()).WillOnce(Return(Leading(9)));
+  agent.Beat();  // no leader in the view yet: campaigns, leads
+  ASSERT_EQ(agent.term(), std::optional<uint64_t>(9));
+  snapshot_.leader = Leadership{"a", 9};
+
+  agent.Beat();  // the view shows it: no second campaign
+
+  EXPECT_EQ(agent.term(), std::optional<uint64_t>(9));
+  EXPECT_EQ(leadership_, (std::vector<std::optional<uint64_t>>{9}));
+}
+
+}  // namespace
+}  // namespace rtm
