@@ -19,6 +19,14 @@ void Family(std::string& out, const char* name, const char* type,
   out += '\n';
 }
 
+// A family of one unlabelled sample.
+void Single(std::string& out, const char* name, const char* type,
+            const char* help, uint64_t value) {
+  Family(out, name, type, help);
+  out += name;
+  out += ' ' + std::to_string(value) + '\n';
+}
+
 }  // namespace
 
 std::string RenderClusterMetrics(const ClusterSnapshot& cluster,
@@ -52,33 +60,29 @@ std::string RenderClusterMetrics(const ClusterSnapshot& cluster,
   const bool leading = cluster.leader && cluster.leader->node == this_node;
   out += "rtm_cluster_leader{node=\"" + std::string(this_node) + "\"} " +
          (leading ? "1" : "0") + "\n";
-  Family(out, "rtm_scheduler_rounds_total", "counter",
-         "Scheduling rounds this node ran as leader.");
-  out += "rtm_scheduler_rounds_total " + std::to_string(scheduler.rounds) + "\n";
-  Family(out, "rtm_scheduler_assignments_total", "counter",
-         "Games this node (re)assigned as leader.");
-  out += "rtm_scheduler_assignments_total " + std::to_string(scheduler.assignments) + "\n";
-  Family(out, "rtm_scheduler_refused_writes_total", "counter",
-         "Leader writes refused (a conflict or a store error); the next round decides again.");
-  out += "rtm_scheduler_refused_writes_total " +
-         std::to_string(scheduler.refused_writes) + "\n";
+  Single(out, "rtm_scheduler_rounds_total", "counter",
+         "Scheduling rounds this node ran as leader.", scheduler.rounds);
+  Single(out, "rtm_scheduler_assignments_total", "counter",
+         "Games this node (re)assigned as leader.", scheduler.assignments);
+  Single(out, "rtm_scheduler_refused_writes_total", "counter",
+         "Leader writes refused (a conflict or a store error); the next round decides again.",
+         scheduler.refused_writes);
   return out;
 }
 
 std::string RenderEtcdTraffic(const EtcdTraffic& traffic) {
   std::string out;
-  Family(out, "rtm_etcd_requests_total", "counter",
-         "Unary calls to etcd, every attempt counted (failover included).");
-  out += "rtm_etcd_requests_total " + std::to_string(traffic.requests) + "\n";
-  Family(out, "rtm_etcd_watches_opened_total", "counter",
-         "etcd watch streams opened (at start, after a break, after a relist).");
-  out += "rtm_etcd_watches_opened_total " + std::to_string(traffic.watches) + "\n";
-  Family(out, "rtm_etcd_sent_bytes_total", "counter",
-         "Request bytes sent to etcd (path and JSON body).");
-  out += "rtm_etcd_sent_bytes_total " + std::to_string(traffic.bytes_sent) + "\n";
-  Family(out, "rtm_etcd_received_bytes_total", "counter",
-         "Response and watch-stream body bytes received from etcd.");
-  out += "rtm_etcd_received_bytes_total " + std::to_string(traffic.bytes_received) + "\n";
+  Single(out, "rtm_etcd_requests_total", "counter",
+         "Unary calls to etcd, every attempt counted (failover included).",
+         traffic.requests);
+  Single(out, "rtm_etcd_watches_opened_total", "counter",
+         "etcd watch streams opened (at start, after a break, after a relist).",
+         traffic.watches);
+  Single(out, "rtm_etcd_sent_bytes_total", "counter",
+         "Request bytes sent to etcd (path and JSON body).", traffic.bytes_sent);
+  Single(out, "rtm_etcd_received_bytes_total", "counter",
+         "Response and watch-stream body bytes received from etcd.",
+         traffic.bytes_received);
   return out;
 }
 
