@@ -6,6 +6,7 @@
 // clang-format on
 
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,6 +39,16 @@ constexpr size_t kReadBufferBytes = 64 * 1024;
 // never manifests and hidden directories are never entered, as in
 // ListManifestFiles.
 bool IsHidden(std::string_view name) { return name.starts_with('.'); }
+
+// What changes the name `name` in a directory: the events the parent of a
+// symlink on the root's path is watched for.
+constexpr uint32_t kLinkAncestorMask =
+    IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR;
+
+bool IsSymlink(const std::string& path) {
+  struct stat info {};
+  return ::lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode);
+}
 
 std::string ErrnoText(int err) {
   return std::error_code(err, std::generic_category()).message();
@@ -90,6 +101,7 @@ void ManifestWatcher::Stop() {
   retry_timer_.cancel(ignored);
   inotify_.close(ignored);  // closing the fd drops every watch with it
   dirs_by_wd_.clear();
+  link_ancestors_by_wd_.clear();
   root_wd_ = -1;
   change_pending_ = false;
   retry_armed_ = false;
@@ -112,10 +124,46 @@ std::string ManifestWatcher::PathOf(const std::string& rel) const {
 }
 
 int ManifestWatcher::WatchRoot() {
+  WatchLinkAncestors();
   const int wd = WatchTree("");
   if (wd < 0) return -wd;
   root_wd_ = wd;
   return 0;
+}
+
+void ManifestWatcher::WatchLinkAncestors() {
+  UnwatchLinkAncestors();
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path root = fs::absolute(root_, ec).lexically_normal();
+  if (ec) return;
+  fs::path prefix;
+  for (const fs::path& part : root) {
+    prefix /= part;
+    if (!prefix.has_parent_path() || prefix == prefix.root_path()) continue;
+    if (!IsSymlink(prefix.string())) continue;
+    const int wd = inotify_add_watch(inotify_.native_handle(),
+                                     prefix.parent_path().c_str(),
+                                     kLinkAncestorMask);
+    if (wd >= 0) link_ancestors_by_wd_[wd] = prefix.filename().string();
+  }
+}
+
+void ManifestWatcher::UnwatchLinkAncestors() {
+  for (const auto& [wd, name] : link_ancestors_by_wd_) {
+    // A wd shared with the tree (an ancestor inside it: cannot be, as the
+    // root is below every ancestor) would be kept.
+    if (!dirs_by_wd_.contains(wd)) inotify_rm_watch(inotify_.native_handle(), wd);
+  }
+  link_ancestors_by_wd_.clear();
+}
+
+void ManifestWatcher::FollowRepointedRoot() {
+  // The old tree's watches go first, so that its deletion (git-sync
+  // removes the old worktree after the flip) is not read as the root's.
+  UnwatchAll();
+  if (WatchRoot() != 0) ArmRetryTimer();
+  ScheduleChange();
 }
 
 int ManifestWatcher::WatchTree(const std::string& rel) {
@@ -185,6 +233,7 @@ void ManifestWatcher::ReadEvents() {
           error_code ignored;
           inotify_.close(ignored);
           dirs_by_wd_.clear();
+          link_ancestors_by_wd_.clear();
           root_wd_ = -1;
           ScheduleChange();
           ArmRetryTimer();
@@ -214,6 +263,11 @@ void ManifestWatcher::HandleEvent(int wd, uint32_t mask,
     ScheduleChange();
     return;
   }
+  if (auto link = link_ancestors_by_wd_.find(wd);
+      link != link_ancestors_by_wd_.end() && !dirs_by_wd_.contains(wd)) {
+    if (name == link->second) FollowRepointedRoot();
+    return;
+  }
   const auto it = dirs_by_wd_.find(wd);
   if (it == dirs_by_wd_.end()) return;  // a watch dropped since
   if (wd == root_wd_ &&
@@ -230,6 +284,15 @@ void ManifestWatcher::HandleEvent(int wd, uint32_t mask,
     // unmount changes its contents. A subdirectory's DELETE_SELF/MOVE_SELF
     // is reported by its parent too, with the name.
     if (mask & (IN_ATTRIB | IN_UNMOUNT)) ScheduleChange();
+    return;
+  }
+  // A symlink created or renamed into place, hidden or not: the "..data"
+  // swap of a ConfigMap volume re-points every manifest at once.
+  if ((mask & (IN_CREATE | IN_MOVED_TO)) && !(mask & IN_ISDIR) &&
+      IsSymlink(PathOf(it->second.empty()
+                           ? std::string(name)
+                           : it->second + "/" + std::string(name)))) {
+    ScheduleChange();
     return;
   }
   if (IsHidden(name)) return;

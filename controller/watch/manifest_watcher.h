@@ -1,6 +1,11 @@
 // Change notification for the manifests tree (docs/contract.md §2): inotify on the root
 // directory and every non-hidden subdirectory, driven by a Boost.Asio
-// io_context. It tells its owner *that* something may have changed, never
+// io_context. Trees delivered the way GitOps tools deliver them are
+// followed too: a symlink created or renamed into a watched directory (the
+// "..data" swap of a Kubernetes ConfigMap volume) is a change, and a
+// symlink anywhere on the root's path (git-sync's "current" link) is
+// watched from its parent directory: when it is re-pointed, the watcher
+// drops the old tree's watches, watches the new tree and reports a change. It tells its owner *that* something may have changed, never
 // what: the owner answers a callback with a full rescan (cheap, it caches by
 // mtime). The owner also rescans periodically, so the watcher is an
 // accelerator, not the source of truth: anything it might miss (watch limit
@@ -83,8 +88,17 @@ class ManifestWatcher {
   size_t WatchedDirectoryCount() const { return dirs_by_wd_.size(); }
 
  private:
-  // 0 or the errno of inotify_add_watch on the root itself.
+  // 0 or the errno of inotify_add_watch on the root itself. Also (re)watches
+  // the parents of the symlinks on the root's path.
   int WatchRoot();
+  // Watches the parent directory of every symlink on the root's path, for
+  // that link's name (best effort: an ancestor that cannot be watched is
+  // skipped and the periodic rescan covers it).
+  void WatchLinkAncestors();
+  void UnwatchLinkAncestors();
+  // A symlink on the root's path was re-pointed, removed or created: watch
+  // the tree it leads to now, and report.
+  void FollowRepointedRoot();
   // 0 or the errno of opening the inotify instance into inotify_.
   int OpenInotify();
   // Watches `root_/rel` and its non-hidden subdirectories (no symlinks).
@@ -115,6 +129,8 @@ class ManifestWatcher {
 
   // wd → directory relative to root_ ("" for the root, "a/b" below it).
   std::unordered_map<int, std::string> dirs_by_wd_;
+  // wd of the parent of a symlink on the root's path → the link's name.
+  std::unordered_map<int, std::string> link_ancestors_by_wd_;
   int root_wd_ = -1;
 
   bool change_pending_ = false;

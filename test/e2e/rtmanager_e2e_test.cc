@@ -609,6 +609,72 @@ TEST_F(RtmanagerE2eTest, OnEtcdARestartRecreatesAndAControllerKillLosesNothing) 
   EXPECT_EQ(Entries(*kept, "restart", "success").size(), 1u) << kept->dump(2);
 }
 
+// 2d. GitOps delivery (docs/contract.md §2): a restartGeneration bump that
+//     arrives by a git-sync worktree flip, or by a ConfigMap "..data" swap,
+//     is picked up like an edit in place, and the old tree's removal
+//     removes nothing.
+TEST_F(RtmanagerE2eTest, AGitSyncWorktreeFlipIsPickedUp) {
+  const std::string game = Game("gitsync");
+  const std::string git = root_ + "/git";
+  fs::create_directories(git + "/.worktrees/rev1");
+  WriteFileAtomically(git + "/.worktrees/rev1/" + game + ".yaml", Manifest(game));
+  fs::create_directory_symlink(".worktrees/rev1", git + "/current");
+  ASSERT_NO_FATAL_FAILURE(StartController({"--manifests", git + "/current"}));
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+
+  fs::create_directories(git + "/.worktrees/rev2");
+  WriteFileAtomically(git + "/.worktrees/rev2/" + game + ".yaml",
+                      Manifest(game, {.restart_generation = 1}));
+  fs::create_directory_symlink(".worktrees/rev2", git + "/current.tmp");
+  fs::rename(git + "/current.tmp", git + "/current");
+  fs::remove_all(git + "/.worktrees/rev1");
+
+  auto after = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return RunningAndConverged(runtime) &&
+               Int(runtime, "/status/observedRestartGeneration") == 1 &&
+               Str(runtime, "/status/containerId") != old_id;
+      },
+      "restarted by the flip", 30s);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(Str(OnlyContainer(game), "/Id"), Str(*after, "/status/containerId"));
+}
+
+TEST_F(RtmanagerE2eTest, AConfigMapDataSwapIsPickedUp) {
+  const std::string game = Game("configmap");
+  const std::string volume = root_ + "/configmap";
+  fs::create_directories(volume + "/..2026_12_02_10_00_00.1");
+  WriteFileAtomically(volume + "/..2026_12_02_10_00_00.1/" + game + ".yaml",
+                      Manifest(game));
+  fs::create_directory_symlink("..2026_12_02_10_00_00.1", volume + "/..data");
+  fs::create_symlink("..data/" + game + ".yaml", volume + "/" + game + ".yaml");
+  ASSERT_NO_FATAL_FAILURE(StartController({"--manifests", volume}));
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+
+  fs::create_directories(volume + "/..2026_12_02_10_05_00.2");
+  WriteFileAtomically(volume + "/..2026_12_02_10_05_00.2/" + game + ".yaml",
+                      Manifest(game, {.restart_generation = 1}));
+  fs::create_directory_symlink("..2026_12_02_10_05_00.2", volume + "/..data_tmp");
+  fs::rename(volume + "/..data_tmp", volume + "/..data");
+  fs::remove_all(volume + "/..2026_12_02_10_00_00.1");
+
+  auto after = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return RunningAndConverged(runtime) &&
+               Int(runtime, "/status/observedRestartGeneration") == 1 &&
+               Str(runtime, "/status/containerId") != old_id;
+      },
+      "restarted by the swap", 30s);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(Str(OnlyContainer(game), "/Id"), Str(*after, "/status/containerId"));
+}
+
 // 2b. The REST restart is a generation bump too (docs/contract.md §6): 202 with the
 //     generation to wait for; X-Request-Id is the correlation id of the
 //     outer restart and its inner stop/start.

@@ -424,3 +424,73 @@ TEST_F(ManifestWatcherTest, OnChangeMayStopTheWatcher) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+// Trees delivered the way GitOps tools deliver them (docs/contract.md §2).
+
+// A Kubernetes ConfigMap volume: kubelet writes each version into a new
+// hidden timestamped directory, points "..data" at it by renaming a fresh
+// symlink over it, and removes the old directory; the visible files are
+// symlinks through "..data" and never change themselves.
+TEST_F(ManifestWatcherTest, AConfigMapStyleDataSwapTriggers) {
+  fs::create_directories(root_ / "..2026_12_02_10_00_00.1");
+  WriteFile(root_ / "..2026_12_02_10_00_00.1" / "lobby.yaml", "generation: 1\n");
+  fs::create_directory_symlink("..2026_12_02_10_00_00.1", root_ / "..data");
+  fs::create_symlink("..data/lobby.yaml", root_ / "lobby.yaml");
+  StartWatcher();
+
+  fs::create_directories(root_ / "..2026_12_02_10_05_00.2");
+  WriteFile(root_ / "..2026_12_02_10_05_00.2" / "lobby.yaml", "generation: 2\n");
+  fs::create_directory_symlink("..2026_12_02_10_05_00.2", root_ / "..data_tmp");
+  fs::rename(root_ / "..data_tmp", root_ / "..data");
+  fs::remove_all(root_ / "..2026_12_02_10_00_00.1");
+
+  ASSERT_TRUE(WaitForCount(1));
+}
+
+// git-sync: each revision is checked out into a new worktree, the link the
+// controller reads is flipped to it atomically, the old worktree deleted.
+TEST_F(ManifestWatcherTest, ARepointedRootSymlinkIsFollowedToTheNewTree) {
+  fs::create_directories(base_ / "worktrees" / "rev1");
+  WriteFile(base_ / "worktrees" / "rev1" / "lobby.yaml");
+  fs::create_directory_symlink("worktrees/rev1", root_);
+  StartWatcher();
+
+  fs::create_directories(base_ / "worktrees" / "rev2");
+  WriteFile(base_ / "worktrees" / "rev2" / "lobby.yaml", "generation: 2\n");
+  fs::create_directory_symlink("worktrees/rev2", base_ / "manifests.tmp");
+  fs::rename(base_ / "manifests.tmp", root_);
+  ASSERT_TRUE(WaitForCount(1));
+  fs::remove_all(base_ / "worktrees" / "rev1");
+
+  // The new tree is the one watched now (and the old one's removal was not
+  // taken for the root's).
+  ExpectNoCallbackFrom([] {});
+  const size_t before = Count();
+  WriteFile(base_ / "worktrees" / "rev2" / "arena.yaml");
+  ASSERT_TRUE(WaitForCount(before + 1));
+}
+
+TEST_F(ManifestWatcherTest, ARepointedLinkAboveTheRootIsFollowedToo) {
+  fs::create_directories(base_ / "rev1" / "games");
+  WriteFile(base_ / "rev1" / "games" / "lobby.yaml");
+  fs::create_directory_symlink("rev1", base_ / "current");
+  root_ = base_ / "current" / "games";
+  StartWatcher();
+
+  fs::create_directories(base_ / "rev2" / "games");
+  WriteFile(base_ / "rev2" / "games" / "lobby.yaml", "generation: 2\n");
+  fs::create_directory_symlink("rev2", base_ / "current.tmp");
+  fs::rename(base_ / "current.tmp", base_ / "current");
+  ASSERT_TRUE(WaitForCount(1));
+  fs::remove_all(base_ / "rev1");
+
+  const size_t before = Count();
+  WriteFile(base_ / "rev2" / "games" / "arena.yaml");
+  ASSERT_TRUE(WaitForCount(before + 1));
+}
+
+}  // namespace
+}  // namespace rtm
