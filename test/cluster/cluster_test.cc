@@ -108,6 +108,11 @@ class ClusterTest : public ::testing::Test {
         "--network", "rtm-cluster",
         "--node-ttl", kTtl,
         "--node-lost-after", kLostAfter,
+        // Calls fail while etcd elects a leader or a host is lost: keep the
+        // retries of a game short, so the tests wait for convergence, not
+        // for a backoff (one run of the etcd-leader test took 118 s with
+        // the default 5 min cap).
+        "--backoff-cap", "5s",
         "--log-level", "debug"};
     argv.insert(argv.end(), agent.extra.begin(), agent.extra.end());
     agent.process.Start(argv, Log(agent.node));
@@ -406,7 +411,16 @@ TEST_F(ClusterTest, KillingTheEtcdLeaderDuringAFleetRestartLosesNothing) {
     }
     return true;
   };
-  ASSERT_TRUE(e2e::WaitFor(restarted, 120s, 250ms));
+  const auto waited_from = std::chrono::steady_clock::now();
+  ASSERT_TRUE(e2e::WaitFor(restarted, 180s, 250ms));
+  if (std::chrono::steady_clock::now() - waited_from > 60s) {
+    // Converged, but slowly: say why, for the next look at it.
+    for (auto& agent : agents_) {
+      std::cerr << "---- slow convergence: warnings of " << agent->node << " ----\n"
+                << e2e::Shell("grep -E ' (warning|error) ' " + Log(agent->node) +
+                              " | tail -40").output;
+    }
+  }
   ExpectOneContainerEach(games, {"n1", "n2", "n3"});
 
   // Every container that runs was audited: its start entry is in the log,
