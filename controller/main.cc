@@ -33,6 +33,7 @@
 #include "controller/cluster/leader_loop.h"
 #include "controller/cluster/node_agent.h"
 #include "controller/telemetry/cluster_metrics.h"
+#include "controller/watch/manifest_poller.h"
 #include "store/etcd/etcd_store.h"
 #include "store/leveldb/leveldb_store.h"
 
@@ -100,6 +101,14 @@ Expected<OpenedStore> OpenStore(const RunOptions& options, Clock& clock) {
   EtcdCluster* cluster = (*store)->cluster();
   etcd::Client* client = &(*store)->client();
   return OpenedStore{*std::move(store), ports, cluster, client};
+}
+
+// How often the manifests are rescanned when inotify cannot be relied on
+// and --manifest-poll was not given.
+constexpr Duration kFallbackManifestPoll = std::chrono::seconds(2);
+
+int64_t ToMillis(Duration duration) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
 }
 
 // Cluster mode: only the leader syncs the manifests (docs/cluster.md).
@@ -249,11 +258,25 @@ int Run(const std::vector<std::string>& args) {
           [&controller] { return controller.PlanAll(); }, metrics,
           store->cluster});
 
+  // Polling (docs/contract.md §2): asked for, or on by itself where inotify
+  // cannot watch the tree or does not see its remote changes.
+  Duration poll = options->manifest_poll;
   if (auto watching = watcher.Start(); !watching) {
-    logger.Log(LogLevel::kError, "cannot watch the manifests",
-               {{"err", watching.error().message}});
-    return kExitFailure;
+    poll = poll != Duration::zero() ? poll : kFallbackManifestPoll;
+    logger.Log(LogLevel::kWarn, "inotify cannot watch the manifests; polling",
+               {{"err", watching.error().message},
+                {"interval_ms", std::to_string(ToMillis(poll))}});
+  } else if (auto blind = InotifyBlindFilesystem(options->manifests);
+             blind && poll == Duration::zero()) {
+    poll = kFallbackManifestPoll;
+    logger.Log(LogLevel::kWarn,
+               "the manifests are on a filesystem whose remote changes inotify "
+               "does not report; polling",
+               {{"filesystem", *blind},
+                {"interval_ms", std::to_string(ToMillis(poll))}});
   }
+  ManifestPoller poller(io, poll, [&controller] { controller.RequestManifestSync(); });
+  if (poll != Duration::zero()) poller.Start();
   if (auto listening = api.Start(); !listening) {
     logger.Log(LogLevel::kError, "cannot serve the API",
                {{"err", listening.error().message}});
@@ -278,6 +301,7 @@ int Run(const std::vector<std::string>& args) {
                {{"signal", std::to_string(signal)}});
     memory_release.cancel();
     watcher.Stop();
+    poller.Stop();
     io.stop();
   });
   io.run();

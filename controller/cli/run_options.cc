@@ -29,6 +29,7 @@ const std::vector<FlagSpec> kRunFlags{
     {"lease-ttl", true, "per-game lease TTL (default 60s)"},
     {"resync", true, "full resync period (default 5m)"},
     {"manifest-debounce", true, "quiet time after manifest file events before a rescan (default 10ms)"},
+    {"manifest-poll", true, "also rescan the manifests this often, for filesystems without inotify (NFS, FUSE; default off, 2s when inotify cannot watch them)"},
     {"log-format", true, "text | json (default text)"},
     {"log-level", true, "debug | info | warn | error (default info)"},
     {"api-token-file", true, "file holding the bearer token mutating API calls need"},
@@ -177,6 +178,14 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
                 "flag --manifest-debounce: must be in 1ms..10s");
   }
   options.manifest_debounce = *debounce;
+  auto poll = flags.GetDuration("manifest-poll", Duration::zero());
+  if (!poll) return std::unexpected(poll.error());
+  if (*poll != Duration::zero() &&
+      (*poll < std::chrono::milliseconds(100) || *poll > std::chrono::hours(1))) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --manifest-poll: must be in 100ms..1h (or 0: off)");
+  }
+  options.manifest_poll = *poll;
   options.max_ops_per_second = *max_ops;
   options.backoff = BackoffPolicy{*backoff_base, *backoff_cap};
 

@@ -45,6 +45,8 @@ struct RunOptions {
   Duration lease_ttl{};
   Duration resync{};
   Duration manifest_debounce{};
+  // --manifest-poll: rescan the manifests this often (0: off; inotify).
+  Duration manifest_poll{};
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
   int max_ops_per_second = 20;

@@ -675,6 +675,34 @@ TEST_F(RtmanagerE2eTest, AConfigMapDataSwapIsPickedUp) {
   EXPECT_EQ(Str(OnlyContainer(game), "/Id"), Str(*after, "/status/containerId"));
 }
 
+// 2e. --manifest-poll finds changes no inotify event reports: here a
+//     manifest that is a symlink to a file elsewhere, rewritten there.
+TEST_F(RtmanagerE2eTest, ManifestPollFindsChangesInotifyDoesNotReport) {
+  const std::string game = Game("poll");
+  const std::string elsewhere = root_ + "/elsewhere";
+  fs::create_directories(elsewhere);
+  WriteFileAtomically(elsewhere + "/" + game + ".yaml", Manifest(game));
+  fs::create_symlink(elsewhere + "/" + game + ".yaml",
+                     ManifestPath(game + ".yaml"));
+  ASSERT_NO_FATAL_FAILURE(StartController({"--manifest-poll", "300ms"}));
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+
+  WriteFileAtomically(elsewhere + "/" + game + ".yaml",
+                      Manifest(game, {.restart_generation = 1}));
+
+  auto after = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return RunningAndConverged(runtime) &&
+               Int(runtime, "/status/observedRestartGeneration") == 1 &&
+               Str(runtime, "/status/containerId") != old_id;
+      },
+      "restarted by the poll", 30s);
+  ASSERT_TRUE(after);
+}
+
 // 2b. The REST restart is a generation bump too (docs/contract.md §6): 202 with the
 //     generation to wait for; X-Request-Id is the correlation id of the
 //     outer restart and its inner stop/start.

@@ -198,3 +198,18 @@ TEST(RunOptionsTest, ClusterTimingsAreChecked) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+TEST(RunOptionsTest, ManifestPollIsOffByDefaultAndBounded) {
+  EXPECT_EQ(Parse({})->manifest_poll, Duration::zero());
+  EXPECT_EQ(Parse({"--manifest-poll", "500ms"})->manifest_poll,
+            std::chrono::milliseconds(500));
+  EXPECT_EQ(Parse({"--manifest-poll", "0s"})->manifest_poll, Duration::zero());
+  EXPECT_THAT(ErrorOf({"--manifest-poll", "50ms"}), HasSubstr("--manifest-poll"));
+  EXPECT_THAT(ErrorOf({"--manifest-poll", "2h"}), HasSubstr("--manifest-poll"));
+}
+
+}  // namespace
+}  // namespace rtm
