@@ -388,6 +388,22 @@ class RtmanagerE2eTest : public ::testing::Test {
     return WaitForRuntime(name, RunningAndConverged, "Running and converged");
   }
 
+  // Waits until `name` runs converged at observedRestartGeneration 1 in a
+  // container other than `old_id` (a restart happened).
+  std::optional<Json> WaitRestarted(const std::string& name,
+                                    const std::string& old_id,
+                                    const std::string& what,
+                                    std::chrono::milliseconds timeout = kConvergeTimeout) {
+    return WaitForRuntime(
+        name,
+        [&](const Json& runtime) {
+          return RunningAndConverged(runtime) &&
+                 Int(runtime, "/status/observedRestartGeneration") == 1 &&
+                 Str(runtime, "/status/containerId") != old_id;
+        },
+        what, timeout);
+  }
+
   // Exactly one container of `game`; its inspect.
   Json OnlyContainer(const std::string& game) {
     const std::vector<std::string> ids = ContainersOfGame(game);
@@ -497,14 +513,7 @@ TEST_F(RtmanagerE2eTest, RestartGenerationBumpRecreatesTheContainer) {
   const std::string old_id = Str(*before, "/status/containerId");
 
   WriteManifest(game + ".yaml", Manifest(game, {.restart_generation = 1}));
-  auto after = WaitForRuntime(
-      game,
-      [&](const Json& runtime) {
-        return RunningAndConverged(runtime) &&
-               Int(runtime, "/status/observedRestartGeneration") == 1 &&
-               Str(runtime, "/status/containerId") != old_id;
-      },
-      "restarted (observedRestartGeneration 1, new container)");
+  auto after = WaitRestarted(game, old_id, "restarted (observedRestartGeneration 1, new container)");
   ASSERT_TRUE(after);
   const std::string new_id = Str(*after, "/status/containerId");
   EXPECT_GT(Int(*after, "/metadata/generation"), Int(*before, "/metadata/generation"));
@@ -572,14 +581,7 @@ TEST_F(RtmanagerE2eTest, OnEtcdARestartRecreatesAndAControllerKillLosesNothing) 
   const std::string old_id = Str(*before, "/status/containerId");
 
   WriteManifest(game + ".yaml", Manifest(game, {.restart_generation = 1}));
-  auto after = WaitForRuntime(
-      game,
-      [&](const Json& runtime) {
-        return RunningAndConverged(runtime) &&
-               Int(runtime, "/status/observedRestartGeneration") == 1 &&
-               Str(runtime, "/status/containerId") != old_id;
-      },
-      "restarted on etcd");
+  auto after = WaitRestarted(game, old_id, "restarted on etcd");
   ASSERT_TRUE(after);
   const std::string new_id = Str(*after, "/status/containerId");
   EXPECT_EQ(Str(*after, "/status/lastRestart/outcome"), "success");
@@ -631,14 +633,7 @@ TEST_F(RtmanagerE2eTest, AGitSyncWorktreeFlipIsPickedUp) {
   fs::rename(git + "/current.tmp", git + "/current");
   fs::remove_all(git + "/.worktrees/rev1");
 
-  auto after = WaitForRuntime(
-      game,
-      [&](const Json& runtime) {
-        return RunningAndConverged(runtime) &&
-               Int(runtime, "/status/observedRestartGeneration") == 1 &&
-               Str(runtime, "/status/containerId") != old_id;
-      },
-      "restarted by the flip", 30s);
+  auto after = WaitRestarted(game, old_id, "restarted by the flip", 30s);
   ASSERT_TRUE(after);
   EXPECT_EQ(Str(OnlyContainer(game), "/Id"), Str(*after, "/status/containerId"));
 }
@@ -663,14 +658,7 @@ TEST_F(RtmanagerE2eTest, AConfigMapDataSwapIsPickedUp) {
   fs::rename(volume + "/..data_tmp", volume + "/..data");
   fs::remove_all(volume + "/..2026_12_02_10_00_00.1");
 
-  auto after = WaitForRuntime(
-      game,
-      [&](const Json& runtime) {
-        return RunningAndConverged(runtime) &&
-               Int(runtime, "/status/observedRestartGeneration") == 1 &&
-               Str(runtime, "/status/containerId") != old_id;
-      },
-      "restarted by the swap", 30s);
+  auto after = WaitRestarted(game, old_id, "restarted by the swap", 30s);
   ASSERT_TRUE(after);
   EXPECT_EQ(Str(OnlyContainer(game), "/Id"), Str(*after, "/status/containerId"));
 }
@@ -692,14 +680,7 @@ TEST_F(RtmanagerE2eTest, ManifestPollFindsChangesInotifyDoesNotReport) {
   WriteFileAtomically(elsewhere + "/" + game + ".yaml",
                       Manifest(game, {.restart_generation = 1}));
 
-  auto after = WaitForRuntime(
-      game,
-      [&](const Json& runtime) {
-        return RunningAndConverged(runtime) &&
-               Int(runtime, "/status/observedRestartGeneration") == 1 &&
-               Str(runtime, "/status/containerId") != old_id;
-      },
-      "restarted by the poll", 30s);
+  auto after = WaitRestarted(game, old_id, "restarted by the poll", 30s);
   ASSERT_TRUE(after);
 }
 
