@@ -35,6 +35,19 @@ std::string ManifestRef(const DesiredRuntime& desired) {
          std::to_string(desired.generation);
 }
 
+// The correlation id of the restart that brings `desired` to its effective
+// restart generation: the API request's id, else the manifest's.
+std::string RestartCorrelationRef(const DesiredRuntime& desired) {
+  return desired.restart_source_ref.empty()
+             ? desired.source.path + "#restartGeneration=" +
+                   std::to_string(desired.EffectiveRestartGeneration())
+             : desired.restart_source_ref;
+}
+
+// How far back the audit trail of one game is searched for the entries of
+// its latest restart (stop, start, restart and a few of other kinds).
+constexpr size_t kRecentEntriesOfARestart = 16;
+
 const ContainerState* FindContainer(const std::vector<ContainerState>& all,
                                     std::string_view id) {
   for (const ContainerState& container : all) {
@@ -218,6 +231,13 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
     if (!acted) break;
   }
 
+  if (converged && !last_restart) {
+    if (auto recovered = RecoverRestartOutcome(seen, previous, last_restart);
+        !recovered) {
+      return ReconcileResult::Retry("read operation log: " +
+                                    recovered.error().message);
+    }
+  }
   if (observed || failure) {
     const DecisionInput final_input{std::string(name), seen.desired,
                                     seen.record, seen.containers};
@@ -334,11 +354,7 @@ Expected<void> Reconciler::Execute(const std::string& name,
       break;
     case ActionKind::kRestart: {
       const DesiredRuntime& desired = *seen.desired;
-      const std::string source_ref =
-          desired.restart_source_ref.empty()
-              ? desired.source.path + "#restartGeneration=" +
-                    std::to_string(desired.EffectiveRestartGeneration())
-              : desired.restart_source_ref;
+      const std::string source_ref = RestartCorrelationRef(desired);
       result = operations_.Restart(
           {name, desired.restart_source, source_ref,
            desired.EffectiveRestartGeneration(), desired.generation});
@@ -406,25 +422,82 @@ void Reconciler::AcknowledgeAdoptedRestart(
       LabelNumber(container, kLabelRestartGeneration, -1) != wanted) {
     return;
   }
-  const std::string source_ref =
-      desired.restart_source_ref.empty()
-          ? desired.source.path + "#restartGeneration=" + std::to_string(wanted)
-          : desired.restart_source_ref;
   // The inner start the dead controller could not record, then the outer
   // restart, sharing the restart's correlation id like a live restart.
-  for (OpKind kind : {OpKind::kStart, OpKind::kRestart}) {
-    OperationRecorder(ports_, kind, desired.name, desired.restart_source,
-                      source_ref)
-        .SucceedWith(container.image, container.id);
+  last_restart = CompleteRestartAudit(desired, container.image, container.id,
+                                      /*start_recorded=*/false);
+}
+
+LastRestart Reconciler::CompleteRestartAudit(const DesiredRuntime& desired,
+                                             const std::string& image_ref,
+                                             const std::string& container_id,
+                                             bool start_recorded) {
+  const std::string source_ref = RestartCorrelationRef(desired);
+  if (!start_recorded) {
+    OperationRecorder(ports_, OpKind::kStart, desired.name,
+                      desired.restart_source, source_ref)
+        .SucceedWith(image_ref, container_id);
   }
-  last_restart = LastRestart{
-      .restart_generation = wanted,
+  OperationRecorder(ports_, OpKind::kRestart, desired.name,
+                    desired.restart_source, source_ref)
+      .SucceedWith(image_ref, container_id);
+  return LastRestart{
+      .restart_generation = desired.EffectiveRestartGeneration(),
       .outcome = std::string(ToString(Outcome::kSuccess)),
       .error_code = std::nullopt,
-      .container_id = container.id,
+      .container_id = container_id,
       .source_ref = source_ref,
       .finished_at = ports_.clock.Now(),
   };
+}
+
+Expected<void> Reconciler::RecoverRestartOutcome(
+    const Observation& seen, const RuntimeStatusView& previous,
+    std::optional<LastRestart>& last_restart) {
+  if (!seen.desired || !seen.record) return {};
+  const DesiredRuntime& desired = *seen.desired;
+  const RuntimeRecord& record = *seen.record;
+  const int64_t wanted = desired.EffectiveRestartGeneration();
+  // Only a generation the last status write had not yet observed, and
+  // that the record shows committed, can have lost its acknowledgement.
+  if (wanted == 0 || previous.observed_restart_generation >= wanted ||
+      (previous.last_restart &&
+       previous.last_restart->restart_generation >= wanted) ||
+      record.restart_generation < wanted ||
+      record.current_container_id.empty()) {
+    return {};
+  }
+  auto entries = ports_.operation_log.ListByGame(desired.name,
+                                                 kRecentEntriesOfARestart);
+  if (!entries) return std::unexpected(std::move(entries.error()));
+  const std::string source_ref = RestartCorrelationRef(desired);
+  bool restart_began = false;
+  bool start_recorded = false;
+  for (const OperationEntry& entry : *entries) {  // newest first
+    if (entry.source_ref != source_ref) continue;
+    if (entry.op_kind == OpKind::kRestart) {
+      last_restart = LastRestart{
+          .restart_generation = wanted,
+          .outcome = std::string(ToString(entry.outcome)),
+          .error_code = entry.error_code,
+          .container_id = entry.container_id,
+          .source_ref = source_ref,
+          .finished_at = entry.finished_at,
+      };
+      return {};
+    }
+    restart_began = true;
+    start_recorded |= entry.op_kind == OpKind::kStart &&
+                      entry.outcome == Outcome::kSuccess &&
+                      entry.container_id == record.current_container_id;
+  }
+  // No audit entry of this restart at all: the record's container came
+  // from a plain start (a game declared at this restart generation).
+  if (!restart_began) return {};
+  last_restart = CompleteRestartAudit(desired, record.current_image_ref,
+                                      record.current_container_id,
+                                      start_recorded);
+  return {};
 }
 
 Expected<void> Reconciler::RemoveStrayContainer(const std::string& name,

@@ -106,6 +106,21 @@ class Reconciler {
                                  const Observation& seen,
                                  const RuntimeStatusView& previous,
                                  std::optional<LastRestart>& last_restart);
+  // The controller died after a restart committed its record and before
+  // the status acknowledged it: recovers the outcome from the restart's
+  // audit entries (correlated by its source ref), writing the start and
+  // restart entries the dead controller could not. Sets `last_restart`
+  // then; the error is the operation log's.
+  Expected<void> RecoverRestartOutcome(const Observation& seen,
+                                       const RuntimeStatusView& previous,
+                                       std::optional<LastRestart>& last_restart);
+  // Writes the audit entries that finish a restart of `desired` found done
+  // (its start's unless `start_recorded`, then its own) and returns its
+  // acknowledgement.
+  LastRestart CompleteRestartAudit(const DesiredRuntime& desired,
+                                   const std::string& image_ref,
+                                   const std::string& container_id,
+                                   bool start_recorded);
   Expected<void> RemoveStrayContainer(const std::string& name,
                                       const std::string& id,
                                       const Observation& seen);

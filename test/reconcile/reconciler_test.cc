@@ -516,6 +516,123 @@ TEST_F(ReconcilerTest, RestartInterruptedAfterStartIsAcknowledgedOnAdoption) {
   EXPECT_EQ(status_->observed_generation, 2);
 }
 
+// The controller died after a restart committed its record (c2, restart
+// generation 1) and before it wrote the status: the status still shows c1
+// at restart generation 0. The next reconcile finds the world converged.
+class RestartCommittedBeforeStatusTest : public ReconcilerTest {
+ protected:
+  static constexpr char kRef[] = "games/lobby.yaml#restartGeneration=1";
+
+  RestartCommittedBeforeStatusTest() {
+    Started("c1", Spec(), 1);
+    Declare(Spec(), 1);
+    status_ = RuntimeStatusView{.phase = Phase::kRunning,
+                                .observed_generation = 1,
+                                .container_id = "c1",
+                                .revision = ++store_revision_};
+    GameSpec bumped = Spec();
+    bumped.restart_generation = 1;
+    Declare(bumped, 2);
+    Started("c2", bumped, 2);
+  }
+  static OperationEntry Entry(OpKind kind, std::string ref, std::string id) {
+    return OperationEntry{.game_id = kName,
+                          .op_kind = kind,
+                          .op_source = OpSource::kManifest,
+                          .source_ref = std::move(ref),
+                          .container_id = std::move(id),
+                          .finished_at = Timestamp(std::chrono::seconds(40))};
+  }
+  void Audited(std::vector<OperationEntry> newest_first) {
+    EXPECT_CALL(operation_log_, ListByGame(std::string_view(kName), _))
+        .WillOnce(Return(Expected<std::vector<OperationEntry>>(newest_first)));
+  }
+  static auto Appended(OpKind kind) {
+    return ::testing::AllOf(
+        ::testing::Field(&OperationEntry::op_kind, kind),
+        ::testing::Field(&OperationEntry::outcome, Outcome::kSuccess),
+        ::testing::Field(&OperationEntry::container_id, "c2"),
+        ::testing::Field(&OperationEntry::source_ref, kRef));
+  }
+};
+
+TEST_F(RestartCommittedBeforeStatusTest, TheAuditedOutcomeIsAcknowledged) {
+  Audited({Entry(OpKind::kRestart, kRef, "c2"), Entry(OpKind::kStart, kRef, "c2"),
+           Entry(OpKind::kStop, kRef, "c1")});
+  EXPECT_CALL(operation_log_, Append).Times(0);
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  EXPECT_EQ(status_->observed_restart_generation, 1);
+  ASSERT_TRUE(status_->last_restart.has_value());
+  EXPECT_EQ(status_->last_restart->restart_generation, 1);
+  EXPECT_EQ(status_->last_restart->outcome, "success");
+  EXPECT_EQ(status_->last_restart->container_id, "c2");
+  EXPECT_EQ(status_->last_restart->source_ref, kRef);
+  EXPECT_EQ(status_->last_restart->finished_at, Timestamp(std::chrono::seconds(40)));
+}
+
+TEST_F(RestartCommittedBeforeStatusTest, AMissingRestartEntryIsWritten) {
+  Audited({Entry(OpKind::kStart, kRef, "c2"), Entry(OpKind::kStop, kRef, "c1")});
+  EXPECT_CALL(operation_log_, Append(Appended(OpKind::kRestart)))
+      .WillOnce(Return(Expected<uint64_t>(9)));
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  ASSERT_TRUE(status_->last_restart.has_value());
+  EXPECT_EQ(status_->last_restart->outcome, "success");
+  EXPECT_EQ(status_->last_restart->container_id, "c2");
+}
+
+TEST_F(RestartCommittedBeforeStatusTest, MissingStartAndRestartEntriesAreWritten) {
+  Audited({Entry(OpKind::kStop, kRef, "c1"),
+           Entry(OpKind::kStart, "games/lobby.yaml#generation=1", "c1")});
+  ::testing::InSequence order;
+  EXPECT_CALL(operation_log_, Append(Appended(OpKind::kStart)))
+      .WillOnce(Return(Expected<uint64_t>(9)));
+  EXPECT_CALL(operation_log_, Append(Appended(OpKind::kRestart)))
+      .WillOnce(Return(Expected<uint64_t>(10)));
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  ASSERT_TRUE(status_->last_restart.has_value());
+  EXPECT_EQ(status_->last_restart->restart_generation, 1);
+  EXPECT_EQ(status_->last_restart->container_id, "c2");
+}
+
+// A game first declared at restart generation 1 was started, not
+// restarted: no entry carries the restart's ref, nothing is acknowledged.
+TEST_F(RestartCommittedBeforeStatusTest, APlainStartAcknowledgesNoRestart) {
+  Audited({Entry(OpKind::kStart, "games/lobby.yaml#generation=2", "c2")});
+  EXPECT_CALL(operation_log_, Append).Times(0);
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  EXPECT_EQ(status_->observed_restart_generation, 1);
+  EXPECT_FALSE(status_->last_restart.has_value());
+}
+
+TEST_F(RestartCommittedBeforeStatusTest, AnUnreadableOperationLogIsRetriedNotForgotten) {
+  EXPECT_CALL(operation_log_, ListByGame)
+      .WillOnce(Return(Expected<std::vector<OperationEntry>>(
+          Fail(ErrorCode::kServiceUnavailable, "disk gone"))));
+  const RuntimeStatusView before = *status_;
+
+  const ReconcileResult result = reconciler_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRetry);
+  EXPECT_THAT(result.error, HasSubstr("disk gone"));
+  EXPECT_EQ(*status_, before) << "a status written now would hide the "
+                                 "unacknowledged restart for good";
+}
+
+TEST_F(RestartCommittedBeforeStatusTest, AnAcknowledgedRestartIsNotLookedUpAgain) {
+  status_->observed_restart_generation = 1;
+  EXPECT_CALL(operation_log_, ListByGame).Times(0);
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+}
+
 TEST_F(ReconcilerTest, StrayContainerIsStoppedRemovedAndAudited) {
   Declare(Spec());
   Started("c1", Spec(), 1);
