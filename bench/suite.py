@@ -530,6 +530,99 @@ class Suite:
             self.rm_rtm_containers()
         return samples, op_ms, reaction_ms, inner
 
+    # ------------------------------------------------ manifest delivery
+    def swap_reaction(self, runs):
+        """The manifest reaction by delivery mechanism (issue 14): a
+        restartGeneration bump written to a plain file (atomic rename), by a
+        git-sync worktree flip (a new worktree, the `current` link re-pointed
+        by rename, the old worktree deleted) and by a ConfigMap volume update
+        (a new timestamped directory, `..data` re-pointed by rename, the old
+        directory deleted). One controller per layout, all running at once;
+        the runs take turns across layouts so that drift touches them alike.
+        reaction = the restart operation's startedAt - the wall clock just
+        before the file's rename or the link's swap."""
+        layouts = {}
+        base = os.path.join(self.work, "delivery")
+
+        def plain(root, name, gen, first):
+            os.makedirs(root, exist_ok=True)
+            path = os.path.join(root, name + ".yaml")
+            tmp = os.path.join(root, "." + name + ".yaml.tmp")
+            with open(tmp, "w") as f:
+                f.write(manifest_doc(name, gen))
+            wall = time.time()
+            os.rename(tmp, path)
+            return root, wall
+
+        def git_sync(root, name, gen, first):
+            tree = os.path.join(root, ".worktrees", "rev%d" % gen)
+            os.makedirs(tree)
+            with open(os.path.join(tree, name + ".yaml"), "w") as f:
+                f.write(manifest_doc(name, gen))
+            link = os.path.join(root, "current")
+            os.symlink(os.path.join(".worktrees", "rev%d" % gen), link + ".tmp")
+            wall = time.time()
+            os.rename(link + ".tmp", link)
+            if not first:
+                shutil.rmtree(os.path.join(root, ".worktrees", "rev%d" % (gen - 1)))
+            return link, wall
+
+        def configmap(root, name, gen, first):
+            stamp = "..2026_12_02_00_00_%02d.%d" % (gen % 60, gen)
+            os.makedirs(os.path.join(root, stamp))
+            with open(os.path.join(root, stamp, name + ".yaml"), "w") as f:
+                f.write(manifest_doc(name, gen))
+            if first:
+                os.symlink(os.path.join("..data", name + ".yaml"), os.path.join(root, name + ".yaml"))
+            os.symlink(stamp, os.path.join(root, "..data_tmp"))
+            wall = time.time()
+            os.rename(os.path.join(root, "..data_tmp"), os.path.join(root, "..data"))
+            if not first:
+                old = [d for d in os.listdir(root) if d.startswith("..20") and d != stamp]
+                for d in old:
+                    shutil.rmtree(os.path.join(root, d))
+            return root, wall
+
+        kinds = (("plain file", plain), ("git-sync flip", git_sync), ("ConfigMap ..data swap", configmap))
+        res = {}
+        try:
+            for label, deliver in kinds:
+                tag = "delivery-%d" % len(layouts)
+                root = os.path.join(base, tag)
+                os.makedirs(root, exist_ok=True)
+                name = "%s-dl%d" % (PREFIX, len(layouts))
+                path, _ = deliver(root, name, 0, True)
+                c = Controller(self.a.binary, path, os.path.join(base, tag + "-data"), NET)
+                c.start(os.path.join(base, tag + ".log"))
+                layouts[label] = {"c": c, "root": root, "name": name, "deliver": deliver}
+                res[label] = {"reaction_ms": [], "converge_ms": []}
+            for label, L in layouts.items():
+                L["c"].wait_ready()
+                L["c"].watch = Watch(L["c"].port)
+                L["items"] = self.rtm_wait_converged(L["c"], [L["name"]], 0, None, 120)
+            for gen in range(1, runs + 1):
+                for label, L in layouts.items():
+                    c, name = L["c"], L["name"]
+                    old = L["items"][name]["status"]["containerId"]
+                    target = L["items"][name]["metadata"]["generation"] + 1
+                    t = time.monotonic()
+                    _, wall = L["deliver"](L["root"], name, gen, False)
+
+                    def conv(objects, name=name, old=old, target=target):
+                        s = objects.get(name, {}).get("status", {})
+                        return (s.get("observedGeneration", 0) >= target and s.get("phase") == "Running"
+                                and s.get("containerId") not in ("", old))
+                    L["items"] = c.watch.wait(conv, 60)
+                    res[label]["converge_ms"].append((time.monotonic() - t) * 1000)
+                    outer = [o for o in self.rtm_ops(c, name, 10) if o.get("opKind") == "restart"]
+                    if outer:
+                        res[label]["reaction_ms"].append((parse_rfc3339(outer[0]["startedAt"]) - wall) * 1000)
+        finally:
+            for L in layouts.values():
+                L["c"].stop()
+            self.rm_rtm_containers()
+        return res
+
     def rm_rtm_containers(self):
         ids = sh("docker ps -aq --filter name=rtm-%s" % PREFIX).stdout.split()
         for i in range(0, len(ids), 50):
@@ -798,6 +891,9 @@ class Suite:
                 res["swarm"] = self.guarded("swarm restart", self.swarm_update, ["game"],
                                             R if smoke else min(R, a.swarm_runs))
                 self.swarm_rm(["game"])
+        if want("delivery"):
+            res["delivery"] = self.guarded("manifest reaction by delivery (plain, git-sync, ConfigMap)",
+                                           self.swap_reaction, 3 if smoke else a.delivery_runs)
         if want("death"):
             import kill_event_latency  # noqa: E402 (it imports this module)
             res["kill_engine"] = self.guarded("engine death timeline", kill_event_latency.measure, R)
@@ -1019,6 +1115,21 @@ def report(res, args, suite):
             L.append("| restart → every runtime observed again | %.0f ms |" % idle["restart_converge_ms"])
         L.append("| idle CPU after the restart, over %d s | %.3f %% of one core |" % (idle["cpu_after_restart_seconds"], idle["cpu_pct_after_restart"]))
         L.append("\nThe load generator shares the 2 cores with the controller.")
+    dl = res.get("delivery") or {}
+    if dl:
+        L.append("\n## Manifest reaction by delivery mechanism (ms)\n")
+        L.append("A restartGeneration bump per run, delivered three ways to three controllers running at once "
+                 "(the runs take turns): reaction = the restart operation's startedAt − the wall clock just before "
+                 "the file's rename or the link's swap; converged = until the watch shows the new container Running.\n")
+        L.append("| delivery | reaction p50 | reaction p99 | reaction max | converged p50 | n |\n|---|---|---|---|---|---|")
+        for label, d in dl.items():
+            r, cv = d.get("reaction_ms") or [], d.get("converge_ms") or []
+            if not r:
+                continue
+            q = sorted(r)
+            p99 = q[min(len(q) - 1, int(round(0.99 * (len(q) - 1))))]
+            L.append("| %s | %.1f | %.1f | %.1f | %.0f | %d |" %
+                     (label, statistics.median(r), p99, q[-1], statistics.median(cv) if cv else float("nan"), len(r)))
     L.append("\n## Targets (issue 5)\n")
     L.append("| target | measured | |\n|---|---|---|")
 
@@ -1039,6 +1150,10 @@ def report(res, args, suite):
     if rtm and rtm[2]:
         p = statistics.median(rtm[2])
         L.append("| reaction p50 manifest < 20 ms | %.1f ms | %s |" % (p, mark(p < 20)))
+    for label, d in (res.get("delivery") or {}).items():
+        if d.get("reaction_ms") and label != "plain file":
+            p = statistics.median(d["reaction_ms"])
+            L.append("| reaction p50 %s < 20 ms (issue 14) | %.1f ms | %s |" % (label, p, mark(p < 20)))
     if kills:
         p = statistics.median(kills)
         why = ""
@@ -1060,7 +1175,7 @@ def report(res, args, suite):
     return "\n".join(L) + "\n"
 
 
-SCENARIOS = ("restart", "death", "fleet", "idle")
+SCENARIOS = ("restart", "delivery", "death", "fleet", "idle")
 
 
 def scenario_list(text):
@@ -1080,6 +1195,8 @@ def main():
     p.add_argument("--floor-binary", default="build/release/bench/rtm_bench_docker_calls")
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--swarm-runs", type=int, default=20)
+    p.add_argument("--delivery-runs", type=int, default=100,
+                   help="restart bumps per delivery mechanism (plain file, git-sync flip, ConfigMap swap)")
     p.add_argument("--fleet-runs", type=int, default=5, help="rounds per contender for N=20")
     p.add_argument("--fleet100-runs", type=int, default=3, help="rounds per contender for N=100")
     p.add_argument("--no-swarm", action="store_true")

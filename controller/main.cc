@@ -206,11 +206,18 @@ int Run(const std::vector<std::string>& args) {
                                          .ownership = agent.get()});
   ManifestScanner scanner(options->manifests);
   Controller controller(reconciler, queue, desired, records, changes, engine,
-                        logger, telemetry, [&scanner] { return scanner.Scan(); },
-                        ControllerOptions{.workers = options->workers,
-                                          .network = options->network,
-                                          .resync_period = options->resync,
-                                          .may_sync_manifests = MaySyncManifests(agent.get())});
+                        logger, telemetry, clock, [&scanner] { return scanner.Scan(); },
+                        ControllerOptions{
+                            .workers = options->workers,
+                            .network = options->network,
+                            .resync_period = options->resync,
+                            .may_sync_manifests = MaySyncManifests(agent.get()),
+                            .manifest_sync = {
+                                .removal_grace = options->manifest_removal_grace,
+                                // A tree caught changing is read again once
+                                // the watcher would have given up waiting.
+                                .unsettled_retry = options->manifest_debounce *
+                                                   ManifestWatcher::kMaxDelayFactor}});
   controller_ref = &controller;
   std::unique_ptr<LeaderLoop> leader;
   if (store->cluster != nullptr) {

@@ -36,6 +36,10 @@ struct ScannedFile {
 // vanished tree is no evidence that anything was deleted.
 struct ManifestScan {
   std::vector<ScannedFile> files;
+  // True when the tree was seen changing while it was read (a checkout in
+  // progress): the files may mix two states of the tree, so nothing may be
+  // decided from them; a scan once the tree is quiet will tell.
+  bool changed_while_read = false;
 };
 
 struct DesiredSyncResult {

@@ -10,7 +10,7 @@ packages=(
   etcd-server etcd-client iproute2 util-linux
   libgtest-dev libgmock-dev libbenchmark-dev
   docker.io busybox-static curl ca-certificates python3 prometheus
-  docker-compose wrk
+  docker-compose wrk git
 )
 
 missing=()

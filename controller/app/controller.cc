@@ -11,7 +11,7 @@ namespace rtm {
 Controller::Controller(Reconciler& reconciler, WorkQueue& queue,
                        DesiredStateStore& desired, RuntimeRecordStore& records,
                        ChangeFeed& changes, ContainerEngine& engine,
-                       Logger& logger, Telemetry& telemetry,
+                       Logger& logger, Telemetry& telemetry, Clock& clock,
                        ManifestScanFn scan, ControllerOptions options)
     : reconciler_(reconciler),
       queue_(queue),
@@ -22,7 +22,7 @@ Controller::Controller(Reconciler& reconciler, WorkQueue& queue,
       logger_(logger),
       telemetry_(telemetry),
       options_(std::move(options)),
-      writer_(desired, logger, std::move(scan)),
+      writer_(desired, logger, clock, std::move(scan), options_.manifest_sync),
       events_(engine, logger,
               EngineEventsOptions{.network = options_.network,
                                   .reconnect_base = options_.events_reconnect_base,
@@ -98,22 +98,44 @@ void Controller::RequestManifestSync() {
   stop_signal_.notify_all();
 }
 
+void Controller::SyncManifests() {
+  if (options_.may_sync_manifests && !options_.may_sync_manifests()) return;
+  const std::optional<Duration> again = writer_.SyncManifests();
+  if (!again) return;
+  {
+    std::lock_guard lock(stop_mutex_);
+    const auto at = std::chrono::steady_clock::now() + *again;
+    if (!manifest_sync_at_ || at < *manifest_sync_at_) manifest_sync_at_ = at;
+  }
+  stop_signal_.notify_all();
+}
+
 void Controller::SyncLoop() {
-  auto next_resync = std::chrono::steady_clock::now() + options_.resync_period;
+  using SteadyClock = std::chrono::steady_clock;
+  auto next_resync = SteadyClock::now() + options_.resync_period;
   std::unique_lock lock(stop_mutex_);
   while (true) {
-    stop_signal_.wait_until(lock, next_resync, [this] {
-      return stopping_ || sync_requested_;
+    const auto scheduled = manifest_sync_at_;
+    const auto deadline =
+        scheduled ? std::min(next_resync, *scheduled) : next_resync;
+    stop_signal_.wait_until(lock, deadline, [&] {
+      return stopping_ || sync_requested_ || manifest_sync_at_ != scheduled;
     });
     if (stopping_) return;
-    const bool requested = sync_requested_;
-    sync_requested_ = false;
-    lock.unlock();
-    if (requested) {
+    const auto now = SteadyClock::now();
+    const bool due = manifest_sync_at_ && now >= *manifest_sync_at_;
+    if (sync_requested_ || due) {
+      // One sync serves every request and schedule made before it.
+      sync_requested_ = false;
+      manifest_sync_at_.reset();
+      lock.unlock();
       SyncManifests();
-    } else {
+    } else if (now >= next_resync) {
+      lock.unlock();
       Resync();
-      next_resync = std::chrono::steady_clock::now() + options_.resync_period;
+      next_resync = SteadyClock::now() + options_.resync_period;
+    } else {
+      continue;  // a new schedule: wait for it
     }
     lock.lock();
   }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <functional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "controller/app/desired_state_writer.h"
 #include "controller/app/engine_events_informer.h"
 #include "reconcile/ports/change_feed.h"
+#include "reconcile/ports/clock.h"
 #include "reconcile/ports/container_engine.h"
 #include "reconcile/ports/desired_state_store.h"
 #include "reconcile/ports/logger.h"
@@ -36,6 +38,9 @@ struct ControllerOptions {
   // Whether this process syncs the manifests now (cluster mode: only the
   // elected leader does, docs/cluster.md); null: always.
   std::function<bool()> may_sync_manifests;
+  // How manifest scans become desired state: removal grace, rescans of a
+  // tree caught changing.
+  DesiredStateWriterOptions manifest_sync;
 };
 
 // The controller-runtime "manager": the work queue and its worker threads,
@@ -50,7 +55,7 @@ class Controller {
   Controller(Reconciler& reconciler, WorkQueue& queue,
              DesiredStateStore& desired, RuntimeRecordStore& records,
              ChangeFeed& changes, ContainerEngine& engine, Logger& logger,
-             Telemetry& telemetry, ManifestScanFn scan,
+             Telemetry& telemetry, Clock& clock, ManifestScanFn scan,
              ControllerOptions options);
   ~Controller();
 
@@ -69,12 +74,10 @@ class Controller {
   void RequestManifestSync();
 
   // DesiredStateWriter::SyncManifests (the change feed then queues the
-  // changed games), unless options.may_sync_manifests says not now.
-  void SyncManifests() {
-    if (!options_.may_sync_manifests || options_.may_sync_manifests()) {
-      writer_.SyncManifests();
-    }
-  }
+  // changed games), unless options.may_sync_manifests says not now. When
+  // the writer asks to sync again later (a held removal, a tree caught
+  // changing), the sync thread does so then.
+  void SyncManifests();
 
   // Queues `name` for a reconcile that always runs (e.g. its assignment to
   // this node changed).
@@ -137,6 +140,8 @@ class Controller {
   std::condition_variable stop_signal_;
   bool stopping_ = false;
   bool sync_requested_ = false;  // under stop_mutex_
+  // When the writer asked to sync the manifests again; under stop_mutex_.
+  std::optional<std::chrono::steady_clock::time_point> manifest_sync_at_;
   std::vector<std::thread> workers_;
   std::thread sync_thread_;
 };

@@ -1,5 +1,6 @@
 #include "controller/app/desired_state_writer.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace rtm {
@@ -12,8 +13,13 @@ constexpr int kWriteAttempts = 5;
 }  // namespace
 
 DesiredStateWriter::DesiredStateWriter(DesiredStateStore& store, Logger& logger,
-                                       ManifestScanFn scan)
-    : store_(store), logger_(logger), scan_(std::move(scan)) {}
+                                       Clock& clock, ManifestScanFn scan,
+                                       DesiredStateWriterOptions options)
+    : store_(store),
+      logger_(logger),
+      clock_(clock),
+      scan_(std::move(scan)),
+      options_(options) {}
 
 void DesiredStateWriter::Reload() {
   std::lock_guard lock(mutex_);
@@ -24,14 +30,20 @@ void DesiredStateWriter::Reload() {
   }
 }
 
-void DesiredStateWriter::SyncManifests() {
+std::optional<Duration> DesiredStateWriter::SyncManifests() {
   std::lock_guard lock(mutex_);
   Expected<ManifestScan> scan = scan_();
   if (!scan) {
     logger_.Log(LogLevel::kWarn,
                 "manifests unreadable; keeping every declared runtime",
                 {{"err", scan.error().message}});
-    return;
+    return std::nullopt;
+  }
+  if (scan->changed_while_read) {
+    logger_.Log(LogLevel::kDebug,
+                "manifests changed while read; reading them again",
+                {{"retry_ms", std::to_string(options_.unsettled_retry.count())}});
+    return options_.unsettled_retry;
   }
   for (const ScannedFile& file : scan->files) {
     if (!file.problems.empty()) {
@@ -41,14 +53,16 @@ void DesiredStateWriter::SyncManifests() {
   }
   // A write that conflicts (another writer moved the object) refreshed its
   // cache entry: deciding again from the cache writes what is still needed.
+  std::optional<Duration> again;
   for (int attempt = 1; attempt <= kWriteAttempts; ++attempt) {
     Expected<DesiredIndex*> stored = Cache();
     if (!stored) {
       logger_.Log(LogLevel::kError, "list desired state",
                   {{"err", stored.error().message}});
-      return;
+      return again;
     }
     DesiredSyncResult result = SyncDesiredState(**stored, *scan);
+    again = HoldRemovals(result, **stored);
     if (attempt == 1) {
       for (const std::string& conflict : result.conflicts) {
         if (reported_conflicts_.insert(conflict).second) {
@@ -71,8 +85,39 @@ void DesiredStateWriter::SyncManifests() {
                    {"error_code", std::string(ToString(written.error().code))},
                    {"err", written.error().message}});
     }
-    if (!conflicted) return;
+    if (!conflicted) return again;
   }
+  return again;
+}
+
+std::optional<Duration> DesiredStateWriter::HoldRemovals(
+    DesiredSyncResult& result, const DesiredIndex& stored) {
+  const Timestamp now = clock_.Now();
+  std::map<std::string, Timestamp, std::less<>> vanished;
+  std::optional<Duration> due;
+  std::erase_if(result.writes, [&](const DesiredRuntime& write) {
+    auto before = stored.find(write.name);
+    const bool removal = write.deleted && before != stored.end() &&
+                         !before->second.deleted;
+    if (!removal) return false;
+    auto seen = vanished_.find(write.name);
+    const Timestamp since = seen != vanished_.end() ? seen->second : now;
+    const Duration waited =
+        std::chrono::duration_cast<Duration>(now - since);
+    if (waited >= options_.removal_grace) return false;
+    if (seen == vanished_.end()) {
+      logger_.Log(LogLevel::kInfo, "manifest of runtime vanished; removal held",
+                  {{"game_id", write.name},
+                   {"grace_ms", std::to_string(options_.removal_grace.count())}});
+    }
+    vanished.emplace(write.name, since);
+    const Duration left = options_.removal_grace - waited;
+    due = due ? std::min(*due, left) : left;
+    return true;
+  });
+  // A game declared again (or removed now) waits no more.
+  vanished_ = std::move(vanished);
+  return due;
 }
 
 Expected<int64_t> DesiredStateWriter::RequestRestart(std::string_view name,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -8,6 +9,7 @@
 #include <string_view>
 
 #include "reconcile/desired_sync.h"
+#include "reconcile/ports/clock.h"
 #include "reconcile/ports/desired_state_store.h"
 #include "reconcile/ports/logger.h"
 
@@ -16,6 +18,16 @@ namespace rtm {
 // Scans the manifests tree; an error means the tree could not be read (and
 // proves nothing about what was deleted).
 using ManifestScanFn = std::function<Expected<ManifestScan>()>;
+
+struct DesiredStateWriterOptions {
+  // A game whose manifest vanished is removed only once the tree has gone
+  // this long without declaring it, so that a checkout that removes a file
+  // before it writes the file that now declares the game never removes and
+  // re-adds it (rtmanager run --manifest-removal-grace; zero: at once).
+  Duration removal_grace = std::chrono::seconds(1);
+  // How soon to scan again after a scan that saw the tree changing.
+  Duration unsettled_retry = std::chrono::milliseconds(100);
+};
 
 // The writer of desired state in this controller: the manifest sync and
 // the API's restart bump. Every desired object is cached in memory (listed
@@ -27,16 +39,21 @@ using ManifestScanFn = std::function<Expected<ManifestScan>()>;
 // Thread-safe: one mutex serialises the writes and the cache.
 class DesiredStateWriter {
  public:
-  DesiredStateWriter(DesiredStateStore& store, Logger& logger,
-                     ManifestScanFn scan);
+  DesiredStateWriter(DesiredStateStore& store, Logger& logger, Clock& clock,
+                     ManifestScanFn scan, DesiredStateWriterOptions options = {});
 
   // Lists the store into the cache again. A failure is logged; the next
   // use lists again.
   void Reload();
 
   // Re-reads the manifests tree and stores what changed
-  // (reconcile/desired_sync.h holds the rules).
-  void SyncManifests();
+  // (reconcile/desired_sync.h holds the rules), as one consistent tree: a
+  // scan that saw the tree changing while it read it stores nothing, and a
+  // removal waits out options.removal_grace (rescans that declare the game
+  // again cancel it). Returns when the caller must sync again even if
+  // nothing else asks: a removal is due or the tree was not holding still;
+  // nullopt when nothing waits.
+  std::optional<Duration> SyncManifests();
 
   // The REST restart: a generation bump of the desired object, not an
   // imperative restart. Increments the API-owned restart counter and
@@ -59,12 +76,22 @@ class DesiredStateWriter {
   Expected<void> Put(const DesiredRuntime& runtime);
   void Refresh(const std::string& name);  // under mutex_
 
+  // Holds back the removals of `result` that have not waited out the
+  // grace yet; returns when the first of them is due. Under mutex_.
+  std::optional<Duration> HoldRemovals(DesiredSyncResult& result,
+                                       const DesiredIndex& stored);
+
   DesiredStateStore& store_;
   Logger& logger_;
+  Clock& clock_;
   ManifestScanFn scan_;
+  const DesiredStateWriterOptions options_;
   std::mutex mutex_;
   std::optional<DesiredIndex> cache_;
   std::set<std::string> reported_conflicts_;
+  // Games whose manifest vanished, with the instant a scan first missed
+  // them; their removal is held until the grace has passed.
+  std::map<std::string, Timestamp, std::less<>> vanished_;
 };
 
 }  // namespace rtm

@@ -18,8 +18,8 @@ ScannedFile Unreadable(const std::string& path, const std::string& why) {
 
 }  // namespace
 
-ManifestScanner::ManifestScanner(std::string root, ManifestLimits limits)
-    : root_(std::move(root)), limits_(limits) {}
+ManifestScanner::ManifestScanner(std::string root, Options options)
+    : root_(std::move(root)), options_(std::move(options)) {}
 
 ScannedFile ManifestScanner::Load(const std::string& relative_path,
                                   uint64_t stat_size) const {
@@ -29,7 +29,7 @@ ScannedFile ManifestScanner::Load(const std::string& relative_path,
   // Sized by the stat, not by the limit: a buffer of the limit per file is
   // a megabyte written and dropped for every manifest. The file may have
   // grown since the stat: read on until the limit.
-  const size_t cap = limits_.max_file_bytes + 1;
+  const size_t cap = options_.limits.max_file_bytes + 1;
   std::string content;
   content.resize(static_cast<size_t>(std::min<uint64_t>(stat_size + 1, cap)));
   size_t filled = 0;
@@ -43,7 +43,7 @@ ScannedFile ManifestScanner::Load(const std::string& relative_path,
   }
   content.resize(filled);
 
-  ParsedManifestFile parsed = ParseManifest(relative_path, content, limits_);
+  ParsedManifestFile parsed = ParseManifest(relative_path, content, options_.limits);
   ScannedFile scanned{relative_path, {}, {}};
   for (const ManifestProblem& problem : parsed.problems) {
     if (!scanned.problems.empty()) scanned.problems += '\n';
@@ -55,6 +55,33 @@ ScannedFile ManifestScanner::Load(const std::string& relative_path,
   return scanned;
 }
 
+std::optional<ManifestScanner::FileStamp> ManifestScanner::Stat(
+    const std::string& relative_path) const {
+  struct stat info {};
+  if (::stat((root_ + "/" + relative_path).c_str(), &info) != 0) {
+    return std::nullopt;
+  }
+  return FileStamp{static_cast<uint64_t>(info.st_size),
+                   static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
+                       info.st_mtim.tv_nsec,
+                   static_cast<uint64_t>(info.st_ino)};
+}
+
+bool ManifestScanner::Unchanged(
+    const std::map<std::string, CachedFile>& read) const {
+  Expected<std::vector<std::string>> paths = ListManifestFiles(root_);
+  if (!paths) return false;
+  size_t present = 0;
+  for (const std::string& path : *paths) {
+    auto found = read.find(path);
+    std::optional<FileStamp> stamp = Stat(path);
+    if (!stamp) continue;  // vanished again: as absent as it was
+    if (found == read.end() || found->second.stamp != *stamp) return false;
+    ++present;
+  }
+  return present == read.size();
+}
+
 Expected<ManifestScan> ManifestScanner::Scan() {
   Expected<std::vector<std::string>> paths = ListManifestFiles(root_);
   if (!paths) return std::unexpected(paths.error());
@@ -62,23 +89,28 @@ Expected<ManifestScan> ManifestScanner::Scan() {
   std::lock_guard lock(mutex_);
   std::map<std::string, CachedFile> next;
   ManifestScan scan;
+  bool differs = false;
   for (const std::string& path : *paths) {
-    struct stat info {};
-    if (::stat((root_ + "/" + path).c_str(), &info) != 0) {
-      // Vanished between listing and stat: the next scan sees it gone.
-      continue;
-    }
-    const FileStamp stamp{static_cast<uint64_t>(info.st_size),
-                          static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
-                              info.st_mtim.tv_nsec,
-                          static_cast<uint64_t>(info.st_ino)};
+    std::optional<FileStamp> stamp = Stat(path);
+    // Vanished between listing and stat: the next scan sees it gone.
+    if (!stamp) continue;
     auto cached = cache_.find(path);
-    auto kept = cached != cache_.end() && cached->second.stamp == stamp
-                    ? next.emplace_hint(next.end(), path, std::move(cached->second))
+    const bool hit = cached != cache_.end() && cached->second.stamp == *stamp;
+    differs = differs || !hit;
+    auto kept = hit ? next.emplace_hint(next.end(), path, std::move(cached->second))
                     : next.emplace_hint(next.end(), path,
-                                        CachedFile{stamp, Load(path, stamp.size)});
+                                        CachedFile{*stamp, Load(path, stamp->size)});
     scan.files.push_back(kept->second.scanned);
   }
+  differs = differs || next.size() != cache_.size();
+  // A scan equal to the last settled one decides nothing new; any other
+  // (a different one, or one after a torn one) needs the proof that the
+  // tree held still while it was read.
+  if (differs || last_changed_while_read_) {
+    if (options_.before_recheck) options_.before_recheck();
+    scan.changed_while_read = !Unchanged(next);
+  }
+  last_changed_while_read_ = scan.changed_while_read;
   cache_ = std::move(next);
   return scan;
 }

@@ -29,6 +29,7 @@ const std::vector<FlagSpec> kRunFlags{
     {"lease-ttl", true, "per-game lease TTL (default 60s)"},
     {"resync", true, "full resync period (default 5m)"},
     {"manifest-debounce", true, "quiet time after manifest file events before a rescan (default 10ms)"},
+    {"manifest-removal-grace", true, "a game whose manifest vanished is removed once the tree has gone this long without it (default 1s; 0: at once)"},
     {"manifest-poll", true, "also rescan the manifests this often, for filesystems without inotify (NFS, FUSE; default off, 2s when inotify cannot watch them)"},
     {"log-format", true, "text | json (default text)"},
     {"log-level", true, "debug | info | warn | error (default info)"},
@@ -186,6 +187,15 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
                 "flag --manifest-poll: must be in 100ms..1h (or 0: off)");
   }
   options.manifest_poll = *poll;
+  auto removal_grace =
+      flags.GetDuration("manifest-removal-grace", std::chrono::seconds(1));
+  if (!removal_grace) return std::unexpected(removal_grace.error());
+  if (*removal_grace < Duration::zero() ||
+      *removal_grace > std::chrono::minutes(10)) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --manifest-removal-grace: must be in 0..10m");
+  }
+  options.manifest_removal_grace = *removal_grace;
   options.max_ops_per_second = *max_ops;
   options.backoff = BackoffPolicy{*backoff_base, *backoff_cap};
 

@@ -47,6 +47,8 @@ struct RunOptions {
   Duration manifest_debounce{};
   // --manifest-poll: rescan the manifests this often (0: off; inotify).
   Duration manifest_poll{};
+  // --manifest-removal-grace: how long a vanished game's removal is held.
+  Duration manifest_removal_grace{};
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
   int max_ops_per_second = 20;

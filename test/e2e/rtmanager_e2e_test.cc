@@ -663,6 +663,109 @@ TEST_F(RtmanagerE2eTest, AConfigMapDataSwapIsPickedUp) {
   EXPECT_EQ(Str(OnlyContainer(game), "/Id"), Str(*after, "/status/containerId"));
 }
 
+// 2d'. A `git checkout` in place rewrites hundreds of files in one burst:
+//      here 300 games move from fleet/ to shards/<k>/ (git deletes the old
+//      files and writes the new ones) while one of them gets a restart
+//      bump. The tree is read as one consistent tree (docs/contract.md §2):
+//      no game is removed and re-added, which would bump its generation
+//      twice and stop a running one.
+TEST_F(RtmanagerE2eTest, AGitCheckoutOfHundredsOfFilesRemovesNothing) {
+  constexpr int kGames = 300;
+  const std::string repo = root_ + "/repo";
+  const std::string bumped = Game("ckout-bumped");
+  const std::string kept = Game("ckout-kept");
+  std::vector<std::string> stopped;
+  // Stopped games never get a container: not registered with Game(), whose
+  // clean-up asks the engine about each game.
+  for (int i = 0; i < kGames - 2; ++i) {
+    stopped.push_back("e2e-" + suffix_ + "-ck" + std::to_string(i));
+  }
+  const auto git = [&](const std::string& args) {
+    return Shell("git -C " + ShellQuote(repo) +
+                 " -c user.name=e2e -c user.email=e2e@example.invalid " + args +
+                 " 2>&1");
+  };
+  fs::create_directories(repo + "/fleet");
+  ASSERT_EQ(git("init -q").exit_code, 0);
+  for (const std::string& game : stopped) {
+    WriteFileAtomically(repo + "/fleet/" + game + ".yaml",
+                        Manifest(game, {.state = "Stopped"}));
+  }
+  WriteFileAtomically(repo + "/fleet/" + bumped + ".yaml", Manifest(bumped));
+  WriteFileAtomically(repo + "/fleet/" + kept + ".yaml", Manifest(kept));
+  ASSERT_EQ(git("add -A").exit_code, 0);
+  ASSERT_EQ(git("commit -q -m rev1").exit_code, 0);
+  // rev2: every file under shards/<k>/, the bump in one of them.
+  ASSERT_EQ(git("rm -r -q fleet").exit_code, 0);
+  for (size_t i = 0; i < stopped.size(); ++i) {
+    const std::string dir = repo + "/shards/" + std::to_string(i % 7);
+    fs::create_directories(dir);
+    WriteFileAtomically(dir + "/" + stopped[i] + ".yaml",
+                        Manifest(stopped[i], {.state = "Stopped"}));
+  }
+  WriteFileAtomically(repo + "/shards/0/" + bumped + ".yaml",
+                      Manifest(bumped, {.restart_generation = 1}));
+  WriteFileAtomically(repo + "/shards/1/" + kept + ".yaml", Manifest(kept));
+  ASSERT_EQ(git("add -A").exit_code, 0);
+  ASSERT_EQ(git("commit -q -m rev2").exit_code, 0);
+  ASSERT_EQ(git("checkout -q HEAD~1").exit_code, 0);
+  ASSERT_EQ(fs::exists(repo + "/shards"), false);
+
+  ASSERT_NO_FATAL_FAILURE(StartController({"--manifests", repo}));
+  auto bumped_before = WaitRunning(bumped);
+  ASSERT_TRUE(bumped_before);
+  auto kept_before = WaitRunning(kept);
+  ASSERT_TRUE(kept_before);
+  ASSERT_TRUE(WaitForRuntime(stopped.back(),
+                             [](const Json& runtime) { return Phase(runtime) == "Stopped"; },
+                             "the last game Stopped"));
+  std::map<std::string, int64_t> generations;
+  auto listed = Get("/v1/runtimes");
+  ASSERT_TRUE(listed && listed->status == 200);
+  for (const Json& item : listed->json["items"]) {
+    generations[Str(item, "/metadata/name")] = Int(item, "/metadata/generation");
+  }
+  ASSERT_EQ(generations.size(), static_cast<size_t>(kGames));
+
+  const CommandResult checkout = git("checkout -q -");  // back to rev2
+  ASSERT_EQ(checkout.exit_code, 0) << checkout.output;
+  ASSERT_TRUE(fs::exists(repo + "/shards/6"));
+  ASSERT_FALSE(fs::exists(repo + "/fleet"));
+
+  auto bumped_after = WaitRestarted(bumped, Str(*bumped_before, "/status/containerId"),
+                                    "restarted by the checkout", 30s);
+  ASSERT_TRUE(bumped_after);
+  // A removal held by the checkout's deletions would land within the
+  // removal grace (1 s) of the scan that missed the game.
+  std::this_thread::sleep_for(2s);
+
+  listed = Get("/v1/runtimes");
+  ASSERT_TRUE(listed && listed->status == 200);
+  size_t seen = 0;
+  for (const Json& item : listed->json["items"]) {
+    const std::string name = Str(item, "/metadata/name");
+    if (!generations.contains(name)) continue;
+    ++seen;
+    EXPECT_EQ(Int(item, "/metadata/generation"),
+              generations[name] + (name == bumped ? 1 : 0))
+        << name << " changed by more than the checkout says: " << item.dump(2);
+    EXPECT_TRUE(Str(item, "/metadata/source").starts_with("shards/"))
+        << item.dump(2);
+    EXPECT_EQ(Phase(item), name == bumped || name == kept ? "Running" : "Stopped")
+        << item.dump(2);
+  }
+  EXPECT_EQ(seen, static_cast<size_t>(kGames));
+  auto kept_after = Runtime(kept);
+  ASSERT_TRUE(kept_after);
+  EXPECT_EQ(Str(*kept_after, "/status/containerId"),
+            Str(*kept_before, "/status/containerId"))
+      << "a game the checkout only moved was recreated";
+  auto operations = Operations(kept);
+  ASSERT_TRUE(operations);
+  EXPECT_TRUE(Entries(*operations, "remove", "success").empty()) << operations->dump(2);
+  EXPECT_TRUE(Entries(*operations, "stop", "success").empty()) << operations->dump(2);
+}
+
 // 2e. --manifest-poll finds changes no inotify event reports: here a
 //     manifest that is a symlink to a file elsewhere, rewritten there.
 TEST_F(RtmanagerE2eTest, ManifestPollFindsChangesInotifyDoesNotReport) {

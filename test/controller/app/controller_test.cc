@@ -33,6 +33,8 @@ using ::testing::Return;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
+using namespace std::chrono_literals;
+
 GameSpec Spec() { return GameSpec{.image = "img:1", .stop_timeout_seconds = 1}; }
 
 DesiredRuntime Desired(const std::string& name) {
@@ -102,7 +104,7 @@ class ControllerTest : public ::testing::Test {
   WorkQueue queue_{clock_, BackoffPolicy{}};
   FakeChangeFeed feed_;
   Controller controller_{reconciler_, queue_, desired_, records_, feed_, engine_,
-                         logger_, telemetry_,
+                         logger_, telemetry_, clock_,
                          // An unreadable tree: the manifest sync changes nothing.
                          []() -> Expected<ManifestScan> {
                            return Fail(ErrorCode::kServiceUnavailable, "no tree");
@@ -238,7 +240,7 @@ TEST_F(ControllerTest, ChangesOfAnotherWriterReachTheCacheAndQueueTheGame) {
         Fail(ErrorCode::kServiceUnavailable, "down"));
   });
   Controller controller{reconciler_, queue_, desired_, records_, feed_, engine_,
-                        logger_, telemetry_,
+                        logger_, telemetry_, clock_,
                         []() -> Expected<ManifestScan> {
                           return Fail(ErrorCode::kServiceUnavailable, "no tree");
                         },
@@ -288,7 +290,7 @@ TEST_F(ControllerTest, RequestedSyncRunsOnTheSyncThreadAndCoalescesRequests) {
   int scans = 0;
   std::thread::id scanned_on;
   Controller controller{reconciler_, queue_, desired_, records_, feed_, engine_,
-                        logger_, telemetry_,
+                        logger_, telemetry_, clock_,
                         [&]() -> Expected<ManifestScan> {
                           std::unique_lock lock(mutex);
                           if (armed) {
@@ -327,6 +329,64 @@ TEST_F(ControllerTest, RequestedSyncRunsOnTheSyncThreadAndCoalescesRequests) {
 
   std::lock_guard lock(mutex);
   EXPECT_EQ(scans, 2);  // the two requests made one more sync
+}
+
+// The writer held a removal: the sync thread syncs again when it is due,
+// with no request and no resync, and the removal lands once the grace has
+// passed on the controller's clock.
+TEST_F(ControllerTest, AHeldRemovalIsSyncedAgainWhenDue) {
+  ON_CALL(engine_, WatchEvents).WillByDefault([](const auto&) {
+    return Expected<std::unique_ptr<ContainerEventStream>>(
+        Fail(ErrorCode::kServiceUnavailable, "down"));
+  });
+  ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{}));
+  std::mutex mutex;
+  std::condition_variable changed;
+  int scans = 0;
+  bool declared = true;
+  std::vector<DesiredRuntime> written;
+  ON_CALL(desired_, Put).WillByDefault([&](const DesiredRuntime& runtime) {
+    std::lock_guard lock(mutex);
+    written.push_back(runtime);
+    changed.notify_all();
+    return Expected<uint64_t>(written.size());
+  });
+  Controller controller{reconciler_, queue_, desired_, records_, feed_, engine_,
+                        logger_, telemetry_, clock_,
+                        [&]() -> Expected<ManifestScan> {
+                          std::lock_guard lock(mutex);
+                          ++scans;
+                          changed.notify_all();
+                          ScannedFile file{"a.yaml", {}, {}};
+                          if (declared) {
+                            file.runtimes.push_back(DeclaredRuntime{
+                                .name = "one", .spec = Spec(), .source = {"a.yaml", 0, 1}});
+                          }
+                          return ManifestScan{.files = {file}};
+                        },
+                        ControllerOptions{.workers = 0,
+                                          .manifest_sync = {.removal_grace = 20ms}}};
+  controller.Start();  // its first sync declares "one"
+  {
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(written.size(), 1u);
+    declared = false;
+  }
+  controller.RequestManifestSync();
+  {
+    std::unique_lock lock(mutex);
+    // The clock stands still: the removal stays held, and the sync thread
+    // keeps looking again every 20 ms without being asked.
+    ASSERT_TRUE(changed.wait_for(lock, 30s, [&] { return scans >= 4; }));
+    EXPECT_EQ(written.size(), 1u) << "removed before the grace passed";
+  }
+  clock_.Advance(20ms);
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, 30s, [&] { return written.size() == 2; }));
+    EXPECT_TRUE(written[1].deleted);
+  }
+  controller.Stop();
 }
 
 TEST_F(ControllerTest, RestartOfAnUnknownOrDeletedRuntimeIsRefused) {
@@ -421,7 +481,7 @@ TEST_F(ControllerTest, EventsAlreadySeenByAConvergedReconcileAreSkipped) {
   // One listing at start (the resync), then one per reconcile that runs.
   EXPECT_CALL(engine_, ListContainers).Times(3);
   Controller controller{reconciler_, queue_, desired_, records_, feed_, engine_,
-                        logger_, telemetry_,
+                        logger_, telemetry_, clock_,
                         []() -> Expected<ManifestScan> {
                           return Fail(ErrorCode::kServiceUnavailable, "no tree");
                         },

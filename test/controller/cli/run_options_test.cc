@@ -211,5 +211,17 @@ TEST(RunOptionsTest, ManifestPollIsOffByDefaultAndBounded) {
   EXPECT_THAT(ErrorOf({"--manifest-poll", "2h"}), HasSubstr("--manifest-poll"));
 }
 
+TEST(RunOptionsTest, ManifestRemovalGraceIsOneSecondByDefaultAndBounded) {
+  EXPECT_EQ(Parse({})->manifest_removal_grace, std::chrono::seconds(1));
+  EXPECT_EQ(Parse({"--manifest-removal-grace", "0s"})->manifest_removal_grace,
+            Duration::zero());
+  EXPECT_EQ(Parse({"--manifest-removal-grace", "30s"})->manifest_removal_grace,
+            std::chrono::seconds(30));
+  EXPECT_THAT(ErrorOf({"--manifest-removal-grace", "11m"}),
+              HasSubstr("--manifest-removal-grace: must be in 0..10m"));
+  EXPECT_THAT(ErrorOf({"--manifest-removal-grace", "soon"}),
+              HasSubstr("--manifest-removal-grace"));
+}
+
 }  // namespace
 }  // namespace rtm
