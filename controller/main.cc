@@ -257,7 +257,7 @@ int Run(const std::vector<std::string>& args) {
   ApiServer api(
       ApiOptions{.listen = options->listen, .token = options->api_token},
       ApiDependencies{
-          desired, statuses, operation_log, engine, logger, tokens, changes,
+          desired, statuses, operation_log, engine, logger, tokens, changes, clock,
           [&controller] { return controller.started(); },
           [&controller](std::string_view name, std::string request_id) {
             return controller.RequestRestart(name, std::move(request_id));

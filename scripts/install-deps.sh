@@ -13,6 +13,12 @@ packages=(
   docker-compose wrk git
 )
 
+# Node.js and npm for the informer test (@kubernetes/client-node): Debian's,
+# unless a node is already there (e.g. NodeSource's, which bundles npm).
+if ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed"; then

@@ -3,7 +3,9 @@
 #include <cpprest/http_listener.h>
 #include <cpprest/producerconsumerstream.h>
 
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
 #include "controller/api/representation/error_representation.h"
 #include "controller/api/representation/game_runtime_representation.h"
@@ -76,6 +78,22 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
+// The Kubernetes Status reason of an HTTP-level refusal.
+std::string_view KubeReasonOf(Refusal refusal) {
+  switch (refusal) {
+    case Refusal::kUnauthorized:
+      return "Unauthorized";
+    case Refusal::kMethodNotAllowed:
+      return "MethodNotAllowed";
+    case Refusal::kExpired:
+      return "Expired";
+    case Refusal::kPayloadTooLarge:
+      return "RequestEntityTooLarge";
+    default:
+      return "BadRequest";
+  }
+}
+
 std::string HeaderOr(const Request& request, const std::string& name,
                      std::string fallback) {
   auto found = request.headers.find(name);
@@ -92,7 +110,11 @@ bool IsLoopbackListen(std::string_view listen) {
 }
 
 ApiServer::ApiServer(ApiOptions options, ApiDependencies dependencies)
-    : options_(std::move(options)), deps_(std::move(dependencies)) {}
+    : options_(std::move(options)),
+      deps_(std::move(dependencies)),
+      kube_(KubeApiDependencies{deps_.desired, deps_.statuses, deps_.operation_log,
+                                deps_.changes, deps_.clock, deps_.tokens,
+                                deps_.request_restart}) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -104,7 +126,8 @@ Expected<void> ApiServer::Start() {
                     "open to the network)");
   }
   try {
-    watch_streams_ = std::make_unique<WatchStreams>(deps_.changes);
+    watch_streams_ = std::make_unique<WatchStreams>(deps_.changes, deps_.clock,
+                                                    options_.bookmark_interval);
     listener_ = std::make_unique<web::http::experimental::listener::http_listener>(
         "http://" + options_.listen);
     listener_->support([this](web::http::http_request request) {
@@ -148,9 +171,16 @@ void ApiServer::Serve(web::http::http_request request) {
       parsed.header_bytes += name.size() + value.size() + 4;
     }
     parsed.body_bytes = request.headers().content_length();
+    // Only a patch's body is read (the restart's POST carries none): at
+    // most one byte past the limit, which Handle refuses.
+    if (parsed.method == "PATCH" && parsed.body_bytes <= options_.max_body_bytes) {
+      const std::vector<unsigned char> body = request.extract_vector().get();
+      parsed.body.assign(body.begin(), body.end());
+      parsed.body_bytes = std::max(parsed.body_bytes, parsed.body.size());
+    }
     response = Handle(parsed);
-    if (response.watch_since) {
-      StreamWatch(request, *response.watch_since);
+    if (response.watch) {
+      StreamWatch(request, *std::move(response.watch));
       return;
     }
   } catch (const std::exception& error) {
@@ -179,14 +209,16 @@ void ApiServer::Serve(web::http::http_request request) {
   }
 }
 
-void ApiServer::StreamWatch(web::http::http_request& request, uint64_t since) {
+void ApiServer::StreamWatch(web::http::http_request& request, WatchRequest watch) {
   WatchStreams::Buffer body;
   web::http::http_response reply(web::http::status_codes::OK);
   reply.headers().set_content_type("application/json");
   reply.set_body(body.create_istream());
   auto sent = request.reply(reply);
-  watch_streams_->Add(std::move(body), std::move(sent), since,
-                      std::chrono::steady_clock::now() + options_.max_watch);
+  const Duration lasts =
+      watch.timeout ? std::min(*watch.timeout, options_.max_watch) : options_.max_watch;
+  watch_streams_->Add(std::move(body), std::move(sent), std::move(watch),
+                      std::chrono::steady_clock::now() + lasts);
 }
 
 bool ApiServer::Authorized(const Request& request) const {
@@ -199,21 +231,33 @@ bool ApiServer::Authorized(const Request& request) const {
 }
 
 Response ApiServer::Handle(const Request& request) {
-  if (request.path.size() + request.query.size() > options_.max_url_bytes) {
-    return RefusalResponse(Refusal::kUriTooLong, "request URL too long");
-  }
-  if (request.header_bytes > options_.max_header_bytes) {
-    return RefusalResponse(Refusal::kHeadersTooLarge,
-                           "request headers too large");
-  }
-  if (request.body_bytes > options_.max_body_bytes) {
-    return RefusalResponse(Refusal::kPayloadTooLarge,
-                           "request body larger than " +
-                               std::to_string(options_.max_body_bytes) +
-                               " bytes");
-  }
   std::string_view path = request.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  const bool kube = KubeApi::Serves(path);
+  // A refusal in the surface's own error shape.
+  const auto refuse = [&](Refusal refusal, std::string_view message) {
+    return kube ? KubeApi::Refuse(api::HttpStatusFor(refusal), KubeReasonOf(refusal),
+                                  message)
+                : RefusalResponse(refusal, message);
+  };
+  if (request.path.size() + request.query.size() > options_.max_url_bytes) {
+    return refuse(Refusal::kUriTooLong, "request URL too long");
+  }
+  if (request.header_bytes > options_.max_header_bytes) {
+    return refuse(Refusal::kHeadersTooLarge, "request headers too large");
+  }
+  if (request.body_bytes > options_.max_body_bytes) {
+    return refuse(Refusal::kPayloadTooLarge,
+                  "request body larger than " +
+                      std::to_string(options_.max_body_bytes) + " bytes");
+  }
+  if (kube) {
+    // Every change needs the token, as on /v1.
+    if (request.method != "GET" && !Authorized(request)) {
+      return refuse(Refusal::kUnauthorized, "missing or wrong bearer token");
+    }
+    return kube_.Handle(request, path);
+  }
   const std::string& method = request.method;
   const bool get = method == "GET";
   auto not_allowed = [&] {
@@ -306,7 +350,7 @@ Response ApiServer::Runtimes(const Request& request) {
               "); list again and watch from the list's revision");
     }
     Response streaming;
-    streaming.watch_since = *since;
+    streaming.watch = WatchRequest{.since = *since};
     return streaming;
   }
   auto desired = deps_.desired.List();

@@ -8,9 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "controller/api/api_exchange.h"
+#include "controller/api/kube/kube_api.h"
 #include "reconcile/decide.h"
 #include "reconcile/domain/error.h"
 #include "reconcile/ports/change_feed.h"
+#include "reconcile/ports/clock.h"
 #include "reconcile/ports/cluster.h"
 #include "reconcile/ports/container_engine.h"
 #include "reconcile/ports/desired_state_store.h"
@@ -37,6 +40,7 @@ struct ApiDependencies {
   Logger& logger;
   TokenGenerator& tokens;  // request ids of restarts sent without one
   ChangeFeed& changes;  // the watch (?watch=true) and list revisions
+  Clock& clock;         // ages in Kubernetes Tables
   // True once the controller finished its start-up sync.
   std::function<bool()> started;
   // The restart generation bump (Controller::RequestRestart).
@@ -60,12 +64,17 @@ struct ApiOptions {
   size_t max_header_bytes = 16 * 1024;
   // A watch ends after this long; clients re-watch from their last revision.
   Duration max_watch = std::chrono::minutes(5);
+  // A Kubernetes watch with allowWatchBookmarks gets a BOOKMARK after this
+  // long without an event.
+  Duration bookmark_interval = std::chrono::seconds(10);
 };
 
 // The REST API on cpprestsdk (docs/contract.md §6). JSON everywhere, rendered
 // by controller/api/representation/; errors as {"error": {code, message}}:
 // a stable code with 400/404/409/503/500, or a refusal's own reason with
-// 401/405/410/413/414/431 (representation/error_representation.h).
+// 401/405/410/413/414/431 (representation/error_representation.h). Paths
+// under /apis, /api and /version are the Kubernetes-compatible surface
+// (controller/api/kube/kube_api.h), whose errors are Status objects.
 class ApiServer {
  public:
   ApiServer(ApiOptions options, ApiDependencies dependencies);
@@ -74,20 +83,8 @@ class ApiServer {
   Expected<void> Start();
   void Stop();
 
-  struct Request {
-    std::string method;
-    std::string path;
-    std::string query;
-    std::map<std::string, std::string> headers;  // lower-case names
-    size_t body_bytes = 0;
-    size_t header_bytes = 0;
-  };
-  struct Response {
-    int status = 200;
-    std::string body;  // JSON, or the Prometheus text for /metrics
-    std::string content_type = "application/json";
-    std::optional<uint64_t> watch_since;  // set: stream events after this
-  };
+  using Request = ApiRequest;
+  using Response = ApiResponse;
   // The answer to one request, independent of the HTTP library.
   Response Handle(const Request& request);
 
@@ -101,10 +98,11 @@ class ApiServer {
   Response Ready();
   bool Authorized(const Request& request) const;
   void Serve(web::http::http_request request);
-  void StreamWatch(web::http::http_request& request, uint64_t since);
+  void StreamWatch(web::http::http_request& request, WatchRequest watch);
 
   ApiOptions options_;
   ApiDependencies deps_;
+  KubeApi kube_;
   std::unique_ptr<WatchStreams> watch_streams_;  // from Start
   std::unique_ptr<web::http::experimental::listener::http_listener> listener_;
 };

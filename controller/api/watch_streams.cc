@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "controller/api/kube/kube_watch_event.h"
 #include "controller/api/representation/watch_event_representation.h"
 
 namespace rtm {
@@ -17,14 +18,25 @@ constexpr size_t kRenderedLines = 1024;
 
 }  // namespace
 
-WatchStreams::WatchStreams(ChangeFeed& changes)
-    : changes_(changes), thread_([this] { Run(); }) {}
+WatchStreams::WatchStreams(ChangeFeed& changes, Clock& clock,
+                           Duration bookmark_interval)
+    : changes_(changes),
+      clock_(clock),
+      bookmark_interval_(bookmark_interval),
+      thread_([this] { Run(); }) {}
 
 WatchStreams::~WatchStreams() { Stop(); }
 
-void WatchStreams::Add(Buffer body, pplx::task<void> sent, uint64_t since,
+void WatchStreams::Add(Buffer body, pplx::task<void> sent, WatchRequest request,
                        std::chrono::steady_clock::time_point deadline) {
-  Stream stream{std::move(body), std::move(sent), since, deadline};
+  const uint64_t since = request.since;
+  Stream stream{std::move(body), std::move(sent), std::move(request), since, deadline,
+                std::chrono::steady_clock::now()};
+  if (!stream.request.initial_lines.empty()) {
+    Write(stream, stream.request.initial_lines);
+    stream.request.initial_lines.clear();
+    stream.wrote_event = true;
+  }
   // Caught up here, the stream needs no event older than the feed's
   // revision now, which the serving thread (if asleep) waits beyond.
   if (!CatchUp(stream)) {
@@ -60,36 +72,64 @@ size_t WatchStreams::open_streams() const {
 }
 
 bool WatchStreams::CatchUp(Stream& stream) {
+  const bool kube = stream.request.format != WatchFormat::kNative;
   while (true) {
     auto batch = changes_.ReadAfter(stream.after, kBatchEvents);
-    if (!batch || batch->history_lost) return false;
+    if (!batch) return false;
+    if (batch->history_lost) {
+      if (kube) Write(stream, kube::RenderExpiredEvent(stream.after) + "\n");
+      return false;
+    }
     std::string chunk;
     for (const auto& change : batch->changes) {
-      chunk += Render(*change);
+      chunk += Render(*change, stream);
       stream.after = change->revision;
     }
-    if (!chunk.empty()) {
-      stream.body
-          .putn_nocopy(reinterpret_cast<const uint8_t*>(chunk.data()),
-                       chunk.size())
-          .wait();
-      stream.body.sync().wait();
-    }
+    if (!chunk.empty()) Write(stream, chunk);
     if (batch->changes.size() < kBatchEvents) return true;
   }
 }
 
-std::string WatchStreams::Render(const RuntimeChange& change) {
+void WatchStreams::Write(Stream& stream, const std::string& chunk) {
+  stream.body
+      .putn_nocopy(reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size())
+      .wait();
+  stream.body.sync().wait();
+  stream.last_write = std::chrono::steady_clock::now();
+}
+
+std::string WatchStreams::Render(const RuntimeChange& change, Stream& stream) {
   if (!change.desired) return {};
+  if (stream.request.accepts && !stream.request.accepts(*change.desired)) return {};
+  const WatchFormat format = stream.request.format;
+  // A Table's first event carries the column definitions: its own line.
+  if (format == WatchFormat::kKubeTable && !stream.wrote_event) {
+    stream.wrote_event = true;
+    return kube::RenderTableWatchEvent(change, true, clock_.Now()) + "\n";
+  }
+  stream.wrote_event = true;
+  const auto key = std::make_pair(format, change.revision);
   {
     std::lock_guard lock(rendered_mutex_);
-    if (auto found = rendered_.find(change.revision); found != rendered_.end()) {
+    if (auto found = rendered_.find(key); found != rendered_.end()) {
       return found->second;
     }
   }
-  std::string line = api::RenderWatchEvent(change) + "\n";
+  std::string line;
+  switch (format) {
+    case WatchFormat::kNative:
+      line = api::RenderWatchEvent(change);
+      break;
+    case WatchFormat::kKube:
+      line = kube::RenderWatchEvent(change);
+      break;
+    case WatchFormat::kKubeTable:
+      line = kube::RenderTableWatchEvent(change, false, clock_.Now());
+      break;
+  }
+  line += '\n';
   std::lock_guard lock(rendered_mutex_);
-  rendered_.emplace(change.revision, line);
+  rendered_.emplace(key, line);
   if (rendered_.size() > kRenderedLines) rendered_.erase(rendered_.begin());
   return line;
 }
@@ -126,9 +166,13 @@ void WatchStreams::Run() {
         it = streams.erase(it);
         std::lock_guard lock(mutex_);
         --open_;
-      } else {
-        ++it;
+        continue;
       }
+      if (it->request.bookmarks &&
+          std::chrono::steady_clock::now() - it->last_write >= bookmark_interval_) {
+        Write(*it, kube::RenderBookmarkEvent(it->after) + "\n");
+      }
+      ++it;
     }
     if (streams.empty()) continue;
     uint64_t oldest = streams.front().after;

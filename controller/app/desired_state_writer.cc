@@ -71,6 +71,16 @@ std::optional<Duration> DesiredStateWriter::SyncManifests() {
         }
       }
     }
+    // A new object, or a tombstone declared again, starts an incarnation.
+    // (Before any Put: a conflicting one may drop the cache.)
+    for (DesiredRuntime& runtime : result.writes) {
+      auto before = (*stored)->find(runtime.name);
+      if (!runtime.deleted &&
+          (before == (*stored)->end() || before->second.deleted ||
+           runtime.created_at == Timestamp{})) {
+        runtime.created_at = clock_.Now();
+      }
+    }
     bool conflicted = false;
     for (DesiredRuntime& runtime : result.writes) {
       auto written = Put(runtime);

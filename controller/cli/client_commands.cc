@@ -13,6 +13,7 @@
 #include "controller/cli/runtime_views.h"
 #include "controller/cli/runtime_wait.h"
 #include "controller/cli/validate_manifests.h"
+#include "controller/cli/kubeconfig.h"
 #include "controller/system/token_file.h"
 #include "reconcile/domain/game_spec.h"
 
@@ -365,6 +366,20 @@ int RunValidate(CommandContext& context) {
   return kClientExitFailure;
 }
 
+int RunKubeconfig(CommandContext& context) {
+  std::string server = context.flags.Get("server", "");
+  if (server.empty()) server = context.environment.getenv("RTMANAGER_SERVER").value_or("");
+  if (server.empty()) server = kDefaultServer;
+  if (!server.starts_with("http://")) {
+    return UsageError(context, "flag --server: \"" + server +
+                                   "\" is not an http:// URL of the API");
+  }
+  Expected<std::string> token = ReadToken(context);
+  if (!token) return Failure(context, token.error());
+  Print(context.out, RenderKubeconfig(server, *token));
+  return kClientExitOk;
+}
+
 std::vector<FlagSpec> ServerFlags(std::vector<FlagSpec> specific) {
   std::vector<FlagSpec> flags{kServerFlag, kTokenFileFlag};
   flags.insert(flags.end(), specific.begin(), specific.end());
@@ -399,6 +414,9 @@ const std::vector<CommandSpec>& Commands() {
        ServerFlags({kOutputFlag, {"all", false, "list converged runtimes too"}}), RunPlan},
       {"nodes", "", "list the cluster's nodes (the leader's NAME ends in *)", 0, 0, true,
        ServerFlags({kOutputFlag}), RunNodes},
+      {"kubeconfig", "",
+       "print a kubeconfig for kubectl: KUBECONFIG=<(rtmanager kubeconfig) kubectl get gr",
+       0, 0, false, ServerFlags({}), RunKubeconfig},
       {"validate", "PATH...",
        "check manifest files and directories offline (exit 1 on any problem)", 1,
        SIZE_MAX, false, {kHelpFlag}, RunValidate},

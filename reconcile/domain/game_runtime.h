@@ -48,6 +48,10 @@ struct DesiredRuntime {
   // Non-empty while the file that declares this runtime is invalid: the
   // last valid desired state above stays in force (ManifestValid=False).
   std::string manifest_error;
+  // When this incarnation of the object was first stored (a tombstone
+  // declared again starts a new one): the Kubernetes creationTimestamp.
+  // Zero for objects stored before it was kept.
+  Timestamp created_at{};
 
   // The store revision of this object's last write (0: never written).
   // Read back from the store; a write is conditional on it

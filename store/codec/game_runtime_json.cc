@@ -123,7 +123,10 @@ json ToJson(const DesiredRuntime& runtime) {
             {"restartSource", ToString(runtime.restart_source)},
             {"restartSourceRef", runtime.restart_source_ref},
             {"deleted", runtime.deleted},
-            {"manifestError", runtime.manifest_error}}},
+            {"manifestError", runtime.manifest_error},
+            {"creationTimestamp", runtime.created_at == Timestamp{}
+                                      ? json(nullptr)
+                                      : json(FormatRfc3339(runtime.created_at))}}},
           {"spec", ToJson(runtime.spec)}};
 }
 
@@ -142,6 +145,9 @@ Expected<DesiredRuntime> DesiredRuntimeFromJson(const json& value) {
     runtime.restart_source_ref = metadata.String("restartSourceRef");
     runtime.deleted = metadata.Bool("deleted");
     runtime.manifest_error = metadata.String("manifestError");
+    if (metadata.Has("creationTimestamp")) {
+      runtime.created_at = metadata.Time("creationTimestamp");
+    }
     runtime.spec = codec_internal::ReadGameSpec(reader.Object("spec"));
     return runtime;
   });

@@ -12,6 +12,8 @@ network="rtm-tour-$suffix"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/bin" "$work/manifests"
 ln -s "$binary" "$work/bin/rtmanager"
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+ln -s "$("$repo/scripts/kubectl-1.20.sh" "$repo/build/tools")" "$work/bin/kubectl"
 export PATH="$work/bin:$PATH"
 export RTMANAGER_SERVER="http://127.0.0.1:$port"
 
@@ -62,16 +64,24 @@ grep -q "restart succeeded" restart.out || fail "restart --wait printed: $(cat r
 rtmanager history "$game" --limit 10 > history.out
 [ "$(awk '$2 == "restart" && $4 == "success"' history.out | wc -l)" -eq 2 ] || fail "history lacks the two restarts: $(cat history.out)"
 
-# 5. Validate manifests in a CI pipeline.
+# 5. Drive it with kubectl.
+rtmanager kubeconfig > kubeconfig
+export KUBECONFIG=$PWD/kubeconfig
+kubectl get gr -o wide > kubectl.out || fail "kubectl get gr -o wide: $(cat kubectl.out)"
+grep -Eq "^$game +Running +True " kubectl.out || fail "kubectl get: $(cat kubectl.out)"
+kubectl wait --for=condition=Ready "gr/$game" || fail "kubectl wait"
+kubectl get gr "$game" -o yaml | grep -q "^kind: GameRuntime$" || fail "kubectl get -o yaml"
+
+# 6. Validate manifests in a CI pipeline.
 rtmanager validate manifests/ || fail "validate rejected a valid manifest"
 printf 'apiVersion: rtmanager.galaxy/v1\nkind: GameRuntime\nmetadata: {name: Bad_Name}\nspec: {image: x}\n' > bad.yaml
 if rtmanager validate bad.yaml > validate.out; then fail "validate accepted bad.yaml"; fi
 grep -q "bad.yaml:3: metadata.name" validate.out || fail "validate output: $(cat validate.out)"
 
-# 6. Scrape the metrics.
+# 7. Scrape the metrics.
 curl -s "$RTMANAGER_SERVER/metrics" | promtool check metrics || fail "promtool check metrics"
 
-# 7. Plan, then delete the manifest: the runtime is removed.
+# 8. Plan, then delete the manifest: the runtime is removed.
 rtmanager plan | grep -q "converged" || fail "plan"
 rm manifests/tour.yaml
 for _ in $(seq 1 150); do

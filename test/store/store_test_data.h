@@ -93,6 +93,7 @@ inline DesiredRuntime FullDesired(std::string name) {
   runtime.restart_source_ref = "req-5f1e";
   runtime.deleted = true;
   runtime.manifest_error = "games/lobby.yaml:31: spec.image: required";
+  runtime.created_at = At("2026-11-20T08:15:00.250Z");
   return runtime;
 }
 

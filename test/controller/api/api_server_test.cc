@@ -10,6 +10,7 @@
 #include "test/mocks/mock_cluster_view.h"
 #include "test/mocks/mock_container_engine.h"
 #include "test/mocks/fake_change_feed.h"
+#include "test/mocks/fake_clock.h"
 #include "test/mocks/mock_desired_state_store.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
@@ -43,7 +44,7 @@ class ApiServerTest : public ::testing::Test {
         ApiOptions{.listen = "127.0.0.1:0", .token = std::move(token)},
         ApiDependencies{
             desired_, statuses_, operation_log_, engine_, logger_, tokens_, feed_,
-            [] { return true; },
+            clock_, [] { return true; },
             [this](std::string_view name, std::string request_id) -> Expected<int64_t> {
               restarts_.emplace_back(std::string(name), request_id);
               if (name == "removed") return Fail(ErrorCode::kConflict, "removed");
@@ -76,6 +77,7 @@ class ApiServerTest : public ::testing::Test {
   NiceMock<MockLogger> logger_;
   NiceMock<MockTokenGenerator> tokens_;
   FakeChangeFeed feed_;
+  FakeClock clock_;
   std::vector<std::pair<std::string, std::string>> restarts_;
 };
 
@@ -201,8 +203,8 @@ TEST_F(ApiServerTest, OversizeBodyUrlAndHeadersAreRefused) {
 TEST_F(ApiServerTest, NonLoopbackListenWithoutTokenIsRefusedAtStart) {
   ApiServer api(ApiOptions{.listen = "0.0.0.0:18099"},
                 ApiDependencies{desired_, statuses_, operation_log_, engine_, logger_,
-                                tokens_, feed_, [] { return true; }, nullptr, nullptr,
-                                nullptr});
+                                tokens_, feed_, clock_, [] { return true; }, nullptr,
+                                nullptr, nullptr});
   auto started = api.Start();
   ASSERT_FALSE(started.has_value());
   EXPECT_THAT(started.error().message, HasSubstr("without --api-token-file"));
@@ -226,8 +228,8 @@ TEST_F(ApiServerTest, WatchFromARetainedRevisionStreamsAndTooOldIs410) {
   feed_.LoseHistoryUpTo(2);  // keeps 3..6
   auto api = Server();
   auto fresh = api.Handle(Get("/v1/runtimes", "watch=true&since=4"));
-  ASSERT_TRUE(fresh.watch_since.has_value());
-  EXPECT_EQ(*fresh.watch_since, 4u);
+  ASSERT_TRUE(fresh.watch.has_value());
+  EXPECT_EQ(fresh.watch->since, 4u);
   auto old = api.Handle(Get("/v1/runtimes", "watch=true&since=1"));
   EXPECT_EQ(old.status, 410);
   EXPECT_EQ(Body(old)["error"]["code"], "expired");
@@ -322,6 +324,39 @@ TEST_F(ApiServerTest, NodesOnOneHostIsNotFoundSayingItIsNotACluster) {
               HasSubstr("not in cluster mode"));
   EXPECT_THAT(Body(response)["error"]["message"].get<std::string>(), HasSubstr("--node"));
   EXPECT_EQ(api.Handle({.method = "POST", .path = "/v1/nodes"}).status, 405);
+}
+
+// The Kubernetes surface shares the listener and the token; its refusals
+// are Status objects (controller/api/kube/kube_api.h).
+TEST_F(ApiServerTest, KubernetesPathsAnswerStatusesAndNeedTheTokenToChange) {
+  auto api = Server("s3cret");
+  const ApiServer::Response listed = api.Handle(Get("/apis/rtmanager.galaxy/v1/gameruntimes"));
+  EXPECT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(Body(listed)["kind"], "GameRuntimeList") << "reads need no token, as on /v1";
+
+  ApiServer::Request patch{
+      .method = "PATCH",
+      .path = "/apis/rtmanager.galaxy/v1/gameruntimes/lobby",
+      .headers = {{"content-type", "application/merge-patch+json"}},
+      .body = R"({"metadata":{"annotations":{"rtmanager.galaxy/restartedAt":"x"}}})"};
+  const ApiServer::Response refused = api.Handle(patch);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(Body(refused)["kind"], "Status");
+  EXPECT_EQ(Body(refused)["reason"], "Unauthorized");
+  EXPECT_TRUE(restarts_.empty());
+
+  patch.headers["authorization"] = "Bearer s3cret";
+  patch.headers["x-request-id"] = "kubectl-1";
+  const ApiServer::Response accepted = api.Handle(patch);
+  EXPECT_EQ(accepted.status, 200) << accepted.body;
+  ASSERT_EQ(restarts_.size(), 1u);
+  EXPECT_EQ(restarts_[0], std::make_pair(std::string("lobby"), std::string("kubectl-1")));
+
+  ApiServer::Request large = Get("/apis/rtmanager.galaxy/v1/gameruntimes");
+  large.body_bytes = 1 << 20;
+  const ApiServer::Response too_large = api.Handle(large);
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_EQ(Body(too_large)["reason"], "RequestEntityTooLarge");
 }
 
 }  // namespace

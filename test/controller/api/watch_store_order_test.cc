@@ -4,6 +4,8 @@
 // real cpprestsdk buffers.)
 #include <cpprest/containerstream.h>
 #include <gtest/gtest.h>
+
+#include "test/mocks/fake_clock.h"
 #include <nlohmann/json.hpp>
 
 #include <map>
@@ -28,11 +30,12 @@ TEST(WatchStoreOrderTest, WatchOrderIsStoreOrderUnderConcurrentWriters) {
   ASSERT_TRUE(database.has_value()) << database.error().message;
   LeveldbDesiredStateStore desired(**database);
   LeveldbStatusStore statuses(**database);
-  WatchStreams streams((*database)->changes());
+  FakeClock fake_clock;
+  WatchStreams streams((*database)->changes(), fake_clock);
   WatchStreams::Buffer body;
   concurrency::streams::istream client = body.create_istream();
   pplx::task_completion_event<void> client_left;
-  streams.Add(body, pplx::create_task(client_left), 0,
+  streams.Add(body, pplx::create_task(client_left), WatchRequest{.since = 0},
               std::chrono::steady_clock::now() + std::chrono::minutes(5));
 
   constexpr int kWriters = 4;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "test/mocks/fake_change_feed.h"
+#include "test/mocks/fake_clock.h"
 
 namespace rtm {
 namespace {
@@ -52,11 +53,12 @@ TEST(WatchStreamsTest, EveryWatcherCatchesUpThenGetsLiveEventsInOrder) {
   FakeChangeFeed feed;
   feed.Push(Change("a", ChangeType::kAdded));  // revision 1
   feed.Push(Change("b", ChangeType::kAdded));  // revision 2
-  WatchStreams streams(feed);
+  FakeClock fake_clock;
+  WatchStreams streams(feed, fake_clock);
   std::vector<std::unique_ptr<Watcher>> watchers;
   for (int i = 0; i < 50; ++i) {
     auto watcher = std::make_unique<Watcher>();
-    streams.Add(watcher->body, pplx::create_task(watcher->client_left), 1,
+    streams.Add(watcher->body, pplx::create_task(watcher->client_left), WatchRequest{.since = 1},
                 Clock::now() + std::chrono::minutes(1));
     watchers.push_back(std::move(watcher));
   }
@@ -84,14 +86,15 @@ TEST(WatchStreamsTest, EveryWatcherCatchesUpThenGetsLiveEventsInOrder) {
 
 TEST(WatchStreamsTest, StreamPastItsDeadlineOrWithoutClientEndsAtTheNextWakeUp) {
   FakeChangeFeed feed;
-  WatchStreams streams(feed);
+  FakeClock fake_clock;
+  WatchStreams streams(feed, fake_clock);
   Watcher expired;
   Watcher left;
   Watcher staying;
-  streams.Add(expired.body, pplx::create_task(expired.client_left), 0, Clock::now());
-  streams.Add(left.body, pplx::create_task(left.client_left), 0,
+  streams.Add(expired.body, pplx::create_task(expired.client_left), WatchRequest{.since = 0}, Clock::now());
+  streams.Add(left.body, pplx::create_task(left.client_left), WatchRequest{.since = 0},
               Clock::now() + std::chrono::minutes(1));
-  streams.Add(staying.body, pplx::create_task(staying.client_left), 0,
+  streams.Add(staying.body, pplx::create_task(staying.client_left), WatchRequest{.since = 0},
               Clock::now() + std::chrono::minutes(1));
   left.client_left.set();
 
@@ -107,10 +110,11 @@ TEST(WatchStreamsTest, SinceOutsideTheRetainedHistoryEndsTheStreamAtOnce) {
   FakeChangeFeed feed;
   for (int i = 0; i < 5; ++i) feed.Push(Change("a", ChangeType::kModified));
   feed.LoseHistoryUpTo(3);
-  WatchStreams streams(feed);
+  FakeClock fake_clock;
+  WatchStreams streams(feed, fake_clock);
   Watcher watcher;
 
-  streams.Add(watcher.body, pplx::create_task(watcher.client_left), 1,
+  streams.Add(watcher.body, pplx::create_task(watcher.client_left), WatchRequest{.since = 1},
               Clock::now() + std::chrono::minutes(1));
 
   EXPECT_TRUE(watcher.Ended());
@@ -119,14 +123,15 @@ TEST(WatchStreamsTest, SinceOutsideTheRetainedHistoryEndsTheStreamAtOnce) {
 
 TEST(WatchStreamsTest, StopEndsEveryStreamAndLaterOnesAtOnce) {
   FakeChangeFeed feed;
-  WatchStreams streams(feed);
+  FakeClock fake_clock;
+  WatchStreams streams(feed, fake_clock);
   Watcher open;
-  streams.Add(open.body, pplx::create_task(open.client_left), 0,
+  streams.Add(open.body, pplx::create_task(open.client_left), WatchRequest{.since = 0},
               Clock::now() + std::chrono::minutes(1));
 
   streams.Stop();
   Watcher late;
-  streams.Add(late.body, pplx::create_task(late.client_left), 0,
+  streams.Add(late.body, pplx::create_task(late.client_left), WatchRequest{.since = 0},
               Clock::now() + std::chrono::minutes(1));
 
   EXPECT_TRUE(open.Ended());

@@ -62,7 +62,8 @@ TEST(GameRuntimeJsonTest, DesiredUsesTheGameRuntimeObjectShape) {
       KeysOf(metadata),
       (std::set<std::string>{"name", "labels", "generation", "source",
                              "apiRestartCount", "restartSource",
-                             "restartSourceRef", "deleted", "manifestError"}));
+                             "restartSourceRef", "deleted", "manifestError",
+                             "creationTimestamp"}));
   EXPECT_EQ(metadata["name"], "lobby-eu-1");
   EXPECT_EQ(metadata["labels"],
             (json{{"tier", "casual"}, {"region", "eu \"west\""}}));
@@ -76,6 +77,19 @@ TEST(GameRuntimeJsonTest, DesiredUsesTheGameRuntimeObjectShape) {
   EXPECT_EQ(metadata["deleted"], true);
   EXPECT_EQ(metadata["manifestError"],
             "games/lobby.yaml:31: spec.image: required");
+  EXPECT_EQ(metadata["creationTimestamp"], "2026-11-20T08:15:00.250Z");
+}
+
+// Objects stored before the creation time was kept decode with none.
+TEST(GameRuntimeJsonTest, DesiredWithoutCreationTimestampDecodesWithNone) {
+  json encoded = ToJson(FullDesired("lobby-eu-1"));
+  encoded["metadata"].erase("creationTimestamp");
+  auto decoded = DesiredRuntimeFromJson(encoded);
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(decoded->created_at, Timestamp{});
+  encoded["metadata"]["creationTimestamp"] = nullptr;
+  ASSERT_TRUE(DesiredRuntimeFromJson(encoded).has_value());
+  EXPECT_EQ(ToJson(DesiredRuntime{})["metadata"]["creationTimestamp"], nullptr);
 }
 
 TEST(GameRuntimeJsonTest, DesiredSpecIsTheOneGameSpecCodec) {

@@ -1,0 +1,56 @@
+// One HTTP exchange of the API, independent of the HTTP library: what the
+// handlers (controller/api/api_server.h, controller/api/kube/kube_api.h)
+// read and answer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "reconcile/domain/game_runtime.h"
+#include "reconcile/domain/time.h"
+
+namespace rtm {
+
+struct ApiRequest {
+  std::string method;
+  std::string path;
+  std::string query;
+  std::map<std::string, std::string> headers;  // lower-case names
+  size_t body_bytes = 0;
+  size_t header_bytes = 0;
+  std::string body;  // read only for methods that carry one (PATCH)
+};
+
+// How a watch stream renders its events (controller/api/watch_streams.h).
+enum class WatchFormat {
+  kNative,     // {"type","revision","object"} with the /v1 object
+  kKube,       // {"type","object"} with the Kubernetes object
+  kKubeTable,  // {"type","object"} with a one-row meta.k8s.io/v1 Table
+};
+
+struct WatchRequest {
+  uint64_t since = 0;  // stream the changes after this revision
+  WatchFormat format = WatchFormat::kNative;
+  // Written before the changes (Kubernetes: the objects at `since` as
+  // synthetic ADDED events, for a watch from resourceVersion "" or "0").
+  std::string initial_lines;
+  // Kubernetes allowWatchBookmarks: BOOKMARK events while idle.
+  bool bookmarks = false;
+  // Which objects the stream sends (selectors); null: every one.
+  std::function<bool(const DesiredRuntime&)> accepts;
+  // Kubernetes timeoutSeconds: end sooner than the server's own limit.
+  std::optional<Duration> timeout;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;  // JSON, or the Prometheus text for /metrics
+  std::string content_type = "application/json";
+  std::optional<WatchRequest> watch;  // set: stream events instead
+};
+
+}  // namespace rtm
