@@ -139,5 +139,90 @@ TEST(WatchStreamsTest, StopEndsEveryStreamAndLaterOnesAtOnce) {
   EXPECT_EQ(streams.open_streams(), 0u);
 }
 
+// A Kubernetes stream (controller/api/kube/kube_api.h): its initial ADDED
+// lines first, then {"type","object"} events of the selected objects only.
+TEST(WatchStreamsTest, AKubernetesStreamSendsItsInitialLinesThenSelectedChanges) {
+  FakeChangeFeed feed;
+  feed.Push(Change("a", ChangeType::kAdded));  // revision 1
+  FakeClock fake_clock;
+  WatchStreams streams(feed, fake_clock);
+  Watcher watcher;
+  streams.Add(watcher.body, pplx::create_task(watcher.client_left),
+              WatchRequest{.since = 1,
+                           .format = WatchFormat::kKube,
+                           .initial_lines = "{\"type\":\"ADDED\",\"object\":{\"n\":1}}\n",
+                           .accepts = [](const DesiredRuntime& d) { return d.name != "b"; }},
+              Clock::now() + std::chrono::minutes(1));
+
+  feed.Push(Change("b", ChangeType::kModified));  // 2: not selected
+  feed.Push(Change("a", ChangeType::kModified));  // 3
+
+  EXPECT_EQ(watcher.NextEvent()["object"]["n"], 1);
+  const nlohmann::json event = watcher.NextEvent();
+  EXPECT_EQ(event["type"], "MODIFIED");
+  EXPECT_FALSE(event.contains("revision"));
+  EXPECT_EQ(event["object"]["kind"], "GameRuntime");
+  EXPECT_EQ(event["object"]["metadata"]["name"], "a");
+}
+
+// Only the first event of a Table stream carries the column definitions.
+TEST(WatchStreamsTest, ATableStreamSendsTheColumnsOnceAndRows) {
+  FakeChangeFeed feed;
+  FakeClock fake_clock;
+  WatchStreams streams(feed, fake_clock);
+  Watcher watcher;
+  streams.Add(watcher.body, pplx::create_task(watcher.client_left),
+              WatchRequest{.since = 0, .format = WatchFormat::kKubeTable},
+              Clock::now() + std::chrono::minutes(1));
+  feed.Push(Change("a", ChangeType::kAdded));
+  feed.Push(Change("a", ChangeType::kModified));
+
+  const nlohmann::json first = watcher.NextEvent();
+  EXPECT_EQ(first["type"], "ADDED");
+  EXPECT_EQ(first["object"]["kind"], "Table");
+  EXPECT_FALSE(first["object"]["columnDefinitions"].empty());
+  EXPECT_EQ(first["object"]["rows"][0]["cells"][0], "a");
+  const nlohmann::json second = watcher.NextEvent();
+  EXPECT_TRUE(second["object"]["columnDefinitions"].empty());
+  EXPECT_EQ(second["object"]["rows"][0]["cells"][0], "a");
+}
+
+// A Kubernetes watcher from a lost revision learns it: ERROR with a 410
+// Expired Status, then the end of the stream (informers list again).
+TEST(WatchStreamsTest, AKubernetesStreamOutsideTheHistoryGetsExpiredThenEnds) {
+  FakeChangeFeed feed;
+  for (int i = 0; i < 5; ++i) feed.Push(Change("a", ChangeType::kModified));
+  feed.LoseHistoryUpTo(3);
+  FakeClock fake_clock;
+  WatchStreams streams(feed, fake_clock);
+  Watcher watcher;
+  streams.Add(watcher.body, pplx::create_task(watcher.client_left),
+              WatchRequest{.since = 1, .format = WatchFormat::kKube},
+              Clock::now() + std::chrono::minutes(1));
+
+  const nlohmann::json error = watcher.NextEvent();
+  EXPECT_EQ(error["type"], "ERROR");
+  EXPECT_EQ(error["object"]["kind"], "Status");
+  EXPECT_EQ(error["object"]["code"], 410);
+  EXPECT_EQ(error["object"]["reason"], "Expired");
+  EXPECT_TRUE(watcher.Ended());
+}
+
+TEST(WatchStreamsTest, AnIdleStreamThatAskedForBookmarksGetsThem) {
+  FakeChangeFeed feed;
+  feed.Push(Change("a", ChangeType::kAdded));  // revision 1
+  FakeClock fake_clock;
+  WatchStreams streams(feed, fake_clock, std::chrono::milliseconds(1));
+  Watcher watcher;
+  streams.Add(watcher.body, pplx::create_task(watcher.client_left),
+              WatchRequest{.since = 1, .format = WatchFormat::kKube, .bookmarks = true},
+              Clock::now() + std::chrono::minutes(1));
+
+  const nlohmann::json bookmark = watcher.NextEvent();
+  EXPECT_EQ(bookmark["type"], "BOOKMARK");
+  EXPECT_EQ(bookmark["object"]["kind"], "GameRuntime");
+  EXPECT_EQ(bookmark["object"]["metadata"]["resourceVersion"], "1");
+}
+
 }  // namespace
 }  // namespace rtm
