@@ -204,7 +204,9 @@ int Run(const std::vector<std::string>& args) {
                                          .network = options->network,
                                          .node_name = options->node,
                                          .ownership = agent.get()});
-  ManifestScanner scanner(options->manifests);
+  ManifestScanner scanner(
+      options->manifests,
+      {.limits = ManifestLimits{.allowed_host_paths = options->allowed_host_paths}});
   Controller controller(reconciler, queue, desired, records, changes, engine,
                         logger, telemetry, clock, [&scanner] { return scanner.Scan(); },
                         ControllerOptions{

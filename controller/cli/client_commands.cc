@@ -353,8 +353,24 @@ int RunWait(CommandContext& context) {
   return ReportWaitEnd(context, *result, ready ? "be ready" : "converge");
 }
 
+// --allow-host-path PREFIX (repeatable): clean absolute paths.
+Expected<std::vector<std::string>> AllowedHostPaths(const ParsedFlags& flags) {
+  std::vector<std::string> prefixes = flags.GetAll("allow-host-path");
+  for (const std::string& prefix : prefixes) {
+    if (!IsCleanAbsolutePath(prefix)) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "flag --allow-host-path: \"" + prefix +
+                      "\" is not a clean absolute path (no . or .., no trailing slash)");
+    }
+  }
+  return prefixes;
+}
+
 int RunValidate(CommandContext& context) {
-  const ValidationReport report = ValidateManifests(context.flags.positional());
+  Expected<std::vector<std::string>> allowed = AllowedHostPaths(context.flags);
+  if (!allowed) return UsageError(context, allowed.error().message);
+  const ValidationReport report = ValidateManifests(
+      context.flags.positional(), ManifestLimits{.allowed_host_paths = *allowed});
   Print(context.out, FormatValidationReport(report));
   for (const std::string& unreadable : report.unreadable) Print(context.err, unreadable + "\n");
   if (report.ok()) return kClientExitOk;
@@ -419,7 +435,11 @@ const std::vector<CommandSpec>& Commands() {
        0, 0, false, ServerFlags({}), RunKubeconfig},
       {"validate", "PATH...",
        "check manifest files and directories offline (exit 1 on any problem)", 1,
-       SIZE_MAX, false, {kHelpFlag}, RunValidate},
+       SIZE_MAX, false,
+       {{"allow-host-path", true,
+         "a prefix spec.volumes[].hostPath may be under, as given to run (repeatable)"},
+        kHelpFlag},
+       RunValidate},
   };
   return kCommands;
 }

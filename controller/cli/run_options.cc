@@ -4,6 +4,7 @@
 #include "controller/docker/docker_endpoint.h"
 #include "controller/system/token_file.h"
 #include "store/etcd/etcd_store.h"
+#include "reconcile/domain/game_spec.h"
 #include "store/history/change_history.h"
 
 namespace rtm {
@@ -29,6 +30,7 @@ const std::vector<FlagSpec> kRunFlags{
     {"lease-ttl", true, "per-game lease TTL (default 60s)"},
     {"resync", true, "full resync period (default 5m)"},
     {"manifest-debounce", true, "quiet time after manifest file events before a rescan (default 10ms)"},
+    {"allow-host-path", true, "a host directory prefix spec.volumes[].hostPath may be under (repeatable; default none)"},
     {"manifest-removal-grace", true, "a game whose manifest vanished is removed once the tree has gone this long without it (default 1s; 0: at once)"},
     {"manifest-poll", true, "also rescan the manifests this often, for filesystems without inotify (NFS, FUSE; default off, 2s when inotify cannot watch them)"},
     {"log-format", true, "text | json (default text)"},
@@ -196,6 +198,14 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
                 "flag --manifest-removal-grace: must be in 0..10m");
   }
   options.manifest_removal_grace = *removal_grace;
+  for (const std::string& prefix : flags.GetAll("allow-host-path")) {
+    if (!IsCleanAbsolutePath(prefix)) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "flag --allow-host-path: \"" + prefix +
+                      "\" is not a clean absolute path (no . or .., no trailing slash)");
+    }
+    options.allowed_host_paths.push_back(prefix);
+  }
   options.max_ops_per_second = *max_ops;
   options.backoff = BackoffPolicy{*backoff_base, *backoff_cap};
 

@@ -49,6 +49,8 @@ struct RunOptions {
   Duration manifest_poll{};
   // --manifest-removal-grace: how long a vanished game's removal is held.
   Duration manifest_removal_grace{};
+  // --allow-host-path: where spec.volumes[].hostPath may point.
+  std::vector<std::string> allowed_host_paths;
   LogFormat log_format = LogFormat::kText;
   LogLevel log_level = LogLevel::kInfo;
   int max_ops_per_second = 20;

@@ -37,6 +37,8 @@ std::string Where(const ManifestSource& source) {
 
 class Validator {
  public:
+  explicit Validator(ManifestLimits limits) : limits_(std::move(limits)) {}
+
   void AddPath(const std::string& path) {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) {
@@ -64,14 +66,13 @@ class Validator {
     if (!files_read_.insert(std::filesystem::weakly_canonical(path, ignored)).second) {
       return;
     }
-    const ManifestLimits limits;
-    ManifestText text = ReadManifest(path, limits.max_file_bytes);
+    ManifestText text = ReadManifest(path, limits_.max_file_bytes);
     if (!text.error.empty()) {
       report_.unreadable.push_back("cannot read " + path + ": " + text.error);
       return;
     }
     ++report_.files;
-    ParsedManifestFile parsed = ParseManifest(path, text.content, limits);
+    ParsedManifestFile parsed = ParseManifest(path, text.content, limits_);
     std::stable_sort(parsed.problems.begin(), parsed.problems.end(),
                      [](const ManifestProblem& a, const ManifestProblem& b) {
                        return a.line < b.line;
@@ -96,6 +97,7 @@ class Validator {
                    Where(first->second) + ")"});
   }
 
+  ManifestLimits limits_;
   ValidationReport report_;
   std::map<std::string, ManifestSource> first_declared_;
   std::set<std::filesystem::path> files_read_;
@@ -103,8 +105,9 @@ class Validator {
 
 }  // namespace
 
-ValidationReport ValidateManifests(const std::vector<std::string>& paths) {
-  Validator validator;
+ValidationReport ValidateManifests(const std::vector<std::string>& paths,
+                                   const ManifestLimits& limits) {
+  Validator validator(limits);
   for (const std::string& path : paths) validator.AddPath(path);
   return validator.Finish();
 }

@@ -29,7 +29,9 @@ struct ValidationReport {
 // A name declared again in a later file is a problem at the later document:
 // `path:line: metadata.name: duplicate name "x" (first declared at
 // other:line)`, lines being where the documents start.
-ValidationReport ValidateManifests(const std::vector<std::string>& paths);
+// `limits` as `rtmanager run` reads manifests (its --allow-host-path).
+ValidationReport ValidateManifests(const std::vector<std::string>& paths,
+                                   const ManifestLimits& limits = {});
 
 // The lines `validate` prints: every problem, then the summary
 // "N manifests valid (M runtimes)" when there is none. Unreadable paths

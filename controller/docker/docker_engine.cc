@@ -259,6 +259,20 @@ Expected<void> DockerEngine::RemoveContainer(std::string_view id, bool force) {
   });
 }
 
+Expected<void> DockerEngine::RemoveVolume(std::string_view name) {
+  const std::string what = "remove volume " + std::string(name);
+  return Guarded(what, [&]() -> Expected<void> {
+    if (name.empty()) return EmptyArgument(what);
+    auto response = Call(HttpMethod::kDelete, "/volumes/" + PercentEncode(name));
+    if (!response) return std::unexpected(response.error());
+    if (response->status == 204 || response->status == 404) return {};
+    if (response->status == 409) {
+      return Refused(ErrorCode::kConflict, what, *response);
+    }
+    return Refused(ErrorCode::kServiceUnavailable, what, *response);
+  });
+}
+
 Expected<void> DockerEngine::InspectImage(std::string_view image_ref) {
   const std::string what = "inspect image " + std::string(image_ref);
   return Guarded(what, [&]() -> Expected<void> {

@@ -49,6 +49,7 @@ class DockerEngine final : public ContainerEngine {
   Expected<void> StopContainer(std::string_view id,
                                int timeout_seconds) override;
   Expected<void> RemoveContainer(std::string_view id, bool force) override;
+  Expected<void> RemoveVolume(std::string_view name) override;
   Expected<void> InspectImage(std::string_view image_ref) override;
   Expected<void> EnsureNetwork(std::string_view name) override;
   Expected<std::unique_ptr<ContainerEventStream>> WatchEvents(

@@ -114,6 +114,19 @@ Json HostConfigJson(const ContainerSpec& spec) {
   if (!spec.network.empty()) host_config["NetworkMode"] = spec.network;
   if (spec.memory_bytes) host_config["Memory"] = *spec.memory_bytes;
   if (spec.nano_cpus) host_config["NanoCpus"] = *spec.nano_cpus;
+  if (!spec.mounts.empty()) {
+    Json mounts = Json::array();
+    for (const ContainerMount& mount : spec.mounts) {
+      Json entry{{"Type", mount.bind ? "bind" : "volume"},
+                 {"Source", mount.source},
+                 {"Target", mount.target},
+                 {"ReadOnly", mount.read_only}};
+      // A named volume the engine creates when missing carries these.
+      if (!mount.bind) entry["VolumeOptions"] = Json{{"Labels", mount.volume_labels}};
+      mounts.push_back(std::move(entry));
+    }
+    host_config["Mounts"] = std::move(mounts);
+  }
   return host_config;
 }
 

@@ -575,13 +575,82 @@ void DecodePlacement(const FieldSet& fields, Reporter& reporter,
   }
 }
 
-GameSpec DecodeSpec(const FieldSet& root, Reporter& reporter) {
+std::optional<bool> ReadBool(const ManifestNode& node, const std::string& field,
+                             Reporter& reporter) {
+  if (node.kind == NodeKind::kBool) {
+    return node.text == "true" || node.text == "True" || node.text == "TRUE";
+  }
+  reporter.Add(node.line, field, "must be true or false");
+  return std::nullopt;
+}
+
+VolumeMount DecodeVolume(const ManifestNode& node, const std::string& field,
+                         const std::vector<std::string>& allowed_host_paths,
+                         Reporter& reporter) {
+  VolumeMount volume;
+  if (!ExpectMap(node, field, reporter)) return volume;
+  FieldSet fields(node, node.line, field, {"name", "mountPath", "readOnly", "hostPath"},
+                  reporter);
+  if (const ManifestNode* name = fields.Require("name", reporter)) {
+    volume.name = ReadNonEmptyString(*name, fields.Path("name"), reporter).value_or("");
+  }
+  if (const ManifestNode* path = fields.Require("mountPath", reporter)) {
+    volume.mount_path =
+        ReadNonEmptyString(*path, fields.Path("mountPath"), reporter).value_or("");
+  }
+  if (const ManifestNode* read_only = fields.Find("readOnly")) {
+    volume.read_only = ReadBool(*read_only, fields.Path("readOnly"), reporter).value_or(false);
+  }
+  if (const ManifestNode* host = fields.Find("hostPath")) {
+    std::optional<std::string> path = ReadNonEmptyString(*host, fields.Path("hostPath"), reporter);
+    if (path && IsCleanAbsolutePath(*path)) {
+      const bool allowed =
+          std::any_of(allowed_host_paths.begin(), allowed_host_paths.end(),
+                      [&](const std::string& prefix) { return IsUnderPrefix(*path, prefix); });
+      if (!allowed) {
+        reporter.Add(host->line, fields.Path("hostPath"),
+                     "\"" + *path + "\" is not under a prefix the operator allows " +
+                         (allowed_host_paths.empty()
+                              ? std::string("(none: start rtmanager with --allow-host-path PREFIX)")
+                              : "(--allow-host-path)"));
+        path.reset();
+      }
+    }
+    if (path) volume.host_path = std::move(*path);
+  }
+  return volume;
+}
+
+void DecodeVolumes(const FieldSet& fields, const std::vector<std::string>& allowed_host_paths,
+                   Reporter& reporter, GameSpec& spec) {
+  if (const ManifestNode* node = fields.Find("volumes");
+      node != nullptr && ExpectList(*node, "spec.volumes", reporter)) {
+    for (size_t i = 0; i < node->items.size(); ++i) {
+      spec.volumes.push_back(DecodeVolume(node->items[i], Indexed("spec.volumes", i),
+                                          allowed_host_paths, reporter));
+    }
+  }
+  if (const ManifestNode* node = fields.Find("volumeReclaimPolicy")) {
+    std::optional<std::string> policy =
+        ReadString(*node, "spec.volumeReclaimPolicy", reporter);
+    if (policy == "Retain") {
+      spec.volume_reclaim_policy = VolumeReclaimPolicy::kRetain;
+    } else if (policy == "Delete") {
+      spec.volume_reclaim_policy = VolumeReclaimPolicy::kDelete;
+    } else if (policy) {
+      reporter.Add(node->line, "spec.volumeReclaimPolicy", "must be Retain or Delete");
+    }
+  }
+}
+
+GameSpec DecodeSpec(const FieldSet& root, const std::vector<std::string>& allowed_host_paths,
+                    Reporter& reporter) {
   GameSpec spec;
   std::optional<FieldSet> found =
       root.Nested("spec", Presence::kRequired,
                   {"image", "command", "env", "state", "restartGeneration",
                    "ports", "healthCheck", "stopTimeoutSeconds", "resources",
-                   "nodeName", "nodeSelector"},
+                   "volumes", "volumeReclaimPolicy", "nodeName", "nodeSelector"},
                   reporter);
   if (!found) return spec;
   const FieldSet& fields = *found;
@@ -597,6 +666,7 @@ GameSpec DecodeSpec(const FieldSet& root, Reporter& reporter) {
   ReadIntInto(fields.Find("stopTimeoutSeconds"), "spec.stopTimeoutSeconds",
               kNonNegativeInt, reporter, spec.stop_timeout_seconds);
   DecodeResources(fields, reporter, spec);
+  DecodeVolumes(fields, allowed_host_paths, reporter, spec);
   DecodePlacement(fields, reporter, spec);
   return spec;
 }
@@ -618,7 +688,8 @@ void CheckDomainInvariants(const GameSpec& spec, Reporter& reporter) {
 
 DecodedDocument DecodeDocument(std::string_view path,
                                const ManifestDocument& document,
-                               std::vector<ManifestProblem>& problems) {
+                               std::vector<ManifestProblem>& problems,
+                               const std::vector<std::string>& allowed_host_paths) {
   Reporter reporter(path, document, problems);
   DecodedDocument out;
   if (!ExpectMap(document.root, "", reporter)) return out;
@@ -627,7 +698,7 @@ DecodedDocument DecodeDocument(std::string_view path,
   ExpectConstant(fields, "apiVersion", kManifestApiVersion, reporter);
   ExpectConstant(fields, "kind", kManifestKind, reporter);
   DecodedMetadata metadata = DecodeMetadata(fields, reporter);
-  GameSpec spec = DecodeSpec(fields, reporter);
+  GameSpec spec = DecodeSpec(fields, allowed_host_paths, reporter);
   out.name = metadata.name;
   out.name_line = metadata.name_line;
   if (reporter.clean()) CheckDomainInvariants(spec, reporter);

@@ -22,8 +22,11 @@ struct DecodedDocument {
 
 // Appends every problem of the document to `problems`, each naming `path`,
 // the document index, the offending node's line and its field path.
+// `allowed_host_paths`: the prefixes spec.volumes[].hostPath may be under
+// (rtmanager run/validate --allow-host-path); none: no hostPath at all.
 DecodedDocument DecodeDocument(std::string_view path,
                                const ManifestDocument& document,
-                               std::vector<ManifestProblem>& problems);
+                               std::vector<ManifestProblem>& problems,
+                               const std::vector<std::string>& allowed_host_paths = {});
 
 }  // namespace rtm

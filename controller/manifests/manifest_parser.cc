@@ -54,11 +54,13 @@ void ReportDuplicateName(std::string_view path,
 }
 
 ParsedManifestFile DecodeDocuments(
-    std::string_view path, const std::vector<ManifestDocument>& documents) {
+    std::string_view path, const std::vector<ManifestDocument>& documents,
+    const std::vector<std::string>& allowed_host_paths) {
   ParsedManifestFile file;
   std::map<std::string, int, std::less<>> first_lines;
   for (const ManifestDocument& document : documents) {
-    DecodedDocument decoded = DecodeDocument(path, document, file.problems);
+    DecodedDocument decoded =
+        DecodeDocument(path, document, file.problems, allowed_host_paths);
     if (!decoded.name) continue;
     auto [first, inserted] =
         first_lines.try_emplace(*decoded.name, decoded.name_line);
@@ -104,7 +106,7 @@ ParsedManifestFile ParseManifest(std::string_view path,
       return FileProblem(path, documents.error().document_index,
                          documents.error().line, documents.error().message);
     }
-    return DecodeDocuments(path, *documents);
+    return DecodeDocuments(path, *documents, limits.allowed_host_paths);
   } catch (const std::exception& error) {
     return FileProblem(path, -1, 0, error.what());
   }

@@ -90,6 +90,9 @@ struct ManifestLimits {
   size_t max_nodes = 200000;          // map, list and scalar values
   size_t max_scalar_bytes = 8 << 20;  // text of keys and scalars
   size_t max_depth = 64;              // nesting of maps and lists
+  // The prefixes spec.volumes[].hostPath may be under (clean absolute
+  // paths; --allow-host-path); empty: no bind mount of the host at all.
+  std::vector<std::string> allowed_host_paths;
 };
 
 // Never throws. `path` names the file in problems and in each runtime's

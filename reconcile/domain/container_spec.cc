@@ -76,11 +76,33 @@ std::string SpecHash(const GameSpec& spec) {
   w.Field(static_cast<int64_t>(spec.stop_timeout_seconds));
   w.Field(spec.resources.memory_mib.value_or(-1));
   w.Field(spec.resources.cpus.value_or(-1.0));
+  if (!spec.volumes.empty()) {
+    w.Field(std::string("volumes"));
+    w.Field(static_cast<int64_t>(spec.volumes.size()));
+    for (const VolumeMount& volume : spec.volumes) {
+      w.Field(volume.name);
+      w.Field(volume.mount_path);
+      w.Field(static_cast<int64_t>(volume.read_only));
+      w.Field(volume.host_path);
+    }
+  }
 
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",
                 static_cast<unsigned long long>(Fnv1a64(w.str())));
   return std::string(kSpecHashScheme) + "-" + hex;
+}
+
+std::string VolumeName(std::string_view game_id, std::string_view volume) {
+  return "rtm-" + std::string(game_id) + "-" + std::string(volume);
+}
+
+std::vector<std::string> NamedVolumesOf(std::string_view game_id, const GameSpec& spec) {
+  std::vector<std::string> names;
+  for (const VolumeMount& volume : spec.volumes) {
+    if (volume.host_path.empty()) names.push_back(VolumeName(game_id, volume.name));
+  }
+  return names;
 }
 
 std::map<std::string, std::string> OwnedSelector(std::string_view network) {
@@ -126,6 +148,19 @@ ContainerSpec BuildContainerSpec(const ContainerIdentity& identity,
   }
   if (spec.resources.cpus) {
     out.nano_cpus = std::llround(*spec.resources.cpus * 1e9);
+  }
+  for (const VolumeMount& volume : spec.volumes) {
+    ContainerMount mount{.bind = !volume.host_path.empty(),
+                         .source = volume.host_path,
+                         .target = volume.mount_path,
+                         .read_only = volume.read_only};
+    if (!mount.bind) {
+      mount.source = VolumeName(identity.game_id, volume.name);
+      mount.volume_labels = {{std::string(kLabelManaged), "true"},
+                             {std::string(kLabelVolumeOf), identity.game_id},
+                             {std::string(kLabelNetwork), std::string(network)}};
+    }
+    out.mounts.push_back(std::move(mount));
   }
   return out;
 }

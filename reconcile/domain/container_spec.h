@@ -28,6 +28,30 @@ inline constexpr std::string_view kLabelImage = "io.rtmanager.image";
 // engine without touching each other's games.
 inline constexpr std::string_view kLabelNetwork = "io.rtmanager.network";
 
+// The label a game's named volumes carry (with kLabelManaged and
+// kLabelNetwork): whose they are.
+inline constexpr std::string_view kLabelVolumeOf = "io.rtmanager.volume-of";
+
+// One mount of a container: a named volume (created by the engine when
+// missing, with `volume_labels`) or a bind mount of a host path.
+struct ContainerMount {
+  bool bind = false;
+  std::string source;  // the volume's name, or the host path
+  std::string target;  // the path inside the container
+  bool read_only = false;
+  std::map<std::string, std::string> volume_labels;  // named volumes only
+
+  friend bool operator==(const ContainerMount&, const ContainerMount&) = default;
+};
+
+// The Docker volume of spec.volumes[] entry `volume` of `game_id`:
+// "rtm-<game>-<name>", one per game, so games never share a world save.
+std::string VolumeName(std::string_view game_id, std::string_view volume);
+
+// The Docker volumes a game's spec names (its named volumes, not its bind
+// mounts), in spec order.
+std::vector<std::string> NamedVolumesOf(std::string_view game_id, const GameSpec& spec);
+
 struct ContainerSpec {
   std::string name;      // rtm-<game>
   std::string hostname;  // <game>
@@ -43,6 +67,7 @@ struct ContainerSpec {
   std::optional<HealthCheck> health_check;
   std::optional<int64_t> memory_bytes;
   std::optional<int64_t> nano_cpus;
+  std::vector<ContainerMount> mounts;
 
   friend bool operator==(const ContainerSpec&, const ContainerSpec&) = default;
 };
@@ -50,8 +75,10 @@ struct ContainerSpec {
 std::string ContainerName(std::string_view game_id);  // "rtm-" + game_id
 
 // Hex hash of every spec field whose change requires a recreate (all but
-// state, restartGeneration, nodeName and nodeSelector: placement is not part
-// of the container), prefixed by the hashing scheme version so a new release
+// state, restartGeneration, nodeName, nodeSelector and volumeReclaimPolicy:
+// placement and what happens at removal are not part of the container;
+// volumes count only when there are some, so that specs written before
+// volumes existed keep their hash), prefixed by the hashing scheme version so a new release
 // never silently changes the hash of an unchanged spec.
 std::string SpecHash(const GameSpec& spec);
 

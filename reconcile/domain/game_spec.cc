@@ -1,5 +1,6 @@
 #include "reconcile/domain/game_spec.h"
 
+#include <algorithm>
 #include <string>
 
 namespace rtm {
@@ -42,7 +43,61 @@ Expected<void> ValidatePlacement(const GameSpec& spec) {
   return {};
 }
 
+Expected<void> ValidateVolumes(const GameSpec& spec) {
+  for (size_t i = 0; i < spec.volumes.size(); ++i) {
+    const VolumeMount& volume = spec.volumes[i];
+    const std::string field = "spec.volumes[" + std::to_string(i) + "]";
+    if (!IsValidGameId(volume.name)) return Invalid(field + ".name", kDnsLabelRule);
+    if (!IsCleanAbsolutePath(volume.mount_path) || volume.mount_path == "/") {
+      return Invalid(field + ".mountPath",
+                     "must be a clean absolute path other than / (no . or .. "
+                     "components, no trailing slash)");
+    }
+    if (!volume.host_path.empty() && !IsCleanAbsolutePath(volume.host_path)) {
+      return Invalid(field + ".hostPath",
+                     "must be a clean absolute path (no . or .. components, no "
+                     "trailing slash)");
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (spec.volumes[j].name == volume.name) {
+        return Invalid(field + ".name", "\"" + volume.name + "\" is already spec.volumes[" +
+                                            std::to_string(j) + "].name");
+      }
+      if (spec.volumes[j].mount_path == volume.mount_path) {
+        return Invalid(field + ".mountPath", "\"" + volume.mount_path +
+                                                 "\" is already mounted by spec.volumes[" +
+                                                 std::to_string(j) + "]");
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+std::string_view ToString(VolumeReclaimPolicy policy) {
+  return policy == VolumeReclaimPolicy::kDelete ? "Delete" : "Retain";
+}
+
+bool IsCleanAbsolutePath(std::string_view path) {
+  if (path.empty() || path.front() != '/') return false;
+  if (path == "/") return true;
+  if (path.back() == '/') return false;
+  size_t start = 1;
+  while (start <= path.size()) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    const std::string_view part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+bool IsUnderPrefix(std::string_view path, std::string_view prefix) {
+  if (prefix == "/") return true;
+  if (!path.starts_with(prefix)) return false;
+  return path.size() == prefix.size() || path[prefix.size()] == '/';
+}
 
 bool IsValidGameId(std::string_view id) {
   if (id.empty() || id.size() > 63) return false;
@@ -112,6 +167,7 @@ Expected<void> ValidateGameSpec(const GameSpec& spec) {
   if (spec.resources.cpus && *spec.resources.cpus <= 0) {
     return Invalid("spec.resources.cpus", "must be > 0");
   }
+  if (auto volumes = ValidateVolumes(spec); !volumes) return volumes;
   return ValidatePlacement(spec);
 }
 

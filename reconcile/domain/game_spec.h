@@ -40,6 +40,25 @@ struct Resources {
   friend bool operator==(const Resources&, const Resources&) = default;
 };
 
+// One mount of spec.volumes: a named Docker volume of the game (created
+// when missing, labelled as ours, kept across restarts and updates), or,
+// with `host_path`, a bind mount of a host directory (allowed only under
+// the operator's --allow-host-path prefixes, checked when the manifest is
+// read).
+struct VolumeMount {
+  std::string name;        // a DNS label, unique within the spec
+  std::string mount_path;  // absolute path inside the container
+  bool read_only = false;
+  std::string host_path;   // absolute; empty: a named volume
+
+  friend bool operator==(const VolumeMount&, const VolumeMount&) = default;
+};
+
+// What becomes of a game's named volumes when the runtime is removed
+// (spec.volumeReclaimPolicy); restarts and updates never remove them.
+enum class VolumeReclaimPolicy { kRetain, kDelete };
+std::string_view ToString(VolumeReclaimPolicy policy);  // "Retain" | "Delete"
+
 struct GameSpec {
   std::string image;  // the image_ref; required
   std::vector<std::string> command;  // argv; empty: the image's default
@@ -50,6 +69,8 @@ struct GameSpec {
   std::optional<HealthCheck> health_check;
   int stop_timeout_seconds = 10;
   Resources resources;
+  std::vector<VolumeMount> volumes;
+  VolumeReclaimPolicy volume_reclaim_policy = VolumeReclaimPolicy::kRetain;
   // Placement, for cluster mode (docs/cluster.md "Placement"); on one host
   // they are accepted and ignored. They are not part of the container: a
   // change of them alone is no reason to recreate it (SpecHash and
@@ -83,6 +104,14 @@ bool IsValidNodeSelectorValue(std::string_view value);
 // The path of one nodeSelector entry in errors: spec.nodeSelector["zone"]
 // (keys may hold dots and slashes, so they are not joined with '.').
 std::string NodeSelectorEntryPath(std::string_view key);
+
+// A host path as spec.volumes[].hostPath must be: absolute, no "." or ".."
+// component, no empty component (no "//"), no trailing slash but "/".
+bool IsCleanAbsolutePath(std::string_view path);
+
+// Whether `path` (clean, absolute) is `prefix` or below it, component-wise:
+// "/srv/games/eu" is under "/srv/games" but not under "/srv/gam".
+bool IsUnderPrefix(std::string_view path, std::string_view prefix);
 
 // Checks the invariants every lifecycle service relies on; the error
 // (kInvalidRequest) names the offending field, e.g. "spec.ports[1].hostPort",

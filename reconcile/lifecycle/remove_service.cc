@@ -1,5 +1,6 @@
 #include "reconcile/lifecycle/remove_service.h"
 
+#include "reconcile/domain/container_spec.h"
 #include "reconcile/lifecycle/service_support.h"
 
 namespace rtm {
@@ -60,6 +61,20 @@ Expected<RuntimeRecord> RemoveService::RunUnderLease(
       return recorder.Fail({ErrorCode::kServiceUnavailable,
                             "docker remove: " + removed.error().message,
                             record.current_image_ref, container_id});
+    }
+  }
+
+  // Named volumes outlive restarts and updates; removal takes them only
+  // when the spec says so. Before the record is marked removed: a failure
+  // here is retried with the policy still at hand.
+  if (record.spec.volume_reclaim_policy == VolumeReclaimPolicy::kDelete) {
+    for (const std::string& volume : NamedVolumesOf(record.game_id, record.spec)) {
+      if (auto removed = ports_.engine.RemoveVolume(volume); !removed) {
+        return recorder.Fail({removed.error().code,
+                              "docker volume remove " + volume + ": " +
+                                  removed.error().message,
+                              record.current_image_ref, container_id});
+      }
     }
   }
 

@@ -91,6 +91,10 @@ class ContainerEngine {
   // Removing a container that does not exist succeeds.
   virtual Expected<void> RemoveContainer(std::string_view id, bool force) = 0;
 
+  // Removes the named volume `name` and its data. Removing a volume that
+  // does not exist succeeds; kConflict while a container still uses it.
+  virtual Expected<void> RemoveVolume(std::string_view name) = 0;
+
   // kImageNotFound when the image is not present locally.
   virtual Expected<void> InspectImage(std::string_view image_ref) = 0;
 

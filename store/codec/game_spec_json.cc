@@ -60,6 +60,12 @@ json ResourcesToJson(const Resources& resources) {
   return out;
 }
 
+std::optional<VolumeReclaimPolicy> ParseReclaimPolicy(std::string_view name) {
+  if (name == "Retain") return VolumeReclaimPolicy::kRetain;
+  if (name == "Delete") return VolumeReclaimPolicy::kDelete;
+  return std::nullopt;
+}
+
 Resources ReadResources(const ObjectReader& reader) {
   Resources resources;
   if (reader.Has("memoryMiB")) resources.memory_mib = reader.Int64("memoryMiB");
@@ -85,6 +91,20 @@ json ToJson(const GameSpec& spec) {
   }
   if (!spec.node_name.empty()) out["nodeName"] = spec.node_name;
   if (!spec.node_selector.empty()) out["nodeSelector"] = spec.node_selector;
+  if (!spec.volumes.empty()) {
+    json volumes = json::array();
+    for (const VolumeMount& volume : spec.volumes) {
+      json entry{{"name", volume.name},
+                 {"mountPath", volume.mount_path},
+                 {"readOnly", volume.read_only}};
+      if (!volume.host_path.empty()) entry["hostPath"] = volume.host_path;
+      volumes.push_back(std::move(entry));
+    }
+    out["volumes"] = std::move(volumes);
+  }
+  if (spec.volume_reclaim_policy != VolumeReclaimPolicy::kRetain) {
+    out["volumeReclaimPolicy"] = ToString(spec.volume_reclaim_policy);
+  }
   return out;
 }
 
@@ -116,6 +136,21 @@ GameSpec ReadGameSpec(const ObjectReader& reader) {
   if (reader.Has("nodeName")) spec.node_name = reader.String("nodeName");
   if (reader.Has("nodeSelector")) {
     spec.node_selector = reader.StringMap("nodeSelector");
+  }
+  // So did volumes.
+  if (reader.Has("volumes")) {
+    const json& volumes = reader.Array("volumes");
+    for (size_t i = 0; i < volumes.size(); ++i) {
+      const ObjectReader volume(volumes[i], reader.PathOf("volumes", i));
+      spec.volumes.push_back(VolumeMount{
+          .name = volume.String("name"),
+          .mount_path = volume.String("mountPath"),
+          .read_only = volume.Bool("readOnly"),
+          .host_path = volume.Has("hostPath") ? volume.String("hostPath") : ""});
+    }
+  }
+  if (reader.Has("volumeReclaimPolicy")) {
+    spec.volume_reclaim_policy = ReadEnum(reader, "volumeReclaimPolicy", &ParseReclaimPolicy);
   }
   return spec;
 }

@@ -289,6 +289,10 @@ void RemoveNetworkAndItsContainers(const std::string& network) {
         ShellQuote("label=io.rtmanager.network=" + network) +
         " | xargs -r docker rm -f >/dev/null 2>&1");
   Shell("docker network rm " + ShellQuote(network) + " >/dev/null 2>&1");
+  // The named volumes its games kept (spec.volumeReclaimPolicy Retain).
+  Shell("docker volume ls -q --filter " +
+        ShellQuote("label=io.rtmanager.network=" + network) +
+        " | xargs -r docker volume rm -f >/dev/null 2>&1");
 }
 
 bool ImageExists(const std::string& image) {

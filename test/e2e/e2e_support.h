@@ -103,7 +103,7 @@ bool DockerKill(const std::string& id_or_name);
 void ForceRemoveGameContainers(const std::string& game);
 // Best effort: force-removes every container labelled
 // io.rtmanager.network=<network> (what a controller on it created), then
-// the network.
+// the network and the named volumes with that label.
 void RemoveNetworkAndItsContainers(const std::string& network);
 bool ImageExists(const std::string& image);
 

@@ -766,6 +766,50 @@ TEST_F(RtmanagerE2eTest, AGitCheckoutOfHundredsOfFilesRemovesNothing) {
   EXPECT_TRUE(Entries(*operations, "stop", "success").empty()) << operations->dump(2);
 }
 
+// 2f. spec.volumes (reconcile/domain/game_spec.h): a named volume keeps the
+//     world save across a restart; at removal Delete takes it, Retain (the
+//     default) keeps it.
+TEST_F(RtmanagerE2eTest, AVolumeKeepsItsFilesAcrossARestartAndTheReclaimPolicyDecidesItsEnd) {
+  const std::string deleting = Game("vol-del");
+  const std::string retaining = Game("vol-keep");
+  const std::string volumes = "  volumes:\n    - {name: world, mountPath: /data}\n";
+  WriteManifest(deleting + ".yaml",
+                Manifest(deleting, {.extra_spec = volumes + "  volumeReclaimPolicy: Delete\n"}));
+  WriteManifest(retaining + ".yaml", Manifest(retaining, {.extra_spec = volumes}));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(deleting);
+  ASSERT_TRUE(before);
+  ASSERT_TRUE(WaitRunning(retaining));
+  const auto volume_of = [](const std::string& game) { return "rtm-" + game + "-world"; };
+  const CommandResult labels = Shell("docker volume inspect -f "
+                                     "'{{index .Labels \"io.rtmanager.volume-of\"}}' " +
+                                     volume_of(deleting));
+  ASSERT_EQ(labels.exit_code, 0) << "the engine did not create the volume";
+  EXPECT_EQ(labels.output, deleting + "\n");
+
+  ASSERT_EQ(Shell("docker exec rtm-" + deleting +
+                  " sh -c 'echo level-7 > /data/world.sav'").exit_code, 0);
+  WriteManifest(deleting + ".yaml",
+                Manifest(deleting, {.restart_generation = 1,
+                                    .extra_spec = volumes + "  volumeReclaimPolicy: Delete\n"}));
+  auto after = WaitRestarted(deleting, Str(*before, "/status/containerId"),
+                             "restarted with its volume", 30s);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(Shell("docker exec rtm-" + deleting + " cat /data/world.sav").output, "level-7\n")
+      << "the restart lost the world save";
+
+  fs::remove(ManifestPath(deleting + ".yaml"));
+  fs::remove(ManifestPath(retaining + ".yaml"));
+  for (const std::string& game : {deleting, retaining}) {
+    ASSERT_TRUE(WaitForRuntime(game, [](const Json& runtime) { return Phase(runtime) == "Removed"; },
+                               "removed"));
+  }
+  EXPECT_NE(Shell("docker volume inspect " + volume_of(deleting) + " >/dev/null 2>&1").exit_code, 0)
+      << "volumeReclaimPolicy Delete kept the volume";
+  EXPECT_EQ(Shell("docker volume inspect " + volume_of(retaining) + " >/dev/null 2>&1").exit_code, 0)
+      << "volumeReclaimPolicy Retain (the default) removed the volume";
+}
+
 // 2e. --manifest-poll finds changes no inotify event reports: here a
 //     manifest that is a symlink to a file elsewhere, rewritten there.
 TEST_F(RtmanagerE2eTest, ManifestPollFindsChangesInotifyDoesNotReport) {

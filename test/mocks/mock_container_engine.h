@@ -22,6 +22,7 @@ class MockContainerEngine : public ContainerEngine {
               (std::string_view id, int timeout_seconds), (override));
   MOCK_METHOD(Expected<void>, RemoveContainer, (std::string_view id, bool force),
               (override));
+  MOCK_METHOD(Expected<void>, RemoveVolume, (std::string_view name), (override));
   MOCK_METHOD(Expected<void>, InspectImage, (std::string_view image_ref),
               (override));
   MOCK_METHOD(Expected<void>, EnsureNetwork, (std::string_view name),

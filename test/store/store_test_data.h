@@ -44,6 +44,10 @@ inline RuntimeRecord FullRecord(std::string game_id) {
   record.spec.stop_timeout_seconds = 25;
   record.spec.resources.memory_mib = 256;
   record.spec.resources.cpus = 0.35;
+  record.spec.volumes = {{.name = "world", .mount_path = "/data", .read_only = false},
+                         {.name = "maps", .mount_path = "/maps", .read_only = true,
+                          .host_path = "/srv/maps"}};
+  record.spec.volume_reclaim_policy = VolumeReclaimPolicy::kDelete;
   record.generation = 12;
   record.restart_generation = 6;
   record.created_at = At("2026-11-25T02:04:34.123Z");

@@ -51,6 +51,18 @@ json RenderGameSpec(const GameSpec& spec) {
   }
   if (!spec.node_name.empty()) out["nodeName"] = spec.node_name;
   if (!spec.node_selector.empty()) out["nodeSelector"] = spec.node_selector;
+  if (!spec.volumes.empty()) {
+    json volumes = json::array();
+    for (const VolumeMount& volume : spec.volumes) {
+      json entry{{"name", volume.name},
+                 {"mountPath", volume.mount_path},
+                 {"readOnly", volume.read_only}};
+      if (!volume.host_path.empty()) entry["hostPath"] = volume.host_path;
+      volumes.push_back(std::move(entry));
+    }
+    out["volumes"] = std::move(volumes);
+    out["volumeReclaimPolicy"] = ToString(spec.volume_reclaim_policy);
+  }
   return out;
 }
 

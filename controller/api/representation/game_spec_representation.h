@@ -11,11 +11,13 @@ namespace rtm::api {
 // {image, command [..], env {..}, state (Running|Stopped), restartGeneration,
 //  ports [{containerPort, hostPort, protocol, hostIP}],
 //  healthCheck? {command, intervalSeconds, timeoutSeconds, retries},
-//  stopTimeoutSeconds, resources {memoryMiB?, cpus?}, nodeName?,
-//  nodeSelector? {..}}
+//  stopTimeoutSeconds, resources {memoryMiB?, cpus?},
+//  volumes? [{name, mountPath, readOnly, hostPath?}],
+//  volumeReclaimPolicy? (Retain|Delete), nodeName?, nodeSelector? {..}}
 // Every field is present (`command: []`, `env: {}`, `ports: []`,
 // `resources: {}` when empty) except the optional ones marked `?`, which
-// are left out when unset (nodeName and nodeSelector: when empty).
+// are left out when unset (nodeName, nodeSelector and volumes: when empty;
+// volumeReclaimPolicy comes with volumes).
 nlohmann::json RenderGameSpec(const GameSpec& spec);
 
 }  // namespace rtm::api

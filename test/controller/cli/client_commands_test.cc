@@ -110,7 +110,8 @@ const std::string kNotFound =
 
 TEST_F(ClientCommandsTest, KnowsItsCommands) {
   for (const char* command :
-       {"get", "describe", "restart", "wait", "history", "plan", "nodes", "validate"}) {
+       {"get", "describe", "restart", "wait", "history", "plan", "nodes", "kubeconfig",
+        "validate"}) {
     EXPECT_TRUE(IsClientCommand(command)) << command;
   }
   EXPECT_FALSE(IsClientCommand("run"));
@@ -121,7 +122,8 @@ TEST_F(ClientCommandsTest, KnowsItsCommands) {
 
 TEST_F(ClientCommandsTest, HelpOfEveryCommandExitsZero) {
   for (const char* command :
-       {"get", "describe", "restart", "wait", "history", "plan", "nodes", "validate"}) {
+       {"get", "describe", "restart", "wait", "history", "plan", "nodes", "kubeconfig",
+        "validate"}) {
     for (const char* flag : {"--help", "-h"}) {
       const CommandRun run = Command(command, {flag});
       EXPECT_EQ(run.code, 0) << command;
@@ -509,6 +511,31 @@ TEST_F(ClientCommandsTest, ValidateExitsZeroWhenValidAndOneWithProblems) {
   EXPECT_EQ(run.code, 1);
   EXPECT_EQ(run.err, "cannot read /nonexistent/dir: No such file or directory\n");
   EXPECT_TRUE(servers_.empty());
+}
+
+// validate reads manifests as `run` would with the same --allow-host-path.
+TEST_F(ClientCommandsTest, ValidateTakesTheAllowedHostPaths) {
+  const std::string mounted = WriteFile(
+      "mounted.yaml",
+      "apiVersion: rtmanager.galaxy/v1\nkind: GameRuntime\nmetadata:\n  name: a\nspec:\n"
+      "  image: i\n  volumes:\n    - {name: maps, mountPath: /maps, hostPath: /srv/maps}\n");
+  CommandRun run = Command("validate", {mounted});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.out, HasSubstr(":8: spec.volumes[0].hostPath: \"/srv/maps\" is not under"));
+  run = Command("validate", {mounted, "--allow-host-path", "/srv"});
+  EXPECT_EQ(run.code, 0) << run.out;
+  run = Command("validate", {mounted, "--allow-host-path", "srv"});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("--allow-host-path"));
+}
+
+// kubeconfig needs no server: it prints where the server is.
+TEST_F(ClientCommandsTest, KubeconfigPrintsTheServerItWasGiven) {
+  const CommandRun run = Command("kubeconfig", {"--server", "http://127.0.0.1:9999"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("server: \"http://127.0.0.1:9999\""));
+  EXPECT_TRUE(servers_.empty());
+  EXPECT_EQ(Command("kubeconfig", {"--server", "127.0.0.1:9999"}).code, 2);
 }
 
 }  // namespace

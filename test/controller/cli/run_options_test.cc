@@ -223,5 +223,15 @@ TEST(RunOptionsTest, ManifestRemovalGraceIsOneSecondByDefaultAndBounded) {
               HasSubstr("--manifest-removal-grace"));
 }
 
+TEST(RunOptionsTest, AllowHostPathTakesCleanAbsolutePrefixes) {
+  EXPECT_TRUE(Parse({})->allowed_host_paths.empty());
+  EXPECT_EQ(Parse({"--allow-host-path", "/srv/games", "--allow-host-path", "/mnt/maps"})
+                ->allowed_host_paths,
+            (std::vector<std::string>{"/srv/games", "/mnt/maps"}));
+  EXPECT_THAT(ErrorOf({"--allow-host-path", "srv/games"}),
+              HasSubstr("--allow-host-path: \"srv/games\" is not a clean absolute path"));
+  EXPECT_THAT(ErrorOf({"--allow-host-path", "/srv/../etc"}), HasSubstr("--allow-host-path"));
+}
+
 }  // namespace
 }  // namespace rtm

@@ -188,6 +188,36 @@ TEST_F(DockerEngineIT, StartStopRemoveLifecycle) {
   EXPECT_TRUE(engine_.RemoveContainer(*id, /*force=*/true));
 }
 
+// A named volume mounted by a container is created by the engine with our
+// labels; RemoveVolume refuses it while in use, removes it after, and
+// succeeds again once it is gone.
+TEST_F(DockerEngineIT, NamedVolumesAreCreatedWithTheirLabelsAndRemovedWhenUnused) {
+  ContainerSpec spec = NewContainerSpec();
+  const std::string volume = spec.name + "-world";
+  spec.mounts = {{.source = volume,
+                  .target = "/data",
+                  .volume_labels = {{"io.rtmanager.volume-of", spec.name}}}};
+  auto id = CreateTracked(spec);
+  ASSERT_TRUE(id) << id.error().message;
+  const Json created = RawGet("/volumes/" + volume);
+  ASSERT_TRUE(created.is_object()) << "not created";
+  EXPECT_EQ(created["Labels"]["io.rtmanager.volume-of"], spec.name);
+  const Json mounts = RawInspect(*id)["Mounts"];
+  ASSERT_EQ(mounts.size(), 1u) << mounts;
+  EXPECT_EQ(mounts[0]["Name"], volume);
+  EXPECT_EQ(mounts[0]["Destination"], "/data");
+
+  auto in_use = engine_.RemoveVolume(volume);
+  ASSERT_FALSE(in_use);
+  EXPECT_EQ(in_use.error().code, ErrorCode::kConflict);
+
+  ASSERT_TRUE(engine_.RemoveContainer(*id, /*force=*/true));
+  auto removed = engine_.RemoveVolume(volume);
+  EXPECT_TRUE(removed) << removed.error().message;
+  EXPECT_TRUE(RawGet("/volumes/" + volume).is_null()) << "still there";
+  EXPECT_TRUE(engine_.RemoveVolume(volume)) << "removing a missing volume succeeds";
+}
+
 TEST_F(DockerEngineIT, RemovingARunningContainerNeedsForce) {
   auto id = CreateTracked(NewContainerSpec());
   ASSERT_TRUE(id) << id.error().message;

@@ -79,6 +79,18 @@ TEST(DockerWireTest, CreateBodyCarriesTheWholeMapping) {
             Json({"lobby"}));
 }
 
+TEST(DockerWireTest, CreateBodyMountsNamedVolumesWithTheirLabelsAndBindMounts) {
+  ContainerSpec spec = FullSpec();
+  spec.mounts = {{.source = "rtm-lobby-world", .target = "/data",
+                  .volume_labels = {{"io.rtmanager.managed", "true"}}},
+                 {.bind = true, .source = "/srv/maps", .target = "/maps", .read_only = true}};
+  const Json body = Json::parse(CreateContainerBody(spec));
+  EXPECT_EQ(body["HostConfig"]["Mounts"], Json::parse(R"([
+      {"Type": "volume", "Source": "rtm-lobby-world", "Target": "/data", "ReadOnly": false,
+       "VolumeOptions": {"Labels": {"io.rtmanager.managed": "true"}}},
+      {"Type": "bind", "Source": "/srv/maps", "Target": "/maps", "ReadOnly": true}])"));
+}
+
 TEST(DockerWireTest, CreateBodyLeavesOutWhatTheSpecDoesNotSet) {
   ContainerSpec spec;
   spec.name = "rtm-bare";
@@ -91,6 +103,7 @@ TEST(DockerWireTest, CreateBodyLeavesOutWhatTheSpecDoesNotSet) {
   EXPECT_FALSE(body["HostConfig"].contains("NetworkMode"));
   EXPECT_FALSE(body["HostConfig"].contains("Memory"));
   EXPECT_FALSE(body["HostConfig"].contains("NanoCpus"));
+  EXPECT_FALSE(body["HostConfig"].contains("Mounts"));
   EXPECT_EQ(body["HostConfig"]["RestartPolicy"]["Name"], "no");
 }
 

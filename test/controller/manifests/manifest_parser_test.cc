@@ -697,5 +697,55 @@ TEST(ManifestParserTest, UnsupportedExtensionIsAFileProblem) {
   EXPECT_TRUE(Parse(kMinimalYaml, "games/lobby.yml").ok());
 }
 
+TEST(ManifestParserTest, VolumesAreDecodedWithTheirReclaimPolicy) {
+  const GameSpec spec = SpecOf(WithSpec(
+      "  volumes:\n"
+      "    - {name: world, mountPath: /data}\n"
+      "    - {name: mods, mountPath: /mods, readOnly: true}\n"
+      "  volumeReclaimPolicy: Delete\n"));
+  ASSERT_EQ(spec.volumes.size(), 2u);
+  EXPECT_EQ(spec.volumes[0], (VolumeMount{.name = "world", .mount_path = "/data"}));
+  EXPECT_EQ(spec.volumes[1],
+            (VolumeMount{.name = "mods", .mount_path = "/mods", .read_only = true}));
+  EXPECT_EQ(spec.volume_reclaim_policy, VolumeReclaimPolicy::kDelete);
+  EXPECT_EQ(SpecOf(kMinimalYaml).volume_reclaim_policy, VolumeReclaimPolicy::kRetain);
+}
+
+TEST(ManifestParserTest, VolumeProblemsNameTheField) {
+  EXPECT_THAT(ProblemsOf(WithSpec("  volumes:\n"
+                                  "    - {name: world}\n"
+                                  "    - {name: x, mountPath: /x, readOnly: yes please}\n"
+                                  "  volumeReclaimPolicy: Recycle\n")),
+              ElementsAre(Problem(8, "spec.volumes[0].mountPath", "required"),
+                          Problem(9, "spec.volumes[1].readOnly", "must be true or false"),
+                          Problem(10, "spec.volumeReclaimPolicy", "must be Retain or Delete")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  volumes:\n"
+                                  "    - {name: a, mountPath: /data}\n"
+                                  "    - {name: b, mountPath: /data}\n")),
+              ElementsAre(Problem(1, "spec.volumes[1].mountPath",
+                                  "\"/data\" is already mounted by spec.volumes[0]")));
+}
+
+// A host path is mounted only under a prefix the operator allows
+// (--allow-host-path); without any, none.
+TEST(ManifestParserTest, AHostPathMustBeUnderAnAllowedPrefix) {
+  const std::string content = WithSpec(
+      "  volumes:\n"
+      "    - {name: maps, mountPath: /maps, hostPath: /srv/games/maps, readOnly: true}\n");
+  EXPECT_THAT(Parse(content).problems,
+              ElementsAre(Problem(8, "spec.volumes[0].hostPath",
+                                  "\"/srv/games/maps\" is not under a prefix the operator "
+                                  "allows (none: start rtmanager with --allow-host-path PREFIX)")));
+  const ParsedManifestFile allowed =
+      ParseManifest(kPath, content, ManifestLimits{.allowed_host_paths = {"/srv/games"}});
+  ASSERT_TRUE(allowed.ok()) << allowed.problems.front().Format();
+  EXPECT_EQ(allowed.runtimes[0].spec.volumes[0].host_path, "/srv/games/maps");
+  const ParsedManifestFile elsewhere =
+      ParseManifest(kPath, content, ManifestLimits{.allowed_host_paths = {"/srv/gam"}});
+  ASSERT_EQ(elsewhere.problems.size(), 1u);
+  EXPECT_EQ(elsewhere.problems[0].message,
+            "\"/srv/games/maps\" is not under a prefix the operator allows (--allow-host-path)");
+}
+
 }  // namespace
 }  // namespace rtm

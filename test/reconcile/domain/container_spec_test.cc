@@ -102,5 +102,49 @@ TEST(ContainerSpecTest, FieldBoundariesDoNotCollide) {
   EXPECT_NE(SpecHash(a), SpecHash(b));
 }
 
+// spec.volumes: a named volume per game ("rtm-<game>-<name>", labelled as
+// ours for the engine to create), or a bind mount of an allowed host path.
+TEST(ContainerSpecTest, VolumesAreNamedPerGameOrBindMounts) {
+  GameSpec spec = FullSpec();
+  spec.volumes = {{.name = "world", .mount_path = "/data"},
+                  {.name = "maps", .mount_path = "/maps", .read_only = true,
+                   .host_path = "/srv/maps"}};
+  const ContainerSpec built = BuildContainerSpec({"lobby-eu-1", 4}, spec, "rtmanager");
+
+  ASSERT_EQ(built.mounts.size(), 2u);
+  EXPECT_FALSE(built.mounts[0].bind);
+  EXPECT_EQ(built.mounts[0].source, "rtm-lobby-eu-1-world");
+  EXPECT_EQ(built.mounts[0].target, "/data");
+  EXPECT_FALSE(built.mounts[0].read_only);
+  EXPECT_EQ(built.mounts[0].volume_labels,
+            (std::map<std::string, std::string>{{"io.rtmanager.managed", "true"},
+                                                {"io.rtmanager.volume-of", "lobby-eu-1"},
+                                                {"io.rtmanager.network", "rtmanager"}}));
+  EXPECT_TRUE(built.mounts[1].bind);
+  EXPECT_EQ(built.mounts[1].source, "/srv/maps");
+  EXPECT_TRUE(built.mounts[1].read_only);
+  EXPECT_TRUE(built.mounts[1].volume_labels.empty());
+  EXPECT_THAT(NamedVolumesOf("lobby-eu-1", spec), ElementsAre("rtm-lobby-eu-1-world"));
+}
+
+// A volume change recreates the container; the reclaim policy (what
+// happens at removal) does not; a spec without volumes keeps the hash it
+// had before volumes existed.
+TEST(ContainerSpecTest, VolumesArePartOfTheHashTheReclaimPolicyIsNot) {
+  EXPECT_EQ(SpecHash(GameSpec{.image = "x"}), "v1-4e4d8f0b81ec5b2e");
+  GameSpec with = FullSpec();
+  with.volumes = {{.name = "world", .mount_path = "/data"}};
+  EXPECT_NE(SpecHash(with), SpecHash(FullSpec()));
+  GameSpec moved = with;
+  moved.volumes[0].mount_path = "/save";
+  EXPECT_NE(SpecHash(moved), SpecHash(with));
+  GameSpec read_only = with;
+  read_only.volumes[0].read_only = true;
+  EXPECT_NE(SpecHash(read_only), SpecHash(with));
+  GameSpec deleting = with;
+  deleting.volume_reclaim_policy = VolumeReclaimPolicy::kDelete;
+  EXPECT_EQ(SpecHash(deleting), SpecHash(with));
+}
+
 }  // namespace
 }  // namespace rtm

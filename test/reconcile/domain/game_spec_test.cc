@@ -1,5 +1,6 @@
 #include "reconcile/domain/game_spec.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace rtm {
@@ -119,6 +120,46 @@ TEST(ValidateGameSpecTest, NamesTheOffendingField) {
     EXPECT_EQ(result.error().code, ErrorCode::kInvalidRequest);
     EXPECT_EQ(result.error().message, c.message);
   }
+}
+
+TEST(ValidateGameSpecTest, VolumesNeedUniqueNamesAndCleanPaths) {
+  GameSpec spec{.image = "x"};
+  spec.volumes = {{.name = "world", .mount_path = "/data"},
+                  {.name = "maps", .mount_path = "/maps", .host_path = "/srv/maps"}};
+  EXPECT_TRUE(ValidateGameSpec(spec).has_value());
+
+  const auto error_of = [](GameSpec bad) { return ValidateGameSpec(bad).error().message; };
+  GameSpec bad = spec;
+  bad.volumes[1].name = "world";
+  EXPECT_EQ(error_of(bad), "spec.volumes[1].name: \"world\" is already spec.volumes[0].name");
+  bad = spec;
+  bad.volumes[1].mount_path = "/data";
+  EXPECT_EQ(error_of(bad),
+            "spec.volumes[1].mountPath: \"/data\" is already mounted by spec.volumes[0]");
+  bad = spec;
+  bad.volumes[0].name = "World_1";
+  EXPECT_THAT(error_of(bad), ::testing::StartsWith("spec.volumes[0].name: must be a DNS label"));
+  for (const std::string path : {"data", "/data/", "/a/../b", "/", "/a//b", "/a/./b"}) {
+    bad = spec;
+    bad.volumes[0].mount_path = path;
+    EXPECT_THAT(error_of(bad), ::testing::StartsWith("spec.volumes[0].mountPath:")) << path;
+  }
+  bad = spec;
+  bad.volumes[1].host_path = "/srv/../etc";
+  EXPECT_THAT(error_of(bad), ::testing::StartsWith("spec.volumes[1].hostPath:"));
+}
+
+TEST(HostPathTest, PrefixesMatchWholeComponents) {
+  EXPECT_TRUE(IsCleanAbsolutePath("/"));
+  EXPECT_TRUE(IsCleanAbsolutePath("/srv/games"));
+  EXPECT_FALSE(IsCleanAbsolutePath("srv"));
+  EXPECT_FALSE(IsCleanAbsolutePath("/srv/"));
+  EXPECT_FALSE(IsCleanAbsolutePath("/srv/../etc"));
+  EXPECT_TRUE(IsUnderPrefix("/srv/games/eu", "/srv/games"));
+  EXPECT_TRUE(IsUnderPrefix("/srv/games", "/srv/games"));
+  EXPECT_FALSE(IsUnderPrefix("/srv/gamesx", "/srv/games"));
+  EXPECT_FALSE(IsUnderPrefix("/srv/gam", "/srv/games"));
+  EXPECT_TRUE(IsUnderPrefix("/anything", "/"));
 }
 
 }  // namespace

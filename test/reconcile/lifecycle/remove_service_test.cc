@@ -113,5 +113,65 @@ TEST_F(RemoveServiceTest, RecordSaveErrorIsReported) {
   EXPECT_EQ(ErrorCodeOf(remove_.Handle(Input())), ErrorCode::kServiceUnavailable);
 }
 
+// spec.volumeReclaimPolicy (reconcile/domain/game_spec.h): Retain keeps a
+// game's named volumes, Delete removes them after the container, never its
+// bind mounts.
+class RemoveServiceVolumesTest : public RemoveServiceTest {
+ protected:
+  RuntimeRecord WithVolumes(VolumeReclaimPolicy policy) const {
+    RuntimeRecord record = RunningRecord();
+    record.spec.volumes = {{.name = "world", .mount_path = "/data"},
+                           {.name = "logs", .mount_path = "/logs", .host_path = "/srv/logs"},
+                           {.name = "mods", .mount_path = "/mods", .read_only = true}};
+    record.spec.volume_reclaim_policy = policy;
+    return record;
+  }
+};
+
+TEST_F(RemoveServiceVolumesTest, RetainKeepsTheVolumes) {
+  StoreRecord(WithVolumes(VolumeReclaimPolicy::kRetain));
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveVolume).Times(0);
+
+  ASSERT_TRUE(remove_.Handle(Input()).has_value());
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRemoved);
+}
+
+TEST_F(RemoveServiceVolumesTest, DeleteRemovesTheNamedVolumesAfterTheContainer) {
+  StoreRecord(WithVolumes(VolumeReclaimPolicy::kDelete));
+  {
+    InSequence in_order;
+    EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+    EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
+    EXPECT_CALL(engine_, RemoveVolume(std::string_view("rtm-lobby-eu-1-world")))
+        .WillOnce(Return(Expected<void>()));
+    EXPECT_CALL(engine_, RemoveVolume(std::string_view("rtm-lobby-eu-1-mods")))
+        .WillOnce(Return(Expected<void>()));
+  }
+
+  ASSERT_TRUE(remove_.Handle(Input()).has_value());
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRemoved);
+  EXPECT_EQ(entries().back().outcome, Outcome::kSuccess);
+}
+
+// A volume that cannot be removed fails the removal before the record is
+// marked removed: the next reconcile tries again, policy still at hand.
+TEST_F(RemoveServiceVolumesTest, AVolumeRemovalErrorFailsAndKeepsTheRecord) {
+  StoreRecord(WithVolumes(VolumeReclaimPolicy::kDelete));
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveVolume(std::string_view("rtm-lobby-eu-1-world")))
+      .WillOnce(Return(Fail(ErrorCode::kConflict, "volume is in use")));
+
+  Expected<RuntimeRecord> result = remove_.Handle(Input());
+
+  EXPECT_EQ(ErrorCodeOf(result), ErrorCode::kConflict);
+  EXPECT_NE(records_.at(kGame).status, RuntimeStatus::kRemoved);
+  ASSERT_FALSE(entries().empty());
+  EXPECT_EQ(entries().back().outcome, Outcome::kFailure);
+  EXPECT_NE(entries().back().error_message.find("rtm-lobby-eu-1-world"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rtm::testing

@@ -122,13 +122,17 @@ TEST(GameRuntimeJsonTest, SpecPlacementIsWrittenWhenSetAndRoundTrips) {
   EXPECT_EQ(*decoded, spec);
 }
 
-TEST(GameRuntimeJsonTest, SpecWithoutPlacementIsStoredAsBefore) {
-  const GameSpec spec = FullDesired("g").spec;
+TEST(GameRuntimeJsonTest, SpecWithoutPlacementOrVolumesIsStoredAsBefore) {
+  GameSpec spec = FullDesired("g").spec;
+  spec.volumes.clear();
+  spec.volume_reclaim_policy = VolumeReclaimPolicy::kRetain;
 
   const json encoded = ToJson(spec);
 
   EXPECT_FALSE(encoded.contains("nodeName"));
   EXPECT_FALSE(encoded.contains("nodeSelector"));
+  EXPECT_FALSE(encoded.contains("volumes"));
+  EXPECT_FALSE(encoded.contains("volumeReclaimPolicy"));
   EXPECT_EQ(KeysOf(encoded),
             (std::set<std::string>{"image", "command", "env", "state",
                                    "restartGeneration", "ports", "healthCheck",
