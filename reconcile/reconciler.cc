@@ -181,6 +181,7 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
   Timestamp observed_at{};
   int64_t restart_count = previous.restart_count;
   std::optional<SelfHealBackoff> self_heal = previous.self_heal;
+  bool gave_up = false;  // spec.maxConsecutiveFailures reached
   for (int round = 0; round < config_.max_rounds; ++round) {
     observed_at = ports_.clock.Now();
     auto observation = Observe(name, *desired);
@@ -204,6 +205,24 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
         [](const Action& action) { return action.kind != ActionKind::kAdopt; }));
     std::optional<SelfHealVerdict> heal;
     if (pending->kind == ActionKind::kSelfHeal) {
+      const DesiredRuntime& desired = *seen.desired;
+      // A game given up heals again once its generation changed.
+      if (self_heal && self_heal->gave_up_generation != 0 &&
+          self_heal->gave_up_generation != desired.generation) {
+        self_heal.reset();
+      }
+      const std::optional<int> max = desired.spec.max_consecutive_failures;
+      if ((self_heal && self_heal->gave_up_generation != 0) ||
+          GivesUp(self_heal, ports_.clock.Now(), config_.self_heal, max)) {
+        self_heal->gave_up_generation = desired.generation;
+        failure = Error{ErrorCode::kStartFailed,
+                        "crash loop: gave up after " + std::to_string(self_heal->consecutive) +
+                            " consecutive self-heals (spec.maxConsecutiveFailures " +
+                            std::to_string(max.value_or(0)) +
+                            "); a new generation of the game heals it again"};
+        gave_up = true;
+        break;
+      }
       heal = DecideSelfHeal(self_heal, ports_.clock.Now(), config_.self_heal);
       wait_until = heal->blocked_until;
       if (wait_until) break;
@@ -265,6 +284,9 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
     converged_observations_.insert_or_assign(std::string(name), observed_at);
   }
 
+  // Given up: nothing to retry until the desired object changes (which
+  // queues the game again).
+  if (gave_up) return ReconcileResult::Converged();
   if (failure) return ReconcileResult::Retry(failure->message);
   if (wait_until) {
     return ReconcileResult::RequeueAfter(*wait_until - ports_.clock.Now());

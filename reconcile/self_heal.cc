@@ -23,4 +23,11 @@ SelfHealVerdict DecideSelfHeal(const std::optional<SelfHealBackoff>& stored,
   return {std::nullopt, backoff};
 }
 
+bool GivesUp(const std::optional<SelfHealBackoff>& stored, Timestamp now,
+             const SelfHealPolicy& policy, std::optional<int> max) {
+  if (!max || !stored) return false;
+  if (now - stored->last_heal_at >= policy.healthy_reset) return false;
+  return stored->consecutive >= *max;
+}
+
 }  // namespace rtm

@@ -30,4 +30,10 @@ struct SelfHealVerdict {
 SelfHealVerdict DecideSelfHeal(const std::optional<SelfHealBackoff>& stored,
                                Timestamp now, const SelfHealPolicy& policy);
 
+// Whether a container that died again is given up instead of healed:
+// `max` self-heals already ran without a healthy stretch in between
+// (policy.healthy_reset). Unset `max`: never.
+bool GivesUp(const std::optional<SelfHealBackoff>& stored, Timestamp now,
+             const SelfHealPolicy& policy, std::optional<int> max);
+
 }  // namespace rtm

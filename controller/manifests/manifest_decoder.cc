@@ -650,7 +650,8 @@ GameSpec DecodeSpec(const FieldSet& root, const std::vector<std::string>& allowe
       root.Nested("spec", Presence::kRequired,
                   {"image", "command", "env", "state", "restartGeneration",
                    "ports", "healthCheck", "stopTimeoutSeconds", "resources",
-                   "volumes", "volumeReclaimPolicy", "nodeName", "nodeSelector"},
+                   "volumes", "volumeReclaimPolicy", "maxConsecutiveFailures", "nodeName",
+                   "nodeSelector"},
                   reporter);
   if (!found) return spec;
   const FieldSet& fields = *found;
@@ -667,6 +668,11 @@ GameSpec DecodeSpec(const FieldSet& root, const std::vector<std::string>& allowe
               kNonNegativeInt, reporter, spec.stop_timeout_seconds);
   DecodeResources(fields, reporter, spec);
   DecodeVolumes(fields, allowed_host_paths, reporter, spec);
+  if (const ManifestNode* max = fields.Find("maxConsecutiveFailures")) {
+    if (auto value = ReadInteger(*max, "spec.maxConsecutiveFailures", kPositiveInt, reporter)) {
+      spec.max_consecutive_failures = static_cast<int>(*value);
+    }
+  }
   DecodePlacement(fields, reporter, spec);
   return spec;
 }

@@ -108,6 +108,9 @@ struct SelfHealBackoff {
   int64_t consecutive = 0;  // self-heals since the last healthy stretch
   Timestamp last_heal_at{};
   Timestamp not_before{};   // no self-heal before this instant
+  // Non-zero: the metadata.generation at which the game was given up
+  // (spec.maxConsecutiveFailures reached); a new generation heals again.
+  int64_t gave_up_generation = 0;
 
   friend bool operator==(const SelfHealBackoff&,
                          const SelfHealBackoff&) = default;

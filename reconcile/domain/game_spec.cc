@@ -167,6 +167,9 @@ Expected<void> ValidateGameSpec(const GameSpec& spec) {
   if (spec.resources.cpus && *spec.resources.cpus <= 0) {
     return Invalid("spec.resources.cpus", "must be > 0");
   }
+  if (spec.max_consecutive_failures && *spec.max_consecutive_failures < 1) {
+    return Invalid("spec.maxConsecutiveFailures", "must be >= 1");
+  }
   if (auto volumes = ValidateVolumes(spec); !volumes) return volumes;
   return ValidatePlacement(spec);
 }

@@ -71,6 +71,10 @@ struct GameSpec {
   Resources resources;
   std::vector<VolumeMount> volumes;
   VolumeReclaimPolicy volume_reclaim_policy = VolumeReclaimPolicy::kRetain;
+  // spec.maxConsecutiveFailures: self-heals of a container that keeps dying
+  // before the game is given up (phase Failed until its generation
+  // changes); unset: no limit. Not part of the container.
+  std::optional<int> max_consecutive_failures;
   // Placement, for cluster mode (docs/cluster.md "Placement"); on one host
   // they are accepted and ignored. They are not part of the container: a
   // change of them alone is no reason to recreate it (SpecHash and

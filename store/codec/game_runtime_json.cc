@@ -177,6 +177,9 @@ json ToJson(const RuntimeStatusView& status) {
         {"consecutive", status.self_heal->consecutive},
         {"lastHealAt", FormatRfc3339(status.self_heal->last_heal_at)},
         {"notBefore", FormatRfc3339(status.self_heal->not_before)}};
+    if (status.self_heal->gave_up_generation != 0) {
+      out["selfHeal"]["gaveUpGeneration"] = status.self_heal->gave_up_generation;
+    }
   }
   return out;
 }
@@ -208,6 +211,9 @@ Expected<RuntimeStatusView> RuntimeStatusViewFromJson(const json& value) {
           .consecutive = self_heal.Int64("consecutive"),
           .last_heal_at = self_heal.Time("lastHealAt"),
           .not_before = self_heal.Time("notBefore"),
+          .gave_up_generation = self_heal.Has("gaveUpGeneration")
+                                    ? self_heal.Int64("gaveUpGeneration")
+                                    : 0,
       };
     }
     const json& conditions = reader.Array("conditions");

@@ -105,6 +105,9 @@ json ToJson(const GameSpec& spec) {
   if (spec.volume_reclaim_policy != VolumeReclaimPolicy::kRetain) {
     out["volumeReclaimPolicy"] = ToString(spec.volume_reclaim_policy);
   }
+  if (spec.max_consecutive_failures) {
+    out["maxConsecutiveFailures"] = *spec.max_consecutive_failures;
+  }
   return out;
 }
 
@@ -148,6 +151,9 @@ GameSpec ReadGameSpec(const ObjectReader& reader) {
           .read_only = volume.Bool("readOnly"),
           .host_path = volume.Has("hostPath") ? volume.String("hostPath") : ""});
     }
+  }
+  if (reader.Has("maxConsecutiveFailures")) {
+    spec.max_consecutive_failures = reader.Int("maxConsecutiveFailures");
   }
   if (reader.Has("volumeReclaimPolicy")) {
     spec.volume_reclaim_policy = ReadEnum(reader, "volumeReclaimPolicy", &ParseReclaimPolicy);

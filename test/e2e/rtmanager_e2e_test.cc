@@ -810,6 +810,42 @@ TEST_F(RtmanagerE2eTest, AVolumeKeepsItsFilesAcrossARestartAndTheReclaimPolicyDe
       << "volumeReclaimPolicy Retain (the default) removed the volume";
 }
 
+// 2g. spec.maxConsecutiveFailures: a container that exits at once is
+//     self-healed twice, then given up (phase Failed, start_failed), and
+//     a restart bump (a new generation) heals it again.
+TEST_F(RtmanagerE2eTest, ACrashLoopIsGivenUpAndANewGenerationHealsIt) {
+  const std::string game = Game("crashloop");
+  const auto manifest = [&](int restart_generation) {
+    std::string doc = Manifest(game, {.restart_generation = restart_generation,
+                                      .extra_spec = "  maxConsecutiveFailures: 2\n"});
+    const std::string httpd = "[\"/bin/httpd\", \"-f\", \"-p\", \"8080\"]";
+    doc.replace(doc.find(httpd), httpd.size(), "[\"/bin/false\"]");
+    return doc;
+  };
+  WriteManifest(game + ".yaml", manifest(0));
+  ASSERT_NO_FATAL_FAILURE(StartController({"--self-heal-base", "100ms", "--self-heal-cap", "200ms"}));
+  auto failed = WaitForRuntime(
+      game,
+      [](const Json& runtime) { return Phase(runtime) == "Failed"; },
+      "given up (phase Failed)");
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(Str(*failed, "/status/lastError/code"), "start_failed") << failed->dump(2);
+  EXPECT_NE(Str(*failed, "/status/lastError/message").find("gave up after 2 consecutive"),
+            std::string::npos) << failed->dump(2);
+  EXPECT_EQ(Int(*failed, "/status/restartCount"), 2);
+  EXPECT_EQ(ContainersOfGame(game).size(), 1u) << "one container, dead, kept for inspection";
+
+  WriteManifest(game + ".yaml", manifest(1));
+  auto healing = WaitForRuntime(
+      game,
+      [](const Json& runtime) {
+        return Int(runtime, "/status/observedRestartGeneration") == 1 &&
+               Int(runtime, "/status/restartCount") >= 2;
+      },
+      "restarted by the new generation");
+  ASSERT_TRUE(healing);
+}
+
 // 2e. --manifest-poll finds changes no inotify event reports: here a
 //     manifest that is a symlink to a file elsewhere, rewritten there.
 TEST_F(RtmanagerE2eTest, ManifestPollFindsChangesInotifyDoesNotReport) {

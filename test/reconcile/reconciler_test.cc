@@ -335,6 +335,50 @@ TEST_F(ReconcilerTest, DeadContainerSelfHealsWithBackoffAndCountsRestarts) {
   EXPECT_EQ(doubled.requeue_after, std::chrono::seconds(2));
 }
 
+// spec.maxConsecutiveFailures: after that many self-heals without a
+// healthy stretch, the next death gives the game up (phase Failed, no
+// start, nothing to retry) until its generation changes.
+TEST_F(ReconcilerTest, ACrashLoopIsGivenUpAfterMaxConsecutiveFailures) {
+  GameSpec spec = Spec();
+  spec.max_consecutive_failures = 2;
+  Declare(spec);
+  Started("c1", spec, 1);
+  EXPECT_CALL(operations_, Start)
+      .Times(3)
+      .WillRepeatedly([this](const StartInput& input) {
+        return Started("c1", input.spec, input.generation);
+      });
+  for (int heal = 1; heal <= 2; ++heal) {
+    containers_ = {Container("c1", spec, false)};
+    EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged) << heal;
+    clock_.Advance(std::chrono::seconds(10));
+  }
+  EXPECT_EQ(status_->restart_count, 2);
+
+  containers_ = {Container("c1", spec, false)};  // the third death
+  const ReconcileResult given_up = reconciler_.Reconcile(kName);
+
+  EXPECT_EQ(given_up.kind, ReconcileResult::Kind::kConverged) << "nothing to retry";
+  EXPECT_EQ(status_->phase, Phase::kFailed);
+  ASSERT_TRUE(status_->last_error.has_value());
+  EXPECT_EQ(status_->last_error->code, ErrorCode::kStartFailed);
+  EXPECT_THAT(status_->last_error->message, HasSubstr("gave up after 2 consecutive self-heals"));
+  ASSERT_TRUE(status_->self_heal.has_value());
+  EXPECT_EQ(status_->self_heal->gave_up_generation, 1);
+  clock_.Advance(std::chrono::hours(1));
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(status_->phase, Phase::kFailed) << "still given up: same generation";
+  EXPECT_EQ(status_->restart_count, 2);
+
+  // A new generation (here a label edit) heals it again.
+  desired_->generation = 2;
+  desired_->labels = {{"tier", "casual"}};
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(status_->restart_count, 3);
+  EXPECT_NE(status_->phase, Phase::kFailed);
+  EXPECT_EQ(status_->self_heal->gave_up_generation, 0);
+}
+
 TEST_F(ReconcilerTest, SelfHealBackoffResetsAfterTheHealedContainerRanLong) {
   Declare(Spec());
   Started("c1", Spec(), 1);

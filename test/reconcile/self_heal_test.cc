@@ -53,5 +53,18 @@ TEST(DecideSelfHealTest, ALongHealthyStretchStartsAgainFromTheBase) {
   EXPECT_EQ(verdict.backoff.not_before, kT0 + minutes(10) + seconds(1));
 }
 
+TEST(GivesUpTest, OnlyWithALimitReachedWithinAHealthyReset) {
+  const SelfHealPolicy policy{.healthy_reset = std::chrono::minutes(10)};
+  const Timestamp now = Timestamp(std::chrono::hours(5));
+  const SelfHealBackoff twice{.consecutive = 2, .last_heal_at = now - std::chrono::minutes(1)};
+  EXPECT_FALSE(GivesUp(twice, now, policy, std::nullopt)) << "no limit";
+  EXPECT_FALSE(GivesUp(std::nullopt, now, policy, 1)) << "never healed yet";
+  EXPECT_FALSE(GivesUp(twice, now, policy, 3));
+  EXPECT_TRUE(GivesUp(twice, now, policy, 2));
+  EXPECT_TRUE(GivesUp(twice, now, policy, 1));
+  EXPECT_FALSE(GivesUp(twice, now + std::chrono::minutes(9), policy, 2))
+      << "the healed container ran long: a healthy stretch";
+}
+
 }  // namespace
 }  // namespace rtm

@@ -48,6 +48,7 @@ inline RuntimeRecord FullRecord(std::string game_id) {
                          {.name = "maps", .mount_path = "/maps", .read_only = true,
                           .host_path = "/srv/maps"}};
   record.spec.volume_reclaim_policy = VolumeReclaimPolicy::kDelete;
+  record.spec.max_consecutive_failures = 5;
   record.generation = 12;
   record.restart_generation = 6;
   record.created_at = At("2026-11-25T02:04:34.123Z");
@@ -130,7 +131,8 @@ inline RuntimeStatusView FullStatus() {
   };
   status.self_heal = SelfHealBackoff{.consecutive = 3,
                                      .last_heal_at = At("2026-11-25T02:05:00.250Z"),
-                                     .not_before = At("2026-11-25T02:05:04.250Z")};
+                                     .not_before = At("2026-11-25T02:05:04.250Z"),
+                                     .gave_up_generation = 11};
   return status;
 }
 

@@ -51,6 +51,9 @@ json RenderGameSpec(const GameSpec& spec) {
   }
   if (!spec.node_name.empty()) out["nodeName"] = spec.node_name;
   if (!spec.node_selector.empty()) out["nodeSelector"] = spec.node_selector;
+  if (spec.max_consecutive_failures) {
+    out["maxConsecutiveFailures"] = *spec.max_consecutive_failures;
+  }
   if (!spec.volumes.empty()) {
     json volumes = json::array();
     for (const VolumeMount& volume : spec.volumes) {

@@ -13,7 +13,8 @@ namespace rtm::api {
 //  healthCheck? {command, intervalSeconds, timeoutSeconds, retries},
 //  stopTimeoutSeconds, resources {memoryMiB?, cpus?},
 //  volumes? [{name, mountPath, readOnly, hostPath?}],
-//  volumeReclaimPolicy? (Retain|Delete), nodeName?, nodeSelector? {..}}
+//  volumeReclaimPolicy? (Retain|Delete), maxConsecutiveFailures?, nodeName?,
+//  nodeSelector? {..}}
 // Every field is present (`command: []`, `env: {}`, `ports: []`,
 // `resources: {}` when empty) except the optional ones marked `?`, which
 // are left out when unset (nodeName, nodeSelector and volumes: when empty;

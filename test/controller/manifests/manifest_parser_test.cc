@@ -747,5 +747,14 @@ TEST(ManifestParserTest, AHostPathMustBeUnderAnAllowedPrefix) {
             "\"/srv/games/maps\" is not under a prefix the operator allows (--allow-host-path)");
 }
 
+TEST(ManifestParserTest, MaxConsecutiveFailuresIsAPositiveInteger) {
+  EXPECT_EQ(SpecOf(WithSpec("  maxConsecutiveFailures: 5\n")).max_consecutive_failures, 5);
+  EXPECT_EQ(SpecOf(kMinimalYaml).max_consecutive_failures, std::nullopt);
+  EXPECT_THAT(ProblemsOf(WithSpec("  maxConsecutiveFailures: 0\n")),
+              ElementsAre(Problem(7, "spec.maxConsecutiveFailures", "must be >= 1")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  maxConsecutiveFailures: many\n")),
+              ElementsAre(Problem(7, "spec.maxConsecutiveFailures", "must be an integer")));
+}
+
 }  // namespace
 }  // namespace rtm

@@ -162,5 +162,13 @@ TEST(HostPathTest, PrefixesMatchWholeComponents) {
   EXPECT_TRUE(IsUnderPrefix("/anything", "/"));
 }
 
+TEST(ValidateGameSpecTest, MaxConsecutiveFailuresIsAtLeastOne) {
+  GameSpec spec{.image = "x"};
+  spec.max_consecutive_failures = 1;
+  EXPECT_TRUE(ValidateGameSpec(spec).has_value());
+  spec.max_consecutive_failures = 0;
+  EXPECT_EQ(ValidateGameSpec(spec).error().message, "spec.maxConsecutiveFailures: must be >= 1");
+}
+
 }  // namespace
 }  // namespace rtm

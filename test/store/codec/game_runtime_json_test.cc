@@ -122,10 +122,11 @@ TEST(GameRuntimeJsonTest, SpecPlacementIsWrittenWhenSetAndRoundTrips) {
   EXPECT_EQ(*decoded, spec);
 }
 
-TEST(GameRuntimeJsonTest, SpecWithoutPlacementOrVolumesIsStoredAsBefore) {
+TEST(GameRuntimeJsonTest, SpecWithoutTheOptionalFieldsIsStoredAsBefore) {
   GameSpec spec = FullDesired("g").spec;
   spec.volumes.clear();
   spec.volume_reclaim_policy = VolumeReclaimPolicy::kRetain;
+  spec.max_consecutive_failures.reset();
 
   const json encoded = ToJson(spec);
 
@@ -133,6 +134,7 @@ TEST(GameRuntimeJsonTest, SpecWithoutPlacementOrVolumesIsStoredAsBefore) {
   EXPECT_FALSE(encoded.contains("nodeSelector"));
   EXPECT_FALSE(encoded.contains("volumes"));
   EXPECT_FALSE(encoded.contains("volumeReclaimPolicy"));
+  EXPECT_FALSE(encoded.contains("maxConsecutiveFailures"));
   EXPECT_EQ(KeysOf(encoded),
             (std::set<std::string>{"image", "command", "env", "state",
                                    "restartGeneration", "ports", "healthCheck",
