@@ -67,6 +67,18 @@ curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || fail "controller not read
 "$binary" kubeconfig --server "http://127.0.0.1:$port" > "$work/kubeconfig"
 export KUBECONFIG="$work/kubeconfig"
 
+# wait_restarted GENERATION OLD_CONTAINER: until $kubectl shows the lobby
+# at that observed restart generation in another container.
+wait_restarted() {
+  local now
+  for _ in $(seq 300); do
+    now=$("$kubectl" get gr "$lobby" -o jsonpath='{.status.observedRestartGeneration} {.status.containerId}')
+    if [ "${now%% *}" = "$1" ] && [ "${now#* }" != "$2" ]; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
 generation=0
 effective=0
 for kubectl in "${kubectls[@]}"; do
@@ -126,13 +138,7 @@ PY
     >"$work/out" 2>&1 || fail "$version annotate: $(cat "$work/out")"
   grep -q annotated "$work/out" || fail "$version annotate: $(cat "$work/out")"
   effective=$((effective + 1))
-  restarted=""
-  for _ in $(seq 300); do
-    now=$("$kubectl" get gr "$lobby" -o jsonpath='{.status.observedRestartGeneration} {.status.containerId}')
-    if [ "${now%% *}" = "$effective" ] && [ "${now#* }" != "$old" ]; then restarted=1; break; fi
-    sleep 0.1
-  done
-  [ -n "$restarted" ] || fail "$version: annotate did not restart (want $effective, have $now)"
+  wait_restarted "$effective" "$old" || fail "$version: annotate did not restart (want $effective)"
   source=$(curl -fs "http://127.0.0.1:$port/v1/runtimes/$lobby/operations?limit=10" |
     python3 -c 'import json,sys; print([o["opSource"] for o in json.load(sys.stdin)["items"] if o["opKind"] == "restart"][0])')
   [ "$source" = rest ] || fail "$version annotate: the restart's opSource is $source"
@@ -157,13 +163,7 @@ PY
   generation=$((generation + 1))
   effective=$((effective + 1))
   write_manifest lobby.yaml "$(manifest "$lobby" eu Running "$generation")"
-  restarted=""
-  for _ in $(seq 300); do
-    now=$("$kubectl" get gr "$lobby" -o jsonpath='{.status.observedRestartGeneration} {.status.containerId}')
-    if [ "${now%% *}" = "$effective" ] && [ "${now#* }" != "$old" ]; then restarted=1; break; fi
-    sleep 0.1
-  done
-  [ -n "$restarted" ] || fail "$version: restart $generation not observed"
+  wait_restarted "$effective" "$old" || fail "$version: restart $generation not observed"
   sleep 0.5
   kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true; watcher=""
   grep -Eq "^MODIFIED +$lobby +Running" "$work/watch" || fail "$version get -w: no MODIFIED: $(cat "$work/watch")"

@@ -149,29 +149,36 @@ ApiResponse KubeApi::Handle(const ApiRequest& request, std::string_view path) {
                     std::string(kube::kGroupVersion) + " gameruntimes only");
 }
 
-ApiResponse KubeApi::Get(const ApiRequest& request, std::string_view name) {
-  const std::string quoted = "gameruntimes.rtmanager.galaxy \"" + std::string(name) + "\"";
-  if (!IsValidGameId(name)) {
-    return ErrorOf({ErrorCode::kNotFound, quoted + " not found"}, name);
-  }
+// One object as it stands: its desired half and its status (absent when
+// not reconciled yet); kNotFound, naming the object as Kubernetes does,
+// when it is not stored, not a valid name, or gone.
+Expected<KubeApi::Object> KubeApi::Load(std::string_view name) {
+  const Error not_found{ErrorCode::kNotFound,
+                        "gameruntimes.rtmanager.galaxy \"" + std::string(name) + "\" not found"};
+  if (!IsValidGameId(name)) return std::unexpected(not_found);
   auto desired = deps_.desired.Get(name);
   if (!desired) {
-    if (desired.error().code == ErrorCode::kNotFound) {
-      return ErrorOf({ErrorCode::kNotFound, quoted + " not found"}, name);
-    }
-    return ErrorOf(desired.error(), name);
+    return std::unexpected(desired.error().code == ErrorCode::kNotFound ? not_found
+                                                                        : desired.error());
   }
   auto status = deps_.statuses.Get(name);
   if (!status && status.error().code != ErrorCode::kNotFound) {
-    return ErrorOf(status.error(), name);
+    return std::unexpected(status.error());
   }
-  const RuntimeStatusView* view = status ? &*status : nullptr;
-  if (RuntimeIsGone(&*desired, view)) {
-    return ErrorOf({ErrorCode::kNotFound, quoted + " not found"}, name);
-  }
+  Object object{*std::move(desired),
+                status ? std::optional(*std::move(status)) : std::nullopt};
+  if (RuntimeIsGone(&object.desired, object.status())) return std::unexpected(not_found);
+  return object;
+}
+
+ApiResponse KubeApi::Get(const ApiRequest& request, std::string_view name) {
+  auto object = Load(name);
+  if (!object) return ErrorOf(object.error(), name);
+  const DesiredRuntime* desired = &object->desired;
+  const RuntimeStatusView* view = object->status();
   auto accept = request.headers.find("accept");
   if (accept != request.headers.end() && AcceptsTable(accept->second)) {
-    return JsonResponse(200, kube::RenderTable({{&*desired, view}},
+    return JsonResponse(200, kube::RenderTable({{desired, view}},
                                                kube::ResourceVersionOf(*desired, view),
                                                {.now = deps_.clock.Now()}));
   }
@@ -457,27 +464,12 @@ ApiResponse KubeApi::Patch(const ApiRequest& request, std::string_view name) {
     return JsonResponse(422, kube::RenderInvalidStatus(name, restart.error().field,
                                                        restart.error().message));
   }
-  if (!IsValidGameId(name)) {
-    return ErrorOf({ErrorCode::kNotFound, quoted + " not found"}, name);
-  }
-  auto desired = deps_.desired.Get(name);
-  if (!desired) {
-    return ErrorOf(desired.error().code == ErrorCode::kNotFound
-                       ? Error{ErrorCode::kNotFound, quoted + " not found"}
-                       : desired.error(),
-                   name);
-  }
-  auto status = deps_.statuses.Get(name);
-  if (!status && status.error().code != ErrorCode::kNotFound) {
-    return ErrorOf(status.error(), name);
-  }
-  const RuntimeStatusView* view = status ? &*status : nullptr;
-  if (RuntimeIsGone(&*desired, view)) {
-    return ErrorOf({ErrorCode::kNotFound, quoted + " not found"}, name);
-  }
+  auto object = Load(name);
+  if (!object) return ErrorOf(object.error(), name);
+  const RuntimeStatusView* view = object->status();
   if (restart->resource_version &&
       *restart->resource_version !=
-          std::to_string(kube::ResourceVersionOf(*desired, view))) {
+          std::to_string(kube::ResourceVersionOf(object->desired, view))) {
     return ErrorOf({ErrorCode::kConflict,
                     "Operation cannot be fulfilled on " + quoted +
                         ": the object has been modified; please apply your changes "

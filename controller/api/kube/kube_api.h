@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -81,6 +82,15 @@ class KubeApi {
   struct Selection;
 
  private:
+  struct Object {
+    DesiredRuntime desired;
+    std::optional<RuntimeStatusView> stored_status;
+    const RuntimeStatusView* status() const {
+      return stored_status ? &*stored_status : nullptr;
+    }
+  };
+  Expected<Object> Load(std::string_view name);
+
   ApiResponse List(const ApiRequest& request);
   ApiResponse Watch(const ApiRequest& request, const Selection& selection,
                     uint64_t current_revision);
