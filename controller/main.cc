@@ -36,6 +36,7 @@
 #include "controller/watch/manifest_poller.h"
 #include "store/etcd/etcd_store.h"
 #include "store/leveldb/leveldb_store.h"
+#include "store/logs/file_log_archive.h"
 
 namespace rtm {
 namespace {
@@ -157,8 +158,9 @@ int Run(const std::vector<std::string>& args) {
                         telemetry.RecordDockerRequest(code);
                       }});
 
+  FileLogArchive previous_logs(options->data_dir + "/previous-logs");
   LifecyclePorts ports{records, operation_log, engine, leases,
-                       telemetry, logger, clock, tokens};
+                       telemetry, logger, clock, tokens, previous_logs};
   LifecycleConfig lifecycle{options->lease_ttl, options->network};
   LifecycleServices operations(ports, lifecycle);
   TokenBucket operation_limit(clock, options->max_ops_per_second,
@@ -260,9 +262,10 @@ int Run(const std::vector<std::string>& args) {
       ApiOptions{.listen = options->listen, .token = options->api_token},
       ApiDependencies{
           desired, statuses, operation_log, engine, logger, tokens, changes, clock,
-          [&controller] { return controller.started(); },
-          [&controller](std::string_view name, std::string request_id) {
-            return controller.RequestRestart(name, std::move(request_id));
+          previous_logs, [&controller] { return controller.started(); },
+          [&controller](std::string_view name, RestartRequest request) {
+            return controller.RequestRestart(name, std::move(request.request_id),
+                                             request.force);
           },
           [&controller] { return controller.PlanAll(); }, metrics,
           store->cluster});

@@ -142,7 +142,9 @@ std::vector<std::string> DifferingSpecFields(const GameSpec& from,
   if (from.stop_timeout_seconds != to.stop_timeout_seconds) {
     fields.push_back("stopTimeoutSeconds");
   }
+  if (from.stop_signal != to.stop_signal) fields.push_back("stopSignal");
   if (from.resources != to.resources) fields.push_back("resources");
+  if (from.volumes != to.volumes) fields.push_back("volumes");
   return fields;
 }
 

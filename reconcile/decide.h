@@ -67,7 +67,7 @@ const ContainerState* SelectKeeper(const DecisionInput& input);
 
 // Names of the recreate-relevant spec fields that differ ("image",
 // "command", "env", "ports", "healthCheck", "stopTimeoutSeconds",
-// "resources"), in that order. state, restartGeneration and the placement
+// "stopSignal", "resources", "volumes"), in that order. state, restartGeneration and the placement
 // (nodeName, nodeSelector) are not among them.
 std::vector<std::string> DifferingSpecFields(const GameSpec& from,
                                              const GameSpec& to);

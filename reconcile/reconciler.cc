@@ -4,7 +4,9 @@
 #include <charconv>
 
 #include "reconcile/domain/container_spec.h"
+#include "reconcile/drain.h"
 #include "reconcile/lifecycle/operation_recorder.h"
+#include "reconcile/lifecycle/service_support.h"
 #include "reconcile/queue/token_bucket.h"
 #include "reconcile/status.h"
 
@@ -47,6 +49,19 @@ std::string RestartCorrelationRef(const DesiredRuntime& desired) {
 // How far back the audit trail of one game is searched for the entries of
 // its latest restart (stop, start, restart and a few of other kinds).
 constexpr size_t kRecentEntriesOfARestart = 16;
+
+// The last non-blank line of a command's output, at most 120 bytes of it:
+// what a drain probe said ("3 players online").
+std::string LastLine(std::string_view output) {
+  constexpr size_t kMaxBytes = 120;
+  const size_t end = output.find_last_not_of(" \t\r\n");
+  if (end == std::string_view::npos) return {};
+  const size_t newline = output.rfind('\n', end);
+  const size_t begin = newline == std::string_view::npos ? 0 : newline + 1;
+  std::string_view line = output.substr(begin, end + 1 - begin);
+  if (line.size() > kMaxBytes) line = line.substr(0, kMaxBytes);
+  return std::string(line);
+}
 
 const ContainerState* FindContainer(const std::vector<ContainerState>& all,
                                     std::string_view id) {
@@ -107,8 +122,22 @@ Expected<Plan> Reconciler::PlanFor(std::string_view name) {
   if (!desired) return std::unexpected(desired.error());
   auto seen = Observe(name, *desired);
   if (!seen) return std::unexpected(seen.error());
-  return Decide({std::string(name), seen->desired, seen->record,
-                 seen->containers});
+  Plan plan = Decide({std::string(name), seen->desired, seen->record,
+                      seen->containers});
+  // A disruption held back by its drain gate says so.
+  auto status = statuses_.Get(name);
+  if (!status && status.error().code != ErrorCode::kNotFound) {
+    return std::unexpected(status.error());
+  }
+  if (status && status->drain_wait) {
+    for (Action& action : plan.actions) {
+      if (!IsVoluntaryDisruption(action.kind)) continue;
+      action.reason += "; " + DescribeDrainWait(*status->drain_wait,
+                                                ports_.clock.Now());
+      break;
+    }
+  }
+  return plan;
 }
 
 ReconcileResult Reconciler::Release(std::string_view name,
@@ -182,6 +211,8 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
   int64_t restart_count = previous.restart_count;
   std::optional<SelfHealBackoff> self_heal = previous.self_heal;
   bool gave_up = false;  // spec.maxConsecutiveFailures reached
+  std::optional<DrainWait> drain_wait;  // held back by spec.drain
+  std::optional<Termination> observed_termination;  // a keeper seen ended
   for (int round = 0; round < config_.max_rounds; ++round) {
     observed_at = ports_.clock.Now();
     auto observation = Observe(name, *desired);
@@ -191,8 +222,24 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
     }
     seen = std::move(*observation);
     observed = true;
+    // The record follows the spec fields outside the container first: the
+    // operations below read them from it (a removal its reclaim policy, a
+    // stop its preStop).
+    if (auto followed = FollowDesiredRecordFields(seen); !followed) {
+      failure = followed.error();
+      break;
+    } else if (*followed) {
+      continue;  // observe the record as written
+    }
     const DecisionInput input{std::string(name), seen.desired, seen.record,
                               seen.containers};
+    if (const ContainerState* keeper = SelectKeeper(input)) {
+      if (auto ended = TerminationOf(*keeper);
+          ended && (!observed_termination ||
+                    ended->finished_at > observed_termination->finished_at)) {
+        observed_termination = std::move(ended);
+      }
+    }
     Plan plan = Decide(input);
     if (plan.converged()) {
       converged = true;
@@ -227,6 +274,14 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
       wait_until = heal->blocked_until;
       if (wait_until) break;
     }
+    // A voluntary disruption of a running game waits for its drain gate;
+    // the wait is reported in status and the game requeued.
+    const DrainGate gate = PassDrainGate(plan, seen, previous);
+    if (gate.waiting) {
+      drain_wait = gate.waiting;
+      wait_until = gate.recheck_at;
+      break;
+    }
     // The global limit on lifecycle operations: requeue until this game's
     // turn instead of holding a worker.
     if (operations > 0) {
@@ -240,7 +295,7 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
     bool acted = true;
     for (const Action& action : plan.actions) {
       if (auto done = Execute(std::string(name), action, seen, previous,
-                              last_restart);
+                              gate.record, last_restart);
           !done) {
         failure = done.error();
         acted = false;
@@ -270,6 +325,8 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
         .last_restart = last_restart,
         .restart_count = restart_count,
         .self_heal = self_heal,
+        .drain_wait = drain_wait,
+        .observed_termination = observed_termination,
         .now = ports_.clock.Now(),
         .node_name = config_.node_name,
     };
@@ -334,7 +391,11 @@ Expected<void> Reconciler::Execute(const std::string& name,
                                    const Action& action,
                                    const Observation& seen,
                                    const RuntimeStatusView& previous,
+                                   const std::optional<DrainRecord>& drain,
                                    std::optional<LastRestart>& last_restart) {
+  // The gate's record goes to the disruption it let through.
+  const std::optional<DrainRecord> gated =
+      IsVoluntaryDisruption(action.kind) ? drain : std::nullopt;
   if (action.kind == ActionKind::kAdopt) {
     const ContainerState* container =
         FindContainer(seen.containers, action.container_id);
@@ -353,12 +414,12 @@ Expected<void> Reconciler::Execute(const std::string& name,
     case ActionKind::kRemove:
       result = operations_.Remove(
           {name, OpSource::kManifest,
-           seen.desired ? seen.desired->source.path + "#deleted" : ""});
+           seen.desired ? seen.desired->source.path + "#deleted" : "", gated});
       break;
     case ActionKind::kStop:
       result = operations_.Stop({name, StopReason::kDesiredStopped,
                                  OpSource::kManifest,
-                                 ManifestRef(*seen.desired)});
+                                 ManifestRef(*seen.desired), gated});
       break;
     case ActionKind::kStart:
     case ActionKind::kSelfHeal: {
@@ -372,14 +433,14 @@ Expected<void> Reconciler::Execute(const std::string& name,
     case ActionKind::kUpdate:
       result = operations_.Update(
           {name, EffectiveSpec(*seen.desired), seen.desired->generation,
-           OpSource::kManifest, ManifestRef(*seen.desired)});
+           OpSource::kManifest, ManifestRef(*seen.desired), gated});
       break;
     case ActionKind::kRestart: {
       const DesiredRuntime& desired = *seen.desired;
       const std::string source_ref = RestartCorrelationRef(desired);
       result = operations_.Restart(
           {name, desired.restart_source, source_ref,
-           desired.EffectiveRestartGeneration(), desired.generation});
+           desired.EffectiveRestartGeneration(), desired.generation, gated});
       last_restart = LastRestart{
           .restart_generation = desired.EffectiveRestartGeneration(),
           .outcome = std::string(
@@ -398,6 +459,89 @@ Expected<void> Reconciler::Execute(const std::string& name,
   }
   if (!result) return std::unexpected(std::move(result.error()));
   return {};
+}
+
+Expected<bool> Reconciler::FollowDesiredRecordFields(const Observation& seen) {
+  if (!seen.record || !seen.desired ||
+      seen.record->status == RuntimeStatus::kRemoved) {
+    return false;
+  }
+  RuntimeRecord record = *seen.record;
+  if (!FollowFieldsOutsideContainer(record.spec, seen.desired->spec)) {
+    return false;
+  }
+  record.updated_at = ports_.clock.Now();
+  if (auto saved = ports_.records.Upsert(record); !saved) {
+    return std::unexpected(Error{saved.error().code,
+                                 "save runtime record: " + saved.error().message,
+                                 record.current_image_ref,
+                                 record.current_container_id});
+  }
+  return true;
+}
+
+Reconciler::DrainGate Reconciler::PassDrainGate(
+    const Plan& plan, const Observation& seen,
+    const RuntimeStatusView& previous) {
+  auto disruption = std::find_if(
+      plan.actions.begin(), plan.actions.end(),
+      [](const Action& action) { return IsVoluntaryDisruption(action.kind); });
+  if (disruption == plan.actions.end() || !seen.desired ||
+      !seen.desired->spec.drain) {
+    return {};
+  }
+  const DecisionInput observed{seen.desired->name, seen.desired, seen.record,
+                               seen.containers};
+  const ContainerState* keeper = SelectKeeper(observed);  // into `observed`
+  if (keeper == nullptr || !keeper->running) return {};
+
+  const DrainGateInput input{
+      .policy = *seen.desired->spec.drain,
+      .action = std::string(ToString(disruption->kind)),
+      .waiting = previous.drain_wait,
+      .skip_requested = seen.desired->DrainSkipped(
+          LabelNumber(*keeper, kLabelRestartGeneration, 0)),
+      .now = ports_.clock.Now(),
+  };
+  DrainDecision decision = DecideBeforeProbe(input);
+  if (decision.step == DrainDecision::Step::kProbe) {
+    decision = DecideAfterProbe(input, ProbeDrain(*keeper, input.policy));
+  }
+  if (decision.step == DrainDecision::Step::kProceed) {
+    ports_.logger.Log(
+        LogLevel::kInfo, "drain gate passed",
+        {{"game_id", seen.desired->name},
+         {"action", input.action},
+         {"drain", std::string(ToString(decision.record->outcome))},
+         {"waited", FormatDuration(decision.record->waited)}});
+    return {decision.record, std::nullopt, {}};
+  }
+  return {std::nullopt, decision.waiting, decision.recheck_at};
+}
+
+DrainProbe Reconciler::ProbeDrain(const ContainerState& container,
+                                  const DrainPolicy& policy) {
+  DrainProbe probe;
+  auto result = ports_.engine.Exec(container.id, policy.command,
+                                   std::chrono::seconds(policy.timeout_seconds));
+  probe.at = ports_.clock.Now();
+  if (!result) {
+    // Stopped meanwhile: nobody left to disrupt.
+    probe.empty = result.error().code == ErrorCode::kConflict ||
+                  result.error().code == ErrorCode::kNotFound;
+    probe.summary = probe.empty ? "container not running"
+                                : "probe could not run: " + result.error().message;
+  } else if (!result->exit_code) {
+    probe.summary = "probe timed out after " +
+                    std::to_string(policy.timeout_seconds) + "s";
+  } else {
+    probe.empty = *result->exit_code == 0;
+    probe.summary = "exit " + std::to_string(*result->exit_code);
+    if (std::string said = LastLine(result->output_tail); !said.empty()) {
+      probe.summary += ": " + said;
+    }
+  }
+  return probe;
 }
 
 Expected<void> Reconciler::Adopt(const ContainerState& container,
@@ -533,6 +677,7 @@ Expected<void> Reconciler::RemoveStrayContainer(const std::string& name,
     return recorder.Fail({stopped.error().code,
                           "docker stop: " + stopped.error().message, {}, id});
   }
+  if (stopped) (void)KeepLastWords(ports_, name, id);  // its logs only
   if (auto removed = ports_.engine.RemoveContainer(id, /*force=*/false); !removed) {
     return recorder.Fail({ErrorCode::kServiceUnavailable,
                           "docker remove: " + removed.error().message, {}, id});

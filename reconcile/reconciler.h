@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "reconcile/decide.h"
+#include "reconcile/drain.h"
 #include "reconcile/lifecycle/lifecycle_ports.h"
 #include "reconcile/lifecycle/lifecycle_operations.h"
 #include "reconcile/ports/desired_state_store.h"
@@ -92,10 +93,28 @@ class Reconciler {
   ReconcileResult Release(std::string_view name, const std::string& why);
   // Runs one action for game `name`; the error is the failure to report.
   // Sets `last_restart` when the action settles a restart generation.
+  // `drain` is what the drain gate let through (for the audit entry of the
+  // disruption).
   Expected<void> Execute(const std::string& name, const Action& action,
                          const Observation& seen,
                          const RuntimeStatusView& previous,
+                         const std::optional<DrainRecord>& drain,
                          std::optional<LastRestart>& last_restart);
+  // Writes the record again when its spec lags the desired one in fields
+  // outside the container (FollowFieldsOutsideContainer); true when it did.
+  Expected<bool> FollowDesiredRecordFields(const Observation& seen);
+  struct DrainGate {
+    std::optional<DrainRecord> record;  // passed: how
+    std::optional<DrainWait> waiting;   // held back: the wait to report
+    Timestamp recheck_at{};             // held back: when to look again
+  };
+  // The drain gate (reconcile/drain.h) of the plan's voluntary disruption
+  // of a running container whose spec has a drain; passes (no record) when
+  // there is none. Probes the container when due.
+  DrainGate PassDrainGate(const Plan& plan, const Observation& seen,
+                          const RuntimeStatusView& previous);
+  DrainProbe ProbeDrain(const ContainerState& container,
+                        const DrainPolicy& policy);
   Expected<void> Adopt(const ContainerState& container,
                        const Observation& seen);
   // After adopting `container` in place of the record's: when it carries a

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "reconcile/domain/container_spec.h"
+#include "reconcile/drain.h"
 
 namespace rtm {
 namespace {
@@ -35,6 +36,10 @@ std::optional<int64_t> LabelNumber(const ContainerState& container,
 Phase ComputePhase(const StatusInput& input) {
   const bool absent = !input.desired || input.desired->deleted;
   if (input.failure) return Phase::kFailed;
+  // Held back by its drain gate: it runs and serves until disrupted.
+  if (input.drain_wait && input.keeper != nullptr && input.keeper->running) {
+    return Phase::kRunning;
+  }
   if (absent) return input.converged ? Phase::kRemoved : Phase::kPending;
   if (!input.converged) return Phase::kPending;
   if (input.desired->spec.state == DesiredState::kStopped) return Phase::kStopped;
@@ -69,6 +74,19 @@ RuntimeStatusView ComputeStatus(const StatusInput& input,
                                            : previous.last_restart;
   status.restart_count = input.restart_count;
   status.self_heal = input.self_heal;
+  status.drain_wait = input.drain_wait;
+  // The newest ending known: the status's, the record's (a stop by an
+  // operation) or the one this reconcile saw.
+  for (const std::optional<Termination>* candidate :
+       {&previous.last_termination,
+        input.record ? &input.record->last_termination : nullptr,
+        &input.observed_termination}) {
+    if (candidate == nullptr || !candidate->has_value()) continue;
+    if (!status.last_termination ||
+        (*candidate)->finished_at >= status.last_termination->finished_at) {
+      status.last_termination = **candidate;
+    }
+  }
   status.node_name = input.node_name;
 
   if (input.keeper != nullptr) {
@@ -106,14 +124,23 @@ RuntimeStatusView ComputeStatus(const StatusInput& input,
               : std::string(ToString(status.phase)),
       running && !healthy ? "container health is " + status.health : "",
       input.now));
-  status.conditions.push_back(MakeCondition(
-      previous, "Progressing",
-      input.converged ? ConditionStatus::kFalse : ConditionStatus::kTrue,
-      input.converged ? "Converged"
-                      : (input.pending_action
-                             ? std::string(ToString(input.pending_action->kind))
-                             : "Retrying"),
-      input.pending_action ? input.pending_action->reason : "", input.now));
+  if (input.drain_wait) {
+    status.conditions.push_back(MakeCondition(
+        previous, "Progressing", ConditionStatus::kTrue, "WaitingForDrain",
+        input.drain_wait->action + " " +
+            DescribeDrainWait(*input.drain_wait, input.now),
+        input.now));
+  } else {
+    status.conditions.push_back(MakeCondition(
+        previous, "Progressing",
+        input.converged ? ConditionStatus::kFalse : ConditionStatus::kTrue,
+        input.converged
+            ? "Converged"
+            : (input.pending_action
+                   ? std::string(ToString(input.pending_action->kind))
+                   : "Retrying"),
+        input.pending_action ? input.pending_action->reason : "", input.now));
+  }
   const std::string manifest_error =
       input.desired ? input.desired->manifest_error : "";
   status.conditions.push_back(MakeCondition(

@@ -22,6 +22,11 @@ struct StatusInput {
   std::optional<LastRestart> last_restart; // set when a restart just ran
   int64_t restart_count = 0;
   std::optional<SelfHealBackoff> self_heal;  // stored as is
+  // A voluntary disruption held back by spec.drain (stored as is): the
+  // phase stays Running and Progressing says WaitingForDrain.
+  std::optional<DrainWait> drain_wait;
+  // The newest ended container this reconcile saw (a crash, an OOM kill).
+  std::optional<Termination> observed_termination;
   Timestamp now{};
   std::string node_name;  // cluster mode: this node (status.nodeName)
 };

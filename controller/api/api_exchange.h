@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "reconcile/domain/game_runtime.h"
 #include "reconcile/domain/time.h"
@@ -24,6 +25,18 @@ struct ApiRequest {
   size_t header_bytes = 0;
   std::string body;  // read only for methods that carry one (PATCH)
 };
+
+// A restart as an API surface asks it of the controller
+// (Controller::RequestRestart): the generation bump's correlation id
+// (X-Request-Id), and whether its disruption skips the game's drain wait
+// (the native API's ?force=true).
+struct RestartRequest {
+  std::string request_id;
+  bool force = false;
+};
+// Returns the desired object's new metadata.generation.
+using RestartRequester =
+    std::function<Expected<int64_t>(std::string_view name, RestartRequest request)>;
 
 // How a watch stream renders its events (controller/api/watch_streams.h).
 enum class WatchFormat {

@@ -288,7 +288,8 @@ Response ApiServer::Handle(const Request& request) {
     const std::string_view name = rest.substr(0, slash);
     const std::string_view tail =
         slash == std::string_view::npos ? "" : rest.substr(slash);
-    if (tail.empty() || tail == "/operations" || tail == "/restart") {
+    if (tail.empty() || tail == "/operations" || tail == "/restart" ||
+        tail == "/logs") {
       if (!IsValidGameId(name)) {
         return ErrorResponse(ErrorCode::kInvalidRequest,
                              "runtime name \"" + std::string(name) +
@@ -302,6 +303,7 @@ Response ApiServer::Handle(const Request& request) {
     if (tail == "/restart") {
       return method == "POST" ? Restart(name, request) : not_allowed();
     }
+    if (tail == "/logs") return get ? Logs(name, request.query) : not_allowed();
   }
   return ErrorResponse(ErrorCode::kNotFound,
                        "no route for " + method + " " + std::string(path));
@@ -424,6 +426,68 @@ Response ApiServer::Operations(std::string_view name, std::string_view query) {
   return Json(200, api::RenderOperations(*entries));
 }
 
+// The last `lines` lines of `text` (all when 0).
+std::string LastLines(std::string text, size_t lines) {
+  if (lines == 0 || text.empty()) return text;
+  size_t begin = text.size();
+  // A final newline ends the last line; it does not start another.
+  size_t scan = text.back() == '\n' ? text.size() - 1 : text.size();
+  for (size_t found = 0; found < lines; ++found) {
+    const size_t newline = scan == 0 ? std::string::npos : text.rfind('\n', scan - 1);
+    if (newline == std::string::npos) return text;
+    begin = newline + 1;
+    scan = newline;
+  }
+  return text.substr(begin);
+}
+
+Response ApiServer::Logs(std::string_view name, std::string_view query) {
+  size_t lines = 0;
+  if (auto text = QueryValue(query, "tail")) {
+    auto parsed = ParseNumber<size_t>(*text);
+    if (!parsed || *parsed == 0) {
+      return ErrorResponse(ErrorCode::kInvalidRequest,
+                           "query parameter tail: must be a positive integer");
+    }
+    lines = *parsed;
+  }
+  bool previous = false;
+  if (auto value = QueryValue(query, "previous")) {
+    if (*value != "true" && *value != "false") {
+      return ErrorResponse(ErrorCode::kInvalidRequest,
+                           "query parameter previous: must be true or false");
+    }
+    previous = *value == "true";
+  }
+  auto desired = deps_.desired.Get(name);
+  if (!desired) {
+    return ErrorResponse(desired.error().code,
+                         desired.error().code == ErrorCode::kNotFound
+                             ? "runtime \"" + std::string(name) + "\" not found"
+                             : desired.error().message);
+  }
+  std::string text;
+  if (previous) {
+    auto kept = deps_.logs.Previous(name);
+    if (!kept) return ErrorResponse(kept.error().code, kept.error().message);
+    text = std::move(kept->text);
+  } else {
+    auto status = deps_.statuses.Get(name);
+    if (!status && status.error().code != ErrorCode::kNotFound) {
+      return ErrorResponse(status.error().code, status.error().message);
+    }
+    if (!status || status->container_id.empty()) {
+      return ErrorResponse(ErrorCode::kNotFound,
+                           "runtime \"" + std::string(name) +
+                               "\" has no container (previous=true: the last one's logs)");
+    }
+    auto current = deps_.engine.ContainerLogs(status->container_id, kArchivedLogBytes);
+    if (!current) return ErrorResponse(current.error().code, current.error().message);
+    text = std::move(*current);
+  }
+  return Response{200, LastLines(std::move(text), lines), "text/plain; charset=utf-8", {}};
+}
+
 Response ApiServer::Restart(std::string_view name, const Request& request) {
   if (!Authorized(request)) {
     return RefusalResponse(Refusal::kUnauthorized,
@@ -434,8 +498,19 @@ Response ApiServer::Restart(std::string_view name, const Request& request) {
     return ErrorResponse(ErrorCode::kInvalidRequest,
                          "X-Request-Id longer than 256 characters");
   }
+  bool force = false;
+  if (auto value = QueryValue(request.query, "force")) {
+    if (*value == "true" || *value == "1") {
+      force = true;
+    } else if (*value != "false" && *value != "0") {
+      return ErrorResponse(ErrorCode::kInvalidRequest,
+                           "query parameter force: must be true or false, not \"" +
+                               std::string(*value) + "\"");
+    }
+  }
   if (request_id.empty()) request_id = deps_.tokens.NewToken();
-  auto generation = deps_.request_restart(name, std::move(request_id));
+  auto generation =
+      deps_.request_restart(name, RestartRequest{std::move(request_id), force});
   if (!generation) {
     return ErrorResponse(generation.error().code, generation.error().message);
   }

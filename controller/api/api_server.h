@@ -17,6 +17,7 @@
 #include "reconcile/ports/cluster.h"
 #include "reconcile/ports/container_engine.h"
 #include "reconcile/ports/desired_state_store.h"
+#include "reconcile/ports/log_archive.h"
 #include "reconcile/ports/logger.h"
 #include "reconcile/ports/operation_log_store.h"
 #include "reconcile/ports/token_generator.h"
@@ -41,11 +42,11 @@ struct ApiDependencies {
   TokenGenerator& tokens;  // request ids of restarts sent without one
   ChangeFeed& changes;  // the watch (?watch=true) and list revisions
   Clock& clock;         // ages in Kubernetes Tables
+  LogArchive& logs;     // the previous containers' logs (?previous=true)
   // True once the controller finished its start-up sync.
   std::function<bool()> started;
   // The restart generation bump (Controller::RequestRestart).
-  std::function<Expected<int64_t>(std::string_view name, std::string request_id)>
-      request_restart;
+  RestartRequester request_restart;
   // What the controller would do now, per game.
   std::function<Expected<std::vector<PlanItem>>()> plan;
   // The Prometheus exposition.
@@ -93,6 +94,7 @@ class ApiServer {
   Response Runtime(std::string_view name);
   Response Operations(std::string_view name, std::string_view query);
   Response Restart(std::string_view name, const Request& request);
+  Response Logs(std::string_view name, std::string_view query);
   Response PlanAll();
   Response Nodes();
   Response Ready();

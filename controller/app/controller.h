@@ -97,8 +97,8 @@ class Controller {
 
   // DesiredStateWriter::RequestRestart (the change feed then queues it).
   Expected<int64_t> RequestRestart(std::string_view name,
-                                   std::string request_id) {
-    return writer_.RequestRestart(name, std::move(request_id));
+                                   std::string request_id, bool force = false) {
+    return writer_.RequestRestart(name, std::move(request_id), force);
   }
 
   // What reconciling every known game would do now, without acting; an

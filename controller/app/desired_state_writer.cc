@@ -131,7 +131,8 @@ std::optional<Duration> DesiredStateWriter::HoldRemovals(
 }
 
 Expected<int64_t> DesiredStateWriter::RequestRestart(std::string_view name,
-                                             std::string request_id) {
+                                             std::string request_id,
+                                             bool force) {
   std::lock_guard lock(mutex_);
   for (int attempt = 1;; ++attempt) {
     Expected<DesiredIndex*> cache = Cache();
@@ -150,6 +151,7 @@ Expected<int64_t> DesiredStateWriter::RequestRestart(std::string_view name,
     ++desired.generation;
     desired.restart_source = OpSource::kRest;
     desired.restart_source_ref = request_id;
+    if (force) desired.force_restart_generation = desired.EffectiveRestartGeneration();
     auto written = Put(desired);
     if (written) return desired.generation;
     if (written.error().code != ErrorCode::kConflict ||

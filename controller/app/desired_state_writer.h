@@ -58,11 +58,13 @@ class DesiredStateWriter {
   // The REST restart: a generation bump of the desired object, not an
   // imperative restart. Increments the API-owned restart counter and
   // metadata.generation, records `request_id` as the restart's sourceRef
-  // and returns the new generation. kNotFound for an unknown name,
-  // kConflict for a deleted (removed) runtime or when other writers keep
-  // moving the object.
+  // and returns the new generation. `force`: disruptions skip the game's
+  // drain wait until it runs the restarted container
+  // (DesiredRuntime::force_restart_generation).
+  // kNotFound for an unknown name, kConflict for a deleted (removed) runtime
+  // or when other writers keep moving the object.
   Expected<int64_t> RequestRestart(std::string_view name,
-                                   std::string request_id);
+                                   std::string request_id, bool force = false);
 
   // A desired object as the change feed reported it: cached unless the
   // cache holds that revision or a newer one.

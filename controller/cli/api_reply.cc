@@ -53,4 +53,13 @@ Expected<nlohmann::json> GetJson(ApiClient& client, const std::string& target) {
   return ReadApiReply(client.Get(target), client.BaseUrl());
 }
 
+Expected<std::string> GetText(ApiClient& client, const std::string& target) {
+  Expected<HttpReply> reply = client.Get(target);
+  if (!reply) return std::unexpected(reply.error());
+  if (reply->status < 200 || reply->status > 299) {
+    return std::unexpected(ServerError(*reply));
+  }
+  return std::move(reply->body);
+}
+
 }  // namespace rtm

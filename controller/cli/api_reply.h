@@ -27,4 +27,8 @@ Expected<nlohmann::json> ReadApiReply(const Expected<HttpReply>& reply,
 // Get + ReadApiReply.
 Expected<nlohmann::json> GetJson(ApiClient& client, const std::string& target);
 
+// The body of a 2xx answer as it is (text/plain, logs); a non-2xx answer is
+// its error, as ReadApiReply reads it.
+Expected<std::string> GetText(ApiClient& client, const std::string& target);
+
 }  // namespace rtm

@@ -178,6 +178,22 @@ int RunHistory(CommandContext& context) {
   return kClientExitOk;
 }
 
+int RunLogs(CommandContext& context) {
+  std::string target = RuntimeTarget(context.Name()) + "/logs";
+  std::string query;
+  if (context.flags.Has("previous")) query += "previous=true";
+  if (context.flags.Has("tail")) {
+    Expected<int> tail = context.flags.GetInt("tail", 0, 1, 1 << 30);
+    if (!tail) return UsageError(context, tail.error().message);
+    query += (query.empty() ? "" : "&") + std::string("tail=") + std::to_string(*tail);
+  }
+  if (!query.empty()) target += "?" + query;
+  Expected<std::string> text = GetText(*context.client, target);
+  if (!text) return Failure(context, text.error());
+  Print(context.out, *text);
+  return kClientExitOk;
+}
+
 int RunPlan(CommandContext& context) {
   Expected<Json> body = GetJson(*context.client, "/v1/plan");
   if (!body) return Failure(context, body.error());
@@ -285,7 +301,9 @@ int RunRestart(CommandContext& context) {
   if (!previous) return Failure(context, previous.error());
 
   Expected<Json> answer = ReadApiReply(
-      context.client->Post(RuntimeTarget(context.Name()) + "/restart", *headers),
+      context.client->Post(RuntimeTarget(context.Name()) + "/restart" +
+                               (context.flags.Has("force") ? "?force=true" : ""),
+                           *headers),
       context.client->BaseUrl());
   if (!answer) return Failure(context, answer.error());
   const int64_t generation = FieldInt(*answer, "/generation", -1);
@@ -413,6 +431,8 @@ const std::vector<CommandSpec>& Commands() {
        "request a restart (a generation bump: the controller recreates the container)", 1,
        1, true,
        ServerFlags({{"wait", false, "wait until the controller observed the restart"},
+                    {"force", false,
+                     "skip the game's drain wait (spec.drain): disrupt it now"},
                     {"timeout", true, "how long --wait waits (default 2m)"},
                     {"request-id", true, "sent as X-Request-Id: the operation's sourceRef"}}),
        RunRestart},
@@ -422,6 +442,12 @@ const std::vector<CommandSpec>& Commands() {
                      "also wait until status.observedRestartGeneration reaches this"},
                     {"timeout", true, "how long to wait (default 2m)"}}),
        RunWait},
+      {"logs", "NAME", "print the output of a runtime's container, or of its previous one",
+       1, 1, true,
+       ServerFlags({{"previous", false,
+                     "the container rtmanager removed last (restart, update, removal)"},
+                    {"tail", true, "only the last N lines"}}),
+       RunLogs},
       {"history", "NAME", "list a runtime's operations, newest first", 1, 1, true,
        ServerFlags({kOutputFlag,
                     {"limit", true, "how many operations (default 20, at most 1000)"}}),

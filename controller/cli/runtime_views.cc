@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "controller/cli/text_table.h"
+#include "reconcile/domain/time.h"
 
 namespace rtm {
 namespace {
@@ -137,6 +138,21 @@ std::string DescribeLastRestart(const Json& runtime, Timestamp now) {
   return text;
 }
 
+// "OOMKilled (exit code 137), container 3e1b7c0d9a2f, finished 2m ago".
+std::string DescribeLastTermination(const Json& runtime, Timestamp now) {
+  const Json* ended = FindField(runtime, "/status/lastTermination");
+  if (ended == nullptr) return "";
+  std::string text = FieldText(*ended, "/reason") + " (exit code " +
+                     FieldText(*ended, "/exitCode") + ")";
+  if (const std::string id = FieldText(*ended, "/containerId"); !id.empty()) {
+    text += ", container " + ShortContainerId(id);
+  }
+  if (const std::string at = FieldText(*ended, "/finishedAt"); !at.empty()) {
+    text += ", finished " + TimeWithAge(at, now);
+  }
+  return text;
+}
+
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 // "Label:   value" lines, values aligned; empty values show <none>.
@@ -175,6 +191,7 @@ Fields ObjectFields(const Json& runtime, Timestamp now) {
       {"Restarts", FieldText(runtime, "/status/restartCount")},
       {"Last Error", DescribeLastError(runtime, now)},
       {"Last Restart", DescribeLastRestart(runtime, now)},
+      {"Last Termination", DescribeLastTermination(runtime, now)},
   });
   return fields;
 }
@@ -282,6 +299,60 @@ std::string RuntimesTable(const Json& runtimes, Timestamp now, bool wide) {
   return RenderTable(header, rows);
 }
 
+namespace {
+
+// "drained after 3m12s", "drain deadline passed after 10m", "drain skipped
+// on request after 1m".
+std::string DrainText(const Json& drain) {
+  const std::string outcome = FieldText(drain, "/outcome");
+  const std::string waited =
+      FormatDuration(Duration(FieldInt(drain, "/waitedMs", 0)));
+  if (outcome == "drained") return "drained after " + waited;
+  if (outcome == "deadline") return "drain deadline passed after " + waited;
+  return "drain skipped on request after " + waited;
+}
+
+// "preStop exit 0 in 1s: world saved", "preStop timed out after 30s",
+// "preStop could not run: ...".
+std::string PreStopText(const Json& run) {
+  const std::string took =
+      FormatDuration(Duration(FieldInt(run, "/durationMs", 0)));
+  std::string text;
+  if (!FieldText(run, "/error").empty()) {
+    return "preStop could not run: " + FieldText(run, "/error");
+  }
+  if (run.value("timedOut", false)) {
+    text = "preStop timed out after " + took;
+  } else {
+    text = "preStop exit " + FieldText(run, "/exitCode") + " in " + took;
+  }
+  std::string output = FieldText(run, "/output");
+  const size_t end = output.find_last_not_of(" \t\r\n");
+  if (end != std::string::npos) {
+    const size_t newline = output.rfind('\n', end);
+    const size_t begin = newline == std::string::npos ? 0 : newline + 1;
+    text += ": " + output.substr(begin, std::min<size_t>(end + 1 - begin, 80));
+  }
+  return text;
+}
+
+// The error message, then what the drain gate and preStop did.
+std::string OperationDetails(const Json& entry) {
+  std::vector<std::string> parts;
+  if (std::string message = FieldText(entry, "/errorMessage"); !message.empty()) {
+    parts.push_back(std::move(message));
+  }
+  if (entry.contains("drain")) parts.push_back(DrainText(entry["drain"]));
+  if (entry.contains("preStop")) parts.push_back(PreStopText(entry["preStop"]));
+  std::string text;
+  for (const std::string& part : parts) {
+    text += (text.empty() ? "" : "; ") + part;
+  }
+  return text;
+}
+
+}  // namespace
+
 std::string OperationsTable(const Json& operations, std::string_view indent) {
   std::vector<TableRow> rows;
   for (const Json& entry : operations) {
@@ -289,7 +360,7 @@ std::string OperationsTable(const Json& operations, std::string_view indent) {
                     FieldText(entry, "/opSource"), FieldText(entry, "/outcome"),
                     FieldText(entry, "/errorCode"),
                     ShortContainerId(FieldText(entry, "/containerId")),
-                    FieldText(entry, "/sourceRef"), FieldText(entry, "/errorMessage")});
+                    FieldText(entry, "/sourceRef"), OperationDetails(entry)});
   }
   return RenderTable({"TIME", "KIND", "SOURCE", "OUTCOME", "CODE", "CONTAINER",
                       "SOURCE REF", "MESSAGE"},

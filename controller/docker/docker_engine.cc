@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <thread>
 #include <utility>
 
 #include "controller/docker/docker_wire.h"
@@ -10,6 +11,10 @@ namespace rtm {
 namespace {
 
 constexpr size_t kMaxEventLineBytes = 1024 * 1024;
+// The lines ContainerLogs asks for; its byte bound cuts them further.
+constexpr int kLogTailLines = 20000;
+// How often an exec whose output ended is asked for its exit code.
+constexpr std::chrono::milliseconds kExecStatePoll{20};
 
 std::unexpected<Error> Refused(ErrorCode code, std::string_view what,
                                const HttpResponse& response) {
@@ -270,6 +275,93 @@ Expected<void> DockerEngine::RemoveVolume(std::string_view name) {
       return Refused(ErrorCode::kConflict, what, *response);
     }
     return Refused(ErrorCode::kServiceUnavailable, what, *response);
+  });
+}
+
+Expected<ExecResult> DockerEngine::Exec(std::string_view id,
+                                        const std::vector<std::string>& command,
+                                        Duration timeout) {
+  const std::string what = "exec in container " + std::string(id);
+  return Guarded(what, [&]() -> Expected<ExecResult> {
+    if (id.empty()) return EmptyArgument(what);
+    if (command.empty()) {
+      return Fail(ErrorCode::kInvalidRequest, what + ": empty command");
+    }
+    const Deadline deadline = std::chrono::steady_clock::now() + timeout;
+    auto created = Call(HttpMethod::kPost, ContainerPath(id, "/exec"),
+                        ExecCreateBody(command));
+    if (!created) return std::unexpected(created.error());
+    if (created->status == 404) {
+      return Refused(ErrorCode::kNotFound, what, *created);
+    }
+    if (created->status == 409) {  // not running, paused or restarting
+      return Refused(ErrorCode::kConflict, what, *created);
+    }
+    if (created->status != 201) {
+      return Refused(ErrorCode::kServiceUnavailable, what, *created);
+    }
+    auto exec_id = ParseCreatedId(created->body);
+    if (!exec_id) return std::unexpected(exec_id.error());
+    const std::string exec_path = "/exec/" + PercentEncode(*exec_id);
+
+    auto stream = http_.OpenStream(HttpMethod::kPost, exec_path + "/start",
+                                   ExecStartBody(), options_.call_timeout);
+    if (!stream) return std::unexpected(stream.error());
+    std::string output;
+    MultiplexedStreamDecoder decoder;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto bytes = (*stream)->ReadSome(deadline);
+      // The output ended (the command exited) or the connection broke:
+      // the exec's state below tells which.
+      if (!bytes) break;
+      if (!*bytes) continue;
+      decoder.Feed(**bytes, output);
+      if (output.size() > 2 * kExecOutputTailBytes) {
+        output.erase(0, output.size() - kExecOutputTailBytes);
+      }
+    }
+    stream->reset();  // a command still running keeps running, detached
+    if (output.size() > kExecOutputTailBytes) {
+      output.erase(0, output.size() - kExecOutputTailBytes);
+    }
+    // The engine records the exit code a moment after the output ends.
+    for (;;) {
+      auto inspected = Call(HttpMethod::kGet, exec_path + "/json");
+      if (!inspected) return std::unexpected(inspected.error());
+      if (inspected->status != 200) {
+        return Refused(ErrorCode::kServiceUnavailable, what, *inspected);
+      }
+      auto state = ParseExecInspect(inspected->body);
+      if (!state) return std::unexpected(state.error());
+      if (!state->running) return ExecResult{state->exit_code, std::move(output)};
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return ExecResult{std::nullopt, std::move(output)};
+      std::this_thread::sleep_for(
+          std::min<std::chrono::steady_clock::duration>(kExecStatePoll,
+                                                        deadline - now));
+    }
+  });
+}
+
+Expected<std::string> DockerEngine::ContainerLogs(std::string_view id,
+                                                  size_t max_bytes) {
+  const std::string what = "logs of container " + std::string(id);
+  return Guarded(what, [&]() -> Expected<std::string> {
+    if (id.empty()) return EmptyArgument(what);
+    auto response = Call(HttpMethod::kGet,
+                         ContainerPath(id, "/logs?stdout=1&stderr=1&tail=" +
+                                               std::to_string(kLogTailLines)));
+    if (!response) return std::unexpected(response.error());
+    if (response->status == 404) {
+      return Refused(ErrorCode::kNotFound, what, *response);
+    }
+    if (response->status != 200) {
+      return Refused(ErrorCode::kServiceUnavailable, what, *response);
+    }
+    std::string text;
+    MultiplexedStreamDecoder().Feed(response->body, text);
+    if (text.size() > max_bytes) text.erase(0, text.size() - max_bytes);
+    return text;
   });
 }
 

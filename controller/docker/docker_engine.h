@@ -50,6 +50,11 @@ class DockerEngine final : public ContainerEngine {
                                int timeout_seconds) override;
   Expected<void> RemoveContainer(std::string_view id, bool force) override;
   Expected<void> RemoveVolume(std::string_view name) override;
+  Expected<ExecResult> Exec(std::string_view id,
+                            const std::vector<std::string>& command,
+                            Duration timeout) override;
+  Expected<std::string> ContainerLogs(std::string_view id,
+                                      size_t max_bytes) override;
   Expected<void> InspectImage(std::string_view image_ref) override;
   Expected<void> EnsureNetwork(std::string_view name) override;
   Expected<std::unique_ptr<ContainerEventStream>> WatchEvents(

@@ -114,8 +114,14 @@ Expected<HttpResponse> DockerHttpClient::CallOnce(const HttpRequest& request,
 
 Expected<std::unique_ptr<HttpBodyStream>> DockerHttpClient::OpenStream(
     std::string_view path, Duration header_timeout) {
+  return OpenStream(HttpMethod::kGet, path, std::nullopt, header_timeout);
+}
+
+Expected<std::unique_ptr<HttpBodyStream>> DockerHttpClient::OpenStream(
+    HttpMethod method, std::string_view path,
+    std::optional<std::string> json_body, Duration header_timeout) {
   try {
-    const HttpRequest request = MakeRequest(HttpMethod::kGet, path, {});
+    const HttpRequest request = MakeRequest(method, path, std::move(json_body));
     const Deadline deadline = std::chrono::steady_clock::now() + header_timeout;
     auto connection = ConnectHttp(endpoint_, deadline);
     if (!connection) {

@@ -61,11 +61,15 @@ class DockerHttpClient {
   Expected<HttpResponse> Get(std::string_view path,
                              Duration timeout = kDefaultTimeout);
 
-  // Opens a dedicated connection and reads the response header by
-  // `header_timeout`. A status other than 200 → kServiceUnavailable with the
-  // engine's message.
+  // Opens a dedicated connection, sends GET `path` and reads the response
+  // header by `header_timeout`. A status other than 200 →
+  // kServiceUnavailable with the engine's message.
   Expected<std::unique_ptr<HttpBodyStream>> OpenStream(
       std::string_view path, Duration header_timeout = kDefaultTimeout);
+  // The same for any method, with a JSON body (POST /exec/{id}/start).
+  Expected<std::unique_ptr<HttpBodyStream>> OpenStream(
+      HttpMethod method, std::string_view path,
+      std::optional<std::string> json_body, Duration header_timeout);
 
   const HttpEndpoint& endpoint() const { return endpoint_; }
 

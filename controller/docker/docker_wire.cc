@@ -184,6 +184,7 @@ std::string CreateContainerBody(const ContainerSpec& spec) {
       {"HostConfig", HostConfigJson(spec)},
   };
   if (!spec.command.empty()) body["Cmd"] = spec.command;
+  if (!spec.stop_signal.empty()) body["StopSignal"] = spec.stop_signal;
   if (spec.health_check && !spec.health_check->command.empty()) {
     body["Healthcheck"] = HealthcheckJson(*spec.health_check);
   }
@@ -359,9 +360,68 @@ Expected<ContainerState> ParseContainerInspect(std::string_view body) {
       }
       out.started_at = DockerTime(StringMember(*state, "StartedAt"));
       out.finished_at = DockerTime(StringMember(*state, "FinishedAt"));
+      if (const Json* oom = Member(*state, "OOMKilled");
+          oom != nullptr && oom->is_boolean()) {
+        out.oom_killed = oom->get<bool>();
+      }
     }
     return out;
   });
+}
+
+std::string ExecCreateBody(const std::vector<std::string>& command) {
+  return Json{{"AttachStdin", false},
+              {"AttachStdout", true},
+              {"AttachStderr", true},
+              {"Tty", false},
+              {"Cmd", command}}
+      .dump();
+}
+
+std::string ExecStartBody() {
+  return Json{{"Detach", false}, {"Tty", false}}.dump();
+}
+
+Expected<ExecState> ParseExecInspect(std::string_view body) {
+  constexpr std::string_view kWhat = "GET /exec/{id}/json";
+  return Guarded<ExecState>(kWhat, [&]() -> Expected<ExecState> {
+    auto inspect = ParseObject(kWhat, body);
+    if (!inspect) return std::unexpected(inspect.error());
+    const Json* running = Member(*inspect, "Running");
+    if (running == nullptr || !running->is_boolean()) {
+      return Malformed(kWhat, "no Running");
+    }
+    ExecState out;
+    out.running = running->get<bool>();
+    if (const Json* exit_code = Member(*inspect, "ExitCode");
+        exit_code != nullptr && exit_code->is_number_integer()) {
+      out.exit_code = exit_code->get<int>();
+    }
+    return out;
+  });
+}
+
+void MultiplexedStreamDecoder::Feed(std::string_view bytes,
+                                    std::string& payload) {
+  while (!bytes.empty()) {
+    if (frame_left_ == 0) {
+      const size_t take = std::min(kHeaderBytes - header_.size(), bytes.size());
+      header_.append(bytes.substr(0, take));
+      bytes.remove_prefix(take);
+      if (header_.size() < kHeaderBytes) return;
+      // [stream type, 0, 0, 0, size as a big-endian uint32]
+      frame_left_ = 0;
+      for (size_t i = 4; i < kHeaderBytes; ++i) {
+        frame_left_ = (frame_left_ << 8) | static_cast<unsigned char>(header_[i]);
+      }
+      header_.clear();
+      continue;
+    }
+    const size_t take = std::min<size_t>(frame_left_, bytes.size());
+    payload.append(bytes.substr(0, take));
+    bytes.remove_prefix(take);
+    frame_left_ -= take;
+  }
 }
 
 Expected<std::string> ParseNetworkName(std::string_view body) {

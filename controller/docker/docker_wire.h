@@ -4,6 +4,7 @@
 // shape → kServiceUnavailable ("unexpected docker engine response ...").
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,6 +67,35 @@ Expected<std::vector<NetworkSummary>> ParseNetworkList(std::string_view body);
 // then the smallest id. The oldest is the one a creator that saw no
 // duplicate is already using. nullptr for an empty list.
 const NetworkSummary* NetworkToKeep(const std::vector<NetworkSummary>& same_name);
+
+// POST /containers/{id}/exec body: `command`, stdout and stderr attached,
+// no TTY (the output comes multiplexed).
+std::string ExecCreateBody(const std::vector<std::string>& command);
+// POST /exec/{id}/start body: attached, no TTY.
+std::string ExecStartBody();
+
+struct ExecState {
+  bool running = false;
+  int exit_code = 0;  // meaningful once not running
+};
+// A GET /exec/{id}/json answer.
+Expected<ExecState> ParseExecInspect(std::string_view body);
+
+// The payload of a multiplexed stdout/stderr stream (exec and logs without a
+// TTY): frames of an 8-byte header [stream, 0, 0, 0, size (big-endian
+// uint32)] and `size` bytes. Bytes may be fed in pieces of any size.
+class MultiplexedStreamDecoder {
+ public:
+  // Appends the payload bytes in `bytes` (of both streams, in order) to
+  // `payload`; a header or frame cut at the end is continued by the next
+  // call.
+  void Feed(std::string_view bytes, std::string& payload);
+
+ private:
+  static constexpr size_t kHeaderBytes = 8;
+  std::string header_;     // the bytes of a header read so far
+  uint64_t frame_left_ = 0;  // payload bytes of the current frame not yet read
+};
 
 // One line of GET /events; nullopt for an event about something other than
 // a container. The action is kept whole ("health_status: healthy").

@@ -470,15 +470,54 @@ void DecodePorts(const ManifestNode* node, Reporter& reporter, GameSpec& spec) {
   CheckHostPortsUnique(*node, spec.ports, reporter);
 }
 
-void DecodeHealthCheckCommand(const FieldSet& fields, Reporter& reporter,
-                              HealthCheck& check) {
+// The required, non-empty argv `command` of a nested object.
+void DecodeCommand(const FieldSet& fields, Reporter& reporter,
+                   std::vector<std::string>& out) {
   const ManifestNode* command = fields.Require("command", reporter);
   if (command == nullptr) return;
   auto argv = ReadStringList(*command, fields.Path("command"), reporter);
   if (argv && argv->empty()) {
     reporter.Add(command->line, fields.Path("command"), "must not be empty");
   } else if (argv) {
-    check.command = std::move(*argv);
+    out = std::move(*argv);
+  }
+}
+
+// stopSignal, preStop {command, timeoutSeconds} and drain {command,
+// periodSeconds, maxWaitSeconds, timeoutSeconds}.
+void DecodeStopHooks(const FieldSet& spec_fields, Reporter& reporter,
+                     GameSpec& spec) {
+  if (const ManifestNode* node = spec_fields.Find("stopSignal")) {
+    std::optional<std::string> signal =
+        ReadString(*node, "spec.stopSignal", reporter);
+    if (signal && !IsKnownStopSignal(*signal)) {
+      reporter.Add(node->line, "spec.stopSignal", std::string(kStopSignalRule));
+    } else if (signal) {
+      spec.stop_signal = std::move(*signal);
+    }
+  }
+  if (std::optional<FieldSet> fields = spec_fields.Nested(
+          "preStop", Presence::kOptional, {"command", "timeoutSeconds"},
+          reporter)) {
+    ExecHook hook;
+    DecodeCommand(*fields, reporter, hook.command);
+    ReadIntInto(fields->Find("timeoutSeconds"), fields->Path("timeoutSeconds"),
+                kPositiveInt, reporter, hook.timeout_seconds);
+    spec.pre_stop = std::move(hook);
+  }
+  if (std::optional<FieldSet> fields = spec_fields.Nested(
+          "drain", Presence::kOptional,
+          {"command", "periodSeconds", "maxWaitSeconds", "timeoutSeconds"},
+          reporter)) {
+    DrainPolicy drain;
+    DecodeCommand(*fields, reporter, drain.command);
+    ReadIntInto(fields->Find("periodSeconds"), fields->Path("periodSeconds"),
+                kPositiveInt, reporter, drain.period_seconds);
+    ReadIntInto(fields->Find("maxWaitSeconds"), fields->Path("maxWaitSeconds"),
+                kNonNegativeInt, reporter, drain.max_wait_seconds);
+    ReadIntInto(fields->Find("timeoutSeconds"), fields->Path("timeoutSeconds"),
+                kPositiveInt, reporter, drain.timeout_seconds);
+    spec.drain = std::move(drain);
   }
 }
 
@@ -489,7 +528,7 @@ void DecodeHealthCheck(const FieldSet& spec_fields, Reporter& reporter,
       {"command", "intervalSeconds", "timeoutSeconds", "retries"}, reporter);
   if (!fields) return;
   HealthCheck check;
-  DecodeHealthCheckCommand(*fields, reporter, check);
+  DecodeCommand(*fields, reporter, check.command);
   ReadIntInto(fields->Find("intervalSeconds"), fields->Path("intervalSeconds"),
               kPositiveInt, reporter, check.interval_seconds);
   ReadIntInto(fields->Find("timeoutSeconds"), fields->Path("timeoutSeconds"),
@@ -651,7 +690,7 @@ GameSpec DecodeSpec(const FieldSet& root, const std::vector<std::string>& allowe
                   {"image", "command", "env", "state", "restartGeneration",
                    "ports", "healthCheck", "stopTimeoutSeconds", "resources",
                    "volumes", "volumeReclaimPolicy", "maxConsecutiveFailures", "nodeName",
-                   "nodeSelector"},
+                   "nodeSelector", "stopSignal", "preStop", "drain"},
                   reporter);
   if (!found) return spec;
   const FieldSet& fields = *found;
@@ -667,6 +706,7 @@ GameSpec DecodeSpec(const FieldSet& root, const std::vector<std::string>& allowe
   ReadIntInto(fields.Find("stopTimeoutSeconds"), "spec.stopTimeoutSeconds",
               kNonNegativeInt, reporter, spec.stop_timeout_seconds);
   DecodeResources(fields, reporter, spec);
+  DecodeStopHooks(fields, reporter, spec);
   DecodeVolumes(fields, allowed_host_paths, reporter, spec);
   if (const ManifestNode* max = fields.Find("maxConsecutiveFailures")) {
     if (auto value = ReadInteger(*max, "spec.maxConsecutiveFailures", kPositiveInt, reporter)) {

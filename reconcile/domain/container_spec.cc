@@ -86,11 +86,31 @@ std::string SpecHash(const GameSpec& spec) {
       w.Field(volume.host_path);
     }
   }
+  if (!spec.stop_signal.empty()) {
+    w.Field(std::string("stopSignal"));
+    w.Field(spec.stop_signal);
+  }
 
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",
                 static_cast<unsigned long long>(Fnv1a64(w.str())));
   return std::string(kSpecHashScheme) + "-" + hex;
+}
+
+bool FollowFieldsOutsideContainer(GameSpec& spec, const GameSpec& desired) {
+  bool changed = false;
+  const auto follow = [&changed](auto& field, const auto& wanted) {
+    if (field == wanted) return;
+    field = wanted;
+    changed = true;
+  };
+  follow(spec.pre_stop, desired.pre_stop);
+  follow(spec.drain, desired.drain);
+  follow(spec.volume_reclaim_policy, desired.volume_reclaim_policy);
+  follow(spec.max_consecutive_failures, desired.max_consecutive_failures);
+  follow(spec.node_name, desired.node_name);
+  follow(spec.node_selector, desired.node_selector);
+  return changed;
 }
 
 std::string VolumeName(std::string_view game_id, std::string_view volume) {
@@ -141,6 +161,7 @@ ContainerSpec BuildContainerSpec(const ContainerIdentity& identity,
   out.network_aliases = {identity.game_id};
   out.init = true;
   out.stop_timeout_seconds = spec.stop_timeout_seconds;
+  out.stop_signal = spec.stop_signal;
   out.ports = spec.ports;
   out.health_check = spec.health_check;
   if (spec.resources.memory_mib) {

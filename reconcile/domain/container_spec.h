@@ -63,6 +63,7 @@ struct ContainerSpec {
   std::vector<std::string> network_aliases;  // {<game>}
   bool init = true;
   int stop_timeout_seconds = 10;
+  std::string stop_signal;  // empty: the image's, else SIGTERM
   std::vector<PortMapping> ports;
   std::optional<HealthCheck> health_check;
   std::optional<int64_t> memory_bytes;
@@ -75,12 +76,20 @@ struct ContainerSpec {
 std::string ContainerName(std::string_view game_id);  // "rtm-" + game_id
 
 // Hex hash of every spec field whose change requires a recreate (all but
-// state, restartGeneration, nodeName, nodeSelector and volumeReclaimPolicy:
-// placement and what happens at removal are not part of the container;
-// volumes count only when there are some, so that specs written before
-// volumes existed keep their hash), prefixed by the hashing scheme version so a new release
+// state, restartGeneration, nodeName, nodeSelector, volumeReclaimPolicy,
+// maxConsecutiveFailures, preStop and drain: placement, what happens around
+// the container and at removal are not part of it; volumes and stopSignal
+// count only when set, so that specs written before they existed keep their
+// hash), prefixed by the hashing scheme version so a new release
 // never silently changes the hash of an unchanged spec.
 std::string SpecHash(const GameSpec& spec);
+
+// Copies onto `spec` (a runtime record's) the fields of `desired` that are
+// not part of the container and that operations read from the record:
+// preStop, drain, volumeReclaimPolicy, maxConsecutiveFailures, nodeName and
+// nodeSelector. A change of them alone recreates nothing, so the record
+// follows them this way. Returns whether anything changed.
+bool FollowFieldsOutsideContainer(GameSpec& spec, const GameSpec& desired);
 
 struct ContainerIdentity {
   std::string game_id;

@@ -11,6 +11,7 @@
 #include "reconcile/domain/error.h"
 #include "reconcile/domain/game_spec.h"
 #include "reconcile/domain/operation.h"
+#include "reconcile/domain/termination.h"
 #include "reconcile/domain/time.h"
 
 namespace rtm {
@@ -53,10 +54,23 @@ struct DesiredRuntime {
   // Zero for objects stored before it was kept.
   Timestamp created_at{};
 
+  // Non-zero: the operator asked (`rtmanager restart --force`, the API's
+  // ?force=true) that disruptions skip the drain wait until the game runs a
+  // container of this effective restart generation: the forced restart, or
+  // any disruption before it. Later changes of the object (a GitOps sync
+  // landing after the request) do not cancel it.
+  int64_t force_restart_generation = 0;
+
   // The store revision of this object's last write (0: never written).
   // Read back from the store; a write is conditional on it
   // (DesiredStateStore::Put), like metadata.resourceVersion in Kubernetes.
   uint64_t revision = 0;
+
+  // Whether a disruption of a container of `running_restart_generation`
+  // skips its drain wait on request.
+  bool DrainSkipped(int64_t running_restart_generation) const {
+    return force_restart_generation > running_restart_generation;
+  }
 
   int64_t EffectiveRestartGeneration() const {
     return spec.restart_generation + api_restart_count;
@@ -116,6 +130,18 @@ struct SelfHealBackoff {
                          const SelfHealBackoff&) = default;
 };
 
+// A voluntary disruption held back by spec.drain, kept in status so that
+// its deadline survives a restart of the controller.
+struct DrainWait {
+  std::string action;  // restart | update | stop | remove
+  Timestamp since{};   // the first probe that found the game busy
+  Timestamp deadline{};  // since + maxWaitSeconds: forced then
+  Timestamp last_probe_at{};
+  std::string last_probe;  // "exit 1: 3 players online" (bounded)
+
+  friend bool operator==(const DrainWait&, const DrainWait&) = default;
+};
+
 struct RuntimeStatusView {
   Phase phase = Phase::kPending;
   int64_t observed_generation = 0;
@@ -130,6 +156,9 @@ struct RuntimeStatusView {
   std::optional<LastError> last_error;
   std::vector<Condition> conditions;
   std::optional<SelfHealBackoff> self_heal;  // once a self-heal ran
+  std::optional<DrainWait> drain_wait;  // while a disruption waits for drain
+  // How its newest ended container ended (a crash, an OOM kill, a stop).
+  std::optional<Termination> last_termination;
 
   // The store revision of this status's last write (0: never written); a
   // write is conditional on it (StatusStore::Put).

@@ -1,6 +1,7 @@
 #include "reconcile/domain/game_spec.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 
 namespace rtm {
@@ -122,6 +123,48 @@ std::string NodeSelectorEntryPath(std::string_view key) {
   return "spec.nodeSelector[\"" + std::string(key) + "\"]";
 }
 
+bool IsKnownStopSignal(std::string_view name) {
+  static constexpr std::array<std::string_view, 9> kSignals = {
+      "SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1",
+      "SIGUSR2", "SIGWINCH", "SIGPWR", "SIGKILL"};
+  return std::find(kSignals.begin(), kSignals.end(), name) != kSignals.end();
+}
+
+namespace {
+
+// stopSignal, preStop and drain.
+Expected<void> ValidateHooks(const GameSpec& spec) {
+  if (!spec.stop_signal.empty() && !IsKnownStopSignal(spec.stop_signal)) {
+    return Invalid("spec.stopSignal", std::string(kStopSignalRule));
+  }
+  if (spec.pre_stop) {
+    if (spec.pre_stop->command.empty()) {
+      return Invalid("spec.preStop.command", "must not be empty");
+    }
+    if (spec.pre_stop->timeout_seconds < 1) {
+      return Invalid("spec.preStop.timeoutSeconds", "must be >= 1");
+    }
+  }
+  if (spec.drain) {
+    const DrainPolicy& drain = *spec.drain;
+    if (drain.command.empty()) {
+      return Invalid("spec.drain.command", "must not be empty");
+    }
+    if (drain.period_seconds < 1) {
+      return Invalid("spec.drain.periodSeconds", "must be >= 1");
+    }
+    if (drain.max_wait_seconds < 0) {
+      return Invalid("spec.drain.maxWaitSeconds", "must be >= 0");
+    }
+    if (drain.timeout_seconds < 1) {
+      return Invalid("spec.drain.timeoutSeconds", "must be >= 1");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Expected<void> ValidateGameSpec(const GameSpec& spec) {
   if (spec.image.empty()) return Invalid("spec.image", "must not be empty");
   if (spec.restart_generation < 0) {
@@ -171,6 +214,7 @@ Expected<void> ValidateGameSpec(const GameSpec& spec) {
     return Invalid("spec.maxConsecutiveFailures", "must be >= 1");
   }
   if (auto volumes = ValidateVolumes(spec); !volumes) return volumes;
+  if (auto hooks = ValidateHooks(spec); !hooks) return hooks;
   return ValidatePlacement(spec);
 }
 

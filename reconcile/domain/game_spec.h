@@ -59,6 +59,34 @@ struct VolumeMount {
 enum class VolumeReclaimPolicy { kRetain, kDelete };
 std::string_view ToString(VolumeReclaimPolicy policy);  // "Retain" | "Delete"
 
+// A command run inside the game's running container (docker exec): the
+// argv and how long it may take.
+struct ExecHook {
+  std::vector<std::string> command;  // argv; not empty
+  int timeout_seconds = 30;          // >= 1
+
+  friend bool operator==(const ExecHook&, const ExecHook&) = default;
+};
+
+// spec.drain: whether the game may be disrupted now. A voluntary
+// disruption of its running container (restart, update, stop, removal)
+// waits until `command` exits 0 ("nobody to disrupt"), probed every
+// `period_seconds`, or until `max_wait_seconds` passed, when it is forced.
+struct DrainPolicy {
+  std::vector<std::string> command;  // argv; not empty
+  int period_seconds = 10;           // >= 1
+  int max_wait_seconds = 600;        // >= 0
+  int timeout_seconds = 5;           // of one probe; >= 1
+
+  friend bool operator==(const DrainPolicy&, const DrainPolicy&) = default;
+};
+
+// The signals spec.stopSignal may name ("SIGTERM", ...).
+bool IsKnownStopSignal(std::string_view name);
+inline constexpr std::string_view kStopSignalRule =
+    "must be one of SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, "
+    "SIGWINCH, SIGPWR, SIGKILL";
+
 struct GameSpec {
   std::string image;  // the image_ref; required
   std::vector<std::string> command;  // argv; empty: the image's default
@@ -68,6 +96,16 @@ struct GameSpec {
   std::vector<PortMapping> ports;
   std::optional<HealthCheck> health_check;
   int stop_timeout_seconds = 10;
+  // The signal a stop sends first (SIGKILL follows after
+  // stop_timeout_seconds); empty: the image's STOPSIGNAL, else SIGTERM. Part
+  // of the container (set when it is created).
+  std::string stop_signal;
+  // Run in the container before every stop of it (stop, restart, update,
+  // removal); its outcome goes into the stop's audit entry, and the stop
+  // proceeds whatever it is. Not part of the container.
+  std::optional<ExecHook> pre_stop;
+  // Drain before a voluntary disruption; not part of the container.
+  std::optional<DrainPolicy> drain;
   Resources resources;
   std::vector<VolumeMount> volumes;
   VolumeReclaimPolicy volume_reclaim_policy = VolumeReclaimPolicy::kRetain;

@@ -42,9 +42,21 @@ constexpr std::array<std::pair<Outcome, std::string_view>, 2> kOutcomes{{
     {Outcome::kSuccess, "success"},
     {Outcome::kFailure, "failure"},
 }};
+constexpr std::array<std::pair<DrainOutcome, std::string_view>, 3>
+    kDrainOutcomes{{
+        {DrainOutcome::kDrained, "drained"},
+        {DrainOutcome::kDeadline, "deadline"},
+        {DrainOutcome::kForced, "forced"},
+    }};
 
 }  // namespace
 
+std::string_view ToString(DrainOutcome outcome) {
+  return NameOf(kDrainOutcomes, outcome);
+}
+std::optional<DrainOutcome> ParseDrainOutcome(std::string_view name) {
+  return ValueOf(kDrainOutcomes, name);
+}
 std::string_view ToString(OpKind kind) { return NameOf(kOpKinds, kind); }
 std::string_view ToString(OpSource source) {
   return NameOf(kOpSources, source);

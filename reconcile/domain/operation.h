@@ -23,6 +23,34 @@ std::optional<OpKind> ParseOpKind(std::string_view name);
 std::optional<OpSource> ParseOpSource(std::string_view name);
 std::optional<Outcome> ParseOutcome(std::string_view name);
 
+// A command the operation ran inside the container (spec.preStop).
+struct HookRun {
+  // Its exit status; nullopt when it did not finish within its timeout
+  // (timed_out) or could not be run at all (error).
+  std::optional<int> exit_code;
+  bool timed_out = false;
+  std::string error;  // why it could not run (the engine's refusal)
+  Duration duration{0};
+  std::string output_tail;  // the end of its stdout and stderr (bounded)
+
+  friend bool operator==(const HookRun&, const HookRun&) = default;
+};
+
+// How a voluntary disruption of a game with spec.drain got past its drain
+// gate: the probe said "empty" (drained), spec.drain.maxWaitSeconds passed
+// (deadline), or the operator asked to skip the wait (forced:
+// `rtmanager restart --force`).
+enum class DrainOutcome { kDrained, kDeadline, kForced };
+std::string_view ToString(DrainOutcome outcome);  // drained|deadline|forced
+std::optional<DrainOutcome> ParseDrainOutcome(std::string_view name);
+
+struct DrainRecord {
+  DrainOutcome outcome = DrainOutcome::kDrained;
+  Duration waited{0};  // from the first probe to the disruption
+
+  friend bool operator==(const DrainRecord&, const DrainRecord&) = default;
+};
+
 struct OperationEntry {
   // Assigned by the operation log on append; 0 before.
   uint64_t sequence = 0;
@@ -37,6 +65,8 @@ struct OperationEntry {
   std::string error_message;
   Timestamp started_at{};
   Timestamp finished_at{};
+  std::optional<HookRun> pre_stop;   // a stop that ran spec.preStop
+  std::optional<DrainRecord> drain;  // a disruption behind spec.drain
 
   friend bool operator==(const OperationEntry&,
                          const OperationEntry&) = default;

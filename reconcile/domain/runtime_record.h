@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "reconcile/domain/game_spec.h"
+#include "reconcile/domain/termination.h"
 #include "reconcile/domain/time.h"
 
 namespace rtm {
@@ -30,6 +31,9 @@ struct RuntimeRecord {
   int64_t generation = 0;
   // spec.restartGeneration the current container acknowledges.
   int64_t restart_generation = 0;
+  // How the container an operation stopped last ended (kept by stop and
+  // remove, carried over by start).
+  std::optional<Termination> last_termination;
   Timestamp created_at{};
   Timestamp updated_at{};
   // The store revision of this record's last write (0: never written); a

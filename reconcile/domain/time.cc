@@ -1,6 +1,8 @@
 #include "reconcile/domain/time.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 namespace rtm {
 
@@ -49,6 +51,27 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text) {
   return Timestamp{std::chrono::sys_days{ymd}} + std::chrono::hours{hour} +
          std::chrono::minutes{minute} + std::chrono::seconds{second} +
          std::chrono::milliseconds{millis};
+}
+
+std::string FormatDuration(Duration duration) {
+  const int64_t total = std::max<int64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(duration).count(), 0);
+  struct Unit {
+    int64_t seconds;
+    const char* suffix;
+  };
+  static constexpr Unit kUnits[] = {
+      {86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+  for (size_t i = 0; i + 1 < std::size(kUnits); ++i) {
+    const int64_t major = total / kUnits[i].seconds;
+    if (major == 0) continue;
+    const int64_t minor =
+        (total % kUnits[i].seconds) / kUnits[i + 1].seconds;
+    std::string text = std::to_string(major) + kUnits[i].suffix;
+    if (minor != 0) text += std::to_string(minor) + kUnits[i + 1].suffix;
+    return text;
+  }
+  return std::to_string(total) + "s";
 }
 
 }  // namespace rtm

@@ -17,4 +17,8 @@ std::string FormatRfc3339(Timestamp at);
 // Accepts the form FormatRfc3339 writes ("YYYY-MM-DDTHH:MM:SS[.fff]Z").
 std::optional<Timestamp> ParseRfc3339(std::string_view text);
 
+// A duration the way people read it, in whole seconds and at most two
+// units: "0s", "45s", "3m12s", "2h5m", "3d4h". Negative counts as 0s.
+std::string FormatDuration(Duration duration);
+
 }  // namespace rtm

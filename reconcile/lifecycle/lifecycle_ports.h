@@ -8,6 +8,7 @@
 #include "reconcile/ports/clock.h"
 #include "reconcile/ports/container_engine.h"
 #include "reconcile/ports/game_lease_store.h"
+#include "reconcile/ports/log_archive.h"
 #include "reconcile/ports/logger.h"
 #include "reconcile/ports/operation_log_store.h"
 #include "reconcile/ports/runtime_record_store.h"
@@ -30,6 +31,7 @@ struct LifecyclePorts {
   Logger& logger;
   Clock& clock;
   TokenGenerator& tokens;
+  LogArchive& logs;  // the previous container's last output, per game
 };
 
 }  // namespace rtm

@@ -65,6 +65,8 @@ const OperationEntry& OperationRecorder::Finish(
       .error_message = std::move(message),
       .started_at = started_at_,
       .finished_at = ports_.clock.Now(),
+      .pre_stop = pre_stop_,
+      .drain = drain_,
   };
   Append(entry_);
   ports_.telemetry.RecordOperation(kind_, outcome, code,

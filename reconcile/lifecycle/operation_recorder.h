@@ -30,6 +30,11 @@ class OperationRecorder {
   void set_correlation_ref(std::string ref) { source_ref_ = std::move(ref); }
   const std::string& correlation_ref() const { return source_ref_; }
 
+  // What the entry also says: the spec.preStop run before the stop, how
+  // the disruption got past its drain gate.
+  void set_pre_stop(HookRun run) { pre_stop_ = std::move(run); }
+  void set_drain(std::optional<DrainRecord> drain) { drain_ = drain; }
+
   // The failure's code, message, image and container go into the entry;
   // returns the failure, to be returned as the operation's result.
   std::unexpected<Error> Fail(Error failure);
@@ -53,6 +58,8 @@ class OperationRecorder {
   OpSource source_;
   std::string source_ref_;
   Timestamp started_at_;
+  std::optional<HookRun> pre_stop_;
+  std::optional<DrainRecord> drain_;
   OperationEntry entry_;  // the entry Finish wrote
 };
 

@@ -48,12 +48,18 @@ Expected<RuntimeRecord> RemoveService::RunUnderLease(
 
   const std::string container_id = record.current_container_id;
   if (!container_id.empty()) {
+    RunPreStop(ports_, record, recorder);
     auto stopped = ports_.engine.StopContainer(
         container_id, record.spec.stop_timeout_seconds);
     if (!stopped && stopped.error().code != ErrorCode::kNotFound) {
       return recorder.Fail({stopped.error().code,
                             "docker stop: " + stopped.error().message,
                             record.current_image_ref, container_id});
+    }
+    if (stopped) {
+      if (auto ended = KeepLastWords(ports_, record.game_id, container_id)) {
+        record.last_termination = std::move(ended);
+      }
     }
     if (auto removed = ports_.engine.RemoveContainer(container_id,
                                                      /*force=*/false);

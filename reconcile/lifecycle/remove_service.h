@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "reconcile/domain/operation.h"
@@ -12,6 +13,9 @@ struct RemoveInput {
   std::string game_id;
   OpSource op_source = OpSource::kReconciler;
   std::string source_ref;
+  // How the disruption got past the game's drain gate (Reconciler), for
+  // the audit entry; unset when there was none.
+  std::optional<DrainRecord> drain;
 };
 
 // `remove`: stops the container gracefully (the spec's stop timeout), removes

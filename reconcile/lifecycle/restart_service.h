@@ -22,6 +22,9 @@ struct RestartInput {
   // The generations the new container acknowledges; the record's when unset.
   std::optional<int64_t> restart_generation;
   std::optional<int64_t> generation;
+  // How the disruption got past the game's drain gate (Reconciler), for
+  // the audit entry; unset when there was none.
+  std::optional<DrainRecord> drain;
 };
 
 // `restart` (docs/contract.md §4): a recreate with the runtime's *current* image under

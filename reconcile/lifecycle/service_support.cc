@@ -64,4 +64,72 @@ Expected<RuntimeRecord> LoadActiveRecord(
   return std::move(*record);
 }
 
+void RunPreStop(const LifecyclePorts& ports, const RuntimeRecord& record,
+                OperationRecorder& recorder) {
+  if (!record.spec.pre_stop || record.current_container_id.empty()) return;
+  const ExecHook& hook = *record.spec.pre_stop;
+  const Timestamp started = ports.clock.Now();
+  Expected<ExecResult> result =
+      ports.engine.Exec(record.current_container_id, hook.command,
+                        std::chrono::seconds(hook.timeout_seconds));
+  if (!result && (result.error().code == ErrorCode::kConflict ||
+                  result.error().code == ErrorCode::kNotFound)) {
+    return;  // not running: nobody to prepare for the stop
+  }
+  HookRun run;
+  run.duration = ports.clock.Now() - started;
+  if (result) {
+    run.exit_code = result->exit_code;
+    run.timed_out = !result->exit_code.has_value();
+    run.output_tail = std::move(result->output_tail);
+  } else {
+    run.error = result.error().message;
+  }
+  if (run.exit_code != 0) {
+    ports.logger.Log(
+        LogLevel::kWarn, "preStop did not succeed; stopping anyway",
+        {{"game_id", record.game_id},
+         {"container_id", record.current_container_id},
+         {"exit_code", run.exit_code ? std::to_string(*run.exit_code) : ""},
+         {"timed_out", run.timed_out ? "true" : "false"},
+         {"err", run.error}});
+  }
+  recorder.set_pre_stop(std::move(run));
+}
+
+std::optional<Termination> TerminationOf(const ContainerState& state) {
+  if (state.running || !state.finished_at) return std::nullopt;
+  return Termination{
+      .container_id = state.id,
+      .exit_code = state.exit_code,
+      .reason = std::string(TerminationReason(state.exit_code, state.oom_killed)),
+      .started_at = state.started_at.value_or(Timestamp{}),
+      .finished_at = *state.finished_at,
+  };
+}
+
+std::optional<Termination> KeepLastWords(const LifecyclePorts& ports,
+                                         const std::string& game_id,
+                                         const std::string& container_id) {
+  const auto warn = [&](std::string message, const Error& error) {
+    ports.logger.Log(LogLevel::kWarn, std::move(message),
+                     {{"game_id", game_id},
+                      {"container_id", container_id},
+                      {"err", error.message}});
+  };
+  if (auto logs = ports.engine.ContainerLogs(container_id, kArchivedLogBytes); !logs) {
+    warn("cannot read the logs of the stopped container", logs.error());
+  } else if (auto kept = ports.logs.Keep(
+                 game_id, ArchivedLogs{container_id, ports.clock.Now(), std::move(*logs)});
+             !kept) {
+    warn("cannot keep the logs of the stopped container", kept.error());
+  }
+  auto state = ports.engine.InspectContainer(container_id);
+  if (!state) {
+    warn("cannot read how the stopped container ended", state.error());
+    return std::nullopt;
+  }
+  return TerminationOf(*state);
+}
+
 }  // namespace rtm

@@ -50,6 +50,7 @@ Expected<RuntimeRecord> RunOperation(const LifecyclePorts& ports,
                                      Body&& body) {
   OperationRecorder recorder(ports, kind, input.game_id, input.op_source,
                              input.source_ref);
+  if constexpr (requires { input.drain; }) recorder.set_drain(input.drain);
   if (!validation) {
     return recorder.Fail(
         {ErrorCode::kInvalidRequest, validation.error().message});
@@ -63,6 +64,26 @@ Expected<RuntimeRecord> RunOperation(const LifecyclePorts& ports,
   }
   return body(recorder);
 }
+
+// Runs the spec.preStop of `record` in its container, before the
+// container is stopped, and gives the outcome to `recorder` for the audit
+// entry. Nothing when the spec has no preStop or the container is not
+// running. The stop proceeds whatever the outcome: a failing, timed-out or
+// unrunnable hook is recorded (and logged) only.
+void RunPreStop(const LifecyclePorts& ports, const RuntimeRecord& record,
+                OperationRecorder& recorder);
+
+// How `state` ended; nullopt while it runs or when the engine does not say
+// when it finished.
+std::optional<Termination> TerminationOf(const ContainerState& state);
+
+// After rtmanager stopped `container_id` of game `game_id`, before it may be
+// removed: keeps the tail of its logs in the log archive and returns how it
+// ended (for the record). Best effort: what the engine or the archive
+// cannot give is logged at warn level, and the operation goes on.
+std::optional<Termination> KeepLastWords(const LifecyclePorts& ports,
+                                         const std::string& game_id,
+                                         const std::string& container_id);
 
 // "\"name\"": how messages quote game ids and refs.
 std::string Quoted(std::string_view text);

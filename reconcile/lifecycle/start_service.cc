@@ -133,6 +133,7 @@ Expected<RuntimeRecord> StartService::RunUnderLease(
       .spec = input.spec,
       .generation = input.generation,
       .restart_generation = input.spec.restart_generation,
+      .last_termination = previous ? previous->last_termination : std::nullopt,
       .created_at = previous ? previous->created_at : now,
       .updated_at = now,
       .revision = previous ? previous->revision : 0,

@@ -43,6 +43,7 @@ Expected<RuntimeRecord> StopService::RunUnderLease(
   RuntimeRecord record = std::move(*loaded);
 
   if (!record.current_container_id.empty()) {
+    RunPreStop(ports_, record, recorder);
     auto stopped = ports_.engine.StopContainer(
         record.current_container_id, record.spec.stop_timeout_seconds);
     if (!stopped && stopped.error().code == ErrorCode::kNotFound) {
@@ -52,6 +53,9 @@ Expected<RuntimeRecord> StopService::RunUnderLease(
                             "docker stop: " + stopped.error().message,
                             record.current_image_ref,
                             record.current_container_id});
+    } else if (auto ended = KeepLastWords(ports_, record.game_id,
+                                          record.current_container_id)) {
+      record.last_termination = std::move(ended);
     }
   }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,9 @@ struct StopInput {
   StopReason reason = StopReason::kDesiredStopped;
   OpSource op_source = OpSource::kReconciler;
   std::string source_ref;
+  // How the disruption got past the game's drain gate (Reconciler), for
+  // the audit entry; unset when there was none.
+  std::optional<DrainRecord> drain;
 };
 
 // `stop`: stops the game's container (SIGTERM, SIGKILL after the spec's stop

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "reconcile/domain/game_spec.h"
@@ -18,6 +19,9 @@ struct UpdateInput {
   int64_t generation = 0;  // its metadata.generation
   OpSource op_source = OpSource::kReconciler;
   std::string source_ref;  // correlation id; generated when empty
+  // How the disruption got past the game's drain gate (Reconciler), for
+  // the audit entry; unset when there was none.
+  std::optional<DrainRecord> drain;
 };
 
 // `update`: a recreate because a recreate-relevant spec field changed (image,

@@ -35,6 +35,20 @@ struct ContainerState {
   // the others.
   std::optional<Timestamp> started_at;
   std::optional<Timestamp> finished_at;
+  // The kernel killed it for exceeding its memory limit (InspectContainer
+  // only; ListContainers leaves it false).
+  bool oom_killed = false;
+};
+
+// What Exec keeps of a command's output: its last bytes.
+inline constexpr size_t kExecOutputTailBytes = 4096;
+
+struct ExecResult {
+  // nullopt: the command was still running at the timeout.
+  std::optional<int> exit_code;
+  // The last kExecOutputTailBytes of its stdout and stderr as the engine
+  // sent them: each stream in order, the two interleaved as they came.
+  std::string output_tail;
 };
 
 struct ContainerEvent {
@@ -94,6 +108,22 @@ class ContainerEngine {
   // Removes the named volume `name` and its data. Removing a volume that
   // does not exist succeeds; kConflict while a container still uses it.
   virtual Expected<void> RemoveVolume(std::string_view name) = 0;
+
+  // Runs `command` (argv) inside the running container `id` and waits up to
+  // `timeout` for it to end. Not running → kConflict; no such container →
+  // kNotFound. An argv the container cannot execute is not an error: it
+  // ends with the runtime's exit code (126, 127). At the timeout the command
+  // is left running (the engine cannot stop an exec) and exit_code is
+  // nullopt. Not idempotent: each call runs the command again.
+  virtual Expected<ExecResult> Exec(std::string_view id,
+                                    const std::vector<std::string>& command,
+                                    Duration timeout) = 0;
+
+  // The end of the container's output (stdout and stderr, as the engine
+  // interleaves them): at most `max_bytes`, cut at the start. Works for a
+  // running or stopped container; no such container → kNotFound.
+  virtual Expected<std::string> ContainerLogs(std::string_view id,
+                                              size_t max_bytes) = 0;
 
   // kImageNotFound when the image is not present locally.
   virtual Expected<void> InspectImage(std::string_view image_ref) = 0;

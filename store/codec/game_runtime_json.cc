@@ -5,6 +5,7 @@
 
 #include "store/codec/game_spec_json.h"
 #include "store/codec/json_reader.h"
+#include "store/codec/runtime_record_json.h"
 
 namespace rtm {
 namespace {
@@ -112,7 +113,7 @@ std::optional<ConditionStatus> ParseConditionStatus(std::string_view name) {
 }
 
 json ToJson(const DesiredRuntime& runtime) {
-  return {{"apiVersion", kGameRuntimeApiVersion},
+  json out = {{"apiVersion", kGameRuntimeApiVersion},
           {"kind", kGameRuntimeKind},
           {"metadata",
            {{"name", runtime.name},
@@ -128,6 +129,10 @@ json ToJson(const DesiredRuntime& runtime) {
                                       ? json(nullptr)
                                       : json(FormatRfc3339(runtime.created_at))}}},
           {"spec", ToJson(runtime.spec)}};
+  if (runtime.force_restart_generation != 0) {
+    out["metadata"]["forceRestartGeneration"] = runtime.force_restart_generation;
+  }
+  return out;
 }
 
 Expected<DesiredRuntime> DesiredRuntimeFromJson(const json& value) {
@@ -147,6 +152,9 @@ Expected<DesiredRuntime> DesiredRuntimeFromJson(const json& value) {
     runtime.manifest_error = metadata.String("manifestError");
     if (metadata.Has("creationTimestamp")) {
       runtime.created_at = metadata.Time("creationTimestamp");
+    }
+    if (metadata.Has("forceRestartGeneration")) {
+      runtime.force_restart_generation = metadata.Int64("forceRestartGeneration");
     }
     runtime.spec = codec_internal::ReadGameSpec(reader.Object("spec"));
     return runtime;
@@ -181,6 +189,17 @@ json ToJson(const RuntimeStatusView& status) {
       out["selfHeal"]["gaveUpGeneration"] = status.self_heal->gave_up_generation;
     }
   }
+  if (status.last_termination) {
+    out["lastTermination"] = codec_internal::TerminationToJson(*status.last_termination);
+  }
+  if (status.drain_wait) {
+    const DrainWait& wait = *status.drain_wait;
+    out["drainWait"] = {{"action", wait.action},
+                        {"since", FormatRfc3339(wait.since)},
+                        {"deadline", FormatRfc3339(wait.deadline)},
+                        {"lastProbeAt", FormatRfc3339(wait.last_probe_at)},
+                        {"lastProbe", wait.last_probe}};
+  }
   return out;
 }
 
@@ -214,6 +233,20 @@ Expected<RuntimeStatusView> RuntimeStatusViewFromJson(const json& value) {
           .gave_up_generation = self_heal.Has("gaveUpGeneration")
                                     ? self_heal.Int64("gaveUpGeneration")
                                     : 0,
+      };
+    }
+    if (reader.Has("lastTermination")) {
+      status.last_termination =
+          codec_internal::ReadTermination(reader.Object("lastTermination"));
+    }
+    if (reader.Has("drainWait")) {
+      const ObjectReader wait = reader.Object("drainWait");
+      status.drain_wait = DrainWait{
+          .action = wait.String("action"),
+          .since = wait.Time("since"),
+          .deadline = wait.Time("deadline"),
+          .last_probe_at = wait.Time("lastProbeAt"),
+          .last_probe = wait.String("lastProbe"),
       };
     }
     const json& conditions = reader.Array("conditions");

@@ -108,6 +108,17 @@ json ToJson(const GameSpec& spec) {
   if (spec.max_consecutive_failures) {
     out["maxConsecutiveFailures"] = *spec.max_consecutive_failures;
   }
+  if (!spec.stop_signal.empty()) out["stopSignal"] = spec.stop_signal;
+  if (spec.pre_stop) {
+    out["preStop"] = {{"command", spec.pre_stop->command},
+                      {"timeoutSeconds", spec.pre_stop->timeout_seconds}};
+  }
+  if (spec.drain) {
+    out["drain"] = {{"command", spec.drain->command},
+                    {"periodSeconds", spec.drain->period_seconds},
+                    {"maxWaitSeconds", spec.drain->max_wait_seconds},
+                    {"timeoutSeconds", spec.drain->timeout_seconds}};
+  }
   return out;
 }
 
@@ -157,6 +168,19 @@ GameSpec ReadGameSpec(const ObjectReader& reader) {
   }
   if (reader.Has("volumeReclaimPolicy")) {
     spec.volume_reclaim_policy = ReadEnum(reader, "volumeReclaimPolicy", &ParseReclaimPolicy);
+  }
+  if (reader.Has("stopSignal")) spec.stop_signal = reader.String("stopSignal");
+  if (reader.Has("preStop")) {
+    const ObjectReader hook = reader.Object("preStop");
+    spec.pre_stop = ExecHook{.command = hook.StringList("command"),
+                             .timeout_seconds = hook.Int("timeoutSeconds")};
+  }
+  if (reader.Has("drain")) {
+    const ObjectReader drain = reader.Object("drain");
+    spec.drain = DrainPolicy{.command = drain.StringList("command"),
+                             .period_seconds = drain.Int("periodSeconds"),
+                             .max_wait_seconds = drain.Int("maxWaitSeconds"),
+                             .timeout_seconds = drain.Int("timeoutSeconds")};
   }
   return spec;
 }

@@ -8,8 +8,31 @@ using codec_internal::ObjectReader;
 using codec_internal::ReadEnum;
 using nlohmann::json;
 
+namespace {
+
+json HookRunToJson(const HookRun& run) {
+  json out{{"timedOut", run.timed_out},
+           {"durationMs", run.duration.count()},
+           {"output", run.output_tail}};
+  if (run.exit_code) out["exitCode"] = *run.exit_code;
+  if (!run.error.empty()) out["error"] = run.error;
+  return out;
+}
+
+HookRun ReadHookRun(const ObjectReader& reader) {
+  HookRun run;
+  if (reader.Has("exitCode")) run.exit_code = reader.Int("exitCode");
+  run.timed_out = reader.Bool("timedOut");
+  if (reader.Has("error")) run.error = reader.String("error");
+  run.duration = Duration(reader.Int64("durationMs"));
+  run.output_tail = reader.String("output");
+  return run;
+}
+
+}  // namespace
+
 json ToJson(const OperationEntry& entry) {
-  return {{"sequence", entry.sequence},
+  json out = {{"sequence", entry.sequence},
           {"gameId", entry.game_id},
           {"opKind", ToString(entry.op_kind)},
           {"opSource", ToString(entry.op_source)},
@@ -21,6 +44,12 @@ json ToJson(const OperationEntry& entry) {
           {"errorMessage", entry.error_message},
           {"startedAt", FormatRfc3339(entry.started_at)},
           {"finishedAt", FormatRfc3339(entry.finished_at)}};
+  if (entry.pre_stop) out["preStop"] = HookRunToJson(*entry.pre_stop);
+  if (entry.drain) {
+    out["drain"] = {{"outcome", ToString(entry.drain->outcome)},
+                    {"waitedMs", entry.drain->waited.count()}};
+  }
+  return out;
 }
 
 Expected<OperationEntry> OperationEntryFromJson(const json& value) {
@@ -41,6 +70,16 @@ Expected<OperationEntry> OperationEntryFromJson(const json& value) {
     entry.error_message = reader.String("errorMessage");
     entry.started_at = reader.Time("startedAt");
     entry.finished_at = reader.Time("finishedAt");
+    if (reader.Has("preStop")) {
+      entry.pre_stop = ReadHookRun(reader.Object("preStop"));
+    }
+    if (reader.Has("drain")) {
+      const ObjectReader drain = reader.Object("drain");
+      entry.drain = DrainRecord{
+          .outcome = ReadEnum(drain, "outcome", &ParseDrainOutcome),
+          .waited = Duration(drain.Int64("waitedMs")),
+      };
+    }
     return entry;
   });
 }

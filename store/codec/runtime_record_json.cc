@@ -9,8 +9,28 @@ using codec_internal::ObjectReader;
 using codec_internal::ReadEnum;
 using nlohmann::json;
 
+namespace codec_internal {
+
+json TerminationToJson(const Termination& termination) {
+  return {{"containerId", termination.container_id},
+          {"exitCode", termination.exit_code},
+          {"reason", termination.reason},
+          {"startedAt", FormatRfc3339(termination.started_at)},
+          {"finishedAt", FormatRfc3339(termination.finished_at)}};
+}
+
+Termination ReadTermination(const ObjectReader& reader) {
+  return Termination{.container_id = reader.String("containerId"),
+                     .exit_code = reader.Int("exitCode"),
+                     .reason = reader.String("reason"),
+                     .started_at = reader.Time("startedAt"),
+                     .finished_at = reader.Time("finishedAt")};
+}
+
+}  // namespace codec_internal
+
 json ToJson(const RuntimeRecord& record) {
-  return {{"gameId", record.game_id},
+  json out = {{"gameId", record.game_id},
           {"status", ToString(record.status)},
           {"currentImageRef", record.current_image_ref},
           {"currentContainerId", record.current_container_id},
@@ -20,6 +40,10 @@ json ToJson(const RuntimeRecord& record) {
           {"restartGeneration", record.restart_generation},
           {"createdAt", FormatRfc3339(record.created_at)},
           {"updatedAt", FormatRfc3339(record.updated_at)}};
+  if (record.last_termination) {
+    out["lastTermination"] = codec_internal::TerminationToJson(*record.last_termination);
+  }
+  return out;
 }
 
 Expected<RuntimeRecord> RuntimeRecordFromJson(const json& value) {
@@ -36,6 +60,10 @@ Expected<RuntimeRecord> RuntimeRecordFromJson(const json& value) {
     record.restart_generation = reader.Int64("restartGeneration");
     record.created_at = reader.Time("createdAt");
     record.updated_at = reader.Time("updatedAt");
+    if (reader.Has("lastTermination")) {
+      record.last_termination =
+          codec_internal::ReadTermination(reader.Object("lastTermination"));
+    }
     return record;
   });
 }

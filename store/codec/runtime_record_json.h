@@ -13,8 +13,16 @@ namespace rtm {
 
 // {gameId, status (running|stopped|removed), currentImageRef,
 //  currentContainerId, hostname, spec (game_spec_json.h), generation,
-//  restartGeneration, createdAt, updatedAt}
+//  restartGeneration, lastTermination?, createdAt, updatedAt}
 nlohmann::json ToJson(const RuntimeRecord& record);
 Expected<RuntimeRecord> RuntimeRecordFromJson(const nlohmann::json& json);
+
+namespace codec_internal {
+class ObjectReader;
+// {containerId, exitCode, reason, startedAt, finishedAt}: a record's and a
+// status's lastTermination.
+nlohmann::json TerminationToJson(const Termination& termination);
+Termination ReadTermination(const ObjectReader& reader);
+}  // namespace codec_internal
 
 }  // namespace rtm

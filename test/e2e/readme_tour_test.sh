@@ -60,11 +60,33 @@ rtmanager describe "$game" | grep -q "success" || fail "describe shows no succes
 rtmanager restart "$game" --wait --timeout 1m > restart.out || fail "restart --wait: $(cat restart.out)"
 grep -q "restart succeeded" restart.out || fail "restart --wait printed: $(cat restart.out)"
 
-# 4. Read the audit trail.
-rtmanager history "$game" --limit 10 > history.out
-[ "$(awk '$2 == "restart" && $4 == "success"' history.out | wc -l)" -eq 2 ] || fail "history lacks the two restarts: $(cat history.out)"
+# 4. A restart that waits for the players to leave.
+cat >> manifests/tour.yaml <<'YAML'
+  drain:
+    command: ["/bin/sh", "-c", "if [ -e /tmp/players ]; then cat /tmp/players; exit 1; fi"]
+    periodSeconds: 1
+    maxWaitSeconds: 300
+  preStop:
+    command: ["/bin/sh", "-c", "echo world saved"]
+YAML
+rtmanager wait "$game" --for converged --timeout 1m || fail "wait after adding drain"
+before_drain=$(rtmanager get "$game" -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["containerId"])')
+docker exec "rtm-$game" sh -c 'echo 3 players online > /tmp/players' || fail "docker exec"
+rtmanager restart "$game" || fail "restart while busy"
+for _ in $(seq 1 100); do rtmanager plan > plan.out; grep -q "waits for drain: busy for" plan.out && break; sleep 0.1; done
+grep -q "waits for drain: busy for .* (exit 1: 3 players online)" plan.out || fail "plan: $(cat plan.out)"
+sleep 2  # two more probes: still busy, still the same container
+[ "$(rtmanager get "$game" -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["containerId"])')" = "$before_drain" ] || fail "restarted while busy"
+docker exec "rtm-$game" rm /tmp/players || fail "docker exec rm"
+rtmanager wait "$game" --for converged --timeout 1m || fail "wait for the drained restart"
 
-# 5. Drive it with kubectl.
+# 5. Read the audit trail.
+rtmanager history "$game" --limit 10 > history.out
+[ "$(awk '$2 == "restart" && $4 == "success"' history.out | wc -l)" -eq 3 ] || fail "history lacks the three restarts: $(cat history.out)"
+grep -q "drained after" history.out || fail "history lacks the drain: $(cat history.out)"
+grep -q "preStop exit 0 in .*: world saved" history.out || fail "history lacks the preStop: $(cat history.out)"
+
+# 6. Drive it with kubectl.
 rtmanager kubeconfig > kubeconfig
 export KUBECONFIG=$PWD/kubeconfig
 kubectl get gr -o wide > kubectl.out || fail "kubectl get gr -o wide: $(cat kubectl.out)"
@@ -72,16 +94,16 @@ grep -Eq "^$game +Running +True " kubectl.out || fail "kubectl get: $(cat kubect
 kubectl wait --for=condition=Ready "gr/$game" || fail "kubectl wait"
 kubectl get gr "$game" -o yaml | grep -q "^kind: GameRuntime$" || fail "kubectl get -o yaml"
 
-# 6. Validate manifests in a CI pipeline.
+# 7. Validate manifests in a CI pipeline.
 rtmanager validate manifests/ || fail "validate rejected a valid manifest"
 printf 'apiVersion: rtmanager.galaxy/v1\nkind: GameRuntime\nmetadata: {name: Bad_Name}\nspec: {image: x}\n' > bad.yaml
 if rtmanager validate bad.yaml > validate.out; then fail "validate accepted bad.yaml"; fi
 grep -q "bad.yaml:3: metadata.name" validate.out || fail "validate output: $(cat validate.out)"
 
-# 7. Scrape the metrics.
+# 8. Scrape the metrics.
 curl -s "$RTMANAGER_SERVER/metrics" | promtool check metrics || fail "promtool check metrics"
 
-# 8. Plan, then delete the manifest: the runtime is removed.
+# 9. Plan, then delete the manifest: the runtime is removed.
 rtmanager plan | grep -q "converged" || fail "plan"
 rm manifests/tour.yaml
 for _ in $(seq 1 150); do

@@ -810,6 +810,205 @@ TEST_F(RtmanagerE2eTest, AVolumeKeepsItsFilesAcrossARestartAndTheReclaimPolicyDe
       << "volumeReclaimPolicy Retain (the default) removed the volume";
 }
 
+// 2h. Restarts that spare players: a game whose drain probe finds players
+//     (a file in its volume) keeps running through a restart bump, with
+//     status saying it waits; once empty it is restarted, stopped with its
+//     stopSignal after its preStop saved the world, and the audit says so.
+//     The deadline forces a disruption; so does ?force=true.
+std::string DrainedGameManifest(const std::string& game, int restart_generation,
+                                int max_wait_seconds) {
+  std::string doc = Manifest(
+      game,
+      {.restart_generation = restart_generation,
+       .extra_spec =
+           "  volumes:\n    - {name: world, mountPath: /data}\n"
+           "  stopSignal: SIGINT\n"
+           "  preStop:\n"
+           "    command: [/bin/sh, -c, 'echo saving world; echo saved > /data/saved-by-prestop']\n"
+           "    timeoutSeconds: 10\n"
+           "  drain:\n"
+           "    command: [/bin/sh, -c, 'if [ -e /data/players ]; then cat /data/players; exit 1; fi']\n"
+           "    periodSeconds: 1\n"
+           "    maxWaitSeconds: " + std::to_string(max_wait_seconds) + "\n"});
+  // A game that leaves a note when told to stop with SIGINT.
+  const std::string httpd = "[\"/bin/httpd\", \"-f\", \"-p\", \"8080\"]";
+  doc.replace(doc.find(httpd), httpd.size(),
+              "[/bin/sh, -c, 'trap \"echo SIGINT > /data/stopped-by; exit 0\" INT; "
+              "while true; do sleep 1; done']");
+  doc.replace(doc.find("stopTimeoutSeconds: 1"), 21, "stopTimeoutSeconds: 10");
+  return doc;
+}
+
+bool WaitingForDrain(const Json& runtime) {
+  for (const Json& condition : runtime["status"].value("conditions", Json::array())) {
+    if (condition.value("type", "") == "Progressing") {
+      return condition.value("reason", "") == "WaitingForDrain";
+    }
+  }
+  return false;
+}
+
+// The newest entry of `kind` in `operations` (newest first); null if none.
+Json NewestEntry(const Json& operations, const std::string& kind) {
+  for (const Json& entry : operations) {
+    if (entry.value("opKind", "") == kind) return entry;
+  }
+  return nullptr;
+}
+
+TEST_F(RtmanagerE2eTest, ARestartWaitsWhileTheGameHasPlayersAndProceedsWhenEmpty) {
+  const std::string game = Game("drain");
+  WriteManifest(game + ".yaml", DrainedGameManifest(game, 0, 600));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+  ASSERT_EQ(Shell("docker exec rtm-" + game + " sh -c 'echo 3 players online > /data/players'")
+                .exit_code, 0);
+
+  WriteManifest(game + ".yaml", DrainedGameManifest(game, 1, 600));
+  auto waiting = WaitForRuntime(game, WaitingForDrain, "waiting for drain");
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(Phase(*waiting), "Running") << waiting->dump(2);
+  EXPECT_EQ(Str(*waiting, "/status/containerId"), old_id);
+  const std::string first_probe = Str(*waiting, "/status/drainWait/lastProbeAt");
+  EXPECT_EQ(Str(*waiting, "/status/drainWait/lastProbe"), "exit 1: 3 players online");
+  // Still waiting, probed again, same container.
+  auto probed_again = WaitForRuntime(
+      game,
+      [&](const Json& runtime) {
+        return WaitingForDrain(runtime) &&
+               Str(runtime, "/status/drainWait/lastProbeAt") != first_probe;
+      },
+      "probed again while busy");
+  ASSERT_TRUE(probed_again);
+  EXPECT_EQ(Str(*probed_again, "/status/containerId"), old_id);
+  EXPECT_EQ(ContainersOfGame(game).size(), 1u);
+  auto plan = Get("/v1/plan");
+  ASSERT_TRUE(plan && plan->status == 200);
+  EXPECT_NE(plan->body.find("waits for drain: busy for"), std::string::npos) << plan->body;
+
+  ASSERT_EQ(Shell("docker exec rtm-" + game + " rm /data/players").exit_code, 0);
+  auto after = WaitRestarted(game, old_id, "restarted once empty");
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(after->at("status").contains("drainWait")) << after->dump(2);
+  EXPECT_EQ(Shell("docker exec rtm-" + game + " cat /data/saved-by-prestop").output, "saved\n")
+      << "preStop did not run before the stop";
+  EXPECT_EQ(Shell("docker exec rtm-" + game + " cat /data/stopped-by").output, "SIGINT\n")
+      << "the stop did not send spec.stopSignal";
+
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  const Json restart = NewestEntry(*operations, "restart");
+  ASSERT_TRUE(restart.is_object()) << operations->dump(2);
+  EXPECT_EQ(restart["drain"]["outcome"], "drained") << restart.dump(2);
+  EXPECT_GT(restart["drain"]["waitedMs"].get<int64_t>(), 0) << restart.dump(2);
+  const Json stop = NewestEntry(*operations, "stop");
+  ASSERT_TRUE(stop.is_object()) << operations->dump(2);
+  EXPECT_EQ(stop["preStop"]["exitCode"], 0) << stop.dump(2);
+  EXPECT_EQ(stop["preStop"]["output"], "saving world\n") << stop.dump(2);
+  EXPECT_EQ(stop.value("sourceRef", ""), restart.value("sourceRef", "?"));
+}
+
+TEST_F(RtmanagerE2eTest, TheDrainDeadlineAndAForcedRestartDisruptABusyGame) {
+  const std::string game = Game("drain-force");
+  WriteManifest(game + ".yaml", DrainedGameManifest(game, 0, 2));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  ASSERT_EQ(Shell("docker exec rtm-" + game + " sh -c 'echo 1 player > /data/players'")
+                .exit_code, 0);
+
+  // maxWaitSeconds 2: waits, then is forced by the deadline.
+  WriteManifest(game + ".yaml", DrainedGameManifest(game, 1, 2));
+  auto forced = WaitRestarted(game, Str(*before, "/status/containerId"),
+                              "restarted at the drain deadline");
+  ASSERT_TRUE(forced);
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  Json restart = NewestEntry(*operations, "restart");
+  EXPECT_EQ(restart["drain"]["outcome"], "deadline") << restart.dump(2);
+  EXPECT_GE(restart["drain"]["waitedMs"].get<int64_t>(), 2000) << restart.dump(2);
+
+  // The volume kept the players; a long deadline, skipped on request.
+  const int64_t forced_generation = Int(*forced, "/metadata/generation");
+  WriteManifest(game + ".yaml", DrainedGameManifest(game, 1, 600));
+  ASSERT_TRUE(WaitForRuntime(game, [&](const Json& runtime) {
+    return Int(runtime, "/metadata/generation") > forced_generation && Converged(runtime);
+  }, "observed the longer deadline"));
+  const std::string old_id = Str(*Runtime(game), "/status/containerId");
+  auto accepted = HttpRequest(port_, "POST", "/v1/runtimes/" + game + "/restart?force=true",
+                              {{"X-Request-Id", "force-1"}});
+  ASSERT_TRUE(accepted && accepted->status == 202) << (accepted ? accepted->body : "");
+  ASSERT_TRUE(WaitForRuntime(game, [&](const Json& runtime) {
+    return RunningAndConverged(runtime) && Str(runtime, "/status/containerId") != old_id;
+  }, "restarted on request despite players"));
+  operations = Operations(game);
+  ASSERT_TRUE(operations);
+  restart = NewestEntry(*operations, "restart");
+  EXPECT_EQ(restart.value("sourceRef", ""), "force-1") << restart.dump(2);
+  EXPECT_EQ(restart["drain"]["outcome"], "forced") << restart.dump(2);
+}
+
+// 2i. Why it stopped and its last words: after a restart the previous
+//     container's output (up to its goodbye) is served by `rtmanager logs
+//     --previous`, and status.lastTermination says how it ended; a container
+//     over its memory limit is reported OOMKilled.
+TEST_F(RtmanagerE2eTest, ThePreviousContainersLogsAndHowItEndedOutliveARestart) {
+  const std::string game = Game("lastwords");
+  const std::string oom = Game("oom");
+  const auto manifest = [&](int restart_generation) {
+    std::string doc = Manifest(game, {.restart_generation = restart_generation});
+    const std::string httpd = "[\"/bin/httpd\", \"-f\", \"-p\", \"8080\"]";
+    doc.replace(doc.find(httpd), httpd.size(),
+                "[/bin/sh, -c, 'echo serving; trap \"echo goodbye; exit 0\" TERM; "
+                "while true; do sleep 1; done']");
+    doc.replace(doc.find("stopTimeoutSeconds: 1"), 21, "stopTimeoutSeconds: 5");
+    return doc;
+  };
+  WriteManifest(game + ".yaml", manifest(0));
+  std::string hog = Manifest(oom, {.extra_spec = "  resources: {memoryMiB: 8}\n"});
+  const std::string httpd = "[\"/bin/httpd\", \"-f\", \"-p\", \"8080\"]";
+  hog.replace(hog.find(httpd), httpd.size(),
+              "[/bin/sh, -c, 'x=a; while true; do x=$x$x; done']");
+  WriteManifest(oom + ".yaml", hog);
+  ASSERT_NO_FATAL_FAILURE(StartController({"--self-heal-base", "10s"}));
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+  const std::string old_id = Str(*before, "/status/containerId");
+  const std::string server = "http://127.0.0.1:" + std::to_string(port_);
+  const auto logs = [&](const std::string& flags) {
+    return Shell(ShellQuote(kBinary) + " logs " + game + " --server " + server + " " + flags +
+                 " 2>&1");
+  };
+  ASSERT_TRUE(WaitFor([&] { return logs("").output == "serving\n"; }, 10s))
+      << logs("").output;
+  const CommandResult none = logs("--previous");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.output.find("no previous logs kept"), std::string::npos) << none.output;
+
+  WriteManifest(game + ".yaml", manifest(1));
+  auto after = WaitRestarted(game, old_id, "restarted");
+  ASSERT_TRUE(after);
+  const CommandResult previous = logs("--previous");
+  EXPECT_EQ(previous.exit_code, 0);
+  EXPECT_EQ(previous.output, "serving\ngoodbye\n");
+  EXPECT_EQ(logs("--previous --tail 1").output, "goodbye\n");
+  ASSERT_TRUE(WaitFor([&] { return logs("").output == "serving\n"; }, 10s))
+      << "the current container's logs: " << logs("").output;
+  EXPECT_EQ(Str(*after, "/status/lastTermination/containerId"), old_id) << after->dump(2);
+  EXPECT_EQ(Int(*after, "/status/lastTermination/exitCode"), 0) << after->dump(2);
+  EXPECT_EQ(Str(*after, "/status/lastTermination/reason"), "Completed") << after->dump(2);
+
+  auto killed = WaitForRuntime(
+      oom, [](const Json& runtime) {
+        return Str(runtime, "/status/lastTermination/reason") == "OOMKilled";
+      },
+      "reported OOMKilled");
+  ASSERT_TRUE(killed);
+  EXPECT_EQ(Int(*killed, "/status/lastTermination/exitCode"), 137) << killed->dump(2);
+}
+
 // 2g. spec.maxConsecutiveFailures: a container that exits at once is
 //     self-healed twice, then given up (phase Failed, start_failed), and
 //     a restart bump (a new generation) heals it again.

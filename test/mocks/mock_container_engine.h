@@ -23,6 +23,12 @@ class MockContainerEngine : public ContainerEngine {
   MOCK_METHOD(Expected<void>, RemoveContainer, (std::string_view id, bool force),
               (override));
   MOCK_METHOD(Expected<void>, RemoveVolume, (std::string_view name), (override));
+  MOCK_METHOD(Expected<ExecResult>, Exec,
+              (std::string_view id, const std::vector<std::string>& command,
+               Duration timeout),
+              (override));
+  MOCK_METHOD(Expected<std::string>, ContainerLogs,
+              (std::string_view id, size_t max_bytes), (override));
   MOCK_METHOD(Expected<void>, InspectImage, (std::string_view image_ref),
               (override));
   MOCK_METHOD(Expected<void>, EnsureNetwork, (std::string_view name),

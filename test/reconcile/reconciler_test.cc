@@ -11,6 +11,7 @@
 #include "test/mocks/mock_game_lease_store.h"
 #include "test/mocks/mock_game_ownership.h"
 #include "test/mocks/mock_lifecycle_operations.h"
+#include "test/mocks/mock_log_archive.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
 #include "test/mocks/mock_runtime_record_store.h"
@@ -132,10 +133,11 @@ class ReconcilerTest : public ::testing::Test {
   NiceMock<MockTelemetry> telemetry_;
   NiceMock<MockLogger> logger_;
   NiceMock<MockTokenGenerator> tokens_;
+  NiceMock<MockLogArchive> log_archive_;
   ::testing::StrictMock<MockLifecycleOperations> operations_;
   TokenBucket unlimited_{clock_, 0, 1};
   LifecyclePorts ports_{records_, operation_log_, engine_, leases_,
-                        telemetry_, logger_, clock_, tokens_};
+                        telemetry_, logger_, clock_, tokens_, log_archive_};
   Reconciler reconciler_{ports_, operations_, desired_store_, status_store_,
                          unlimited_, ReconcilerConfig{}};
 
@@ -726,6 +728,341 @@ TEST_F(ReconcilerTest, DesiredStoppedStopsTheContainer) {
   EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
   EXPECT_EQ(status_->phase, Phase::kStopped);
   EXPECT_EQ(ConditionOf("Ready").status, ConditionStatus::kFalse);
+}
+
+// A container that died is self-healed at once, and status keeps how it
+// ended: the exit code and why (an OOM kill here), then a newer ending
+// replaces it.
+TEST_F(ReconcilerTest, HowADeadContainerEndedIsReportedAfterItsSelfHeal) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  containers_ = {Container("c1", Spec(), false)};
+  containers_[0].exit_code = 137;
+  containers_[0].oom_killed = true;
+  containers_[0].started_at = clock_.Now() - std::chrono::minutes(5);
+  containers_[0].finished_at = clock_.Now() - std::chrono::seconds(1);
+  EXPECT_CALL(operations_, Start).Times(2).WillRepeatedly([this](const StartInput& input) {
+    return Started("c1", input.spec, input.generation);
+  });
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  ASSERT_TRUE(status_->last_termination.has_value());
+  EXPECT_EQ(*status_->last_termination,
+            (Termination{.container_id = "c1",
+                         .exit_code = 137,
+                         .reason = "OOMKilled",
+                         .started_at = clock_.Now() - std::chrono::minutes(5),
+                         .finished_at = clock_.Now() - std::chrono::seconds(1)}));
+
+  clock_.Advance(std::chrono::minutes(20));
+  containers_ = {Container("c1", Spec(), false)};
+  containers_[0].exit_code = 2;
+  containers_[0].finished_at = clock_.Now();
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(status_->last_termination->reason, "Error");
+  EXPECT_EQ(status_->last_termination->exit_code, 2);
+}
+
+TEST_F(ReconcilerTest, AnEndingKeptByAStopInTheRecordIsReportedWhenNewer) {
+  Declare(Spec());
+  Started("c1", Spec(), 1);
+  record_->last_termination = Termination{.container_id = "c0",
+                                          .exit_code = 0,
+                                          .reason = "Completed",
+                                          .finished_at = clock_.Now()};
+  status_ = RuntimeStatusView{};
+  status_->last_termination = Termination{.container_id = "older",
+                                          .finished_at = clock_.Now() - std::chrono::hours(1)};
+
+  reconciler_.Reconcile(kName);
+
+  ASSERT_TRUE(status_->last_termination.has_value());
+  EXPECT_EQ(status_->last_termination->container_id, "c0");
+}
+
+// preStop, drain, the reclaim policy... are not part of the container: a
+// change of them recreates nothing, and the record follows them, before
+// any operation reads them from it.
+TEST_F(ReconcilerTest, FieldsOutsideTheContainerFollowTheManifestWithoutARecreate) {
+  Started("c1", Spec(), 1);
+  GameSpec hooked = Spec();
+  hooked.pre_stop = ExecHook{.command = {"save"}};
+  hooked.volume_reclaim_policy = VolumeReclaimPolicy::kDelete;
+  Declare(hooked, 2);
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  EXPECT_EQ(record_->spec.pre_stop, hooked.pre_stop);
+  EXPECT_EQ(record_->spec.volume_reclaim_policy, VolumeReclaimPolicy::kDelete);
+  EXPECT_EQ(record_->current_container_id, "c1");
+  EXPECT_EQ(status_->observed_generation, 2);
+}
+
+TEST_F(ReconcilerTest, ARemovalReadsTheReclaimPolicyDeclaredWithTheDeletion) {
+  Started("c1", Spec(), 1);
+  GameSpec deleting = Spec();
+  deleting.volume_reclaim_policy = VolumeReclaimPolicy::kDelete;
+  Declare(deleting, 2);
+  desired_->deleted = true;
+  EXPECT_CALL(operations_, Remove).WillOnce([this](const RemoveInput&) {
+    EXPECT_EQ(record_->spec.volume_reclaim_policy, VolumeReclaimPolicy::kDelete);
+    containers_.clear();
+    record_->status = RuntimeStatus::kRemoved;
+    return Expected<RuntimeRecord>(*record_);
+  });
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+}
+
+TEST_F(ReconcilerTest, ARecordThatCannotFollowTheManifestIsRetried) {
+  Started("c1", Spec(), 1);
+  GameSpec hooked = Spec();
+  hooked.drain = DrainPolicy{.command = {"empty"}};
+  Declare(hooked, 2);
+  ON_CALL(records_, Upsert).WillByDefault(Return(Fail(ErrorCode::kServiceUnavailable, "disk")));
+
+  ReconcileResult result = reconciler_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRetry);
+  EXPECT_THAT(result.error, HasSubstr("save runtime record: disk"));
+}
+
+// spec.drain (reconcile/drain.h): a voluntary disruption of a running game
+// waits for its probe to say "empty", up to maxWaitSeconds; the wait is in
+// status, the worker is never held, and the disruption's entry says how it
+// got through.
+class DrainGateTest : public ReconcilerTest {
+ protected:
+  // A running game with drain {period 10s, maxWait 60s, timeout 3s} whose
+  // restart generation was just bumped.
+  void RunningWithRestartBumped() {
+    GameSpec spec = DrainedSpec();
+    Started("c1", spec, 1);
+    spec.restart_generation = 1;
+    Declare(spec, 2);
+  }
+  static GameSpec DrainedSpec() {
+    GameSpec spec;
+    spec.image = "img:1";
+    spec.stop_timeout_seconds = 1;
+    spec.drain = DrainPolicy{.command = {"players-online"},
+                             .period_seconds = 10,
+                             .max_wait_seconds = 60,
+                             .timeout_seconds = 3};
+    return spec;
+  }
+  // The probe answers `exit_code` (with `output`) from now on, in any
+  // container of the game.
+  void ProbeAnswers(int exit_code, std::string output = "") {
+    ON_CALL(engine_, Exec(_, std::vector<std::string>{"players-online"},
+                          Duration(std::chrono::seconds(3))))
+        .WillByDefault(Return(Expected<ExecResult>(ExecResult{exit_code, output})));
+  }
+  // The restart that follows the gate: records the input it was given.
+  void ExpectRestart() {
+    EXPECT_CALL(operations_, Restart).WillOnce([this](const RestartInput& input) {
+      restarted_with_ = input;
+      GameSpec spec = DrainedSpec();
+      spec.restart_generation = 1;
+      return Started("c2", spec, 2);
+    });
+  }
+  std::optional<RestartInput> restarted_with_;
+};
+
+TEST_F(DrainGateTest, ABusyGameKeepsRunningAndReportsTheWaitWithoutHoldingAWorker) {
+  RunningWithRestartBumped();
+  ProbeAnswers(1, "3 players online\n");
+
+  ReconcileResult result = reconciler_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(result.requeue_after, std::chrono::seconds(10));
+  EXPECT_EQ(status_->phase, Phase::kRunning);
+  EXPECT_EQ(ConditionOf("Ready").status, ConditionStatus::kTrue);
+  EXPECT_EQ(ConditionOf("Progressing").reason, "WaitingForDrain");
+  EXPECT_EQ(ConditionOf("Progressing").message,
+            "restart waits for drain: busy for 0s (exit 1: 3 players online), "
+            "forced in 1m");
+  ASSERT_TRUE(status_->drain_wait.has_value());
+  EXPECT_EQ(status_->drain_wait->action, "restart");
+  EXPECT_EQ(status_->drain_wait->since, clock_.Now());
+  EXPECT_EQ(status_->drain_wait->deadline, clock_.Now() + std::chrono::seconds(60));
+}
+
+TEST_F(DrainGateTest, ABusyGameIsNotProbedAgainBeforeItsPeriod) {
+  RunningWithRestartBumped();
+  ProbeAnswers(1);
+  reconciler_.Reconcile(kName);
+  clock_.Advance(std::chrono::seconds(4));
+  EXPECT_CALL(engine_, Exec).Times(0);
+
+  ReconcileResult result = reconciler_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(result.requeue_after, std::chrono::seconds(6));
+}
+
+TEST_F(DrainGateTest, TheRestartProceedsOnceTheProbeSaysEmptyAndTheEntrySaysDrained) {
+  RunningWithRestartBumped();
+  ProbeAnswers(1);
+  reconciler_.Reconcile(kName);
+  clock_.Advance(std::chrono::seconds(10));
+  ProbeAnswers(0);
+  ExpectRestart();
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  ASSERT_TRUE(restarted_with_.has_value());
+  EXPECT_EQ(restarted_with_->drain,
+            (DrainRecord{DrainOutcome::kDrained, std::chrono::seconds(10)}));
+  EXPECT_EQ(status_->drain_wait, std::nullopt);
+  EXPECT_EQ(ConditionOf("Progressing").reason, "Converged");
+}
+
+TEST_F(DrainGateTest, TheDeadlineForcesTheRestart) {
+  RunningWithRestartBumped();
+  ProbeAnswers(1);
+  reconciler_.Reconcile(kName);
+  for (int probe = 1; probe < 6; ++probe) {
+    clock_.Advance(std::chrono::seconds(10));
+    EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRequeueAfter);
+  }
+  clock_.Advance(std::chrono::seconds(10));  // 60 s after the first probe
+  ExpectRestart();
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  EXPECT_EQ(restarted_with_->drain,
+            (DrainRecord{DrainOutcome::kDeadline, std::chrono::seconds(60)}));
+}
+
+TEST_F(DrainGateTest, ARequestedSkipForcesTheRestartWithoutAProbe) {
+  RunningWithRestartBumped();
+  ProbeAnswers(1);
+  reconciler_.Reconcile(kName);
+  clock_.Advance(std::chrono::seconds(5));
+  desired_->force_restart_generation = 1;
+  EXPECT_CALL(engine_, Exec).Times(0);
+  ExpectRestart();
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  EXPECT_EQ(restarted_with_->drain,
+            (DrainRecord{DrainOutcome::kForced, std::chrono::seconds(5)}));
+}
+
+// A GitOps sync landing after the request does not cancel it; once the
+// forced restart ran, the next disruption drains again.
+TEST_F(DrainGateTest, ARequestedSkipOutlivesALaterChangeAndEndsWithTheRestart) {
+  RunningWithRestartBumped();
+  desired_->force_restart_generation = 1;
+  desired_->generation = 5;  // the manifest changed since
+  EXPECT_CALL(engine_, Exec).Times(0);
+  ExpectRestart();
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(restarted_with_->drain->outcome, DrainOutcome::kForced);
+
+  ::testing::Mock::VerifyAndClearExpectations(&engine_);
+  ProbeAnswers(1);
+  GameSpec updated = DrainedSpec();
+  updated.image = "img:2";
+  updated.restart_generation = 1;
+  Declare(updated, 6);
+  desired_->force_restart_generation = 1;
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(status_->drain_wait->action, "update");
+}
+
+TEST_F(DrainGateTest, ASkipRequestedForAnEarlierRestartDoesNotForce) {
+  RunningWithRestartBumped();
+  desired_->force_restart_generation = 0;  // what the running container has
+  ProbeAnswers(1);
+  EXPECT_CALL(operations_, Restart).Times(0);
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRequeueAfter);
+}
+
+TEST_F(DrainGateTest, AProbeThatCannotRunCountsAsBusyAndSaysWhy) {
+  RunningWithRestartBumped();
+  ON_CALL(engine_, Exec)
+      .WillByDefault(Return(Fail(ErrorCode::kServiceUnavailable, "engine down")));
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRequeueAfter);
+
+  EXPECT_EQ(status_->drain_wait->last_probe, "probe could not run: engine down");
+}
+
+TEST_F(DrainGateTest, AProbeThatTimesOutCountsAsBusy) {
+  RunningWithRestartBumped();
+  ON_CALL(engine_, Exec)
+      .WillByDefault(Return(Expected<ExecResult>(ExecResult{std::nullopt, ""})));
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRequeueAfter);
+
+  EXPECT_EQ(status_->drain_wait->last_probe, "probe timed out after 3s");
+}
+
+TEST_F(DrainGateTest, UpdatesStopsAndRemovalsWaitToo) {
+  GameSpec spec = DrainedSpec();
+  Started("c1", spec, 1);
+  ProbeAnswers(1);
+  GameSpec updated = spec;
+  updated.image = "img:2";
+  Declare(updated, 2);
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(status_->drain_wait->action, "update");
+
+  GameSpec stopped = spec;
+  stopped.state = DesiredState::kStopped;
+  Declare(stopped, 3);
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(status_->drain_wait->action, "stop");
+
+  Declare(spec, 4);
+  desired_->deleted = true;
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(status_->drain_wait->action, "remove");
+  EXPECT_EQ(status_->phase, Phase::kRunning);
+}
+
+TEST_F(DrainGateTest, ADeadContainerSelfHealsWithoutWaiting) {
+  GameSpec spec = DrainedSpec();
+  Declare(spec);
+  Started("c1", spec, 1);
+  containers_ = {Container("c1", spec, false)};
+  EXPECT_CALL(engine_, Exec).Times(0);
+  EXPECT_CALL(operations_, Start).WillOnce([this](const StartInput& input) {
+    return Started("c1", input.spec, input.generation);
+  });
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+}
+
+TEST_F(DrainGateTest, AStoppedContainerIsRestartedWithoutAProbe) {
+  RunningWithRestartBumped();
+  containers_[0].running = false;
+  EXPECT_CALL(engine_, Exec).Times(0);
+  ExpectRestart();
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  EXPECT_EQ(restarted_with_->drain, std::nullopt);
+}
+
+TEST_F(DrainGateTest, ThePlanSaysTheRestartWaitsForDrain) {
+  RunningWithRestartBumped();
+  ProbeAnswers(1, "2 players");
+  reconciler_.Reconcile(kName);
+  clock_.Advance(std::chrono::seconds(50));
+
+  Expected<Plan> plan = reconciler_.PlanFor(kName);
+
+  ASSERT_TRUE(plan.has_value());
+  ASSERT_EQ(plan->actions.size(), 1u);
+  EXPECT_EQ(plan->actions[0].reason,
+            "restartGeneration 0 -> 1; waits for drain: busy for 50s "
+            "(exit 1: 2 players), forced in 10s");
 }
 
 }  // namespace

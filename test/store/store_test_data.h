@@ -49,8 +49,19 @@ inline RuntimeRecord FullRecord(std::string game_id) {
                           .host_path = "/srv/maps"}};
   record.spec.volume_reclaim_policy = VolumeReclaimPolicy::kDelete;
   record.spec.max_consecutive_failures = 5;
+  record.spec.stop_signal = "SIGINT";
+  record.spec.pre_stop = ExecHook{.command = {"rcon", "save-all"}, .timeout_seconds = 20};
+  record.spec.drain = DrainPolicy{.command = {"players", "--empty"},
+                                  .period_seconds = 15,
+                                  .max_wait_seconds = 900,
+                                  .timeout_seconds = 4};
   record.generation = 12;
   record.restart_generation = 6;
+  record.last_termination = Termination{.container_id = "3e1b7c",
+                                        .exit_code = 137,
+                                        .reason = "OOMKilled",
+                                        .started_at = At("2026-11-25T01:00:00.000Z"),
+                                        .finished_at = At("2026-11-25T02:04:30.500Z")};
   record.created_at = At("2026-11-25T02:04:34.123Z");
   record.updated_at = At("2026-11-26T17:00:01.999Z");
   return record;
@@ -70,6 +81,12 @@ inline OperationEntry FullEntry(std::string game_id) {
   entry.error_message = "docker rm: engine unreachable";
   entry.started_at = At("2026-11-25T02:04:34.123Z");
   entry.finished_at = At("2026-11-25T02:04:35.456Z");
+  entry.pre_stop = HookRun{.exit_code = 3,
+                           .timed_out = false,
+                           .error = "",
+                           .duration = Duration(1250),
+                           .output_tail = "saving \"world\"\ndone"};
+  entry.drain = DrainRecord{DrainOutcome::kDeadline, Duration(600000)};
   return entry;
 }
 
@@ -99,6 +116,7 @@ inline DesiredRuntime FullDesired(std::string name) {
   runtime.deleted = true;
   runtime.manifest_error = "games/lobby.yaml:31: spec.image: required";
   runtime.created_at = At("2026-11-20T08:15:00.250Z");
+  runtime.force_restart_generation = 8;
   return runtime;
 }
 
@@ -133,6 +151,12 @@ inline RuntimeStatusView FullStatus() {
                                      .last_heal_at = At("2026-11-25T02:05:00.250Z"),
                                      .not_before = At("2026-11-25T02:05:04.250Z"),
                                      .gave_up_generation = 11};
+  status.last_termination = FullRecord("g").last_termination;
+  status.drain_wait = DrainWait{.action = "update",
+                                .since = At("2026-11-25T02:00:00.000Z"),
+                                .deadline = At("2026-11-25T02:10:00.000Z"),
+                                .last_probe_at = At("2026-11-25T02:04:30.500Z"),
+                                .last_probe = "exit 1: 3 players online"};
   return status;
 }
 

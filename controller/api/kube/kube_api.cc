@@ -485,7 +485,8 @@ ApiResponse KubeApi::Patch(const ApiRequest& request, std::string_view name) {
     return ErrorOf({ErrorCode::kInvalidRequest, "X-Request-Id longer than 256 characters"});
   }
   if (id.empty()) id = deps_.tokens.NewToken();
-  auto generation = deps_.request_restart(name, std::move(id));
+  auto generation =
+      deps_.request_restart(name, RestartRequest{std::move(id), /*force=*/false});
   if (!generation) return ErrorOf(generation.error(), name);
   auto after = deps_.desired.Get(name);
   if (!after) return ErrorOf(after.error(), name);

@@ -29,8 +29,7 @@ struct KubeApiDependencies {
   TokenGenerator& tokens;  // request ids of restarts sent without one
   // The restart generation bump (Controller::RequestRestart); null: no
   // restarts through this surface.
-  std::function<Expected<int64_t>(std::string_view name, std::string request_id)>
-      request_restart;
+  RestartRequester request_restart;
 };
 
 // The annotation whose change is a restart request (`kubectl annotate gr

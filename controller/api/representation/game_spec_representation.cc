@@ -66,6 +66,17 @@ json RenderGameSpec(const GameSpec& spec) {
     out["volumes"] = std::move(volumes);
     out["volumeReclaimPolicy"] = ToString(spec.volume_reclaim_policy);
   }
+  if (!spec.stop_signal.empty()) out["stopSignal"] = spec.stop_signal;
+  if (spec.pre_stop) {
+    out["preStop"] = {{"command", spec.pre_stop->command},
+                      {"timeoutSeconds", spec.pre_stop->timeout_seconds}};
+  }
+  if (spec.drain) {
+    out["drain"] = {{"command", spec.drain->command},
+                    {"periodSeconds", spec.drain->period_seconds},
+                    {"maxWaitSeconds", spec.drain->max_wait_seconds},
+                    {"timeoutSeconds", spec.drain->timeout_seconds}};
+  }
   return out;
 }
 

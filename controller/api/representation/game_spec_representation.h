@@ -14,7 +14,8 @@ namespace rtm::api {
 //  stopTimeoutSeconds, resources {memoryMiB?, cpus?},
 //  volumes? [{name, mountPath, readOnly, hostPath?}],
 //  volumeReclaimPolicy? (Retain|Delete), maxConsecutiveFailures?, nodeName?,
-//  nodeSelector? {..}}
+//  nodeSelector? {..}, stopSignal?, preStop? {command, timeoutSeconds},
+//  drain? {command, periodSeconds, maxWaitSeconds, timeoutSeconds}}
 // Every field is present (`command: []`, `env: {}`, `ports: []`,
 // `resources: {}` when empty) except the optional ones marked `?`, which
 // are left out when unset (nodeName, nodeSelector and volumes: when empty;

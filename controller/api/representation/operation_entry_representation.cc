@@ -7,7 +7,7 @@
 namespace rtm::api {
 
 nlohmann::json RenderOperationEntry(const OperationEntry& entry) {
-  return {{"sequence", entry.sequence},
+  nlohmann::json out = {{"sequence", entry.sequence},
           {"gameId", entry.game_id},
           {"opKind", ToString(entry.op_kind)},
           {"opSource", ToString(entry.op_source)},
@@ -19,6 +19,21 @@ nlohmann::json RenderOperationEntry(const OperationEntry& entry) {
           {"errorMessage", entry.error_message},
           {"startedAt", TimeText(entry.started_at)},
           {"finishedAt", TimeText(entry.finished_at)}};
+  if (entry.pre_stop) {
+    const HookRun& run = *entry.pre_stop;
+    out["preStop"] = {
+        {"exitCode", run.exit_code ? nlohmann::json(*run.exit_code)
+                                   : nlohmann::json(nullptr)},
+        {"timedOut", run.timed_out},
+        {"error", run.error},
+        {"durationMs", run.duration.count()},
+        {"output", run.output_tail}};
+  }
+  if (entry.drain) {
+    out["drain"] = {{"outcome", ToString(entry.drain->outcome)},
+                    {"waitedMs", entry.drain->waited.count()}};
+  }
+  return out;
 }
 
 nlohmann::json RenderOperations(const std::vector<OperationEntry>& entries) {

@@ -53,6 +53,22 @@ json RenderRuntimeStatus(const RuntimeStatusView& status) {
     out["lastRestart"] = RenderLastRestart(*status.last_restart);
   }
   if (status.last_error) out["lastError"] = RenderLastError(*status.last_error);
+  if (status.last_termination) {
+    const Termination& ended = *status.last_termination;
+    out["lastTermination"] = {{"containerId", ended.container_id},
+                              {"exitCode", ended.exit_code},
+                              {"reason", ended.reason},
+                              {"startedAt", TimeText(ended.started_at)},
+                              {"finishedAt", TimeText(ended.finished_at)}};
+  }
+  if (status.drain_wait) {
+    const DrainWait& wait = *status.drain_wait;
+    out["drainWait"] = {{"action", wait.action},
+                        {"since", TimeText(wait.since)},
+                        {"deadline", TimeText(wait.deadline)},
+                        {"lastProbeAt", TimeText(wait.last_probe_at)},
+                        {"lastProbe", wait.last_probe}};
+  }
   return out;
 }
 

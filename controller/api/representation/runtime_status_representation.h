@@ -15,11 +15,15 @@ namespace rtm::api {
 //                finishedAt},
 //  containerId, imageRef, hostname, health, restartCount,
 //  lastError? {code, message, at},
+//  drainWait? {action, since, deadline, lastProbeAt, lastProbe},
+//  lastTermination? {containerId, exitCode, reason (Completed|Error|
+//                    OOMKilled|Killed), startedAt, finishedAt},
 //  conditions [{type, status (True|False|Unknown), reason, message,
 //               lastTransitionTime}]}
 // Instants are RFC 3339 UTC with milliseconds; codes are the stable wire
-// names ("image_not_found"). lastRestart and lastError are left out when
-// unset. The controller's bookkeeping (the self-heal backoff, the store
+// names ("image_not_found"). lastRestart, lastError, drainWait (a
+// disruption held back by spec.drain) and lastTermination (how the newest
+// ended container ended) are left out when unset. The controller's bookkeeping (the self-heal backoff, the store
 // revision) is not part of the API.
 nlohmann::json RenderRuntimeStatus(const RuntimeStatusView& status);
 

@@ -12,6 +12,7 @@
 #include "test/mocks/fake_change_feed.h"
 #include "test/mocks/fake_clock.h"
 #include "test/mocks/mock_desired_state_store.h"
+#include "test/mocks/mock_log_archive.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
 #include "test/mocks/mock_token_generator.h"
@@ -44,9 +45,10 @@ class ApiServerTest : public ::testing::Test {
         ApiOptions{.listen = "127.0.0.1:0", .token = std::move(token)},
         ApiDependencies{
             desired_, statuses_, operation_log_, engine_, logger_, tokens_, feed_,
-            clock_, [] { return true; },
-            [this](std::string_view name, std::string request_id) -> Expected<int64_t> {
-              restarts_.emplace_back(std::string(name), request_id);
+            clock_, log_archive_, [] { return true; },
+            [this](std::string_view name, RestartRequest request) -> Expected<int64_t> {
+              restarts_.emplace_back(std::string(name), request.request_id);
+              forced_.push_back(request.force);
               if (name == "removed") return Fail(ErrorCode::kConflict, "removed");
               if (name != "lobby") return Fail(ErrorCode::kNotFound, "not found");
               return 3;
@@ -76,9 +78,11 @@ class ApiServerTest : public ::testing::Test {
   NiceMock<MockContainerEngine> engine_;
   NiceMock<MockLogger> logger_;
   NiceMock<MockTokenGenerator> tokens_;
+  NiceMock<MockLogArchive> log_archive_;
   FakeChangeFeed feed_;
   FakeClock clock_;
   std::vector<std::pair<std::string, std::string>> restarts_;
+  std::vector<bool> forced_;  // RestartRequest::force of each restart
 };
 
 // Two nodes, the alive one leading with one game.
@@ -147,6 +151,65 @@ TEST_F(ApiServerTest, RestartIsAGenerationBumpAnswered202) {
   EXPECT_EQ(restarts_[0], std::make_pair(std::string("lobby"), std::string("req-9")));
 }
 
+TEST_F(ApiServerTest, RestartForceTrueAsksToSkipTheDrainWait) {
+  auto api = Server();
+  ApiServer::Request forced = Post("/v1/runtimes/lobby/restart");
+  forced.query = "force=true";
+  EXPECT_EQ(api.Handle(forced).status, 202);
+  EXPECT_EQ(api.Handle(Post("/v1/runtimes/lobby/restart")).status, 202);
+  EXPECT_EQ(forced_, (std::vector<bool>{true, false}));
+}
+
+TEST_F(ApiServerTest, RestartForceOtherThanTrueOrFalseIs400NamingIt) {
+  ApiServer::Request request = Post("/v1/runtimes/lobby/restart");
+  request.query = "force=yes";
+  auto response = Server().Handle(request);
+  EXPECT_EQ(response.status, 400);
+  EXPECT_THAT(Body(response)["error"]["message"].get<std::string>(),
+              HasSubstr("query parameter force: must be true or false"));
+  EXPECT_TRUE(restarts_.empty());
+}
+
+TEST_F(ApiServerTest, LogsServeTheCurrentContainersOutputOrThePreviousOnes) {
+  ON_CALL(desired_, Get).WillByDefault(Return(Expected<DesiredRuntime>(DesiredRuntime{.name = "lobby"})));
+  RuntimeStatusView status;
+  status.container_id = "c2";
+  ON_CALL(statuses_, Get).WillByDefault(Return(Expected<RuntimeStatusView>(status)));
+  EXPECT_CALL(engine_, ContainerLogs(std::string_view("c2"), kArchivedLogBytes))
+      .WillOnce(Return(Expected<std::string>("one\ntwo\nthree\n")));
+  EXPECT_CALL(log_archive_, Previous(std::string_view("lobby")))
+      .WillOnce(Return(Expected<ArchivedLogs>(ArchivedLogs{"c1", {}, "old\nlast words\n"})));
+  auto api = Server();
+
+  ApiServer::Request current{.method = "GET", .path = "/v1/runtimes/lobby/logs", .query = "tail=2"};
+  auto answer = api.Handle(current);
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.content_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(answer.body, "two\nthree\n");
+
+  ApiServer::Request previous{.method = "GET", .path = "/v1/runtimes/lobby/logs",
+                              .query = "previous=true"};
+  answer = api.Handle(previous);
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body, "old\nlast words\n");
+}
+
+TEST_F(ApiServerTest, LogsOfWhatDoesNotExistAre404AndBadQueries400) {
+  ON_CALL(desired_, Get).WillByDefault(Return(Expected<DesiredRuntime>(DesiredRuntime{.name = "lobby"})));
+  ON_CALL(statuses_, Get).WillByDefault(Return(Fail(ErrorCode::kNotFound, "none")));
+  ON_CALL(log_archive_, Previous).WillByDefault(Return(Fail(ErrorCode::kNotFound, "no previous logs kept")));
+  auto api = Server();
+  auto get = [&](std::string query) {
+    return api.Handle({.method = "GET", .path = "/v1/runtimes/lobby/logs", .query = std::move(query)});
+  };
+  EXPECT_EQ(get("").status, 404);
+  EXPECT_EQ(get("previous=true").status, 404);
+  EXPECT_EQ(get("tail=0").status, 400);
+  EXPECT_EQ(get("previous=yes").status, 400);
+  ON_CALL(desired_, Get).WillByDefault(Return(Fail(ErrorCode::kNotFound, "none")));
+  EXPECT_EQ(get("previous=true").status, 404);
+}
+
 TEST_F(ApiServerTest, RestartWithoutRequestIdGetsAGeneratedOne) {
   Server().Handle(Post("/v1/runtimes/lobby/restart"));
   ASSERT_EQ(restarts_.size(), 1u);
@@ -203,7 +266,7 @@ TEST_F(ApiServerTest, OversizeBodyUrlAndHeadersAreRefused) {
 TEST_F(ApiServerTest, NonLoopbackListenWithoutTokenIsRefusedAtStart) {
   ApiServer api(ApiOptions{.listen = "0.0.0.0:18099"},
                 ApiDependencies{desired_, statuses_, operation_log_, engine_, logger_,
-                                tokens_, feed_, clock_, [] { return true; }, nullptr,
+                                tokens_, feed_, clock_, log_archive_, [] { return true; }, nullptr,
                                 nullptr, nullptr});
   auto started = api.Start();
   ASSERT_FALSE(started.has_value());

@@ -18,6 +18,7 @@
 #include "test/mocks/mock_desired_state_store.h"
 #include "test/mocks/mock_game_lease_store.h"
 #include "test/mocks/mock_lifecycle_operations.h"
+#include "test/mocks/mock_log_archive.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
 #include "test/mocks/mock_runtime_record_store.h"
@@ -95,10 +96,11 @@ class ControllerTest : public ::testing::Test {
   NiceMock<MockTelemetry> telemetry_;
   NiceMock<MockLogger> logger_;
   NiceMock<MockTokenGenerator> tokens_;
+  NiceMock<MockLogArchive> log_archive_;
   NiceMock<MockLifecycleOperations> operations_;
   TokenBucket unlimited_{clock_, 0, 1};
   LifecyclePorts ports_{records_, operation_log_, engine_, leases_,
-                        telemetry_, logger_, clock_, tokens_};
+                        telemetry_, logger_, clock_, tokens_, log_archive_};
   Reconciler reconciler_{ports_, operations_, desired_, statuses_, unlimited_,
                          ReconcilerConfig{}};
   WorkQueue queue_{clock_, BackoffPolicy{}};
@@ -193,6 +195,23 @@ TEST_F(ControllerTest, RestartRequestBumpsTheGenerationOverTheRevisionItRead) {
   EXPECT_EQ(written.api_restart_count, 1);
   EXPECT_EQ(written.restart_source, OpSource::kRest);
   EXPECT_EQ(written.restart_source_ref, "req-1");
+}
+
+TEST_F(ControllerTest, AForcedRestartSkipsTheDrainWaitUpToItsRestartGeneration) {
+  DesiredRuntime stored = AtRevision(Desired("needs-start"), 4);
+  stored.spec.restart_generation = 2;
+  ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{stored}));
+  DesiredRuntime written;
+  EXPECT_CALL(desired_, Put(_)).WillOnce([&](const DesiredRuntime& runtime) {
+    written = runtime;
+    return Expected<uint64_t>(9);
+  });
+
+  ASSERT_TRUE(controller_.RequestRestart("needs-start", "req-9", /*force=*/true));
+
+  EXPECT_EQ(written.force_restart_generation, 3);  // 2 in the spec + 1 API restart
+  EXPECT_TRUE(written.DrainSkipped(2));
+  EXPECT_FALSE(written.DrainSkipped(3));
 }
 
 TEST_F(ControllerTest, RestartThatConflictsRereadsTheObjectAndBumpsItsCount) {

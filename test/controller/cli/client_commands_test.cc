@@ -110,8 +110,8 @@ const std::string kNotFound =
 
 TEST_F(ClientCommandsTest, KnowsItsCommands) {
   for (const char* command :
-       {"get", "describe", "restart", "wait", "history", "plan", "nodes", "kubeconfig",
-        "validate"}) {
+       {"get", "describe", "restart", "wait", "logs", "history", "plan", "nodes",
+        "kubeconfig", "validate"}) {
     EXPECT_TRUE(IsClientCommand(command)) << command;
   }
   EXPECT_FALSE(IsClientCommand("run"));
@@ -122,8 +122,8 @@ TEST_F(ClientCommandsTest, KnowsItsCommands) {
 
 TEST_F(ClientCommandsTest, HelpOfEveryCommandExitsZero) {
   for (const char* command :
-       {"get", "describe", "restart", "wait", "history", "plan", "nodes", "kubeconfig",
-        "validate"}) {
+       {"get", "describe", "restart", "wait", "logs", "history", "plan", "nodes",
+        "kubeconfig", "validate"}) {
     for (const char* flag : {"--help", "-h"}) {
       const CommandRun run = Command(command, {flag});
       EXPECT_EQ(run.code, 0) << command;
@@ -337,6 +337,56 @@ TEST_F(ClientCommandsTest, HistoryShowsOperationsWithTheLimit) {
   run = Command("history", {"lobby-eu-1"});
   EXPECT_EQ(run.code, 0);
   EXPECT_EQ(run.err, "No operations recorded for runtime/lobby-eu-1.\n");
+}
+
+TEST_F(ClientCommandsTest, HistorySaysHowTheDrainGateWasPassedAndWhatPreStopDid) {
+  fake_.on_get = [](const std::string&) {
+    Json restart = {{"startedAt", "2026-12-02T10:00:00.000Z"}, {"opKind", "restart"},
+                    {"outcome", "success"}, {"errorMessage", ""},
+                    {"drain", {{"outcome", "drained"}, {"waitedMs", 192000}}}};
+    Json stop = {{"startedAt", "2026-12-02T10:00:00.000Z"}, {"opKind", "stop"},
+                 {"outcome", "success"}, {"errorMessage", ""},
+                 {"preStop", {{"exitCode", 0}, {"timedOut", false}, {"error", ""},
+                              {"durationMs", 1500}, {"output", "saving\nworld saved\n"}}}};
+    Json forced = {{"opKind", "update"}, {"errorMessage", "docker stop: gone"},
+                   {"drain", {{"outcome", "deadline"}, {"waitedMs", 600000}}},
+                   {"preStop", {{"exitCode", nullptr}, {"timedOut", true}, {"error", ""},
+                                {"durationMs", 30000}, {"output", ""}}}};
+    return HttpReply{200, Json{{"items", {restart, stop, forced}}}.dump()};
+  };
+  const CommandRun run = Command("history", {"lobby-eu-1"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("drained after 3m12s\n"));
+  EXPECT_THAT(run.out, HasSubstr("preStop exit 0 in 1s: world saved\n"));
+  EXPECT_THAT(run.out, HasSubstr("docker stop: gone; drain deadline passed after 10m; "
+                                 "preStop timed out after 30s\n"));
+}
+
+TEST_F(ClientCommandsTest, LogsPrintsTheOutputOfTheContainerOrOfThePreviousOne) {
+  fake_.on_get = [](const std::string&) { return HttpReply{200, "saving world\nbye\n"}; };
+  CommandRun run = Command("logs", {"lobby-eu-1"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "saving world\nbye\n");
+  EXPECT_EQ(fake_.calls.at(0).target, "/v1/runtimes/lobby-eu-1/logs");
+  run = Command("logs", {"lobby-eu-1", "--previous", "--tail", "20"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(fake_.calls.at(1).target, "/v1/runtimes/lobby-eu-1/logs?previous=true&tail=20");
+}
+
+TEST_F(ClientCommandsTest, LogsOfARuntimeWithoutPreviousLogsSaysSo) {
+  fake_.on_get = [](const std::string&) {
+    return HttpReply{404, R"({"error":{"code":"not_found","message":"no previous logs kept for game \"x\""}})"};
+  };
+  const CommandRun run = Command("logs", {"x", "--previous"});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.err, HasSubstr("no previous logs kept for game \"x\""));
+  EXPECT_EQ(Command("logs", {"x", "--tail", "0"}).code, 2);
+}
+
+TEST_F(ClientCommandsTest, RestartForceAsksToSkipTheDrainWait) {
+  fake_.on_post = [](const std::string&) { return HttpReply{202, R"({"generation": 5})"}; };
+  EXPECT_EQ(Command("restart", {"lobby-eu-1", "--force"}).code, 0);
+  EXPECT_EQ(fake_.calls.at(0).target, "/v1/runtimes/lobby-eu-1/restart?force=true");
 }
 
 TEST_F(ClientCommandsTest, PlanShowsPendingActionsOrAllConverged) {

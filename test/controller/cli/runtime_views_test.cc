@@ -97,6 +97,7 @@ TEST(DescribeRuntimeTest, ShowsIdentityStatusSpecConditionsAndOperations) {
       "(20m ago))\n"
       "Last Restart:        restartGeneration 2: success, container 0123456789ab, ref req-42, "
       "finished 2026-11-25T02:54:58.000Z (5m ago)\n"
+      "Last Termination:    <none>\n"
       "Spec:\n"
       "  Image:         rtmanager/demo-game:2\n"
       "  State:         Running\n"
@@ -121,6 +122,19 @@ TEST(DescribeRuntimeTest, ShowsIdentityStatusSpecConditionsAndOperations) {
       "     lobby.yaml#generation=2   port 18080 is taken\n");
 }
 
+TEST(DescribeRuntimeTest, ShowsHowTheLastContainerEnded) {
+  Json runtime = LobbyRuntime();
+  runtime["status"]["lastTermination"] = {{"containerId", "3e1b7c0d9a2f55"},
+                                          {"exitCode", 137},
+                                          {"reason", "OOMKilled"},
+                                          {"finishedAt", "2026-11-25T02:58:00.000Z"}};
+  EXPECT_NE(DescribeRuntime(runtime, LobbyOperations(), kNow)
+                .find("Last Termination:    OOMKilled (exit code 137), container "
+                      "3e1b7c0d9a2f, finished 2026-11-25T02:58:00.000Z (2m ago)\n"),
+            std::string::npos)
+      << DescribeRuntime(runtime, LobbyOperations(), kNow);
+}
+
 TEST(DescribeRuntimeTest, MinimalObjectShowsNoneAndUnavailableOperations) {
   const Json bare = Json::parse(R"({"metadata": {"name": "x", "generation": 1,
     "deleted": true}, "spec": {"image": "i", "command": []}, "status": {"phase": "Removed"}})");
@@ -141,6 +155,7 @@ TEST(DescribeRuntimeTest, MinimalObjectShowsNoneAndUnavailableOperations) {
             "Restarts:            <none>\n"
             "Last Error:          <none>\n"
             "Last Restart:        <none>\n"
+            "Last Termination:    <none>\n"
             "Spec:\n"
             "  Image:         i\n"
             "  State:         <none>\n"

@@ -39,6 +39,16 @@ class DockerEngineIT : public DockerIntegrationTest {
     }
     return state;
   }
+
+  // The id of a container of `spec`, created and started.
+  std::string StartedContainer(const ContainerSpec& spec) {
+    auto id = CreateTracked(spec);
+    EXPECT_TRUE(id) << id.error().message;
+    if (!id) return "";
+    auto started = engine_.StartContainer(*id);
+    EXPECT_TRUE(started) << started.error().message;
+    return *id;
+  }
 };
 
 TEST_F(DockerEngineIT, VersionAnswers) {
@@ -216,6 +226,103 @@ TEST_F(DockerEngineIT, NamedVolumesAreCreatedWithTheirLabelsAndRemovedWhenUnused
   EXPECT_TRUE(removed) << removed.error().message;
   EXPECT_TRUE(RawGet("/volumes/" + volume).is_null()) << "still there";
   EXPECT_TRUE(engine_.RemoveVolume(volume)) << "removing a missing volume succeeds";
+}
+
+TEST_F(DockerEngineIT, ExecReturnsTheExitCodeAndOutputOfBothStreams) {
+  const std::string id = StartedContainer(NewContainerSpec());
+  auto result = engine_.Exec(
+      id, {"/bin/sh", "-c", "echo saving; echo slow disk >&2; echo saved; exit 3"}, 10s);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->exit_code, 3);
+  // The engine copies the two streams apart: their order is kept, not
+  // their interleaving.
+  const std::string& output = result->output_tail;
+  ASSERT_NE(output.find("saving\n"), std::string::npos) << output;
+  ASSERT_NE(output.find("saved\n"), std::string::npos) << output;
+  EXPECT_LT(output.find("saving\n"), output.find("saved\n")) << output;
+  EXPECT_THAT(output, HasSubstr("slow disk\n"));
+  EXPECT_EQ(result->output_tail.size(), std::string("saving\nslow disk\nsaved\n").size());
+}
+
+TEST_F(DockerEngineIT, ExecKeepsTheTailOfALongOutput) {
+  const std::string id = StartedContainer(NewContainerSpec());
+  auto result = engine_.Exec(
+      id, {"/bin/sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo line-$i; i=$((i+1)); done"},
+      20s);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->exit_code, 0);
+  EXPECT_EQ(result->output_tail.size(), kExecOutputTailBytes);
+  EXPECT_TRUE(result->output_tail.ends_with("line-2998\nline-2999\n"));
+}
+
+TEST_F(DockerEngineIT, ExecStillRunningAtTheTimeoutHasNoExitCode) {
+  const std::string id = StartedContainer(NewContainerSpec());
+  auto result = engine_.Exec(id, {"/bin/sh", "-c", "echo started; sleep 30"}, 500ms);
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->exit_code, std::nullopt);
+  EXPECT_EQ(result->output_tail, "started\n");
+}
+
+TEST_F(DockerEngineIT, ExecOfAnUnknownProgramEndsWithTheRuntimesExitCode) {
+  const std::string id = StartedContainer(NewContainerSpec());
+  auto result = engine_.Exec(id, {"/no/such/program"}, 10s);
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_TRUE(result->exit_code.has_value());
+  EXPECT_THAT(*result->exit_code, ::testing::AnyOf(126, 127));
+}
+
+TEST_F(DockerEngineIT, ExecInAStoppedContainerIsConflictAndInAMissingOneNotFound) {
+  auto id = CreateTracked(NewContainerSpec());
+  ASSERT_TRUE(id) << id.error().message;
+  auto stopped = engine_.Exec(*id, {"/bin/true"}, 5s);
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, ErrorCode::kConflict);
+
+  auto missing = engine_.Exec("rtm-no-such-container-" + run_id_, {"/bin/true"}, 5s);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(DockerEngineIT, ContainerLogsAreTheEndOfItsOutputAlsoOnceStopped) {
+  ContainerSpec spec = NewContainerSpec();
+  spec.command = {"/bin/sh", "-c", "echo first; echo to-stderr >&2; echo last; sleep 30"};
+  const std::string id = StartedContainer(spec);
+  WaitForState(id, [&](const ContainerState&) {
+    auto logs = engine_.ContainerLogs(id, 1024);
+    return logs && logs->find("last\n") != std::string::npos;
+  });
+  ASSERT_TRUE(engine_.StopContainer(id, 0));
+  auto logs = engine_.ContainerLogs(id, 1024);
+  ASSERT_TRUE(logs) << logs.error().message;
+  EXPECT_THAT(*logs, HasSubstr("first\nlast\n"));
+  EXPECT_THAT(*logs, HasSubstr("to-stderr\n"));
+  auto tail = engine_.ContainerLogs(id, 5);
+  ASSERT_TRUE(tail) << tail.error().message;
+  EXPECT_EQ(tail->size(), 5u);
+  EXPECT_TRUE(logs->ends_with(*tail)) << *tail;
+
+  auto missing = engine_.ContainerLogs("rtm-no-such-container-" + run_id_, 1024);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(DockerEngineIT, TheStopSignalIsSetOnTheContainer) {
+  ContainerSpec spec = NewContainerSpec();
+  spec.stop_signal = "SIGINT";
+  auto id = CreateTracked(spec);
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_EQ(RawInspect(*id)["Config"]["StopSignal"], "SIGINT");
+}
+
+TEST_F(DockerEngineIT, InspectReportsAnOomKill) {
+  ContainerSpec spec = NewContainerSpec();
+  spec.command = {"/bin/sh", "-c", "x=a; while true; do x=$x$x; done"};
+  spec.memory_bytes = 8 * 1024 * 1024;
+  const std::string id = StartedContainer(spec);
+  const ContainerState state =
+      WaitForState(id, [](const ContainerState& s) { return !s.running; });
+  EXPECT_FALSE(state.running);
+  EXPECT_TRUE(state.oom_killed) << "exit code " << state.exit_code;
 }
 
 TEST_F(DockerEngineIT, RemovingARunningContainerNeedsForce) {

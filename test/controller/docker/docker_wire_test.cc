@@ -104,7 +104,82 @@ TEST(DockerWireTest, CreateBodyLeavesOutWhatTheSpecDoesNotSet) {
   EXPECT_FALSE(body["HostConfig"].contains("Memory"));
   EXPECT_FALSE(body["HostConfig"].contains("NanoCpus"));
   EXPECT_FALSE(body["HostConfig"].contains("Mounts"));
+  EXPECT_FALSE(body.contains("StopSignal"));
   EXPECT_EQ(body["HostConfig"]["RestartPolicy"]["Name"], "no");
+}
+
+TEST(DockerWireTest, CreateBodyCarriesTheStopSignal) {
+  ContainerSpec spec;
+  spec.image = "busybox:1";
+  spec.stop_signal = "SIGINT";
+  EXPECT_EQ(Json::parse(CreateContainerBody(spec))["StopSignal"], "SIGINT");
+}
+
+TEST(DockerWireTest, InspectReadsOomKilled) {
+  auto killed = ParseContainerInspect(R"({"Id": "a", "State": {
+      "Status": "exited", "Running": false, "ExitCode": 137, "OOMKilled": true}})");
+  ASSERT_TRUE(killed) << killed.error().message;
+  EXPECT_TRUE(killed->oom_killed);
+  auto plain = ParseContainerInspect(R"({"Id": "a", "State": {"Status": "exited"}})");
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_FALSE(plain->oom_killed);
+}
+
+TEST(DockerWireTest, ExecBodiesAttachOutputWithoutATty) {
+  const Json create = Json::parse(ExecCreateBody({"sh", "-c", "echo hi"}));
+  EXPECT_EQ(create["Cmd"], (Json{"sh", "-c", "echo hi"}));
+  EXPECT_EQ(create["AttachStdout"], true);
+  EXPECT_EQ(create["AttachStderr"], true);
+  EXPECT_EQ(create["AttachStdin"], false);
+  EXPECT_EQ(create["Tty"], false);
+  const Json start = Json::parse(ExecStartBody());
+  EXPECT_EQ(start["Detach"], false);
+  EXPECT_EQ(start["Tty"], false);
+}
+
+TEST(DockerWireTest, ParsesAnExecInspectAnswer) {
+  auto done = ParseExecInspect(R"({"ID": "e1", "Running": false, "ExitCode": 3})");
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_FALSE(done->running);
+  EXPECT_EQ(done->exit_code, 3);
+  auto running = ParseExecInspect(R"({"ID": "e1", "Running": true, "ExitCode": null})");
+  ASSERT_TRUE(running) << running.error().message;
+  EXPECT_TRUE(running->running);
+  EXPECT_EQ(ParseExecInspect(R"({"ID": "e1"})").error().code,
+            ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(ParseExecInspect("nope").error().code, ErrorCode::kServiceUnavailable);
+}
+
+// [stream, 0, 0, 0, size (big-endian)] + payload, per frame.
+std::string Frame(char stream, const std::string& payload) {
+  std::string frame{stream, 0, 0, 0};
+  const uint32_t size = static_cast<uint32_t>(payload.size());
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    frame.push_back(static_cast<char>((size >> shift) & 0xff));
+  }
+  return frame + payload;
+}
+
+TEST(MultiplexedStreamDecoderTest, KeepsThePayloadOfBothStreamsInOrder) {
+  const std::string stream =
+      Frame(1, "saving world\n") + Frame(2, "warn: slow disk\n") + Frame(1, "saved\n");
+  MultiplexedStreamDecoder decoder;
+  std::string payload;
+  decoder.Feed(stream, payload);
+  EXPECT_EQ(payload, "saving world\nwarn: slow disk\nsaved\n");
+}
+
+TEST(MultiplexedStreamDecoderTest, FramesCutAnywhereAreJoined) {
+  const std::string big(300, 'x');
+  const std::string stream = Frame(1, "ab") + Frame(2, big) + Frame(1, "");
+  for (size_t piece = 1; piece <= 9; ++piece) {
+    MultiplexedStreamDecoder decoder;
+    std::string payload;
+    for (size_t at = 0; at < stream.size(); at += piece) {
+      decoder.Feed(std::string_view(stream).substr(at, piece), payload);
+    }
+    EXPECT_EQ(payload, "ab" + big) << "pieces of " << piece;
+  }
 }
 
 TEST(DockerWireTest, ParsesAnInspectAnswer) {

@@ -756,5 +756,57 @@ TEST(ManifestParserTest, MaxConsecutiveFailuresIsAPositiveInteger) {
               ElementsAre(Problem(7, "spec.maxConsecutiveFailures", "must be an integer")));
 }
 
+TEST(ManifestParserTest, StopSignalPreStopAndDrainAreRead) {
+  const GameSpec spec = SpecOf(WithSpec(
+      "  stopSignal: SIGINT\n"
+      "  preStop:\n"
+      "    command: [rcon, save-all]\n"
+      "    timeoutSeconds: 20\n"
+      "  drain:\n"
+      "    command: [players, --empty]\n"
+      "    periodSeconds: 15\n"
+      "    maxWaitSeconds: 900\n"
+      "    timeoutSeconds: 4\n"));
+  EXPECT_EQ(spec.stop_signal, "SIGINT");
+  EXPECT_EQ(spec.pre_stop,
+            (ExecHook{.command = {"rcon", "save-all"}, .timeout_seconds = 20}));
+  EXPECT_EQ(spec.drain, (DrainPolicy{.command = {"players", "--empty"},
+                                     .period_seconds = 15,
+                                     .max_wait_seconds = 900,
+                                     .timeout_seconds = 4}));
+}
+
+TEST(ManifestParserTest, HooksTakeTheirDefaultsAndAreAbsentWhenUnset) {
+  const GameSpec spec = SpecOf(WithSpec("  preStop: {command: [save]}\n"
+                                        "  drain: {command: [empty]}\n"));
+  EXPECT_EQ(spec.pre_stop, (ExecHook{.command = {"save"}, .timeout_seconds = 30}));
+  EXPECT_EQ(spec.drain, (DrainPolicy{.command = {"empty"},
+                                     .period_seconds = 10,
+                                     .max_wait_seconds = 600,
+                                     .timeout_seconds = 5}));
+  const GameSpec plain = SpecOf(kMinimalYaml);
+  EXPECT_EQ(plain.stop_signal, "");
+  EXPECT_EQ(plain.pre_stop, std::nullopt);
+  EXPECT_EQ(plain.drain, std::nullopt);
+}
+
+TEST(ManifestParserTest, BadStopSignalAndHooksNameLineAndField) {
+  EXPECT_THAT(ProblemsOf(WithSpec("  stopSignal: TERM\n")),
+              ElementsAre(Problem(7, "spec.stopSignal", std::string(kStopSignalRule))));
+  EXPECT_THAT(ProblemsOf(WithSpec("  preStop:\n"
+                                  "    timeoutSeconds: 0\n"
+                                  "    shell: bash\n")),
+              ElementsAre(Problem(9, "spec.preStop.shell", "unknown field"),
+                          Problem(7, "spec.preStop.command", "required"),
+                          Problem(8, "spec.preStop.timeoutSeconds", "must be >= 1")));
+  EXPECT_THAT(ProblemsOf(WithSpec("  drain:\n"
+                                  "    command: []\n"
+                                  "    periodSeconds: 0\n"
+                                  "    maxWaitSeconds: -1\n")),
+              ElementsAre(Problem(8, "spec.drain.command", "must not be empty"),
+                          Problem(9, "spec.drain.periodSeconds", "must be >= 1"),
+                          Problem(10, "spec.drain.maxWaitSeconds", "must be >= 0")));
+}
+
 }  // namespace
 }  // namespace rtm

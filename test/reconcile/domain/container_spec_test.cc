@@ -146,5 +146,21 @@ TEST(ContainerSpecTest, VolumesArePartOfTheHashTheReclaimPolicyIsNot) {
   EXPECT_EQ(SpecHash(deleting), SpecHash(with));
 }
 
+// A stop signal is set on the container when it is created, so a change of
+// it recreates the container; preStop and drain run around the container
+// and are not part of it. Unset, the hash is the one before they existed.
+TEST(ContainerSpecTest, StopSignalIsPartOfTheHashPreStopAndDrainAreNot) {
+  GameSpec plain{.image = "x"};
+  GameSpec hooked = plain;
+  hooked.pre_stop = ExecHook{.command = {"save"}};
+  hooked.drain = DrainPolicy{.command = {"empty"}};
+  EXPECT_EQ(SpecHash(hooked), "v1-4e4d8f0b81ec5b2e");
+  GameSpec signalled = plain;
+  signalled.stop_signal = "SIGINT";
+  EXPECT_NE(SpecHash(signalled), SpecHash(plain));
+  EXPECT_EQ(BuildContainerSpec({"g", 1}, signalled, "net").stop_signal, "SIGINT");
+  EXPECT_EQ(BuildContainerSpec({"g", 1}, plain, "net").stop_signal, "");
+}
+
 }  // namespace
 }  // namespace rtm

@@ -170,5 +170,47 @@ TEST(ValidateGameSpecTest, MaxConsecutiveFailuresIsAtLeastOne) {
   EXPECT_EQ(ValidateGameSpec(spec).error().message, "spec.maxConsecutiveFailures: must be >= 1");
 }
 
+TEST(ValidateGameSpecTest, StopSignalPreStopAndDrainNameTheirField) {
+  GameSpec spec{.image = "x"};
+  spec.stop_signal = "SIGINT";
+  spec.pre_stop = ExecHook{.command = {"save"}, .timeout_seconds = 1};
+  spec.drain = DrainPolicy{.command = {"empty"}, .period_seconds = 1,
+                           .max_wait_seconds = 0, .timeout_seconds = 1};
+  EXPECT_TRUE(ValidateGameSpec(spec).has_value());
+
+  auto message = [](GameSpec changed) { return ValidateGameSpec(changed).error().message; };
+  GameSpec bad = spec;
+  bad.stop_signal = "TERM";
+  EXPECT_EQ(message(bad), "spec.stopSignal: " + std::string(kStopSignalRule));
+  bad = spec;
+  bad.pre_stop->command.clear();
+  EXPECT_EQ(message(bad), "spec.preStop.command: must not be empty");
+  bad = spec;
+  bad.pre_stop->timeout_seconds = 0;
+  EXPECT_EQ(message(bad), "spec.preStop.timeoutSeconds: must be >= 1");
+  bad = spec;
+  bad.drain->command.clear();
+  EXPECT_EQ(message(bad), "spec.drain.command: must not be empty");
+  bad = spec;
+  bad.drain->period_seconds = 0;
+  EXPECT_EQ(message(bad), "spec.drain.periodSeconds: must be >= 1");
+  bad = spec;
+  bad.drain->max_wait_seconds = -1;
+  EXPECT_EQ(message(bad), "spec.drain.maxWaitSeconds: must be >= 0");
+  bad = spec;
+  bad.drain->timeout_seconds = 0;
+  EXPECT_EQ(message(bad), "spec.drain.timeoutSeconds: must be >= 1");
+}
+
+TEST(StopSignalTest, KnowsTheSignalsGameServersStopOn) {
+  for (const char* name : {"SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1",
+                           "SIGUSR2", "SIGWINCH", "SIGPWR", "SIGKILL"}) {
+    EXPECT_TRUE(IsKnownStopSignal(name)) << name;
+  }
+  EXPECT_FALSE(IsKnownStopSignal("sigterm"));
+  EXPECT_FALSE(IsKnownStopSignal("15"));
+  EXPECT_FALSE(IsKnownStopSignal(""));
+}
+
 }  // namespace
 }  // namespace rtm

@@ -34,5 +34,17 @@ TEST(ErrorCodeTest, WireNamesRoundTrip) {
   EXPECT_FALSE(ParseErrorCode("nope").has_value());
 }
 
+TEST(FormatDurationTest, WholeSecondsInAtMostTwoUnits) {
+  using namespace std::chrono;
+  EXPECT_EQ(FormatDuration(milliseconds(0)), "0s");
+  EXPECT_EQ(FormatDuration(milliseconds(999)), "0s");
+  EXPECT_EQ(FormatDuration(seconds(45)), "45s");
+  EXPECT_EQ(FormatDuration(seconds(60)), "1m");
+  EXPECT_EQ(FormatDuration(seconds(192)), "3m12s");
+  EXPECT_EQ(FormatDuration(hours(2) + minutes(5) + seconds(9)), "2h5m");
+  EXPECT_EQ(FormatDuration(hours(76)), "3d4h");
+  EXPECT_EQ(FormatDuration(seconds(-5)), "0s");
+}
+
 }  // namespace
 }  // namespace rtm

@@ -10,6 +10,17 @@ using ::testing::Return;
 
 std::string TokenNumber(int n) { return "token-" + std::to_string(n); }
 
+ContainerState StoppedOldContainer() {
+  return ContainerState{.id = kOldContainer,
+                        .name = "rtm-lobby-eu-1",
+                        .image = kImage,
+                        .status = "exited",
+                        .running = false,
+                        .exit_code = 143,
+                        .started_at = kRecordTime,
+                        .finished_at = kRecordTime + std::chrono::hours(1)};
+}
+
 LifecycleTest::LifecycleTest() {
   config_.network = "rtmanager";
   ON_CALL(clock_, Now).WillByDefault([this] {
@@ -22,6 +33,15 @@ LifecycleTest::LifecycleTest() {
   // Specific expectations of a test take precedence over these.
   EXPECT_CALL(telemetry_, RecordOperation).Times(::testing::AnyNumber());
   EXPECT_CALL(logger_, Log).Times(::testing::AnyNumber());
+  // What a stopped kOldContainer leaves (KeepLastWords): its last output and
+  // how it ended.
+  EXPECT_CALL(engine_, ContainerLogs(std::string_view(kOldContainer), kArchivedLogBytes))
+      .Times(::testing::AnyNumber())
+      .WillRepeatedly(Return(Expected<std::string>(std::string(kOldContainerOutput))));
+  EXPECT_CALL(engine_, InspectContainer(std::string_view(kOldContainer)))
+      .Times(::testing::AnyNumber())
+      .WillRepeatedly(Return(Expected<ContainerState>(StoppedOldContainer())));
+  ON_CALL(log_archive_, Keep).WillByDefault(Return(Expected<void>()));
   ON_CALL(leases_, TryAcquire).WillByDefault(Return(Expected<bool>(true)));
   ON_CALL(leases_, Release).WillByDefault(Return(Expected<void>()));
   ON_CALL(record_store_, Get)
@@ -104,7 +124,7 @@ void LifecycleTest::ExpectFreshCreateAndStart(const std::string& id) {
 }
 
 void LifecycleTest::ExpectCreateAndStartAfterRemove(const std::string& id) {
-  EXPECT_CALL(engine_, InspectContainer).Times(0);
+  EXPECT_CALL(engine_, InspectContainer(std::string_view(ContainerName(kGame)))).Times(0);
   EXPECT_CALL(engine_, CreateContainer(_)).WillOnce(Return(id));
   EXPECT_CALL(engine_, StartContainer(std::string_view(id)))
       .WillOnce(Return(Expected<void>()));

@@ -21,6 +21,7 @@
 #include "test/mocks/mock_clock.h"
 #include "test/mocks/mock_container_engine.h"
 #include "test/mocks/mock_game_lease_store.h"
+#include "test/mocks/mock_log_archive.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
 #include "test/mocks/mock_runtime_record_store.h"
@@ -36,6 +37,11 @@ inline constexpr char kOldContainer[] = "c0ffee-old";
 inline constexpr char kNewContainer[] = "beef-new";
 inline constexpr Timestamp kRecordTime{std::chrono::sys_days{
     std::chrono::year{2026} / std::chrono::November / 1}};
+inline constexpr char kOldContainerOutput[] = "player left\nshutting down\n";
+
+// kOldContainer as the engine reports it once stopped: exited with 143 (a
+// SIGTERM) an hour after kRecordTime.
+ContainerState StoppedOldContainer();
 
 class LifecycleTest : public ::testing::Test {
  protected:
@@ -77,6 +83,7 @@ class LifecycleTest : public ::testing::Test {
   ::testing::NiceMock<MockLogger> logger_;
   ::testing::NiceMock<MockClock> clock_;
   ::testing::NiceMock<MockTokenGenerator> tokens_;
+  ::testing::NiceMock<MockLogArchive> log_archive_;
 
   std::map<std::string, RuntimeRecord, std::less<>> records_;
   uint64_t store_revision_ = 0;
@@ -86,7 +93,8 @@ class LifecycleTest : public ::testing::Test {
   int tokens_issued_ = 0;
 
   LifecyclePorts ports_{record_store_, operation_log_, engine_, leases_,
-                        telemetry_,    logger_,        clock_,  tokens_};
+                        telemetry_,    logger_,        clock_,  tokens_,
+                        log_archive_};
   LifecycleConfig config_;
   StopService stop_{ports_, config_};
   StartService start_{ports_, config_};

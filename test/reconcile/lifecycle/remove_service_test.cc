@@ -36,6 +36,46 @@ TEST_F(RemoveServiceTest, StopsGracefullyRemovesAndMarksTheRecordRemoved) {
   EXPECT_EQ(entries()[0].container_id, kOldContainer);
 }
 
+TEST_F(RemoveServiceTest, PreStopRunsBeforeTheStopAndIsAuditedWithTheDrain) {
+  RuntimeRecord record = RunningRecord();
+  record.spec.pre_stop = ExecHook{.command = {"announce", "bye"}, .timeout_seconds = 9};
+  StoreRecord(record);
+  {
+    InSequence in_order;
+    EXPECT_CALL(engine_, Exec(std::string_view(kOldContainer),
+                              std::vector<std::string>{"announce", "bye"},
+                              Duration(std::chrono::seconds(9))))
+        .WillOnce(Return(Expected<ExecResult>(ExecResult{1, "nobody listening"})));
+    EXPECT_CALL(engine_, StopContainer(std::string_view(kOldContainer), 3))
+        .WillOnce(Return(Expected<void>()));
+    EXPECT_CALL(engine_, RemoveContainer(std::string_view(kOldContainer), false))
+        .WillOnce(Return(Expected<void>()));
+  }
+  RemoveInput input = Input();
+  input.drain = DrainRecord{DrainOutcome::kForced, std::chrono::seconds(3)};
+
+  ASSERT_TRUE(remove_.Handle(input).has_value());
+
+  ASSERT_EQ(entries().size(), 1u);
+  EXPECT_EQ(entries()[0].pre_stop.value().exit_code, 1);
+  EXPECT_EQ(entries()[0].pre_stop->output_tail, "nobody listening");
+  EXPECT_EQ(entries()[0].drain, input.drain);
+  EXPECT_EQ(records_.at(kGame).status, RuntimeStatus::kRemoved);
+}
+
+TEST_F(RemoveServiceTest, TheRemovedContainersLogsAndEndingAreKept) {
+  StoreRecord(RunningRecord());
+  EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
+  EXPECT_CALL(log_archive_, Keep(std::string_view(kGame), ::testing::_))
+      .WillOnce(Return(Expected<void>()));
+
+  ASSERT_TRUE(remove_.Handle(Input()).has_value());
+
+  ASSERT_TRUE(records_.at(kGame).last_termination.has_value());
+  EXPECT_EQ(records_.at(kGame).last_termination->reason, "Killed");
+}
+
 TEST_F(RemoveServiceTest, RemovingARemovedRuntimeSucceedsWithoutEngineCalls) {
   RuntimeRecord removed = RunningRecord();
   removed.status = RuntimeStatus::kRemoved;

@@ -225,7 +225,7 @@ TEST_F(RestartServiceTest, InnerStartFailureKeepsItsCode) {
   StoreRecord(RunningRecord());
   EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
   EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
-  EXPECT_CALL(engine_, InspectContainer).Times(0);  // the recreate freed the name
+  EXPECT_CALL(engine_, InspectContainer(std::string_view(ContainerName(kGame)))).Times(0);  // the recreate freed the name
   EXPECT_CALL(engine_, CreateContainer)
       .WillOnce(Return(Fail(ErrorCode::kImageNotFound, "No such image")));
   ExpectLeaseReleased();
@@ -246,7 +246,7 @@ TEST_F(RestartServiceTest, InnerStartRefusedByEngineIsStartFailed) {
   EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
   EXPECT_CALL(engine_, RemoveContainer(std::string_view(kOldContainer), false))
       .WillOnce(Return(Expected<void>()));
-  EXPECT_CALL(engine_, InspectContainer).Times(0);  // the recreate freed the name
+  EXPECT_CALL(engine_, InspectContainer(std::string_view(ContainerName(kGame)))).Times(0);  // the recreate freed the name
   EXPECT_CALL(engine_, CreateContainer).WillOnce(Return(std::string(kNewContainer)));
   EXPECT_CALL(engine_, StartContainer(std::string_view(kNewContainer)))
       .WillOnce(Return(Fail(ErrorCode::kStartFailed, "port is already allocated")));
@@ -306,11 +306,45 @@ TEST_F(RestartServiceTest, SuccessRecreatesWithSameHostnameAndGivenSourceRef) {
   EXPECT_LT(OuterEntry().started_at, OuterEntry().finished_at);
 }
 
+TEST_F(RestartServiceTest, PreStopGoesIntoTheInnerStopAndTheDrainIntoTheRestart) {
+  RuntimeRecord record = RunningRecord();
+  record.spec.pre_stop = ExecHook{.command = {"save"}, .timeout_seconds = 5};
+  StoreRecord(record);
+  EXPECT_CALL(engine_, Exec(std::string_view(kOldContainer),
+                            std::vector<std::string>{"save"}, _))
+      .WillOnce(Return(Expected<ExecResult>(ExecResult{0, "saved"})));
+  ExpectRecreate();
+  RestartInput input = Input();
+  input.drain = DrainRecord{DrainOutcome::kDrained, std::chrono::seconds(42)};
+
+  ASSERT_TRUE(restart_.Handle(input).has_value());
+
+  ASSERT_THAT(EntryKinds(),
+              ElementsAre(OpKind::kStop, OpKind::kStart, OpKind::kRestart));
+  ASSERT_TRUE(entries()[0].pre_stop.has_value());
+  EXPECT_EQ(entries()[0].pre_stop->output_tail, "saved");
+  EXPECT_EQ(entries()[0].drain, std::nullopt);
+  EXPECT_EQ(entries()[1].pre_stop, std::nullopt);
+  EXPECT_EQ(OuterEntry().drain, input.drain);
+  EXPECT_EQ(OuterEntry().pre_stop, std::nullopt);
+}
+
+TEST_F(RestartServiceTest, TheNewRecordKeepsHowTheOldContainerEnded) {
+  StoreRecord(RunningRecord());
+  ExpectRecreate();
+
+  ASSERT_TRUE(restart_.Handle(Input()).has_value());
+
+  ASSERT_TRUE(records_.at(kGame).last_termination.has_value());
+  EXPECT_EQ(records_.at(kGame).last_termination->container_id, kOldContainer);
+  EXPECT_EQ(records_.at(kGame).current_container_id, kNewContainer);
+}
+
 TEST_F(RestartServiceTest, NewContainerKeepsNameHostnameAliasAndGenerations) {
   StoreRecord(RunningRecord());
   EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
   EXPECT_CALL(engine_, RemoveContainer).WillOnce(Return(Expected<void>()));
-  EXPECT_CALL(engine_, InspectContainer).Times(0);  // the recreate freed the name
+  EXPECT_CALL(engine_, InspectContainer(std::string_view(ContainerName(kGame)))).Times(0);  // the recreate freed the name
   ContainerSpec created;
   EXPECT_CALL(engine_, CreateContainer)
       .WillOnce([&](const ContainerSpec& spec) -> Expected<std::string> {

@@ -32,7 +32,7 @@ TEST_F(UpdateServiceTest, ChecksTheImageFirstThenRecreatesWithTheNewSpec) {
         .WillOnce(Return(Expected<void>()));
     EXPECT_CALL(engine_, RemoveContainer(std::string_view(kOldContainer), false))
         .WillOnce(Return(Expected<void>()));
-    EXPECT_CALL(engine_, InspectContainer).Times(0);  // the recreate freed the name
+    EXPECT_CALL(engine_, InspectContainer(std::string_view(ContainerName(kGame)))).Times(0);  // the recreate freed the name
     EXPECT_CALL(engine_, CreateContainer)
         .WillOnce([&](const ContainerSpec& spec) -> Expected<std::string> {
           created = spec;
@@ -130,7 +130,7 @@ TEST_F(UpdateServiceTest, InnerStartFailureKeepsItsCode) {
   EXPECT_CALL(engine_, StopContainer).WillOnce(Return(Expected<void>()));
   EXPECT_CALL(engine_, RemoveContainer(std::string_view(kOldContainer), false))
       .WillOnce(Return(Expected<void>()));
-  EXPECT_CALL(engine_, InspectContainer).Times(0);  // the recreate freed the name
+  EXPECT_CALL(engine_, InspectContainer(std::string_view(ContainerName(kGame)))).Times(0);  // the recreate freed the name
   EXPECT_CALL(engine_, CreateContainer)
       .WillOnce(Return(Fail(ErrorCode::kStartFailed, "invalid port")));
 

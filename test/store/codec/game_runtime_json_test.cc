@@ -63,7 +63,7 @@ TEST(GameRuntimeJsonTest, DesiredUsesTheGameRuntimeObjectShape) {
       (std::set<std::string>{"name", "labels", "generation", "source",
                              "apiRestartCount", "restartSource",
                              "restartSourceRef", "deleted", "manifestError",
-                             "creationTimestamp"}));
+                             "creationTimestamp", "forceRestartGeneration"}));
   EXPECT_EQ(metadata["name"], "lobby-eu-1");
   EXPECT_EQ(metadata["labels"],
             (json{{"tier", "casual"}, {"region", "eu \"west\""}}));
@@ -127,6 +127,9 @@ TEST(GameRuntimeJsonTest, SpecWithoutTheOptionalFieldsIsStoredAsBefore) {
   spec.volumes.clear();
   spec.volume_reclaim_policy = VolumeReclaimPolicy::kRetain;
   spec.max_consecutive_failures.reset();
+  spec.stop_signal.clear();
+  spec.pre_stop.reset();
+  spec.drain.reset();
 
   const json encoded = ToJson(spec);
 
@@ -283,7 +286,8 @@ TEST(GameRuntimeJsonTest, StatusUsesTheDesignShape) {
                 "phase", "observedGeneration", "observedRestartGeneration",
                 "lastRestart", "containerId", "imageRef", "hostname", "health",
                 "restartCount", "lastError", "conditions",
-                                   "selfHeal", "nodeName"}));
+                                   "selfHeal", "nodeName", "drainWait",
+                                   "lastTermination"}));
   EXPECT_EQ(encoded["phase"], "Failed");
   EXPECT_EQ(encoded["observedGeneration"], 12);
   EXPECT_EQ(encoded["observedRestartGeneration"], 9);

@@ -31,7 +31,7 @@ TEST(RecordCodecTest, OperationEntryUsesTheDesignFieldNames) {
             (std::set<std::string>{"sequence", "gameId", "opKind", "opSource",
                                    "sourceRef", "imageRef", "containerId",
                                    "outcome", "errorCode", "errorMessage",
-                                   "startedAt", "finishedAt"}));
+                                   "startedAt", "finishedAt", "preStop", "drain"}));
   EXPECT_EQ(encoded["sequence"], 42);
   EXPECT_EQ(encoded["gameId"], "lobby-eu-1");
   EXPECT_EQ(encoded["opKind"], "restart");

@@ -105,8 +105,8 @@ class KubeApiTest : public ::testing::Test {
   std::vector<std::pair<std::string, std::string>> restarts_;
   KubeApi api_{KubeApiDependencies{
       desired_, statuses_, operation_log_, feed_, clock_, tokens_,
-      [this](std::string_view name, std::string request_id) -> Expected<int64_t> {
-        restarts_.emplace_back(std::string(name), request_id);
+      [this](std::string_view name, RestartRequest request) -> Expected<int64_t> {
+        restarts_.emplace_back(std::string(name), request.request_id);
         desired_by_name_[std::string(name)].generation += 1;
         desired_by_name_[std::string(name)].revision = 13;
         return desired_by_name_[std::string(name)].generation;
