@@ -58,6 +58,30 @@ std::optional<std::string_view> QueryValue(std::string_view query,
   return std::nullopt;
 }
 
+// A boolean query parameter: true|1, false|0, absent (false); anything else
+// is the 400 answer naming the parameter.
+std::expected<bool, Response> QueryFlag(std::string_view query, std::string_view key) {
+  const std::optional<std::string_view> value = QueryValue(query, key);
+  if (!value || *value == "false" || *value == "0") return false;
+  if (*value == "true" || *value == "1") return true;
+  return std::unexpected(ErrorResponse(
+      ErrorCode::kInvalidRequest, "query parameter " + std::string(key) +
+                                      ": must be true or false, not \"" +
+                                      std::string(*value) + "\""));
+}
+
+// The runtime's desired object, or the answer when it cannot be had: 404
+// "runtime "x" not found", or the store's error.
+std::expected<DesiredRuntime, Response> LoadRuntime(DesiredStateStore& store,
+                                                    std::string_view name) {
+  auto desired = store.Get(name);
+  if (desired) return std::move(*desired);
+  return std::unexpected(ErrorResponse(
+      desired.error().code, desired.error().code == ErrorCode::kNotFound
+                                ? "runtime \"" + std::string(name) + "\" not found"
+                                : desired.error().message));
+}
+
 template <typename Number>
 std::optional<Number> ParseNumber(std::string_view text) {
   Number value{};
@@ -389,13 +413,8 @@ Response ApiServer::Runtimes(const Request& request) {
 }
 
 Response ApiServer::Runtime(std::string_view name) {
-  auto desired = deps_.desired.Get(name);
-  if (!desired) {
-    return ErrorResponse(desired.error().code,
-                         desired.error().code == ErrorCode::kNotFound
-                             ? "runtime \"" + std::string(name) + "\" not found"
-                             : desired.error().message);
-  }
+  auto desired = LoadRuntime(deps_.desired, name);
+  if (!desired) return std::move(desired.error());
   auto status = deps_.statuses.Get(name);
   if (!status && status.error().code != ErrorCode::kNotFound) {
     return ErrorResponse(status.error().code, status.error().message);
@@ -416,10 +435,8 @@ Response ApiServer::Operations(std::string_view name, std::string_view query) {
     }
     limit = *parsed;
   }
-  if (auto desired = deps_.desired.Get(name);
-      !desired && desired.error().code == ErrorCode::kNotFound) {
-    return ErrorResponse(ErrorCode::kNotFound,
-                         "runtime \"" + std::string(name) + "\" not found");
+  if (auto desired = LoadRuntime(deps_.desired, name); !desired) {
+    return std::move(desired.error());
   }
   auto entries = deps_.operation_log.ListByGame(name, limit);
   if (!entries) return ErrorResponse(entries.error().code, entries.error().message);
@@ -451,23 +468,13 @@ Response ApiServer::Logs(std::string_view name, std::string_view query) {
     }
     lines = *parsed;
   }
-  bool previous = false;
-  if (auto value = QueryValue(query, "previous")) {
-    if (*value != "true" && *value != "false") {
-      return ErrorResponse(ErrorCode::kInvalidRequest,
-                           "query parameter previous: must be true or false");
-    }
-    previous = *value == "true";
-  }
-  auto desired = deps_.desired.Get(name);
-  if (!desired) {
-    return ErrorResponse(desired.error().code,
-                         desired.error().code == ErrorCode::kNotFound
-                             ? "runtime \"" + std::string(name) + "\" not found"
-                             : desired.error().message);
+  const std::expected<bool, Response> previous = QueryFlag(query, "previous");
+  if (!previous) return previous.error();
+  if (auto desired = LoadRuntime(deps_.desired, name); !desired) {
+    return std::move(desired.error());
   }
   std::string text;
-  if (previous) {
+  if (*previous) {
     auto kept = deps_.logs.Previous(name);
     if (!kept) return ErrorResponse(kept.error().code, kept.error().message);
     text = std::move(kept->text);
@@ -498,19 +505,11 @@ Response ApiServer::Restart(std::string_view name, const Request& request) {
     return ErrorResponse(ErrorCode::kInvalidRequest,
                          "X-Request-Id longer than 256 characters");
   }
-  bool force = false;
-  if (auto value = QueryValue(request.query, "force")) {
-    if (*value == "true" || *value == "1") {
-      force = true;
-    } else if (*value != "false" && *value != "0") {
-      return ErrorResponse(ErrorCode::kInvalidRequest,
-                           "query parameter force: must be true or false, not \"" +
-                               std::string(*value) + "\"");
-    }
-  }
+  const std::expected<bool, Response> force = QueryFlag(request.query, "force");
+  if (!force) return force.error();
   if (request_id.empty()) request_id = deps_.tokens.NewToken();
   auto generation =
-      deps_.request_restart(name, RestartRequest{std::move(request_id), force});
+      deps_.request_restart(name, RestartRequest{std::move(request_id), *force});
   if (!generation) {
     return ErrorResponse(generation.error().code, generation.error().message);
   }

@@ -357,9 +357,11 @@ ApiResponse KubeApi::Events(const ApiRequest& request) {
 namespace {
 
 // What a patch asks for, once it is known to touch nothing but the restart
-// annotation: the resourceVersion it requires, if any.
+// annotations: the resourceVersion it requires, if any, and whether the
+// restart skips the game's drain wait.
 struct RestartPatch {
   std::optional<std::string> resource_version;
+  bool skip_drain = false;
 };
 
 // Why a patch is refused: the field it touches and what is wrong.
@@ -370,7 +372,41 @@ struct PatchRefusal {
 
 constexpr std::string_view kOwnedByManifests =
     "manifests own the desired state of a GameRuntime: a patch may only set the "
-    "annotation rtmanager.galaxy/restartedAt (a restart request)";
+    "annotation rtmanager.galaxy/restartedAt (a restart request), with "
+    "rtmanager.galaxy/skipDrain";
+
+// Reads one annotation a restart patch may set into `restart`; false for
+// any other annotation or value.
+bool ReadRestartAnnotation(std::string_view annotation, const json& text,
+                           RestartPatch& restart, bool& sets_restart) {
+  if (!text.is_string()) return false;
+  if (annotation == kRestartedAtAnnotation) {
+    sets_restart = true;
+    return true;
+  }
+  if (annotation == kSkipDrainAnnotation) {
+    const std::string value = text.get<std::string>();
+    if (value != "true" && value != "false") return false;
+    restart.skip_drain = value == "true";
+    return true;
+  }
+  return false;
+}
+
+// A JSON pointer token as written ("rtmanager.galaxy~1restartedAt") → the
+// key it names ("rtmanager.galaxy/restartedAt").
+std::string UnescapePointerToken(std::string_view token) {
+  std::string key;
+  for (size_t i = 0; i < token.size(); ++i) {
+    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
+      key += token[i + 1] == '1' ? '/' : '~';
+      ++i;
+    } else {
+      key += token[i];
+    }
+  }
+  return key;
+}
 
 std::unexpected<PatchRefusal> Refused(std::string field, std::string what) {
   return std::unexpected(
@@ -389,10 +425,9 @@ std::expected<RestartPatch, PatchRefusal> ReadMergePatch(const json& patch) {
         restart.resource_version = content.get<std::string>();
       } else if (field == "annotations" && content.is_object()) {
         for (const auto& [annotation, text] : content.items()) {
-          if (annotation != kRestartedAtAnnotation || !text.is_string()) {
+          if (!ReadRestartAnnotation(annotation, text, restart, sets_annotation)) {
             return Refused("metadata.annotations[" + annotation + "]", "may not be changed");
           }
-          sets_annotation = true;
         }
       } else {
         return Refused("metadata." + field, "may not be changed");
@@ -408,7 +443,8 @@ std::expected<RestartPatch, PatchRefusal> ReadMergePatch(const json& patch) {
 std::expected<RestartPatch, PatchRefusal> ReadJsonPatch(const json& patch) {
   if (!patch.is_array()) return Refused("", "the JSON patch is not an array");
   // "~1" is how a JSON pointer writes "/".
-  const std::string annotation_path = "/metadata/annotations/rtmanager.galaxy~1restartedAt";
+  const std::string annotations_path = "/metadata/annotations/";
+  RestartPatch restart;
   bool sets_annotation = false;
   for (const json& operation : patch) {
     if (!operation.is_object() || !operation.contains("op") || !operation.contains("path") ||
@@ -418,25 +454,28 @@ std::expected<RestartPatch, PatchRefusal> ReadJsonPatch(const json& patch) {
     const std::string op = operation["op"];
     const std::string path = operation["path"];
     if (op == "test") continue;
-    if ((op == "add" || op == "replace") && path == annotation_path &&
-        operation.contains("value") && operation["value"].is_string()) {
-      sets_annotation = true;
+    if ((op == "add" || op == "replace") && path.starts_with(annotations_path) &&
+        operation.contains("value") &&
+        ReadRestartAnnotation(UnescapePointerToken(path.substr(annotations_path.size())),
+                              operation["value"], restart, sets_annotation)) {
       continue;
     }
     // kubectl's form for an object without annotations yet.
     if (op == "add" && path == "/metadata/annotations" && operation.contains("value") &&
-        operation["value"].is_object() && operation["value"].size() == 1 &&
-        operation["value"].contains(kRestartedAtAnnotation) &&
-        operation["value"][std::string(kRestartedAtAnnotation)].is_string()) {
-      sets_annotation = true;
-      continue;
+        operation["value"].is_object()) {
+      bool all_allowed = true;
+      for (const auto& [annotation, text] : operation["value"].items()) {
+        all_allowed = all_allowed &&
+                      ReadRestartAnnotation(annotation, text, restart, sets_annotation);
+      }
+      if (all_allowed) continue;
     }
     return Refused(path, "the operation \"" + op + " " + path + "\" is not allowed");
   }
   if (!sets_annotation) {
     return Refused("metadata.annotations[rtmanager.galaxy/restartedAt]", "is not set");
   }
-  return RestartPatch{};
+  return restart;
 }
 
 }  // namespace
@@ -486,7 +525,7 @@ ApiResponse KubeApi::Patch(const ApiRequest& request, std::string_view name) {
   }
   if (id.empty()) id = deps_.tokens.NewToken();
   auto generation =
-      deps_.request_restart(name, RestartRequest{std::move(id), /*force=*/false});
+      deps_.request_restart(name, RestartRequest{std::move(id), restart->skip_drain});
   if (!generation) return ErrorOf(generation.error(), name);
   auto after = deps_.desired.Get(name);
   if (!after) return ErrorOf(after.error(), name);

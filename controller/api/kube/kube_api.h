@@ -35,6 +35,11 @@ struct KubeApiDependencies {
 // The annotation whose change is a restart request (`kubectl annotate gr
 // NAME rtmanager.galaxy/restartedAt=<time> --overwrite`).
 inline constexpr std::string_view kRestartedAtAnnotation = "rtmanager.galaxy/restartedAt";
+// Set to "true" in the same patch, the restart skips the game's drain wait
+// (the native API's ?force=true): `kubectl annotate gr NAME
+// rtmanager.galaxy/restartedAt=<time> rtmanager.galaxy/skipDrain=true
+// --overwrite`.
+inline constexpr std::string_view kSkipDrainAnnotation = "rtmanager.galaxy/skipDrain";
 
 // Routes (GET unless said):
 //   /version, /apis, /apis/rtmanager.galaxy, /apis/rtmanager.galaxy/v1

@@ -283,6 +283,18 @@ TEST_F(ApiServerTest, OperationsLimitIsValidated) {
   EXPECT_EQ(api.Handle(Get("/v1/runtimes/ghost/operations")).status, 404);
 }
 
+TEST_F(ApiServerTest, AnUnreadableDesiredStoreIsAnErrorNeverAMissingRuntime) {
+  ON_CALL(desired_, Get).WillByDefault(
+      Return(Fail(ErrorCode::kServiceUnavailable, "etcd: no leader")));
+  auto api = Server();
+  for (const char* path : {"/v1/runtimes/lobby", "/v1/runtimes/lobby/operations",
+                           "/v1/runtimes/lobby/logs"}) {
+    auto answer = api.Handle(Get(path, ""));
+    EXPECT_EQ(answer.status, 503) << path;
+    EXPECT_EQ(Body(answer)["error"]["message"], "etcd: no leader") << path;
+  }
+}
+
 TEST_F(ApiServerTest, WatchFromARetainedRevisionStreamsAndTooOldIs410) {
   for (int i = 0; i < 6; ++i) {
     feed_.Push(RuntimeChange{.name = "lobby",

@@ -103,10 +103,12 @@ class KubeApiTest : public ::testing::Test {
   NiceMock<MockOperationLogStore> operation_log_;
   NiceMock<MockTokenGenerator> tokens_;
   std::vector<std::pair<std::string, std::string>> restarts_;
+  std::vector<bool> forced_;  // RestartRequest::force of each restart
   KubeApi api_{KubeApiDependencies{
       desired_, statuses_, operation_log_, feed_, clock_, tokens_,
       [this](std::string_view name, RestartRequest request) -> Expected<int64_t> {
         restarts_.emplace_back(std::string(name), request.request_id);
+        forced_.push_back(request.force);
         desired_by_name_[std::string(name)].generation += 1;
         desired_by_name_[std::string(name)].revision = 13;
         return desired_by_name_[std::string(name)].generation;
@@ -391,6 +393,35 @@ TEST_F(KubeApiTest, SettingTheRestartAnnotationIsARestartBump) {
   EXPECT_EQ(restarts_, (std::vector<std::pair<std::string, std::string>>{
                            {"lobby", "req-9"}, {"lobby", "generated-id"},
                            {"lobby", "generated-id"}}));
+}
+
+// kubectl annotate gr NAME rtmanager.galaxy/restartedAt=... \
+//   rtmanager.galaxy/skipDrain=true --overwrite
+TEST_F(KubeApiTest, TheSkipDrainAnnotationForcesTheRestart) {
+  EXPECT_EQ(Patch("lobby", "application/merge-patch+json",
+                  R"({"metadata":{"annotations":{"rtmanager.galaxy/restartedAt":"x",
+                                                 "rtmanager.galaxy/skipDrain":"true"}}})")
+                .status,
+            200);
+  EXPECT_EQ(Patch("lobby", "application/json-patch+json",
+                  R"([{"op":"add","path":"/metadata/annotations/rtmanager.galaxy~1restartedAt","value":"y"},
+                      {"op":"add","path":"/metadata/annotations/rtmanager.galaxy~1skipDrain","value":"true"}])")
+                .status,
+            200);
+  EXPECT_EQ(Patch("lobby", "application/json-patch+json",
+                  R"([{"op":"add","path":"/metadata/annotations","value":
+                       {"rtmanager.galaxy/restartedAt":"z","rtmanager.galaxy/skipDrain":"false"}}])")
+                .status,
+            200);
+  EXPECT_EQ(forced_, (std::vector<bool>{true, true, false}));
+
+  for (const std::string body :
+       {R"({"metadata":{"annotations":{"rtmanager.galaxy/skipDrain":"true"}}})",
+        R"({"metadata":{"annotations":{"rtmanager.galaxy/restartedAt":"x",
+                                       "rtmanager.galaxy/skipDrain":"yes"}}})"}) {
+    EXPECT_EQ(Patch("lobby", "application/merge-patch+json", body).status, 422) << body;
+  }
+  EXPECT_EQ(forced_.size(), 3u);
 }
 
 TEST_F(KubeApiTest, AStaleResourceVersionIsAConflict) {
