@@ -200,12 +200,14 @@ int Run(const std::vector<std::string>& args) {
       return kExitFailure;
     }
   }
+  BudgetGate budgets(desired, statuses, clock);
   Reconciler reconciler(ports, operations, desired, statuses, operation_limit,
                         ReconcilerConfig{.self_heal = {.base = options->self_heal_base,
                                                         .cap = options->self_heal_cap},
                                          .network = options->network,
                                          .node_name = options->node,
-                                         .ownership = agent.get()});
+                                         .ownership = agent.get(),
+                                         .budgets = &budgets});
   ManifestScanner scanner(
       options->manifests,
       {.limits = ManifestLimits{.allowed_host_paths = options->allowed_host_paths}});
@@ -223,6 +225,9 @@ int Run(const std::vector<std::string>& args) {
                                 .unsettled_retry = options->manifest_debounce *
                                                    ManifestWatcher::kMaxDelayFactor}});
   controller_ref = &controller;
+  budgets.SetWake([&controller](const std::string& game) {
+    controller.EnqueueGame(game);
+  });
   std::unique_ptr<LeaderLoop> leader;
   if (store->cluster != nullptr) {
     leader = std::make_unique<LeaderLoop>(

@@ -64,6 +64,101 @@ DesiredRuntime Apply(const DesiredRuntime* previous,
   return next;
 }
 
+// The budgets of the valid files, in path order, each name once.
+std::vector<const DisruptionBudget*> BudgetWinners(
+    const ManifestScan& scan, std::vector<std::string>& problems) {
+  std::vector<const DisruptionBudget*> winners;
+  std::map<std::string, const DisruptionBudget*> by_name;
+  for (const ScannedFile& file : scan.files) {
+    if (!file.problems.empty()) continue;
+    for (const DisruptionBudget& budget : file.budgets) {
+      auto [first, inserted] = by_name.emplace(budget.name, &budget);
+      if (!inserted) {
+        problems.push_back("disruption budget " + budget.name +
+                           ": declared in " + Where(budget.source) + " and " +
+                           Where(first->second->source) + "; " +
+                           first->second->source.path + " wins");
+        continue;
+      }
+      winners.push_back(&budget);
+    }
+  }
+  return winners;
+}
+
+// The budget stamp `runtime` should carry.
+std::optional<BudgetTerms> StampFor(
+    const DesiredRuntime& runtime,
+    const std::vector<const DisruptionBudget*>& budgets,
+    const std::set<std::string>& invalid_paths,
+    std::set<std::string>& selecting,
+    std::vector<std::string>& problems) {
+  // Stamped by a budget whose file is now invalid: that stamp stays.
+  const std::optional<BudgetTerms>& stamped = runtime.disruption_budget;
+  const bool keeps =
+      stamped && invalid_paths.contains(stamped->source_path);
+  if (keeps) selecting.insert(stamped->name);
+  const DisruptionBudget* first = nullptr;
+  for (const DisruptionBudget* budget : budgets) {
+    if (!budget->Selects(runtime.labels)) continue;
+    selecting.insert(budget->name);
+    if (keeps) {
+      if (budget->name != stamped->name) {
+        problems.push_back(runtime.name + ": selected by disruption budget " +
+                           budget->name + " (" + Where(budget->source) +
+                           "); keeps " + stamped->name + " of the invalid " +
+                           stamped->source_path);
+      }
+      continue;
+    }
+    if (first == nullptr) {
+      first = budget;
+      continue;
+    }
+    problems.push_back(runtime.name + ": selected by disruption budgets " +
+                       first->name + " (" + Where(first->source) + ") and " +
+                       budget->name + " (" + Where(budget->source) + "); " +
+                       first->name + " applies");
+  }
+  if (keeps) return stamped;
+  if (first == nullptr) return std::nullopt;
+  return TermsOf(*first);
+}
+
+// Stamps every live object with its budget: those in `writes` in place,
+// the others (stored, unchanged otherwise) by adding a write.
+void StampBudgets(const DesiredIndex& stored, const ManifestScan& scan,
+                  DesiredSyncResult& result) {
+  const auto budgets = BudgetWinners(scan, result.budget_problems);
+  std::set<std::string> invalid_paths;
+  for (const ScannedFile& file : scan.files) {
+    if (!file.problems.empty()) invalid_paths.insert(file.path);
+  }
+  std::set<std::string> selecting;  // budgets that select a live game
+  std::set<std::string> written;
+  for (DesiredRuntime& runtime : result.writes) {
+    written.insert(runtime.name);
+    if (runtime.deleted) continue;
+    runtime.disruption_budget = StampFor(runtime, budgets, invalid_paths,
+                                         selecting, result.budget_problems);
+  }
+  for (const auto& [name, runtime] : stored) {
+    if (runtime.deleted || written.contains(name)) continue;
+    auto stamp = StampFor(runtime, budgets, invalid_paths, selecting,
+                          result.budget_problems);
+    if (stamp == runtime.disruption_budget) continue;
+    DesiredRuntime next = runtime;
+    next.disruption_budget = std::move(stamp);
+    result.writes.push_back(std::move(next));
+  }
+  for (const DisruptionBudget* budget : budgets) {
+    if (selecting.contains(budget->name)) continue;
+    result.budget_problems.push_back("disruption budget " + budget->name +
+                                     " (" + Where(budget->source) +
+                                     ") selects no game");
+  }
+}
+
 }  // namespace
 
 DesiredSyncResult SyncDesiredState(const DesiredIndex& stored,
@@ -110,6 +205,7 @@ DesiredSyncResult SyncDesiredState(const DesiredIndex& stored,
     }
     if (next != runtime) result.writes.push_back(std::move(next));
   }
+  StampBudgets(stored, scan, result);
   return result;
 }
 

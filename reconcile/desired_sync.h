@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "reconcile/domain/disruption_budget.h"
 #include "reconcile/domain/game_runtime.h"
 
 namespace rtm {
@@ -29,6 +30,7 @@ struct ScannedFile {
   // and changes nothing it declared before.
   std::string problems;
   std::vector<DeclaredRuntime> runtimes;  // when valid
+  std::vector<DisruptionBudget> budgets;  // when valid
 };
 
 // A complete scan of the watched tree: every manifest file, sorted by path.
@@ -48,6 +50,10 @@ struct DesiredSyncResult {
   std::vector<DesiredRuntime> writes;
   // Names declared twice: "name: declared in b.yaml:4 and a.yaml:1; a.yaml wins".
   std::vector<std::string> conflicts;
+  // Disruption budgets that overlap, share a name or select no game
+  // (docs/contract.md §2 "Disruption budgets"), e.g. "game-1: selected by
+  // disruption budgets a (a.yaml:1) and b (b.yaml:1); a applies".
+  std::vector<std::string> budget_problems;
 };
 
 // Every stored desired object (tombstones included) by name.
@@ -55,8 +61,14 @@ using DesiredIndex = std::map<std::string, DesiredRuntime, std::less<>>;
 
 // `stored` holds every stored object (tombstones included). A write bumps
 // metadata.generation when the desired object changed (spec, labels,
-// deletion); a change of source location or of manifest_error alone does
-// not.
+// deletion); a change of source location, of manifest_error or of the
+// stamped disruption budget alone does not.
+//
+// Disruption budgets: each live object is stamped with the terms of the
+// first budget (in path order) whose selector matches its labels, none when
+// no budget does. A budget name declared twice keeps its first
+// declaration. An object stamped by a budget of a now invalid file keeps
+// that stamp: a broken file loosens no budget.
 DesiredSyncResult SyncDesiredState(const DesiredIndex& stored,
                                    const ManifestScan& scan);
 

@@ -32,6 +32,14 @@ GameSpec EffectiveSpec(const DesiredRuntime& desired) {
   return spec;
 }
 
+bool IsReady(const RuntimeStatusView& status) {
+  return std::any_of(status.conditions.begin(), status.conditions.end(),
+                     [](const Condition& condition) {
+                       return condition.type == "Ready" &&
+                              condition.status == ConditionStatus::kTrue;
+                     });
+}
+
 std::string ManifestRef(const DesiredRuntime& desired) {
   return desired.source.path + "#generation=" +
          std::to_string(desired.generation);
@@ -137,6 +145,19 @@ Expected<Plan> Reconciler::PlanFor(std::string_view name) {
       break;
     }
   }
+  // So does one held back by its disruption budget.
+  if (config_.budgets != nullptr && seen->desired &&
+      seen->desired->disruption_budget &&
+      !config_.budgets->Holds(name)) {
+    for (Action& action : plan.actions) {
+      if (!IsBudgetedDisruption(action.kind)) continue;
+      auto verdict = config_.budgets->Evaluate(
+          name, *seen->desired->disruption_budget);
+      if (!verdict) return std::unexpected(verdict.error());
+      if (!verdict->admitted) action.reason += "; " + verdict->wait;
+      break;
+    }
+  }
   return plan;
 }
 
@@ -212,7 +233,30 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
   std::optional<SelfHealBackoff> self_heal = previous.self_heal;
   bool gave_up = false;  // spec.maxConsecutiveFailures reached
   std::optional<DrainWait> drain_wait;  // held back by spec.drain
+  std::optional<std::string> budget_wait;  // held back by its budget
   std::optional<Termination> observed_termination;  // a keeper seen ended
+  // The status of what `observation` (of `seen`, kept alive by the caller:
+  // the keeper points into it) shows.
+  auto status_input = [&](const DecisionInput& observation,
+                          bool now_converged,
+                          const std::optional<Action>& next) {
+    return StatusInput{
+        .desired = *desired,
+        .record = seen.record,
+        .keeper = observed ? SelectKeeper(observation) : nullptr,
+        .converged = now_converged,
+        .pending_action = next,
+        .failure = failure,
+        .last_restart = last_restart,
+        .restart_count = restart_count,
+        .self_heal = self_heal,
+        .drain_wait = drain_wait,
+        .budget_wait = budget_wait,
+        .observed_termination = observed_termination,
+        .now = ports_.clock.Now(),
+        .node_name = config_.node_name,
+    };
+  };
   for (int round = 0; round < config_.max_rounds; ++round) {
     observed_at = ports_.clock.Now();
     auto observation = Observe(name, *desired);
@@ -274,6 +318,19 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
       wait_until = heal->blocked_until;
       if (wait_until) break;
     }
+    // A restart or update of a game under a disruption budget waits for a
+    // place in the budget, held from admission until the reconcile that
+    // acts ends (through a drain wait or the operation limit below).
+    const BudgetPass budget = PassBudgetGate(plan, seen);
+    if (!budget.admitted && budget.error) {
+      failure = budget.error;
+      break;
+    }
+    if (budget.waiting) {
+      budget_wait = budget.waiting;
+      wait_until = budget.recheck_at;
+      break;
+    }
     // A voluntary disruption of a running game waits for its drain gate;
     // the wait is reported in status and the game requeued.
     const DrainGate gate = PassDrainGate(plan, seen, previous);
@@ -291,6 +348,19 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
     if (heal) {
       self_heal = heal->backoff;
       ++restart_count;
+    }
+    // Before a budgeted disruption, its status says so: the game counts
+    // as unavailable for its budget everywhere (other nodes, watchers).
+    if (budget.admitted) {
+      const RuntimeStatusView disrupting = ComputeStatus(
+          status_input(input, false, plan.actions.front()), previous);
+      auto written = WriteStatus(name, disrupting, previous);
+      if (!written) {
+        failure = written.error();
+        break;
+      }
+      previous = disrupting;
+      previous.revision = *written;
     }
     bool acted = true;
     for (const Action& action : plan.actions) {
@@ -312,28 +382,31 @@ ReconcileResult Reconciler::Reconcile(std::string_view name) {
                                     recovered.error().message);
     }
   }
+  std::optional<RuntimeStatusView> written_status;
   if (observed || failure) {
     const DecisionInput final_input{std::string(name), seen.desired,
                                     seen.record, seen.containers};
-    StatusInput status_input{
-        .desired = *desired,
-        .record = seen.record,
-        .keeper = observed ? SelectKeeper(final_input) : nullptr,
-        .converged = converged,
-        .pending_action = pending,
-        .failure = failure,
-        .last_restart = last_restart,
-        .restart_count = restart_count,
-        .self_heal = self_heal,
-        .drain_wait = drain_wait,
-        .observed_termination = observed_termination,
-        .now = ports_.clock.Now(),
-        .node_name = config_.node_name,
-    };
-    if (auto written =
-            WriteStatus(name, ComputeStatus(status_input, previous), previous);
-        !written && !failure) {
-      failure = written.error();
+    RuntimeStatusView status =
+        ComputeStatus(status_input(final_input, converged, pending), previous);
+    if (auto written = WriteStatus(name, status, previous); !written) {
+      if (!failure) failure = written.error();
+    } else {
+      written_status = std::move(status);
+    }
+  }
+  // The budget's place is kept only by a disruption admitted and still
+  // held back (a drain wait, the operation limit); otherwise it is freed
+  // (and a game no longer held back stops waiting).
+  if (config_.budgets != nullptr) {
+    if (!wait_until || failure) config_.budgets->Release(name);
+    if (written_status && desired->has_value() &&
+        (*desired)->disruption_budget) {
+      const bool ready = IsReady(*written_status);
+      if (ready != IsReady(previous) ||
+          written_status->container_id != previous.container_id) {
+        config_.budgets->MemberChanged((*desired)->disruption_budget->name,
+                                       ready);
+      }
     }
   }
   if (converged) {
@@ -519,6 +592,33 @@ Reconciler::DrainGate Reconciler::PassDrainGate(
   return {std::nullopt, decision.waiting, decision.recheck_at};
 }
 
+Reconciler::BudgetPass Reconciler::PassBudgetGate(const Plan& plan,
+                                                  const Observation& seen) {
+  if (config_.budgets == nullptr || !seen.desired ||
+      !seen.desired->disruption_budget) {
+    return {};
+  }
+  auto disruption = std::find_if(
+      plan.actions.begin(), plan.actions.end(),
+      [](const Action& action) { return IsBudgetedDisruption(action.kind); });
+  if (disruption == plan.actions.end()) return {};
+  const DecisionInput observed{seen.desired->name, seen.desired, seen.record,
+                               seen.containers};
+  const ContainerState* keeper = SelectKeeper(observed);  // into `observed`
+  // A game that does not run is unavailable already.
+  if (keeper == nullptr || !keeper->running) return {};
+  auto verdict = config_.budgets->Admit(seen.desired->name,
+                                        *seen.desired->disruption_budget);
+  if (!verdict) {
+    return {.error = Error{verdict.error().code,
+                           "disruption budget: " + verdict.error().message}};
+  }
+  if (verdict->admitted) return {.admitted = true};
+  return {.waiting = std::string(ToString(disruption->kind)) + " " +
+                     verdict->wait,
+          .recheck_at = verdict->recheck_at};
+}
+
 DrainProbe Reconciler::ProbeDrain(const ContainerState& container,
                                   const DrainPolicy& policy) {
   DrainProbe probe;
@@ -686,20 +786,21 @@ Expected<void> Reconciler::RemoveStrayContainer(const std::string& name,
   return {};
 }
 
-Expected<void> Reconciler::WriteStatus(std::string_view name,
-                                       RuntimeStatusView status,
-                                       const RuntimeStatusView& previous) {
+Expected<uint64_t> Reconciler::WriteStatus(std::string_view name,
+                                           RuntimeStatusView status,
+                                           const RuntimeStatusView& previous) {
   status.revision = previous.revision;
-  if (previous.revision != 0 && status == previous) return {};
-  if (auto written = statuses_.Put(name, status); !written) {
+  if (previous.revision != 0 && status == previous) return previous.revision;
+  auto written = statuses_.Put(name, status);
+  if (!written) {
     ports_.logger.Log(LogLevel::kError, "write status",
                       {{"game_id", std::string(name)},
                        {"error_code", std::string(ToString(written.error().code))},
                        {"err", written.error().message}});
-    return Fail(written.error().code,
-                "write status: " + written.error().message);
+    return std::unexpected(Error{written.error().code,
+                                 "write status: " + written.error().message});
   }
-  return {};
+  return *written;
 }
 
 }  // namespace rtm

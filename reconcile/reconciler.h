@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "reconcile/budget_gate.h"
 #include "reconcile/decide.h"
 #include "reconcile/drain.h"
 #include "reconcile/lifecycle/lifecycle_ports.h"
@@ -29,6 +30,9 @@ struct ReconcilerConfig {
   std::string node_name;
   // Which games this process may act on (cluster mode); null: all of them.
   GameOwnership* ownership = nullptr;
+  // Admits restarts and updates of games under a disruption budget
+  // (reconcile/budget_gate.h); null: budgets are not enforced.
+  BudgetGate* budgets = nullptr;
   // How soon a game is looked at again while ownership is suspended.
   Duration suspended_recheck = std::chrono::seconds(1);
 };
@@ -113,6 +117,16 @@ class Reconciler {
   // there is none. Probes the container when due.
   DrainGate PassDrainGate(const Plan& plan, const Observation& seen,
                           const RuntimeStatusView& previous);
+  struct BudgetPass {
+    bool admitted = false;               // a place in the budget is held
+    std::optional<std::string> waiting;  // held back: the wait to report
+    Timestamp recheck_at{};              // held back: when to look again
+    std::optional<Error> error;          // the members could not be read
+  };
+  // The disruption budget's admission of the plan's restart or update of
+  // a running container of a game under a budget; passes (not admitted,
+  // nothing held) when there is none.
+  BudgetPass PassBudgetGate(const Plan& plan, const Observation& seen);
   DrainProbe ProbeDrain(const ContainerState& container,
                         const DrainPolicy& policy);
   Expected<void> Adopt(const ContainerState& container,
@@ -152,8 +166,10 @@ class Reconciler {
   // Writes `status` over `previous` (what this reconcile read: the write
   // is conditional on its revision) unless nothing changed. A conflict
   // (another writer) or store error fails the reconcile, which retries.
-  Expected<void> WriteStatus(std::string_view name, RuntimeStatusView status,
-                             const RuntimeStatusView& previous);
+  // Returns the status's revision (previous.revision when unchanged).
+  Expected<uint64_t> WriteStatus(std::string_view name,
+                                 RuntimeStatusView status,
+                                 const RuntimeStatusView& previous);
   void ForgetConvergedObservation(std::string_view name);
 
   const LifecyclePorts& ports_;

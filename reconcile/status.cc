@@ -36,8 +36,10 @@ std::optional<int64_t> LabelNumber(const ContainerState& container,
 Phase ComputePhase(const StatusInput& input) {
   const bool absent = !input.desired || input.desired->deleted;
   if (input.failure) return Phase::kFailed;
-  // Held back by its drain gate: it runs and serves until disrupted.
-  if (input.drain_wait && input.keeper != nullptr && input.keeper->running) {
+  // Held back by its drain gate or budget: it runs and serves until
+  // disrupted.
+  if ((input.drain_wait || input.budget_wait) && input.keeper != nullptr &&
+      input.keeper->running) {
     return Phase::kRunning;
   }
   if (absent) return input.converged ? Phase::kRemoved : Phase::kPending;
@@ -124,7 +126,15 @@ RuntimeStatusView ComputeStatus(const StatusInput& input,
               : std::string(ToString(status.phase)),
       running && !healthy ? "container health is " + status.health : "",
       input.now));
-  if (input.drain_wait) {
+  if (status.container_id != previous.container_id) {
+    status.conditions.back().last_transition_time = input.now;
+  }
+  if (input.budget_wait) {
+    status.conditions.push_back(MakeCondition(previous, "Progressing",
+                                              ConditionStatus::kTrue,
+                                              "WaitingForBudget",
+                                              *input.budget_wait, input.now));
+  } else if (input.drain_wait) {
     status.conditions.push_back(MakeCondition(
         previous, "Progressing", ConditionStatus::kTrue, "WaitingForDrain",
         input.drain_wait->action + " " +

@@ -25,6 +25,10 @@ struct StatusInput {
   // A voluntary disruption held back by spec.drain (stored as is): the
   // phase stays Running and Progressing says WaitingForDrain.
   std::optional<DrainWait> drain_wait;
+  // A restart or update held back by the game's disruption budget: "restart
+  // waits for disruption budget fleet: ..."; the phase stays Running and
+  // Progressing says WaitingForBudget.
+  std::optional<std::string> budget_wait;
   // The newest ended container this reconcile saw (a crash, an OOM kill).
   std::optional<Termination> observed_termination;
   Timestamp now{};
@@ -32,7 +36,9 @@ struct StatusInput {
 };
 
 // Keeps `previous` fields that did not change (condition transition times,
-// observedGeneration while not converged, lastRestart and lastError).
+// observedGeneration while not converged, lastRestart and lastError). Ready
+// begins again (its transition time is now) when the container changed:
+// a recreated game is Ready since its new container is.
 RuntimeStatusView ComputeStatus(const StatusInput& input,
                                 const RuntimeStatusView& previous);
 

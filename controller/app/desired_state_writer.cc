@@ -70,6 +70,11 @@ std::optional<Duration> DesiredStateWriter::SyncManifests() {
                       {{"error_code", "conflict"}, {"err", conflict}});
         }
       }
+      for (const std::string& problem : result.budget_problems) {
+        if (reported_conflicts_.insert(problem).second) {
+          logger_.Log(LogLevel::kWarn, "disruption budget", {{"err", problem}});
+        }
+      }
     }
     // A new object, or a tombstone declared again, starts an incarnation.
     // (Before any Put: a conflicting one may drop the cache.)

@@ -51,6 +51,7 @@ ScannedFile ManifestScanner::Load(const std::string& relative_path,
   }
   if (scanned.problems.empty()) {
     scanned.runtimes = std::move(parsed.runtimes);
+    scanned.budgets = std::move(parsed.budgets);
   }
   return scanned;
 }

@@ -58,7 +58,10 @@ class Validator {
     for (const std::string& relative : *files) AddFile(prefix + relative);
   }
 
-  ValidationReport Finish() { return std::move(report_); }
+  ValidationReport Finish() {
+    CheckBudgets();
+    return std::move(report_);
+  }
 
  private:
   void AddFile(const std::string& path) {
@@ -80,12 +83,70 @@ class Validator {
     report_.problems.insert(report_.problems.end(), parsed.problems.begin(),
                             parsed.problems.end());
     for (const ParsedRuntime& runtime : parsed.runtimes) AddRuntime(runtime);
+    for (DisruptionBudget& budget : parsed.budgets) AddBudget(std::move(budget));
+  }
+
+  void AddBudget(DisruptionBudget budget) {
+    auto [first, inserted] = first_budgets_.try_emplace(budget.name, budget.source);
+    if (!inserted) {
+      report_.problems.push_back(ManifestProblem{
+          .path = budget.source.path,
+          .document_index = budget.source.document_index,
+          .line = budget.source.line,
+          .field = "metadata.name",
+          .message = "duplicate budget name \"" + budget.name +
+                     "\" (first declared at " + Where(first->second) + ")"});
+      return;
+    }
+    ++report_.budgets;
+    budgets_.push_back(std::move(budget));
+  }
+
+  // Overlaps (a problem at the later budget) and budgets selecting nothing
+  // (a warning), over every game read.
+  void CheckBudgets() {
+    for (size_t later = 0; later < budgets_.size(); ++later) {
+      const DisruptionBudget& budget = budgets_[later];
+      std::map<size_t, std::vector<std::string>> shared;  // earlier → games
+      bool selects = false;
+      for (const auto& [name, labels] : labels_) {
+        if (!budget.Selects(labels)) continue;
+        selects = true;
+        for (size_t earlier = 0; earlier < later; ++earlier) {
+          if (budgets_[earlier].Selects(labels)) {
+            shared[earlier].push_back(name);
+            break;
+          }
+        }
+      }
+      for (const auto& [earlier, games] : shared) {
+        std::string message = "overlaps budget \"" + budgets_[earlier].name +
+                              "\" (" + Where(budgets_[earlier].source) +
+                              "): both select \"" + games.front() + "\"";
+        if (games.size() > 1) {
+          message += " and " + std::to_string(games.size() - 1) + " more game" +
+                     (games.size() > 2 ? "s" : "");
+        }
+        report_.problems.push_back(ManifestProblem{
+            .path = budget.source.path,
+            .document_index = budget.source.document_index,
+            .line = budget.source.line,
+            .field = "spec.selector",
+            .message = message + "; a game may have one disruption budget"});
+      }
+      if (!selects) {
+        report_.warnings.push_back(Where(budget.source) +
+                                   ": spec.selector: selects no game in these "
+                                   "manifests");
+      }
+    }
   }
 
   void AddRuntime(const ParsedRuntime& runtime) {
     auto [first, inserted] = first_declared_.try_emplace(runtime.name, runtime.source);
     if (inserted) {
       ++report_.runtimes;
+      labels_.emplace(runtime.name, runtime.labels);
       return;
     }
     report_.problems.push_back(ManifestProblem{
@@ -100,6 +161,9 @@ class Validator {
   ManifestLimits limits_;
   ValidationReport report_;
   std::map<std::string, ManifestSource> first_declared_;
+  std::map<std::string, std::map<std::string, std::string>> labels_;  // by game
+  std::map<std::string, ManifestSource> first_budgets_;
+  std::vector<DisruptionBudget> budgets_;
   std::set<std::filesystem::path> files_read_;
 };
 
@@ -115,9 +179,17 @@ ValidationReport ValidateManifests(const std::vector<std::string>& paths,
 std::string FormatValidationReport(const ValidationReport& report) {
   std::string text;
   for (const ManifestProblem& problem : report.problems) text += problem.Format() + "\n";
+  for (const std::string& warning : report.warnings) {
+    text += "warning: " + warning + "\n";
+  }
   if (report.ok()) {
     text += std::to_string(report.files) + " manifests valid (" +
-            std::to_string(report.runtimes) + " runtimes)\n";
+            std::to_string(report.runtimes) + " runtimes";
+    if (report.budgets > 0) {
+      text += ", " + std::to_string(report.budgets) + " disruption budget" +
+              (report.budgets > 1 ? "s" : "");
+    }
+    text += ")\n";
   }
   return text;
 }

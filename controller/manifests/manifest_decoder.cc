@@ -730,6 +730,75 @@ void CheckDomainInvariants(const GameSpec& spec, Reporter& reporter) {
   }
 }
 
+
+// The kind a document declares, when it is one of ours; anything else is
+// reported.
+std::optional<std::string_view> DecodeKind(const FieldSet& fields,
+                                           Reporter& reporter) {
+  const ManifestNode* node = fields.Require("kind", reporter);
+  if (node == nullptr) return std::nullopt;
+  std::optional<std::string> text = ReadString(*node, "kind", reporter);
+  if (!text) return std::nullopt;
+  for (std::string_view kind : {kManifestKind, kBudgetKind}) {
+    if (*text == kind) return kind;
+  }
+  reporter.Add(node->line, "kind",
+               "must be " + std::string(kManifestKind) + " or " +
+                   std::string(kBudgetKind));
+  return std::nullopt;
+}
+
+// spec.maxUnavailable: an integer >= 0 or a string "N%" (0..100).
+void DecodeMaxUnavailable(const FieldSet& spec, Reporter& reporter,
+                          DisruptionBudget& budget) {
+  const ManifestNode* node = spec.Require("maxUnavailable", reporter);
+  if (node == nullptr) return;
+  const std::string field = "spec.maxUnavailable";
+  constexpr std::string_view kRule =
+      "must be an integer >= 0 or a percentage such as \"10%\" (0% to 100%)";
+  if (node->kind == NodeKind::kInteger) {
+    if (auto value = ReadInteger(*node, field, kNonNegativeInt, reporter)) {
+      budget.max_unavailable = MaxUnavailable{.value = *value};
+    }
+    return;
+  }
+  std::optional<MaxUnavailable> parsed;
+  if (node->kind == NodeKind::kString && node->text.ends_with('%')) {
+    parsed = ParseMaxUnavailable(node->text);
+  }
+  if (!parsed) {
+    reporter.Add(node->line, field, std::string(kRule));
+    return;
+  }
+  budget.max_unavailable = *parsed;
+}
+
+DisruptionBudget DecodeBudgetSpec(const FieldSet& root, Reporter& reporter) {
+  DisruptionBudget budget;
+  std::optional<FieldSet> spec =
+      root.Nested("spec", Presence::kRequired,
+                  {"selector", "maxUnavailable", "minReadySeconds"}, reporter);
+  if (!spec) return budget;
+  if (std::optional<FieldSet> selector = spec->Nested(
+          "selector", Presence::kRequired, {"matchLabels"}, reporter)) {
+    if (const ManifestNode* labels = selector->Require("matchLabels", reporter)) {
+      const std::string field = "spec.selector.matchLabels";
+      auto strings = ReadStringMap(*labels, field, EntryRule::kAny, reporter);
+      if (strings && strings->empty()) {
+        reporter.Add(labels->line, field,
+                     "must name at least one label (a budget over every "
+                     "game: label them all)");
+      } else if (strings) {
+        budget.match_labels = std::move(*strings);
+      }
+    }
+  }
+  DecodeMaxUnavailable(*spec, reporter, budget);
+  ReadIntInto(spec->Find("minReadySeconds"), "spec.minReadySeconds",
+              kNonNegativeInt, reporter, budget.min_ready_seconds);
+  return budget;
+}
+
 }  // namespace
 
 DecodedDocument DecodeDocument(std::string_view path,
@@ -742,20 +811,29 @@ DecodedDocument DecodeDocument(std::string_view path,
   FieldSet fields(document.root, document.line, "",
                   {"apiVersion", "kind", "metadata", "spec"}, reporter);
   ExpectConstant(fields, "apiVersion", kManifestApiVersion, reporter);
-  ExpectConstant(fields, "kind", kManifestKind, reporter);
+  const std::optional<std::string_view> kind = DecodeKind(fields, reporter);
   DecodedMetadata metadata = DecodeMetadata(fields, reporter);
-  GameSpec spec = DecodeSpec(fields, allowed_host_paths, reporter);
+  out.kind = kind.value_or(kManifestKind);
   out.name = metadata.name;
   out.name_line = metadata.name_line;
+  const ManifestSource source{.path = std::string(path),
+                              .document_index = document.index,
+                              .line = document.line};
+  if (kind == kBudgetKind) {
+    DisruptionBudget budget = DecodeBudgetSpec(fields, reporter);
+    if (!reporter.clean() || !metadata.name) return out;
+    budget.name = std::move(*metadata.name);
+    budget.source = source;
+    out.budget = std::move(budget);
+    return out;
+  }
+  GameSpec spec = DecodeSpec(fields, allowed_host_paths, reporter);
   if (reporter.clean()) CheckDomainInvariants(spec, reporter);
   if (!reporter.clean() || !metadata.name) return out;
-  out.runtime =
-      ParsedRuntime{.name = std::move(*metadata.name),
-                    .labels = std::move(metadata.labels),
-                    .spec = std::move(spec),
-                    .source = ManifestSource{.path = std::string(path),
-                                             .document_index = document.index,
-                                             .line = document.line}};
+  out.runtime = ParsedRuntime{.name = std::move(*metadata.name),
+                              .labels = std::move(metadata.labels),
+                              .spec = std::move(spec),
+                              .source = source};
   return out;
 }
 

@@ -1,5 +1,6 @@
-// One manifest document (a format-neutral tree) → ParsedRuntime, with strict
-// validation of the GameRuntime schema (docs/contract.md §2).
+// One manifest document (a format-neutral tree) → a ParsedRuntime or a
+// DisruptionBudget, with strict validation of the schema of its kind
+// (docs/contract.md §2).
 #pragma once
 
 #include <optional>
@@ -13,11 +14,16 @@
 namespace rtm {
 
 struct DecodedDocument {
-  // metadata.name when it is a valid game id, even if other fields are not.
+  // kManifestKind or kBudgetKind (kManifestKind when the kind is invalid).
+  std::string_view kind;
+  // metadata.name when it is a valid DNS label, even if other fields are
+  // not.
   std::optional<std::string> name;
   int name_line = 0;
-  // Set only when the document has no problem (ValidateGameSpec included).
+  // Set only when the document has no problem (ValidateGameSpec included):
+  // the one of its kind.
   std::optional<ParsedRuntime> runtime;
+  std::optional<DisruptionBudget> budget;
 };
 
 // Appends every problem of the document to `problems`, each naming `path`,

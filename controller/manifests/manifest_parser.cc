@@ -44,12 +44,14 @@ void ReportDuplicateName(std::string_view path,
                          const ManifestDocument& document,
                          const DecodedDocument& decoded, int first_line,
                          std::vector<ManifestProblem>& problems) {
+  const std::string what =
+      decoded.kind == kBudgetKind ? "duplicate budget name \"" : "duplicate name \"";
   problems.push_back(ManifestProblem{
       .path = std::string(path),
       .document_index = document.index,
       .line = decoded.name_line,
       .field = "metadata.name",
-      .message = "duplicate name \"" + *decoded.name +
+      .message = what + *decoded.name +
                  "\", first declared at line " + std::to_string(first_line)});
 }
 
@@ -62,13 +64,16 @@ ParsedManifestFile DecodeDocuments(
     DecodedDocument decoded =
         DecodeDocument(path, document, file.problems, allowed_host_paths);
     if (!decoded.name) continue;
-    auto [first, inserted] =
-        first_lines.try_emplace(*decoded.name, decoded.name_line);
+    // Games and budgets are named apart.
+    auto [first, inserted] = first_lines.try_emplace(
+        std::string(decoded.kind) + "/" + *decoded.name, decoded.name_line);
     if (!inserted) {
       ReportDuplicateName(path, document, decoded, first->second,
                           file.problems);
     } else if (decoded.runtime) {
       file.runtimes.push_back(std::move(*decoded.runtime));
+    } else if (decoded.budget) {
+      file.budgets.push_back(std::move(*decoded.budget));
     }
   }
   return file;

@@ -51,6 +51,7 @@ namespace rtm {
 
 inline constexpr std::string_view kManifestApiVersion = "rtmanager.galaxy/v1";
 inline constexpr std::string_view kManifestKind = "GameRuntime";
+inline constexpr std::string_view kBudgetKind = "DisruptionBudget";
 
 struct ManifestProblem {
   std::string path;        // as given to ParseManifest
@@ -70,12 +71,14 @@ struct ManifestProblem {
 // One valid document: the core's DeclaredRuntime.
 using ParsedRuntime = DeclaredRuntime;
 
-// runtimes holds every valid document of the file, in file order; each
+// runtimes and budgets hold every valid document of the file (by kind), in
+// file order; each
 // invalid document contributes problems instead. After a file-level problem
 // (size, syntax, a read limit, unsupported extension) runtimes is empty:
 // the file was not read to its end.
 struct ParsedManifestFile {
   std::vector<ParsedRuntime> runtimes;
+  std::vector<DisruptionBudget> budgets;
   std::vector<ManifestProblem> problems;
 
   bool ok() const { return problems.empty(); }

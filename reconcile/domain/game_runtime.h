@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "reconcile/domain/budget_terms.h"
 #include "reconcile/domain/error.h"
 #include "reconcile/domain/game_spec.h"
 #include "reconcile/domain/operation.h"
@@ -60,6 +61,11 @@ struct DesiredRuntime {
   // any disruption before it. Later changes of the object (a GitOps sync
   // landing after the request) do not cancel it.
   int64_t force_restart_generation = 0;
+
+  // The DisruptionBudget that selects this game, stamped by the manifest
+  // sync (reconcile/desired_sync.h); none: its restarts and updates are not
+  // limited. Not part of the spec: a change of it bumps no generation.
+  std::optional<BudgetTerms> disruption_budget;
 
   // The store revision of this object's last write (0: never written).
   // Read back from the store; a write is conditional on it

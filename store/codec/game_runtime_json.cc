@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "reconcile/domain/disruption_budget.h"
 #include "store/codec/game_spec_json.h"
 #include "store/codec/json_reader.h"
 #include "store/codec/runtime_record_json.h"
@@ -132,6 +133,14 @@ json ToJson(const DesiredRuntime& runtime) {
   if (runtime.force_restart_generation != 0) {
     out["metadata"]["forceRestartGeneration"] = runtime.force_restart_generation;
   }
+  if (runtime.disruption_budget) {
+    const BudgetTerms& terms = *runtime.disruption_budget;
+    out["metadata"]["disruptionBudget"] = {
+        {"name", terms.name},
+        {"maxUnavailable", terms.max_unavailable.ToString()},
+        {"minReadySeconds", terms.min_ready_seconds},
+        {"sourcePath", terms.source_path}};
+  }
   return out;
 }
 
@@ -155,6 +164,20 @@ Expected<DesiredRuntime> DesiredRuntimeFromJson(const json& value) {
     }
     if (metadata.Has("forceRestartGeneration")) {
       runtime.force_restart_generation = metadata.Int64("forceRestartGeneration");
+    }
+    if (metadata.Has("disruptionBudget")) {
+      const ObjectReader budget = metadata.Object("disruptionBudget");
+      BudgetTerms terms{.name = budget.String("name"),
+                        .min_ready_seconds = budget.Int("minReadySeconds"),
+                        .source_path = budget.String("sourcePath")};
+      const std::string max = budget.String("maxUnavailable");
+      auto parsed = ParseMaxUnavailable(max);
+      if (!parsed) {
+        throw codec_internal::DecodeError(budget.PathOf("maxUnavailable") +
+                                          ": not a count or percentage: " + max);
+      }
+      terms.max_unavailable = *parsed;
+      runtime.disruption_budget = std::move(terms);
     }
     runtime.spec = codec_internal::ReadGameSpec(reader.Object("spec"));
     return runtime;

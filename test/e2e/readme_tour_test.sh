@@ -80,13 +80,53 @@ sleep 2  # two more probes: still busy, still the same container
 docker exec "rtm-$game" rm /tmp/players || fail "docker exec rm"
 rtmanager wait "$game" --for converged --timeout 1m || fail "wait for the drained restart"
 
-# 5. Read the audit trail.
+# 5. Restart a fleet a few at a time under a disruption budget.
+fleet="fleet-$suffix"
+cat > manifests/fleet.yaml <<YAML
+apiVersion: rtmanager.galaxy/v1
+kind: DisruptionBudget
+metadata:
+  name: $fleet
+spec:
+  selector:
+    matchLabels: {fleet: $fleet}
+  maxUnavailable: 2        # or a percentage: "10%"
+  minReadySeconds: 2
+YAML
+for i in 1 2 3 4 5 6; do cat >> manifests/fleet.yaml <<YAML
+---
+apiVersion: rtmanager.galaxy/v1
+kind: GameRuntime
+metadata:
+  name: $fleet-$i
+  labels: {fleet: $fleet}
+spec:
+  image: rtmanager/demo-game:1
+  command: ["/bin/httpd", "-f", "-p", "8080"]
+  restartGeneration: 0
+  stopTimeoutSeconds: 1
+YAML
+done
+for i in 1 2 3 4 5 6; do rtmanager wait "$fleet-$i" --for ready --timeout 1m || fail "wait $fleet-$i ready"; done
+sed -i 's/restartGeneration: 0/restartGeneration: 1/' manifests/fleet.yaml
+held=""
+for _ in $(seq 1 100); do
+  rtmanager plan > plan.out
+  if grep -q "waits for disruption budget $fleet: 2 of 6 games unavailable (maxUnavailable 2)" plan.out; then held=yes; break; fi
+  sleep 0.05
+done
+[ -n "$held" ] || fail "plan never showed a restart held back by the budget: $(cat plan.out)"
+for i in 1 2 3 4 5 6; do
+  rtmanager wait "$fleet-$i" --for converged --restart-generation 1 --timeout 2m || fail "wait $fleet-$i restarted"
+done
+
+# 6. Read the audit trail.
 rtmanager history "$game" --limit 10 > history.out
 [ "$(awk '$2 == "restart" && $4 == "success"' history.out | wc -l)" -eq 3 ] || fail "history lacks the three restarts: $(cat history.out)"
 grep -q "drained after" history.out || fail "history lacks the drain: $(cat history.out)"
 grep -q "preStop exit 0 in .*: world saved" history.out || fail "history lacks the preStop: $(cat history.out)"
 
-# 6. Drive it with kubectl.
+# 7. Drive it with kubectl.
 rtmanager kubeconfig > kubeconfig
 export KUBECONFIG=$PWD/kubeconfig
 kubectl get gr -o wide > kubectl.out || fail "kubectl get gr -o wide: $(cat kubectl.out)"
@@ -94,18 +134,18 @@ grep -Eq "^$game +Running +True " kubectl.out || fail "kubectl get: $(cat kubect
 kubectl wait --for=condition=Ready "gr/$game" || fail "kubectl wait"
 kubectl get gr "$game" -o yaml | grep -q "^kind: GameRuntime$" || fail "kubectl get -o yaml"
 
-# 7. Validate manifests in a CI pipeline.
+# 8. Validate manifests in a CI pipeline.
 rtmanager validate manifests/ || fail "validate rejected a valid manifest"
 printf 'apiVersion: rtmanager.galaxy/v1\nkind: GameRuntime\nmetadata: {name: Bad_Name}\nspec: {image: x}\n' > bad.yaml
 if rtmanager validate bad.yaml > validate.out; then fail "validate accepted bad.yaml"; fi
 grep -q "bad.yaml:3: metadata.name" validate.out || fail "validate output: $(cat validate.out)"
 
-# 8. Scrape the metrics.
+# 9. Scrape the metrics.
 curl -s "$RTMANAGER_SERVER/metrics" | promtool check metrics || fail "promtool check metrics"
 
-# 9. Plan, then delete the manifest: the runtime is removed.
+# 10. Plan, then delete the manifest: the runtime is removed.
 rtmanager plan | grep -q "converged" || fail "plan"
-rm manifests/tour.yaml
+rm manifests/tour.yaml manifests/fleet.yaml
 for _ in $(seq 1 150); do
   rtmanager get "$game" -o json | grep -q '"phase": *"Removed"' && break; sleep 0.2
 done

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -17,6 +18,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "store/etcd/etcd_client.h"
@@ -954,6 +956,100 @@ TEST_F(RtmanagerE2eTest, TheDrainDeadlineAndAForcedRestartDisruptABusyGame) {
 //     container's output (up to its goodbye) is served by `rtmanager logs
 //     --previous`, and status.lastTermination says how it ended; a container
 //     over its memory limit is reported OOMKilled.
+// A fleet of `games` labelled fleet=<fleet> at `restart_generation`, and
+// the budget "<fleet>" over it, in one file.
+std::string BudgetedFleet(const std::vector<std::string>& games, const std::string& fleet,
+                          int restart_generation, const std::string& max_unavailable) {
+  std::string file = "apiVersion: rtmanager.galaxy/v1\n"
+                     "kind: DisruptionBudget\n"
+                     "metadata: {name: " + fleet + "}\n"
+                     "spec:\n"
+                     "  selector: {matchLabels: {fleet: " + fleet + "}}\n"
+                     "  maxUnavailable: " + max_unavailable + "\n"
+                     "  minReadySeconds: 1\n";
+  for (const std::string& game : games) {
+    std::string doc = Manifest(game, {.restart_generation = restart_generation});
+    const std::string name_line = "  name: " + game + "\n";
+    doc.insert(doc.find(name_line) + name_line.size(), "  labels: {fleet: " + fleet + "}\n");
+    file += "---\n" + doc;
+  }
+  return file;
+}
+
+TEST_F(RtmanagerE2eTest, AFleetRestartUnderABudgetNeverHasMoreThanMaxUnavailableDown) {
+  constexpr int kGames = 20;
+  constexpr int kMaxUnavailable = 3;
+  std::vector<std::string> games;
+  for (int i = 0; i < kGames; ++i) games.push_back(Game("fleet-" + std::to_string(i)));
+  const std::string fleet = "fleet-" + suffix_;
+  WriteManifest("fleet.yaml", BudgetedFleet(games, fleet, 0, std::to_string(kMaxUnavailable)));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  std::map<std::string, std::string> old_ids;
+  for (const std::string& game : games) {
+    auto running = WaitRunning(game);
+    ASSERT_TRUE(running);
+    old_ids[game] = Str(*running, "/status/containerId");
+  }
+
+  // Sampled while the bump rolls through: games whose status is not Ready,
+  // and games with no running container in the engine.
+  std::atomic<bool> sampling{true};
+  std::atomic<int> samples{0}, peak_not_ready{0}, peak_not_running{0}, saw_waiting{0};
+  std::thread sampler([&] {
+    const std::set<std::string> ours(games.begin(), games.end());
+    while (sampling) {
+      auto listed = Get("/v1/runtimes");
+      if (listed && listed->status == 200) {
+        int not_ready = 0;
+        for (const Json& item : listed->json["items"]) {
+          if (!ours.contains(Str(item, "/metadata/name"))) continue;
+          for (const Json& condition : item["status"].value("conditions", Json::array())) {
+            const std::string type = condition.value("type", "");
+            if (type == "Ready" && condition.value("status", "") != "True") ++not_ready;
+            if (type == "Progressing" && condition.value("reason", "") == "WaitingForBudget") {
+              ++saw_waiting;
+            }
+          }
+        }
+        peak_not_ready = std::max(peak_not_ready.load(), not_ready);
+      }
+      const CommandResult running = Shell(
+          "docker ps --filter " + ShellQuote("label=io.rtmanager.network=" + network_) +
+          " --format '{{.Label \"io.rtmanager.game\"}}'");
+      if (running.exit_code == 0) {
+        std::set<std::string> up;
+        std::istringstream lines(running.output);
+        for (std::string line; std::getline(lines, line);) {
+          if (ours.contains(line)) up.insert(line);
+        }
+        peak_not_running = std::max(peak_not_running.load(),
+                                    kGames - static_cast<int>(up.size()));
+      }
+      ++samples;
+    }
+  });
+  WriteManifest("fleet.yaml", BudgetedFleet(games, fleet, 1, std::to_string(kMaxUnavailable)));
+  bool all_restarted = true;
+  for (const std::string& game : games) {
+    all_restarted = WaitRestarted(game, old_ids[game], "restarted under the budget", 120s)
+                        .has_value() && all_restarted;
+  }
+  sampling = false;
+  sampler.join();
+
+  ASSERT_TRUE(all_restarted);
+  EXPECT_GT(samples.load(), 10);
+  EXPECT_LE(peak_not_ready.load(), kMaxUnavailable);
+  EXPECT_LE(peak_not_running.load(), kMaxUnavailable);
+  EXPECT_GE(peak_not_ready.load(), 1) << "no restart was ever seen in progress";
+  EXPECT_GT(saw_waiting.load(), 0) << "no game was ever held back by the budget";
+  for (const std::string& game : games) {
+    auto operations = Operations(game);
+    ASSERT_TRUE(operations);
+    EXPECT_TRUE(NewestEntry(*operations, "restart").is_object()) << game;
+  }
+}
+
 TEST_F(RtmanagerE2eTest, ThePreviousContainersLogsAndHowItEndedOutliveARestart) {
   const std::string game = Game("lastwords");
   const std::string oom = Game("oom");

@@ -1164,3 +1164,196 @@ TEST_F(ClusteredReconcilerTest, SuspendedOwnershipTouchesNothingAndLooksAgainSoo
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+// Disruption budgets (reconcile/budget_gate.h): kName and "other" are the
+// budget "fleet", maxUnavailable 1; kName runs c1, Ready, and its restart
+// generation was just bumped.
+class BudgetedReconcilerTest : public ReconcilerTest {
+ protected:
+  BudgetedReconcilerTest() {
+    ON_CALL(desired_store_, List).WillByDefault([this] {
+      std::vector<DesiredRuntime> all = {other_};
+      if (desired_) all.push_back(*desired_);
+      return Expected<std::vector<DesiredRuntime>>(all);
+    });
+    ON_CALL(status_store_, List).WillByDefault([this] {
+      std::map<std::string, RuntimeStatusView> all = {{other_.name, other_status_}};
+      if (status_) all[kName] = *status_;
+      return Expected<std::map<std::string, RuntimeStatusView>>(all);
+    });
+    OtherReady(true);
+    Started("c1", Spec(), 1);
+    Declare(Spec(), 1);
+    desired_->disruption_budget = kTerms;
+    EXPECT_EQ(budgeted_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+    clock_.Advance(std::chrono::minutes(5));
+    GameSpec bumped = Spec();
+    bumped.restart_generation = 1;
+    Declare(bumped, 2);
+    desired_->disruption_budget = kTerms;
+  }
+  void OtherReady(bool ready) {
+    other_status_.conditions = {Condition{
+        .type = "Ready",
+        .status = ready ? ConditionStatus::kTrue : ConditionStatus::kFalse,
+        .last_transition_time = clock_.Now() - std::chrono::hours(1)}};
+    gate_.MemberChanged("fleet", ready);
+  }
+  void ExpectRestart() {
+    EXPECT_CALL(operations_, Restart).WillOnce([this](const RestartInput&) {
+      status_before_restart_ = status_;
+      GameSpec spec = Spec();
+      spec.restart_generation = 1;
+      return Started("c2", spec, 2);
+    });
+  }
+
+  const BudgetTerms kTerms{.name = "fleet", .max_unavailable = {.value = 1},
+                           .source_path = "budgets.yaml"};
+  DesiredRuntime other_{.name = "other", .disruption_budget = kTerms};
+  RuntimeStatusView other_status_;
+  BudgetGate gate_{desired_store_, status_store_, clock_};
+  Reconciler budgeted_{ports_, operations_, desired_store_, status_store_,
+                       unlimited_, ReconcilerConfig{.budgets = &gate_}};
+  std::optional<RuntimeStatusView> status_before_restart_;
+};
+
+TEST_F(BudgetedReconcilerTest, ARestartWaitsWhileTheBudgetIsSpentAndTheGameKeepsServing) {
+  OtherReady(false);
+
+  ReconcileResult result = budgeted_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRequeueAfter);
+  EXPECT_EQ(result.requeue_after, std::chrono::seconds(5));
+  EXPECT_EQ(status_->phase, Phase::kRunning);
+  EXPECT_EQ(status_->container_id, "c1");
+  EXPECT_EQ(ConditionOf("Ready").status, ConditionStatus::kTrue);
+  EXPECT_EQ(ConditionOf("Progressing").reason, "WaitingForBudget");
+  EXPECT_EQ(ConditionOf("Progressing").message,
+            "restart waits for disruption budget fleet: 1 of 2 games "
+            "unavailable (maxUnavailable 1)");
+  EXPECT_FALSE(gate_.Holds(kName));
+}
+
+TEST_F(BudgetedReconcilerTest, AnAdmittedRestartIsReportedUnavailableBeforeItActsAndFreesItsPlaceAfter) {
+  ExpectRestart();
+
+  EXPECT_EQ(budgeted_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  ASSERT_TRUE(status_before_restart_.has_value());
+  EXPECT_EQ(status_before_restart_->container_id, "c1");
+  EXPECT_EQ(status_before_restart_->phase, Phase::kPending);
+  const Condition* ready = nullptr;
+  for (const Condition& c : status_before_restart_->conditions) {
+    if (c.type == "Ready") ready = &c;
+  }
+  ASSERT_NE(ready, nullptr);
+  EXPECT_EQ(ready->status, ConditionStatus::kFalse);
+  // After: Ready again, since now (the new container), and the place freed.
+  EXPECT_EQ(status_->container_id, "c2");
+  EXPECT_EQ(ConditionOf("Ready").status, ConditionStatus::kTrue);
+  EXPECT_EQ(ConditionOf("Ready").last_transition_time, clock_.Now());
+  EXPECT_FALSE(gate_.Holds(kName));
+}
+
+TEST_F(BudgetedReconcilerTest, TheHeldBackRestartProceedsOnceTheOtherGameIsReadyAgain) {
+  OtherReady(false);
+  budgeted_.Reconcile(kName);
+  OtherReady(true);
+  ExpectRestart();
+
+  EXPECT_EQ(budgeted_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+
+  EXPECT_EQ(status_->container_id, "c2");
+  EXPECT_EQ(ConditionOf("Progressing").reason, "Converged");
+}
+
+TEST_F(BudgetedReconcilerTest, AnAdmissionOutlivesADrainWaitAndHoldsThePlace) {
+  GameSpec spec = Spec();
+  spec.restart_generation = 1;
+  spec.drain = DrainPolicy{.command = {"players-online"}, .period_seconds = 10,
+                           .max_wait_seconds = 60, .timeout_seconds = 3};
+  Declare(spec, 3);
+  desired_->disruption_budget = kTerms;
+  ON_CALL(engine_, Exec)
+      .WillByDefault(Return(Expected<ExecResult>(ExecResult{1, "busy"})));
+
+  EXPECT_EQ(budgeted_.Reconcile(kName).kind, ReconcileResult::Kind::kRequeueAfter);
+
+  EXPECT_TRUE(gate_.Holds(kName));
+  EXPECT_EQ(ConditionOf("Progressing").reason, "WaitingForDrain");
+  // The other game's restart finds the place taken.
+  auto other = gate_.Admit("other", kTerms);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_FALSE(other->admitted);
+}
+
+TEST_F(BudgetedReconcilerTest, ARestartNoLongerWantedGivesUpItsPlace) {
+  GameSpec spec = Spec();
+  spec.restart_generation = 1;
+  spec.drain = DrainPolicy{.command = {"players-online"}, .period_seconds = 10,
+                           .max_wait_seconds = 60, .timeout_seconds = 3};
+  Declare(spec, 3);
+  desired_->disruption_budget = kTerms;
+  ON_CALL(engine_, Exec)
+      .WillByDefault(Return(Expected<ExecResult>(ExecResult{1, "busy"})));
+  budgeted_.Reconcile(kName);
+  ASSERT_TRUE(gate_.Holds(kName));
+  // The bump is reverted by a new incarnation at generation 0 of the
+  // restart: nothing to disrupt any more.
+  GameSpec unbumped = Spec();
+  unbumped.drain = spec.drain;
+  Started("c1", unbumped, 4);
+  Declare(unbumped, 4);
+  desired_->disruption_budget = kTerms;
+
+  budgeted_.Reconcile(kName);
+
+  EXPECT_FALSE(gate_.Holds(kName));
+}
+
+TEST_F(BudgetedReconcilerTest, ThePlanSaysTheRestartWaitsForTheBudget) {
+  OtherReady(false);
+
+  Expected<Plan> plan = budgeted_.PlanFor(kName);
+
+  ASSERT_TRUE(plan.has_value());
+  ASSERT_EQ(plan->actions.size(), 1u);
+  EXPECT_EQ(plan->actions[0].reason,
+            "restartGeneration 0 -> 1; waits for disruption budget fleet: 1 of "
+            "2 games unavailable (maxUnavailable 1)");
+  EXPECT_FALSE(gate_.Holds(kName));
+}
+
+TEST_F(BudgetedReconcilerTest, AnUnreadableBudgetIsARetryNotADisruption) {
+  ON_CALL(status_store_, List)
+      .WillByDefault(Return(Expected<std::map<std::string, RuntimeStatusView>>(
+          Fail(ErrorCode::kServiceUnavailable, "no leader"))));
+
+  ReconcileResult result = budgeted_.Reconcile(kName);
+
+  EXPECT_EQ(result.kind, ReconcileResult::Kind::kRetry);
+  EXPECT_THAT(result.error, HasSubstr("disruption budget: no leader"));
+  EXPECT_EQ(status_->container_id, "c1");
+}
+
+TEST_F(BudgetedReconcilerTest, ASelfHealIsNeverHeldBack) {
+  OtherReady(false);
+  GameSpec spec = Spec();
+  Started("c1", spec, 1);
+  containers_[0].running = false;
+  containers_[0].status = "exited";
+  Declare(spec, 1);
+  desired_->disruption_budget = kTerms;
+  EXPECT_CALL(operations_, Start).WillOnce([this](const StartInput& input) {
+    return Started("c1", input.spec, input.generation);
+  });
+
+  EXPECT_EQ(budgeted_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+}
+
+}  // namespace
+}  // namespace rtm

@@ -66,3 +66,68 @@ TEST(StatusNodeNameTest, TheReportingNodeIsInTheStatus) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+const Condition& ReadyOf(const RuntimeStatusView& status) {
+  for (const Condition& condition : status.conditions) {
+    if (condition.type == "Ready") return condition;
+  }
+  ADD_FAILURE() << "no Ready condition";
+  return status.conditions.front();
+}
+
+// What a converged reconcile of "g" running `container_id` reports at `now`.
+RuntimeStatusView ReportedAt(const DecisionInput& input, Timestamp now,
+                             const RuntimeStatusView& previous,
+                             std::optional<std::string> budget_wait = {}) {
+  return ComputeStatus(StatusInput{.desired = input.desired,
+                                   .keeper = &input.containers.front(),
+                                   .converged = !budget_wait,
+                                   .budget_wait = std::move(budget_wait),
+                                   .now = now},
+                       previous);
+}
+
+TEST(StatusReadyTransitionTest, ReadyKeepsItsTimeWhileTheContainerStays) {
+  const DecisionInput c1 = Converged("c1", 1);
+  const Timestamp t0 = Timestamp(std::chrono::hours(1));
+  const RuntimeStatusView first = ReportedAt(c1, t0, {});
+
+  const RuntimeStatusView later = ReportedAt(c1, t0 + std::chrono::minutes(5), first);
+
+  EXPECT_EQ(ReadyOf(later).status, ConditionStatus::kTrue);
+  EXPECT_EQ(ReadyOf(later).last_transition_time, t0);
+}
+
+TEST(StatusReadyTransitionTest, ANewContainerIsReadySinceItReplacedTheOldOne) {
+  const Timestamp t0 = Timestamp(std::chrono::hours(1));
+  const RuntimeStatusView first = ReportedAt(Converged("c1", 1), t0, {});
+  const Timestamp t1 = t0 + std::chrono::minutes(5);
+
+  const RuntimeStatusView recreated = ReportedAt(Converged("c2", 1), t1, first);
+
+  EXPECT_EQ(ReadyOf(recreated).status, ConditionStatus::kTrue);
+  EXPECT_EQ(ReadyOf(recreated).last_transition_time, t1);
+}
+
+TEST(StatusReadyTransitionTest, AGameHeldBackByItsBudgetRunsAndSaysWhy) {
+  const DecisionInput c1 = Converged("c1", 1);
+  const Timestamp t0 = Timestamp(std::chrono::hours(1));
+
+  const RuntimeStatusView held = ReportedAt(
+      c1, t0, {}, "restart waits for disruption budget fleet: 3 of 20 games unavailable");
+
+  EXPECT_EQ(held.phase, Phase::kRunning);
+  EXPECT_EQ(ReadyOf(held).status, ConditionStatus::kTrue);
+  const Condition& progressing = held.conditions[1];
+  EXPECT_EQ(progressing.type, "Progressing");
+  EXPECT_EQ(progressing.status, ConditionStatus::kTrue);
+  EXPECT_EQ(progressing.reason, "WaitingForBudget");
+  EXPECT_EQ(progressing.message,
+            "restart waits for disruption budget fleet: 3 of 20 games unavailable");
+}
+
+}  // namespace
+}  // namespace rtm

@@ -117,6 +117,11 @@ inline DesiredRuntime FullDesired(std::string name) {
   runtime.manifest_error = "games/lobby.yaml:31: spec.image: required";
   runtime.created_at = At("2026-11-20T08:15:00.250Z");
   runtime.force_restart_generation = 8;
+  runtime.disruption_budget =
+      BudgetTerms{.name = "eu-fleet",
+                  .max_unavailable = {.value = 10, .percent = true},
+                  .min_ready_seconds = 30,
+                  .source_path = "budgets/eu.yaml"};
   return runtime;
 }
 

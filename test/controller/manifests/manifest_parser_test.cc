@@ -169,7 +169,7 @@ TEST(ManifestParserTest, ApiVersionAndKindAreRequiredConstants) {
                  "metadata: {name: a}\n"
                  "spec: {image: i}\n"),
       ElementsAre(Problem(1, "apiVersion", "must be rtmanager.galaxy/v1"),
-                  Problem(2, "kind", "must be GameRuntime")));
+                  Problem(2, "kind", "must be GameRuntime or DisruptionBudget")));
   EXPECT_THAT(ProblemsOf("metadata: {name: a}\n"
                          "spec: {image: i}\n"),
               ElementsAre(Problem(1, "apiVersion", "required"),
@@ -806,6 +806,212 @@ TEST(ManifestParserTest, BadStopSignalAndHooksNameLineAndField) {
               ElementsAre(Problem(8, "spec.drain.command", "must not be empty"),
                           Problem(9, "spec.drain.periodSeconds", "must be >= 1"),
                           Problem(10, "spec.drain.maxWaitSeconds", "must be >= 0")));
+}
+
+// Lines 1-5 of a DisruptionBudget; a test appends spec fields from line 6 on.
+constexpr std::string_view kBudgetHead =
+    "apiVersion: rtmanager.galaxy/v1\n"
+    "kind: DisruptionBudget\n"
+    "metadata:\n"
+    "  name: fleet\n"
+    "spec:\n";
+
+std::string BudgetWithSpec(std::string_view spec_lines) {
+  return std::string(kBudgetHead) + std::string(spec_lines);
+}
+
+// A valid budget: lines 1-9.
+const std::string kBudgetYaml = BudgetWithSpec(
+    "  selector:\n"
+    "    matchLabels: {fleet: eu, tier: gold}\n"
+    "  maxUnavailable: 10%\n"
+    "  minReadySeconds: 5\n");
+
+constexpr std::string_view kMaxUnavailableRule =
+    "must be an integer >= 0 or a percentage such as \"10%\" (0% to 100%)";
+
+std::vector<ManifestProblem> BudgetProblemsOf(std::string_view content) {
+  ParsedManifestFile file = Parse(content);
+  if (!file.ok()) {
+    EXPECT_THAT(file.budgets, IsEmpty());
+    EXPECT_THAT(file.runtimes, IsEmpty());
+  }
+  return file.problems;
+}
+
+DisruptionBudget BudgetOf(std::string_view content) {
+  ParsedManifestFile file = Parse(content);
+  EXPECT_THAT(file.problems, IsEmpty());
+  EXPECT_THAT(file.runtimes, IsEmpty());
+  EXPECT_THAT(file.budgets, SizeIs(1));
+  return file.budgets.empty() ? DisruptionBudget{} : file.budgets[0];
+}
+
+TEST(ManifestParserTest, ABudgetIsDecodedFieldByFieldInYamlAndJson) {
+  const DisruptionBudget expected{
+      .name = "fleet",
+      .match_labels = {{"fleet", "eu"}, {"tier", "gold"}},
+      .max_unavailable = {.value = 10, .percent = true},
+      .min_ready_seconds = 5,
+      .source = {.path = std::string(kPath), .document_index = 0, .line = 1}};
+  EXPECT_EQ(BudgetOf(kBudgetYaml), expected);
+
+  ParsedManifestFile json = ParseManifest("games/budgets.json", R"({
+  "apiVersion": "rtmanager.galaxy/v1",
+  "kind": "DisruptionBudget",
+  "metadata": {"name": "fleet"},
+  "spec": {
+    "selector": {"matchLabels": {"tier": "gold", "fleet": "eu"}},
+    "maxUnavailable": "10%",
+    "minReadySeconds": 5
+  }
+}
+)");
+  ASSERT_THAT(json.problems, IsEmpty());
+  EXPECT_THAT(json.runtimes, IsEmpty());
+  ASSERT_THAT(json.budgets, SizeIs(1));
+  DisruptionBudget from_json_expected = expected;
+  from_json_expected.source.path = "games/budgets.json";
+  EXPECT_EQ(json.budgets[0], from_json_expected);
+}
+
+TEST(ManifestParserTest, ABudgetMaxUnavailableIsACountOrAPercentage) {
+  const auto max_of = [](std::string_view value) {
+    return BudgetOf(BudgetWithSpec("  selector: {matchLabels: {fleet: eu}}\n"
+                                   "  maxUnavailable: " +
+                                   std::string(value) + "\n"))
+        .max_unavailable;
+  };
+  EXPECT_EQ(max_of("3"), (MaxUnavailable{.value = 3}));
+  EXPECT_EQ(max_of("0"), (MaxUnavailable{.value = 0}));
+  EXPECT_EQ(max_of("250"), (MaxUnavailable{.value = 250}));
+  EXPECT_EQ(max_of("0%"), (MaxUnavailable{.value = 0, .percent = true}));
+  EXPECT_EQ(max_of("\"25%\""), (MaxUnavailable{.value = 25, .percent = true}));
+  EXPECT_EQ(max_of("100%"), (MaxUnavailable{.value = 100, .percent = true}));
+
+  // The JSON integer form.
+  ParsedManifestFile json = ParseManifest(
+      "b.json",
+      R"({"apiVersion": "rtmanager.galaxy/v1", "kind": "DisruptionBudget",)"
+      R"( "metadata": {"name": "b"},)"
+      R"( "spec": {"selector": {"matchLabels": {"a": "b"}}, "maxUnavailable": 2}})");
+  ASSERT_THAT(json.problems, IsEmpty());
+  ASSERT_THAT(json.budgets, SizeIs(1));
+  EXPECT_EQ(json.budgets[0].max_unavailable, (MaxUnavailable{.value = 2}));
+}
+
+TEST(ManifestParserTest, ABudgetMinReadySecondsDefaultsToZero) {
+  const DisruptionBudget budget =
+      BudgetOf(BudgetWithSpec("  selector: {matchLabels: {fleet: eu}}\n"
+                              "  maxUnavailable: 1\n"));
+  EXPECT_EQ(budget.min_ready_seconds, 0);
+  EXPECT_THAT(budget.match_labels, ElementsAre(Pair("fleet", "eu")));
+}
+
+TEST(ManifestParserTest, ABadMaxUnavailableNamesLineAndField) {
+  for (std::string_view value :
+       {"abc", "150%", "101%", "1.5", "-10%", "\"3\"", "10%%", "\"%\"", "[1]",
+        "true"}) {
+    SCOPED_TRACE(value);
+    EXPECT_THAT(
+        BudgetProblemsOf(BudgetWithSpec("  selector: {matchLabels: {fleet: eu}}\n"
+                                        "  maxUnavailable: " +
+                                        std::string(value) + "\n")),
+        ElementsAre(Problem(7, "spec.maxUnavailable",
+                            std::string(kMaxUnavailableRule))));
+  }
+  EXPECT_THAT(
+      BudgetProblemsOf(BudgetWithSpec("  selector: {matchLabels: {fleet: eu}}\n"
+                                      "  maxUnavailable: -1\n")),
+      ElementsAre(Problem(7, "spec.maxUnavailable", "must be >= 0")));
+  EXPECT_THAT(
+      BudgetProblemsOf(BudgetWithSpec("  selector: {matchLabels: {fleet: eu}}\n"
+                                      "  maxUnavailable: 1\n"
+                                      "  minReadySeconds: -1\n")),
+      ElementsAre(Problem(8, "spec.minReadySeconds", "must be >= 0")));
+  EXPECT_THAT(
+      Parse(BudgetWithSpec("  selector: {matchLabels: {fleet: eu}}\n"
+                           "  maxUnavailable: 1.5\n"))
+          .budgets,
+      IsEmpty());
+}
+
+TEST(ManifestParserTest, ABudgetNeedsASelectorWithMatchLabelsAndMaxUnavailable) {
+  EXPECT_THAT(BudgetProblemsOf(BudgetWithSpec("  maxUnavailable: 1\n")),
+              ElementsAre(Problem(5, "spec.selector", "required")));
+  EXPECT_THAT(BudgetProblemsOf(BudgetWithSpec("  selector: {}\n"
+                                              "  maxUnavailable: 1\n")),
+              ElementsAre(Problem(6, "spec.selector.matchLabels", "required")));
+  EXPECT_THAT(
+      BudgetProblemsOf(BudgetWithSpec("  selector:\n"
+                                      "    matchLabels: {}\n"
+                                      "  maxUnavailable: 1\n")),
+      ElementsAre(Problem(7, "spec.selector.matchLabels",
+                          "must name at least one label (a budget over every "
+                          "game: label them all)")));
+  EXPECT_THAT(
+      BudgetProblemsOf(BudgetWithSpec("  selector: {matchLabels: {fleet: eu}}\n")),
+      ElementsAre(Problem(5, "spec.maxUnavailable", "required")));
+  EXPECT_THAT(BudgetProblemsOf(std::string(kBudgetHead.substr(
+                  0, kBudgetHead.size() - std::string_view("spec:\n").size()))),
+              ElementsAre(Problem(1, "spec", "required")));
+}
+
+TEST(ManifestParserTest, UnknownFieldsOfABudgetAreReported) {
+  EXPECT_THAT(
+      BudgetProblemsOf(BudgetWithSpec("  selector:\n"
+                                      "    matchLabels: {fleet: eu}\n"
+                                      "    matchExpressions: []\n"
+                                      "  maxUnavailable: 1\n"
+                                      "  image: galaxy/game:1\n")),
+      ElementsAre(Problem(10, "spec.image", "unknown field"),
+                  Problem(8, "spec.selector.matchExpressions", "unknown field")));
+}
+
+TEST(ManifestParserTest, AGameAndABudgetMayShareAName) {
+  ParsedManifestFile file = Parse(std::string(kMinimalYaml) + "---\n" +
+                                  BudgetWithSpec("  selector: {matchLabels: {a: b}}\n"
+                                                 "  maxUnavailable: 1\n") +
+                                  "---\n" +
+                                  "apiVersion: rtmanager.galaxy/v1\n"
+                                  "kind: DisruptionBudget\n"
+                                  "metadata: {name: lobby-eu-1}\n"
+                                  "spec:\n"
+                                  "  selector: {matchLabels: {c: d}}\n"
+                                  "  maxUnavailable: 2\n");
+  EXPECT_THAT(file.problems, IsEmpty());
+  ASSERT_THAT(file.runtimes, SizeIs(1));
+  EXPECT_EQ(file.runtimes[0].name, "lobby-eu-1");
+  ASSERT_THAT(file.budgets, SizeIs(2));
+  EXPECT_EQ(file.budgets[0].name, "fleet");
+  EXPECT_EQ(file.budgets[0].source,
+            (ManifestSource{
+                .path = std::string(kPath), .document_index = 1, .line = 8}));
+  EXPECT_EQ(file.budgets[1].name, "lobby-eu-1");
+  EXPECT_EQ(file.budgets[1].source.document_index, 2);
+  EXPECT_EQ(file.budgets[1].max_unavailable, (MaxUnavailable{.value = 2}));
+}
+
+TEST(ManifestParserTest, ALaterBudgetReusingABudgetNameIsAProblem) {
+  ParsedManifestFile file = Parse(kBudgetYaml + "---\n" + kBudgetYaml);
+  EXPECT_THAT(file.problems,
+              ElementsAre(Problem(14, "metadata.name",
+                                  "duplicate budget name \"fleet\", first "
+                                  "declared at line 4",
+                                  1)));
+  ASSERT_THAT(file.budgets, SizeIs(1));
+  EXPECT_EQ(file.budgets[0].source.document_index, 0);
+}
+
+TEST(ManifestParserTest, ADisruptionBudgetKindDoesNotReadAGameSpec) {
+  EXPECT_THAT(
+      BudgetProblemsOf("apiVersion: rtmanager.galaxy/v1\n"
+                       "kind: DisruptionBudget\n"
+                       "metadata: {name: a}\n"
+                       "spec: {image: i}\n"),
+      ElementsAre(Problem(4, "spec.image", "unknown field"),
+                  Problem(4, "spec.selector", "required"),
+                  Problem(4, "spec.maxUnavailable", "required")));
 }
 
 }  // namespace

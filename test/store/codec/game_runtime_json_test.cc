@@ -61,7 +61,7 @@ TEST(GameRuntimeJsonTest, DesiredUsesTheGameRuntimeObjectShape) {
   EXPECT_EQ(
       KeysOf(metadata),
       (std::set<std::string>{"name", "labels", "generation", "source",
-                             "apiRestartCount", "restartSource",
+                             "apiRestartCount", "restartSource", "disruptionBudget",
                              "restartSourceRef", "deleted", "manifestError",
                              "creationTimestamp", "forceRestartGeneration"}));
   EXPECT_EQ(metadata["name"], "lobby-eu-1");
@@ -268,6 +268,103 @@ TEST(GameRuntimeJsonTest, DesiredThatIsNotAnObjectIsInternal) {
   ASSERT_FALSE(decoded.has_value());
   EXPECT_EQ(decoded.error().code, ErrorCode::kInternal);
   EXPECT_THAT(decoded.error().message, HasSubstr("must be an object"));
+}
+
+BudgetTerms FleetBudget(MaxUnavailable max = {.value = 10, .percent = true}) {
+  return BudgetTerms{.name = "fleet",
+                     .max_unavailable = max,
+                     .min_ready_seconds = 45,
+                     .source_path = "budgets/eu.yaml"};
+}
+
+TEST(GameRuntimeJsonTest, DesiredDisruptionBudgetIsWrittenInTheMetadata) {
+  DesiredRuntime runtime = FullDesired("lobby-eu-1");
+  runtime.disruption_budget = FleetBudget();
+
+  const json encoded = ToJson(runtime);
+
+  EXPECT_EQ(encoded["metadata"]["disruptionBudget"],
+            (json{{"name", "fleet"},
+                  {"maxUnavailable", "10%"},
+                  {"minReadySeconds", 45},
+                  {"sourcePath", "budgets/eu.yaml"}}));
+  runtime.disruption_budget = FleetBudget({.value = 3});
+  EXPECT_EQ(ToJson(runtime)["metadata"]["disruptionBudget"]["maxUnavailable"], "3");
+}
+
+TEST(GameRuntimeJsonTest, DesiredRoundTripsItsDisruptionBudget) {
+  for (const MaxUnavailable max :
+       {MaxUnavailable{.value = 10, .percent = true}, MaxUnavailable{.value = 3},
+        MaxUnavailable{.value = 0}, MaxUnavailable{.value = 0, .percent = true},
+        MaxUnavailable{.value = 100, .percent = true}}) {
+    SCOPED_TRACE(max.ToString());
+    DesiredRuntime runtime = FullDesired("lobby-eu-1");
+    runtime.disruption_budget = FleetBudget(max);
+
+    auto decoded = DesiredRuntimeFromJson(ToJson(runtime));
+
+    ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+    EXPECT_EQ(decoded->disruption_budget, FleetBudget(max));
+    EXPECT_EQ(*decoded, runtime);
+  }
+}
+
+TEST(GameRuntimeJsonTest, DesiredWithoutADisruptionBudgetStoresNone) {
+  DesiredRuntime runtime = FullDesired("lobby-eu-1");
+  runtime.disruption_budget.reset();
+
+  const json encoded = ToJson(runtime);
+  auto decoded = DesiredRuntimeFromJson(encoded);
+
+  EXPECT_FALSE(encoded["metadata"].contains("disruptionBudget"));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_EQ(decoded->disruption_budget, std::nullopt);
+  EXPECT_EQ(*decoded, runtime);
+
+  json with_null = encoded;
+  with_null["metadata"]["disruptionBudget"] = nullptr;
+  auto from_null = DesiredRuntimeFromJson(with_null);
+  ASSERT_TRUE(from_null.has_value()) << from_null.error().message;
+  EXPECT_EQ(from_null->disruption_budget, std::nullopt);
+}
+
+TEST(GameRuntimeJsonTest, DesiredBadMaxUnavailableIsNamed) {
+  DesiredRuntime runtime = FullDesired("g");
+  runtime.disruption_budget = FleetBudget();
+  for (const json& bad : {json("150%"), json("ten"), json("-1"), json(""),
+                          json("3x"), json(3)}) {
+    SCOPED_TRACE(bad.dump());
+    json encoded = ToJson(runtime);
+    encoded["metadata"]["disruptionBudget"]["maxUnavailable"] = bad;
+
+    auto decoded = DesiredRuntimeFromJson(encoded);
+
+    ASSERT_FALSE(decoded.has_value());
+    EXPECT_EQ(decoded.error().code, ErrorCode::kInternal);
+    EXPECT_THAT(decoded.error().message,
+                HasSubstr("metadata.disruptionBudget.maxUnavailable"));
+  }
+}
+
+TEST(GameRuntimeJsonTest, DesiredDisruptionBudgetMissingFieldIsNamed) {
+  DesiredRuntime runtime = FullDesired("g");
+  runtime.disruption_budget = FleetBudget();
+  for (const std::string field : {"name", "maxUnavailable", "minReadySeconds", "sourcePath"}) {
+    SCOPED_TRACE(field);
+    json encoded = ToJson(runtime);
+    encoded["metadata"]["disruptionBudget"].erase(field);
+
+    auto decoded = DesiredRuntimeFromJson(encoded);
+
+    ASSERT_FALSE(decoded.has_value());
+    EXPECT_THAT(decoded.error().message,
+                HasSubstr("metadata.disruptionBudget." + field + ": missing"));
+  }
+  json encoded = ToJson(runtime);
+  encoded["metadata"]["disruptionBudget"] = "fleet";
+  auto decoded = DesiredRuntimeFromJson(encoded);
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_THAT(decoded.error().message, HasSubstr("metadata.disruptionBudget"));
 }
 
 // --- RuntimeStatusView ------------------------------------------------------
