@@ -13,6 +13,7 @@
 #include "controller/api/api_server.h"
 #include "controller/app/controller.h"
 #include "controller/app/manifest_scanner.h"
+#include "controller/app/restart_scheduler.h"
 #include "controller/cli/client_commands.h"
 #include "controller/cli/flags.h"
 #include "controller/cli/run_options.h"
@@ -23,6 +24,7 @@
 #include "controller/system/random_token_generator.h"
 #include "controller/system/spdlog_logger.h"
 #include "controller/system/system_clock.h"
+#include "controller/system/system_time_zones.h"
 #include "controller/telemetry/prometheus_telemetry.h"
 #include "controller/telemetry/runtime_gauges.h"
 #include "controller/watch/manifest_watcher.h"
@@ -208,9 +210,15 @@ int Run(const std::vector<std::string>& args) {
                                          .node_name = options->node,
                                          .ownership = agent.get(),
                                          .budgets = &budgets});
+  SystemTimeZones time_zones;
+  ScheduledRestarts scheduled_restarts(
+      desired, engine, time_zones, clock, logger,
+      ScheduledRestartsOptions{.network = options->network, .ownership = agent.get()});
+  RestartScheduler restart_scheduler(scheduled_restarts, clock);
   ManifestScanner scanner(
       options->manifests,
-      {.limits = ManifestLimits{.allowed_host_paths = options->allowed_host_paths}});
+      {.limits = ManifestLimits{.allowed_host_paths = options->allowed_host_paths,
+                                .time_zones = &time_zones}});
   Controller controller(reconciler, queue, desired, records, changes, engine,
                         logger, telemetry, clock, [&scanner] { return scanner.Scan(); },
                         ControllerOptions{
@@ -223,7 +231,11 @@ int Run(const std::vector<std::string>& args) {
                                 // A tree caught changing is read again once
                                 // the watcher would have given up waiting.
                                 .unsettled_retry = options->manifest_debounce *
-                                                   ManifestWatcher::kMaxDelayFactor}});
+                                                   ManifestWatcher::kMaxDelayFactor},
+                            .on_desired_changed =
+                                [&restart_scheduler](const DesiredRuntime& changed) {
+                                  if (changed.spec.restart_schedule) restart_scheduler.Kick();
+                                }});
   controller_ref = &controller;
   budgets.SetWake([&controller](const std::string& game) {
     controller.EnqueueGame(game);
@@ -300,6 +312,7 @@ int Run(const std::vector<std::string>& args) {
     return kExitFailure;
   }
   controller.Start();
+  restart_scheduler.Start();
   if (agent) {
     leader->Start();
     agent->Start();
@@ -328,6 +341,7 @@ int Run(const std::vector<std::string>& args) {
     agent->Stop();  // leaves: leadership and liveness go at once
     leader->Stop();
   }
+  restart_scheduler.Stop();
   controller.Stop();  // in-flight reconciles finish under their leases
   logger.Log(LogLevel::kInfo, "stopped", {});
   return kExitOk;

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libcpprest-dev libyaml-cpp-dev nlohmann-json3-dev libleveldb-dev libsnappy-dev
-  libspdlog-dev libboost-dev libssl-dev
+  libspdlog-dev libboost-dev libssl-dev libhowardhinnant-date-dev tzdata
   etcd-server etcd-client iproute2 util-linux
   libgtest-dev libgmock-dev libbenchmark-dev
   docker.io busybox-static curl ca-certificates python3 prometheus

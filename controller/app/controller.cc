@@ -40,6 +40,9 @@ Controller::Controller(Reconciler& reconciler, WorkQueue& queue,
                     [this](const DesiredRuntime& desired) {
                       writer_.Apply(desired);
                       Enqueue(desired.name);
+                      if (options_.on_desired_changed) {
+                        options_.on_desired_changed(desired);
+                      }
                     },
                 .on_relist =
                     [this] {

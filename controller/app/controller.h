@@ -41,6 +41,9 @@ struct ControllerOptions {
   // How manifest scans become desired state: removal grace, rescans of a
   // tree caught changing.
   DesiredStateWriterOptions manifest_sync;
+  // Called with every desired object the change feed delivers (after the
+  // game is queued), e.g. to wake the restart scheduler; may be empty.
+  std::function<void(const DesiredRuntime&)> on_desired_changed;
 };
 
 // The controller-runtime "manager": the work queue and its worker threads,

@@ -6,6 +6,12 @@
 namespace rtm {
 namespace {
 
+// Whether two schedules fire at the same instants (warnings aside).
+bool ScheduleTimesEqual(const std::optional<RestartSchedule>& a,
+                        const std::optional<RestartSchedule>& b) {
+  return a && b && a->cron == b->cron && a->time_zone == b->time_zone;
+}
+
 // Attempts of a read-modify-write of desired state that keeps conflicting
 // with other writers.
 constexpr int kWriteAttempts = 5;
@@ -84,6 +90,15 @@ std::optional<Duration> DesiredStateWriter::SyncManifests() {
           (before == (*stored)->end() || before->second.deleted ||
            runtime.created_at == Timestamp{})) {
         runtime.created_at = clock_.Now();
+      }
+      // A schedule that appears or changes starts from now: it does not
+      // reach into the past.
+      if (runtime.spec.restart_schedule &&
+          (before == (*stored)->end() || before->second.deleted ||
+           !ScheduleTimesEqual(before->second.spec.restart_schedule,
+                               runtime.spec.restart_schedule) ||
+           runtime.schedule_checked_through == Timestamp{})) {
+        runtime.schedule_checked_through = clock_.Now();
       }
     }
     bool conflicted = false;

@@ -14,6 +14,7 @@
 #include "controller/cli/runtime_wait.h"
 #include "controller/cli/validate_manifests.h"
 #include "controller/cli/kubeconfig.h"
+#include "controller/system/system_time_zones.h"
 #include "controller/system/token_file.h"
 #include "reconcile/domain/game_spec.h"
 
@@ -388,7 +389,9 @@ int RunValidate(CommandContext& context) {
   Expected<std::vector<std::string>> allowed = AllowedHostPaths(context.flags);
   if (!allowed) return UsageError(context, allowed.error().message);
   const ValidationReport report = ValidateManifests(
-      context.flags.positional(), ManifestLimits{.allowed_host_paths = *allowed});
+      context.flags.positional(),
+      ManifestLimits{.allowed_host_paths = *allowed,
+                     .time_zones = context.environment.time_zones});
   Print(context.out, FormatValidationReport(report));
   for (const std::string& unreadable : report.unreadable) Print(context.err, unreadable + "\n");
   if (report.ok()) return kClientExitOk;
@@ -549,6 +552,7 @@ std::string ClientCommandsUsage() {
 }
 
 ClientEnvironment ProcessClientEnvironment(std::FILE* err) {
+  static SystemTimeZones system_time_zones;
   return ClientEnvironment{
       .getenv = [](const std::string& name) -> std::optional<std::string> {
         const char* value = std::getenv(name.c_str());
@@ -563,6 +567,7 @@ ClientEnvironment ProcessClientEnvironment(std::FILE* err) {
         return std::chrono::time_point_cast<std::chrono::milliseconds>(
             std::chrono::system_clock::now());
       },
+      .time_zones = &system_time_zones,
       .err_is_terminal = err != nullptr && ::isatty(::fileno(err)) == 1,
   };
 }

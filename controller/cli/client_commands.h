@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "controller/cli/api_client.h"
+#include "reconcile/ports/time_zones.h"
 #include "reconcile/domain/time.h"
 
 namespace rtm {
@@ -45,6 +46,9 @@ struct ClientEnvironment {
   std::function<Expected<std::unique_ptr<ApiClient>>(const std::string& server)>
       connect;
   std::function<Timestamp()> now;
+  // Where `validate` checks spec.restartSchedule.timeZone; null: not
+  // checked.
+  TimeZoneDatabase* time_zones = nullptr;
   // Whether `err` is a terminal (the progress line of `wait`).
   bool err_is_terminal = false;
   std::chrono::milliseconds poll_interval{200};

@@ -48,10 +48,6 @@ class ParsedFlags {
   std::vector<std::string> positional_;
 };
 
-// "250ms", "5s", "5m", "1h", and sums like "1m30s". Rejects negatives,
-// missing units and unknown units with a message naming the text.
-Expected<Duration> ParseDuration(std::string_view text);
-
 // The flag table as `--help` prints it.
 std::string FormatFlagHelp(const std::vector<FlagSpec>& specs);
 

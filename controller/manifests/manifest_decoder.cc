@@ -13,6 +13,8 @@
 #include <tuple>
 #include <utility>
 
+#include "reconcile/schedule/cron.h"
+
 namespace rtm {
 namespace {
 
@@ -521,6 +523,77 @@ void DecodeStopHooks(const FieldSet& spec_fields, Reporter& reporter,
   }
 }
 
+// restartSchedule {cron, timeZone, startingDeadlineSeconds, warnings:
+// [{before, command, timeoutSeconds}]}; the zone is looked up in
+// `time_zones` when there is one.
+void DecodeRestartSchedule(const FieldSet& spec_fields, TimeZoneDatabase* time_zones,
+                           Reporter& reporter, GameSpec& spec) {
+  std::optional<FieldSet> fields = spec_fields.Nested(
+      "restartSchedule", Presence::kOptional,
+      {"cron", "timeZone", "startingDeadlineSeconds", "warnings"}, reporter);
+  if (!fields) return;
+  RestartSchedule schedule;
+  if (const ManifestNode* cron = fields->Require("cron", reporter)) {
+    if (auto text = ReadString(*cron, fields->Path("cron"), reporter)) {
+      if (auto parsed = CronExpression::Parse(*text); !parsed) {
+        reporter.Add(cron->line, fields->Path("cron"), parsed.error().message);
+      }
+      schedule.cron = std::move(*text);
+    }
+  }
+  if (const ManifestNode* zone = fields->Find("timeZone")) {
+    if (auto text = ReadNonEmptyString(*zone, fields->Path("timeZone"), reporter)) {
+      if (time_zones != nullptr) {
+        if (auto located = time_zones->Locate(*text); !located) {
+          reporter.Add(zone->line, fields->Path("timeZone"), located.error().message);
+        }
+      }
+      schedule.time_zone = std::move(*text);
+    }
+  }
+  if (const ManifestNode* deadline = fields->Find("startingDeadlineSeconds")) {
+    if (auto value = ReadInteger(*deadline, fields->Path("startingDeadlineSeconds"),
+                                 kNonNegativeInt, reporter)) {
+      schedule.starting_deadline_seconds = static_cast<int>(*value);
+    }
+  }
+  if (const ManifestNode* list = fields->Find("warnings")) {
+    const std::string field = fields->Path("warnings");
+    if (ExpectList(*list, field, reporter)) {
+      for (size_t i = 0; i < list->items.size(); ++i) {
+        const ManifestNode& item = list->items[i];
+        const std::string path = Indexed(field, i);
+        if (!ExpectMap(item, path, reporter)) continue;
+        FieldSet warning_fields(item, item.line, path,
+                                {"before", "command", "timeoutSeconds"}, reporter);
+        ScheduleWarning warning;
+        if (const ManifestNode* before = warning_fields.Require("before", reporter)) {
+          // A number ("before: 15") gets the rule too: it has no unit.
+          std::optional<Duration> parsed;
+          if (before->kind == NodeKind::kString) {
+            if (auto duration = ParseDuration(before->text)) parsed = *duration;
+          }
+          if (!parsed || *parsed < std::chrono::seconds(1) ||
+              *parsed > std::chrono::hours(24 * 366) ||
+              *parsed % std::chrono::seconds(1) != Duration{0}) {
+            reporter.Add(before->line, warning_fields.Path("before"),
+                         "must be whole seconds from 1s to a year, such as \"15m\", \"30s\" or \"1h30m\"");
+          } else {
+            warning.before_seconds = static_cast<int>(
+                std::chrono::duration_cast<std::chrono::seconds>(*parsed).count());
+          }
+        }
+        DecodeCommand(warning_fields, reporter, warning.command);
+        ReadIntInto(warning_fields.Find("timeoutSeconds"),
+                    warning_fields.Path("timeoutSeconds"), kPositiveInt, reporter,
+                    warning.timeout_seconds);
+        schedule.warnings.push_back(std::move(warning));
+      }
+    }
+  }
+  spec.restart_schedule = std::move(schedule);
+}
+
 void DecodeHealthCheck(const FieldSet& spec_fields, Reporter& reporter,
                        GameSpec& spec) {
   std::optional<FieldSet> fields = spec_fields.Nested(
@@ -682,15 +755,16 @@ void DecodeVolumes(const FieldSet& fields, const std::vector<std::string>& allow
   }
 }
 
-GameSpec DecodeSpec(const FieldSet& root, const std::vector<std::string>& allowed_host_paths,
+GameSpec DecodeSpec(const FieldSet& root, const ManifestLimits& limits,
                     Reporter& reporter) {
+  const std::vector<std::string>& allowed_host_paths = limits.allowed_host_paths;
   GameSpec spec;
   std::optional<FieldSet> found =
       root.Nested("spec", Presence::kRequired,
                   {"image", "command", "env", "state", "restartGeneration",
                    "ports", "healthCheck", "stopTimeoutSeconds", "resources",
                    "volumes", "volumeReclaimPolicy", "maxConsecutiveFailures", "nodeName",
-                   "nodeSelector", "stopSignal", "preStop", "drain"},
+                   "nodeSelector", "stopSignal", "preStop", "drain", "restartSchedule"},
                   reporter);
   if (!found) return spec;
   const FieldSet& fields = *found;
@@ -714,6 +788,7 @@ GameSpec DecodeSpec(const FieldSet& root, const std::vector<std::string>& allowe
     }
   }
   DecodePlacement(fields, reporter, spec);
+  DecodeRestartSchedule(fields, limits.time_zones, reporter, spec);
   return spec;
 }
 
@@ -804,7 +879,7 @@ DisruptionBudget DecodeBudgetSpec(const FieldSet& root, Reporter& reporter) {
 DecodedDocument DecodeDocument(std::string_view path,
                                const ManifestDocument& document,
                                std::vector<ManifestProblem>& problems,
-                               const std::vector<std::string>& allowed_host_paths) {
+                               const ManifestLimits& limits) {
   Reporter reporter(path, document, problems);
   DecodedDocument out;
   if (!ExpectMap(document.root, "", reporter)) return out;
@@ -827,7 +902,7 @@ DecodedDocument DecodeDocument(std::string_view path,
     out.budget = std::move(budget);
     return out;
   }
-  GameSpec spec = DecodeSpec(fields, allowed_host_paths, reporter);
+  GameSpec spec = DecodeSpec(fields, limits, reporter);
   if (reporter.clean()) CheckDomainInvariants(spec, reporter);
   if (!reporter.clean() || !metadata.name) return out;
   out.runtime = ParsedRuntime{.name = std::move(*metadata.name),

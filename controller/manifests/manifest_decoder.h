@@ -28,11 +28,11 @@ struct DecodedDocument {
 
 // Appends every problem of the document to `problems`, each naming `path`,
 // the document index, the offending node's line and its field path.
-// `allowed_host_paths`: the prefixes spec.volumes[].hostPath may be under
-// (rtmanager run/validate --allow-host-path); none: no hostPath at all.
+// `limits`: the prefixes spec.volumes[].hostPath may be under and the tz
+// database spec.restartSchedule.timeZone is checked against.
 DecodedDocument DecodeDocument(std::string_view path,
                                const ManifestDocument& document,
                                std::vector<ManifestProblem>& problems,
-                               const std::vector<std::string>& allowed_host_paths = {});
+                               const ManifestLimits& limits = {});
 
 }  // namespace rtm

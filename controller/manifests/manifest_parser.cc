@@ -57,12 +57,12 @@ void ReportDuplicateName(std::string_view path,
 
 ParsedManifestFile DecodeDocuments(
     std::string_view path, const std::vector<ManifestDocument>& documents,
-    const std::vector<std::string>& allowed_host_paths) {
+    const ManifestLimits& limits) {
   ParsedManifestFile file;
   std::map<std::string, int, std::less<>> first_lines;
   for (const ManifestDocument& document : documents) {
     DecodedDocument decoded =
-        DecodeDocument(path, document, file.problems, allowed_host_paths);
+        DecodeDocument(path, document, file.problems, limits);
     if (!decoded.name) continue;
     // Games and budgets are named apart.
     auto [first, inserted] = first_lines.try_emplace(
@@ -111,7 +111,7 @@ ParsedManifestFile ParseManifest(std::string_view path,
       return FileProblem(path, documents.error().document_index,
                          documents.error().line, documents.error().message);
     }
-    return DecodeDocuments(path, *documents, limits.allowed_host_paths);
+    return DecodeDocuments(path, *documents, limits);
   } catch (const std::exception& error) {
     return FileProblem(path, -1, 0, error.what());
   }

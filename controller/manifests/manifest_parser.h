@@ -46,6 +46,7 @@
 #include "reconcile/domain/game_runtime.h"
 #include "reconcile/domain/game_spec.h"
 #include "reconcile/desired_sync.h"
+#include "reconcile/ports/time_zones.h"
 
 namespace rtm {
 
@@ -96,6 +97,9 @@ struct ManifestLimits {
   // The prefixes spec.volumes[].hostPath may be under (clean absolute
   // paths; --allow-host-path); empty: no bind mount of the host at all.
   std::vector<std::string> allowed_host_paths;
+  // Where spec.restartSchedule.timeZone is looked up; null: not checked
+  // (the controller finds an unknown zone when it schedules).
+  TimeZoneDatabase* time_zones = nullptr;
 };
 
 // Never throws. `path` names the file in problems and in each runtime's

@@ -67,6 +67,13 @@ struct DesiredRuntime {
   // limited. Not part of the spec: a change of it bumps no generation.
   std::optional<BudgetTerms> disruption_budget;
 
+  // spec.restartSchedule: every scheduled restart up to this instant was
+  // requested (or skipped as too late); the next one is the schedule's
+  // first fire after it. Set by the desired-state writer when a schedule
+  // appears or changes (schedules do not reach into the past), advanced by
+  // the scheduler (reconcile/schedule/scheduled_restarts.h).
+  Timestamp schedule_checked_through{};
+
   // The store revision of this object's last write (0: never written).
   // Read back from the store; a write is conditional on it
   // (DesiredStateStore::Put), like metadata.resourceVersion in Kubernetes.

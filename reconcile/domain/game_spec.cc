@@ -1,5 +1,7 @@
 #include "reconcile/domain/game_spec.h"
 
+#include "reconcile/schedule/cron.h"
+
 #include <algorithm>
 #include <array>
 #include <string>
@@ -163,6 +165,30 @@ Expected<void> ValidateHooks(const GameSpec& spec) {
   return {};
 }
 
+Expected<void> ValidateSchedule(const GameSpec& spec) {
+  if (!spec.restart_schedule) return {};
+  const RestartSchedule& schedule = *spec.restart_schedule;
+  if (auto cron = CronExpression::Parse(schedule.cron); !cron) {
+    return Invalid("spec.restartSchedule.cron", cron.error().message);
+  }
+  if (schedule.time_zone.empty()) {
+    return Invalid("spec.restartSchedule.timeZone", "must not be empty");
+  }
+  if (schedule.starting_deadline_seconds && *schedule.starting_deadline_seconds < 0) {
+    return Invalid("spec.restartSchedule.startingDeadlineSeconds", "must be >= 0");
+  }
+  for (size_t i = 0; i < schedule.warnings.size(); ++i) {
+    const ScheduleWarning& warning = schedule.warnings[i];
+    const std::string field = "spec.restartSchedule.warnings[" + std::to_string(i) + "]";
+    if (warning.before_seconds < 1) return Invalid(field + ".before", "must be at least 1s");
+    if (warning.command.empty()) return Invalid(field + ".command", "must not be empty");
+    if (warning.timeout_seconds < 1) {
+      return Invalid(field + ".timeoutSeconds", "must be >= 1");
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Expected<void> ValidateGameSpec(const GameSpec& spec) {
@@ -215,6 +241,7 @@ Expected<void> ValidateGameSpec(const GameSpec& spec) {
   }
   if (auto volumes = ValidateVolumes(spec); !volumes) return volumes;
   if (auto hooks = ValidateHooks(spec); !hooks) return hooks;
+  if (auto schedule = ValidateSchedule(spec); !schedule) return schedule;
   return ValidatePlacement(spec);
 }
 

@@ -81,6 +81,31 @@ struct DrainPolicy {
   friend bool operator==(const DrainPolicy&, const DrainPolicy&) = default;
 };
 
+// One warning of spec.restartSchedule: `command` runs in the container
+// `before_seconds` before a scheduled restart (e.g. an RCON "restart in 15
+// minutes").
+struct ScheduleWarning {
+  int before_seconds = 0;            // >= 1
+  std::vector<std::string> command;  // argv; not empty
+  int timeout_seconds = 10;          // >= 1
+
+  friend bool operator==(const ScheduleWarning&, const ScheduleWarning&) = default;
+};
+
+// spec.restartSchedule: restarts the controller requests by itself, at the
+// times of a cron expression (reconcile/schedule/cron.h) in a time zone of
+// the system's tz database (docs/contract.md §2 "Scheduled restarts").
+struct RestartSchedule {
+  std::string cron;               // parses (CronExpression::Parse)
+  std::string time_zone = "UTC";  // an IANA name, checked against the tz database
+  // A restart missed while the controller was down runs once when it is
+  // back if it is at most this late; unset: however late it is.
+  std::optional<int> starting_deadline_seconds;
+  std::vector<ScheduleWarning> warnings;  // any order; run earliest first
+
+  friend bool operator==(const RestartSchedule&, const RestartSchedule&) = default;
+};
+
 // The signals spec.stopSignal may name ("SIGTERM", ...).
 bool IsKnownStopSignal(std::string_view name);
 inline constexpr std::string_view kStopSignalRule =
@@ -119,6 +144,8 @@ struct GameSpec {
   // DifferingSpecFields leave them out).
   std::string node_name;  // pinned to the node of that name; empty: not pinned
   std::map<std::string, std::string> node_selector;  // empty: any node
+  // Restarts on a schedule; not part of the container.
+  std::optional<RestartSchedule> restart_schedule;
 
   friend bool operator==(const GameSpec&, const GameSpec&) = default;
 };

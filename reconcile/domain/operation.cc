@@ -33,10 +33,11 @@ constexpr std::array<std::pair<OpKind, std::string_view>, 5> kOpKinds{{
     {OpKind::kUpdate, "update"},
     {OpKind::kRemove, "remove"},
 }};
-constexpr std::array<std::pair<OpSource, std::string_view>, 3> kOpSources{{
+constexpr std::array<std::pair<OpSource, std::string_view>, 4> kOpSources{{
     {OpSource::kManifest, "manifest"},
     {OpSource::kRest, "rest"},
     {OpSource::kReconciler, "reconciler"},
+    {OpSource::kSchedule, "schedule"},
 }};
 constexpr std::array<std::pair<Outcome, std::string_view>, 2> kOutcomes{{
     {Outcome::kSuccess, "success"},

@@ -13,7 +13,9 @@
 namespace rtm {
 
 enum class OpKind { kStart, kStop, kRestart, kUpdate, kRemove };
-enum class OpSource { kManifest, kRest, kReconciler };
+// Who asked for an operation: a manifest change, the REST API, the
+// reconciler itself (self-heal, cleanup) or spec.restartSchedule.
+enum class OpSource { kManifest, kRest, kReconciler, kSchedule };
 enum class Outcome { kSuccess, kFailure };
 
 std::string_view ToString(OpKind kind);

@@ -1,8 +1,10 @@
 #include "reconcile/domain/time.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <iterator>
+#include <utility>
 
 namespace rtm {
 
@@ -72,6 +74,50 @@ std::string FormatDuration(Duration duration) {
     return text;
   }
   return std::to_string(total) + "s";
+}
+
+Expected<Duration> ParseDuration(std::string_view text) {
+  const std::string quoted = "\"" + std::string(text) + "\"";
+  if (text.empty()) {
+    return Fail(ErrorCode::kInvalidRequest, "empty duration");
+  }
+  Duration total{0};
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    int64_t amount = 0;
+    auto [end, error] =
+        std::from_chars(rest.data(), rest.data() + rest.size(), amount);
+    if (error != std::errc() || end == rest.data() || amount < 0) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "duration " + quoted +
+                      " must be a non-negative number with a unit "
+                      "(250ms, 5s, 5m, 1h)");
+    }
+    rest.remove_prefix(static_cast<size_t>(end - rest.data()));
+    size_t unit_length = 0;
+    while (unit_length < rest.size() && rest[unit_length] >= 'a' &&
+           rest[unit_length] <= 'z') {
+      ++unit_length;
+    }
+    const std::string_view unit = rest.substr(0, unit_length);
+    rest.remove_prefix(unit_length);
+    if (unit == "ms") {
+      total += std::chrono::milliseconds(amount);
+    } else if (unit == "s") {
+      total += std::chrono::seconds(amount);
+    } else if (unit == "m") {
+      total += std::chrono::minutes(amount);
+    } else if (unit == "h") {
+      total += std::chrono::hours(amount);
+    } else {
+      return Fail(ErrorCode::kInvalidRequest,
+                  "duration " + quoted + " has " +
+                      (unit.empty() ? std::string("no unit")
+                                    : "unknown unit \"" + std::string(unit) + "\"") +
+                      " (use ms, s, m or h)");
+    }
+  }
+  return total;
 }
 
 }  // namespace rtm

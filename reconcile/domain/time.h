@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "reconcile/domain/error.h"
+
 namespace rtm {
 
 using Timestamp = std::chrono::time_point<std::chrono::system_clock,
@@ -20,5 +22,10 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text);
 // A duration the way people read it, in whole seconds and at most two
 // units: "0s", "45s", "3m12s", "2h5m", "3d4h". Negative counts as 0s.
 std::string FormatDuration(Duration duration);
+
+// "250ms", "5s", "5m", "1h", and sums like "1m30s" (flags, manifests).
+// Rejects negatives, missing units and unknown units with a message naming
+// the text.
+Expected<Duration> ParseDuration(std::string_view text);
 
 }  // namespace rtm

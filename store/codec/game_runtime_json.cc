@@ -133,6 +133,10 @@ json ToJson(const DesiredRuntime& runtime) {
   if (runtime.force_restart_generation != 0) {
     out["metadata"]["forceRestartGeneration"] = runtime.force_restart_generation;
   }
+  if (runtime.schedule_checked_through != Timestamp{}) {
+    out["metadata"]["scheduleCheckedThrough"] =
+        FormatRfc3339(runtime.schedule_checked_through);
+  }
   if (runtime.disruption_budget) {
     const BudgetTerms& terms = *runtime.disruption_budget;
     out["metadata"]["disruptionBudget"] = {
@@ -164,6 +168,9 @@ Expected<DesiredRuntime> DesiredRuntimeFromJson(const json& value) {
     }
     if (metadata.Has("forceRestartGeneration")) {
       runtime.force_restart_generation = metadata.Int64("forceRestartGeneration");
+    }
+    if (metadata.Has("scheduleCheckedThrough")) {
+      runtime.schedule_checked_through = metadata.Time("scheduleCheckedThrough");
     }
     if (metadata.Has("disruptionBudget")) {
       const ObjectReader budget = metadata.Object("disruptionBudget");

@@ -119,6 +119,22 @@ json ToJson(const GameSpec& spec) {
                     {"maxWaitSeconds", spec.drain->max_wait_seconds},
                     {"timeoutSeconds", spec.drain->timeout_seconds}};
   }
+  if (spec.restart_schedule) {
+    const RestartSchedule& schedule = *spec.restart_schedule;
+    json warnings = json::array();
+    for (const ScheduleWarning& warning : schedule.warnings) {
+      warnings.push_back({{"beforeSeconds", warning.before_seconds},
+                          {"command", warning.command},
+                          {"timeoutSeconds", warning.timeout_seconds}});
+    }
+    out["restartSchedule"] = {{"cron", schedule.cron},
+                              {"timeZone", schedule.time_zone},
+                              {"warnings", std::move(warnings)}};
+    if (schedule.starting_deadline_seconds) {
+      out["restartSchedule"]["startingDeadlineSeconds"] =
+          *schedule.starting_deadline_seconds;
+    }
+  }
   return out;
 }
 
@@ -181,6 +197,23 @@ GameSpec ReadGameSpec(const ObjectReader& reader) {
                              .period_seconds = drain.Int("periodSeconds"),
                              .max_wait_seconds = drain.Int("maxWaitSeconds"),
                              .timeout_seconds = drain.Int("timeoutSeconds")};
+  }
+  if (reader.Has("restartSchedule")) {
+    const ObjectReader schedule = reader.Object("restartSchedule");
+    RestartSchedule decoded{.cron = schedule.String("cron"),
+                            .time_zone = schedule.String("timeZone")};
+    if (schedule.Has("startingDeadlineSeconds")) {
+      decoded.starting_deadline_seconds = schedule.Int("startingDeadlineSeconds");
+    }
+    const json& warnings = schedule.Array("warnings");
+    for (size_t i = 0; i < warnings.size(); ++i) {
+      const ObjectReader warning(warnings[i], schedule.PathOf("warnings", i));
+      decoded.warnings.push_back(
+          ScheduleWarning{.before_seconds = warning.Int("beforeSeconds"),
+                          .command = warning.StringList("command"),
+                          .timeout_seconds = warning.Int("timeoutSeconds")});
+    }
+    spec.restart_schedule = std::move(decoded);
   }
   return spec;
 }

@@ -148,7 +148,7 @@ std::vector<Json> Entries(const Json& operations, const std::string& kind,
 void ExpectWellFormedOperations(const std::string& game, const Json& operations) {
   static const std::set<std::string> kKinds{"start", "stop", "restart", "update",
                                             "remove"};
-  static const std::set<std::string> kSources{"manifest", "rest", "reconciler"};
+  static const std::set<std::string> kSources{"manifest", "rest", "reconciler", "schedule"};
   static const std::set<std::string> kCodes{
       "invalid_request", "not_found",      "conflict", "service_unavailable",
       "image_not_found", "start_failed",   "internal"};
@@ -1048,6 +1048,56 @@ TEST_F(RtmanagerE2eTest, AFleetRestartUnderABudgetNeverHasMoreThanMaxUnavailable
     ASSERT_TRUE(operations);
     EXPECT_TRUE(NewestEntry(*operations, "restart").is_object()) << game;
   }
+}
+
+TEST_F(RtmanagerE2eTest, AScheduledRestartWarnsThePlayersInOrderThenRestartsItself) {
+  const std::string game = Game("schedule");
+  // Eight seconds from now, on Asia/Kolkata's wall clock (UTC+5:30, no DST),
+  // as a six-field cron (seconds first).
+  const auto fire = std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                    std::chrono::seconds(8);
+  const auto local = fire + std::chrono::hours(5) + std::chrono::minutes(30);
+  const auto day = std::chrono::floor<std::chrono::days>(local);
+  const std::chrono::hh_mm_ss time{local - day};
+  const std::string cron = std::to_string(time.seconds().count()) + " " +
+                           std::to_string(time.minutes().count()) + " " +
+                           std::to_string(time.hours().count()) + " * * *";
+  WriteManifest(game + ".yaml",
+                Manifest(game, {.extra_spec =
+                                    "  volumes:\n    - {name: world, mountPath: /data}\n"
+                                    "  restartSchedule:\n"
+                                    "    cron: \"" + cron + "\"\n"
+                                    "    timeZone: Asia/Kolkata\n"
+                                    "    warnings:\n"
+                                    "      - {before: 2s, command: [/bin/sh, -c, 'echo in 2s >> /data/warnings']}\n"
+                                    "      - {before: 5s, command: [/bin/sh, -c, 'echo in 5s >> /data/warnings']}\n"}));
+  ASSERT_NO_FATAL_FAILURE(StartController());
+  auto before = WaitRunning(game);
+  ASSERT_TRUE(before);
+
+  auto after = WaitRestarted(game, Str(*before, "/status/containerId"),
+                             "restarted by its schedule", 60s);
+  ASSERT_TRUE(after);
+  const std::time_t fire_seconds = std::chrono::system_clock::to_time_t(fire);
+  std::tm fire_utc{};
+  ::gmtime_r(&fire_seconds, &fire_utc);
+  char fire_text[32];
+  std::strftime(fire_text, sizeof fire_text, "%Y-%m-%dT%H:%M:%S.000Z", &fire_utc);
+  const std::string scheduled_ref = std::string("schedule@") + fire_text;
+  EXPECT_EQ(Str(*after, "/status/lastRestart/sourceRef"), scheduled_ref) << after->dump(2);
+  EXPECT_EQ(Str(*after, "/status/lastRestart/outcome"), "success");
+  EXPECT_EQ(Shell("docker exec rtm-" + game + " cat /data/warnings").output, "in 5s\nin 2s\n")
+      << "the warnings did not run once each, longest first";
+  auto operations = Operations(game);
+  ASSERT_TRUE(operations);
+  const Json restart = NewestEntry(*operations, "restart");
+  ASSERT_TRUE(restart.is_object()) << operations->dump(2);
+  EXPECT_EQ(restart.value("opSource", ""), "schedule") << restart.dump(2);
+  EXPECT_EQ(restart.value("sourceRef", ""), scheduled_ref) << restart.dump(2);
+  // The restart came at the scheduled second, not before.
+  const auto started = ParseRfc3339Utc(restart.value("startedAt", ""));
+  ASSERT_TRUE(started.has_value()) << restart.dump(2);
+  EXPECT_GE(*started, static_cast<double>(fire_seconds));
 }
 
 TEST_F(RtmanagerE2eTest, ThePreviousContainersLogsAndHowItEndedOutliveARestart) {

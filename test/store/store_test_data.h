@@ -55,6 +55,12 @@ inline RuntimeRecord FullRecord(std::string game_id) {
                                   .period_seconds = 15,
                                   .max_wait_seconds = 900,
                                   .timeout_seconds = 4};
+  record.spec.restart_schedule = RestartSchedule{
+      .cron = "0 4 * * MON-FRI",
+      .time_zone = "Europe/Berlin",
+      .starting_deadline_seconds = 600,
+      .warnings = {{.before_seconds = 900, .command = {"rcon", "say", "15 min"},
+                    .timeout_seconds = 7}}};
   record.generation = 12;
   record.restart_generation = 6;
   record.last_termination = Termination{.container_id = "3e1b7c",
@@ -117,6 +123,7 @@ inline DesiredRuntime FullDesired(std::string name) {
   runtime.manifest_error = "games/lobby.yaml:31: spec.image: required";
   runtime.created_at = At("2026-11-20T08:15:00.250Z");
   runtime.force_restart_generation = 8;
+  runtime.schedule_checked_through = At("2026-11-20T04:00:00Z");
   runtime.disruption_budget =
       BudgetTerms{.name = "eu-fleet",
                   .max_unavailable = {.value = 10, .percent = true},

@@ -1016,3 +1016,89 @@ TEST(ManifestParserTest, ADisruptionBudgetKindDoesNotReadAGameSpec) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+using manifest_test::Problem;
+using manifest_test::WithSpec;
+using ::testing::ElementsAre;
+
+TEST(ManifestRestartScheduleTest, AScheduleIsReadWithItsWarnings) {
+  ParsedManifestFile file = manifest_test::Parse(WithSpec(
+      "  restartSchedule:\n"
+      "    cron: \"0 4 * * *\"\n"
+      "    timeZone: Europe/Berlin\n"
+      "    startingDeadlineSeconds: 600\n"
+      "    warnings:\n"
+      "      - {before: 15m, command: [rcon, say, restart in 15 minutes]}\n"
+      "      - {before: 1m30s, command: [rcon, say, soon], timeoutSeconds: 3}\n"));
+  ASSERT_TRUE(file.ok()) << file.problems.front().Format();
+  EXPECT_EQ(file.runtimes.at(0).spec.restart_schedule,
+            (RestartSchedule{
+                .cron = "0 4 * * *",
+                .time_zone = "Europe/Berlin",
+                .starting_deadline_seconds = 600,
+                .warnings = {{.before_seconds = 900,
+                              .command = {"rcon", "say", "restart in 15 minutes"}},
+                             {.before_seconds = 90, .command = {"rcon", "say", "soon"},
+                              .timeout_seconds = 3}}}));
+}
+
+TEST(ManifestRestartScheduleTest, DefaultsAreUtcNoDeadlineAndNoWarnings) {
+  ParsedManifestFile file =
+      manifest_test::Parse(WithSpec("  restartSchedule: {cron: \"@daily\"}\n"));
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file.runtimes.at(0).spec.restart_schedule,
+            (RestartSchedule{.cron = "@daily", .time_zone = "UTC"}));
+}
+
+TEST(ManifestRestartScheduleTest, BadFieldsAreNamedWithTheirLines) {
+  EXPECT_THAT(manifest_test::Parse(WithSpec("  restartSchedule:\n"
+                                            "    cron: \"0 25 * * *\"\n"
+                                            "    startingDeadlineSeconds: -1\n"
+                                            "    warnings:\n"
+                                            "      - {before: 15, command: [say]}\n"
+                                            "      - {before: 0s, command: []}\n"
+                                            "      - {before: 1.5m, command: [say], x: 1}\n"))
+                  .problems,
+              ElementsAre(Problem(8, "spec.restartSchedule.cron", "hour: 25 is out of range 0-23"),
+                          Problem(9, "spec.restartSchedule.startingDeadlineSeconds",
+                                  "must be >= 0"),
+                          Problem(11, "spec.restartSchedule.warnings[0].before",
+                                  "must be whole seconds from 1s to a year, such as \"15m\", "
+                                  "\"30s\" or \"1h30m\""),
+                          Problem(12, "spec.restartSchedule.warnings[1].before",
+                                  "must be whole seconds from 1s to a year, such as \"15m\", "
+                                  "\"30s\" or \"1h30m\""),
+                          Problem(12, "spec.restartSchedule.warnings[1].command",
+                                  "must not be empty"),
+                          Problem(13, "spec.restartSchedule.warnings[2].x", "unknown field"),
+                          Problem(13, "spec.restartSchedule.warnings[2].before",
+                                  "must be whole seconds from 1s to a year, such as \"15m\", "
+                                  "\"30s\" or \"1h30m\"")));
+  EXPECT_THAT(manifest_test::Parse(WithSpec("  restartSchedule: {timeZone: UTC}\n")).problems,
+              ElementsAre(Problem(7, "spec.restartSchedule.cron", "required")));
+}
+
+class UnknownZones : public TimeZoneDatabase {
+ public:
+  Expected<std::shared_ptr<const TimeZone>> Locate(std::string_view name) override {
+    return Fail(ErrorCode::kInvalidRequest,
+                "unknown time zone \"" + std::string(name) + "\" (not in the tz database)");
+  }
+};
+
+TEST(ManifestRestartScheduleTest, TheTimeZoneIsCheckedAgainstTheDatabaseWhenThereIsOne) {
+  UnknownZones zones;
+  ParsedManifestFile file = ParseManifest(
+      "games/lobby.yaml",
+      WithSpec("  restartSchedule: {cron: \"@daily\", timeZone: Europe/Berln}\n"),
+      ManifestLimits{.time_zones = &zones});
+  EXPECT_THAT(file.problems,
+              ElementsAre(Problem(7, "spec.restartSchedule.timeZone",
+                                  "unknown time zone \"Europe/Berln\" (not in the tz database)")));
+}
+
+}  // namespace
+}  // namespace rtm

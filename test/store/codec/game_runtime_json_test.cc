@@ -61,7 +61,7 @@ TEST(GameRuntimeJsonTest, DesiredUsesTheGameRuntimeObjectShape) {
   EXPECT_EQ(
       KeysOf(metadata),
       (std::set<std::string>{"name", "labels", "generation", "source",
-                             "apiRestartCount", "restartSource", "disruptionBudget",
+                             "apiRestartCount", "restartSource", "disruptionBudget", "scheduleCheckedThrough",
                              "restartSourceRef", "deleted", "manifestError",
                              "creationTimestamp", "forceRestartGeneration"}));
   EXPECT_EQ(metadata["name"], "lobby-eu-1");
@@ -130,6 +130,7 @@ TEST(GameRuntimeJsonTest, SpecWithoutTheOptionalFieldsIsStoredAsBefore) {
   spec.stop_signal.clear();
   spec.pre_stop.reset();
   spec.drain.reset();
+  spec.restart_schedule.reset();
 
   const json encoded = ToJson(spec);
 
