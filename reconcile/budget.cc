@@ -31,18 +31,22 @@ BudgetAdmission AdmitDisruption(const BudgetAdmissionInput& input) {
       // more away. (Ready within minReadySeconds is not down: it serves.)
       listed = true;
       if (!member.ready || input.admitted.contains(member.name)) {
-        return {.admitted = true};
+        return {.admitted = true, .exempt = true};
       }
     } else if (unavailable(member)) {
       ++others_unavailable;
     }
   }
-  if (!listed) return {.admitted = true};
+  if (!listed) return {.admitted = true, .exempt = true};
   const size_t members = input.members.size();
   const int64_t allowed = input.terms.max_unavailable.AllowedOf(members);
-  if (others_unavailable < allowed) return {.admitted = true};
+  if (others_unavailable < allowed) {
+    return {.admitted = true, .others_unavailable = others_unavailable, .allowed = allowed};
+  }
 
   BudgetAdmission held;
+  held.others_unavailable = others_unavailable;
+  held.allowed = allowed;
   held.wait = "waits for disruption budget " + input.terms.name + ": ";
   if (allowed == 0) {
     held.wait += "maxUnavailable " + input.terms.max_unavailable.ToString() +

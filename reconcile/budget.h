@@ -43,6 +43,11 @@ struct BudgetAdmissionInput {
 
 struct BudgetAdmission {
   bool admitted = false;
+  // Admitted because `game` itself was not Ready or admitted already.
+  bool exempt = false;
+  // The unavailable members other than `game`, and how many may be.
+  int64_t others_unavailable = 0;
+  int64_t allowed = 0;
   // Not admitted: what status (after the action's name) and `rtmanager
   // plan` say, e.g. "waits for disruption budget fleet: 3 of 20 games
   // unavailable (maxUnavailable 3)".

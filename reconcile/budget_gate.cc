@@ -67,7 +67,11 @@ Expected<BudgetGate::Verdict> BudgetGate::Decide(std::string_view game,
       Unqueue(game);
       admitted_.emplace(std::string(game), terms);
     }
-    return Verdict{.admitted = true};
+    return Verdict{.admitted = true,
+                   .how = admission.exempt
+                              ? "not Ready itself"
+                              : std::to_string(admission.others_unavailable + 1) + " of " +
+                                    std::to_string(admission.allowed) + " places taken"};
   }
   if (hold && !waiting_on_.contains(game)) {
     waiters_[terms.name].push_back(std::string(game));

@@ -58,6 +58,9 @@ class BudgetGate {
     bool admitted = false;
     std::string wait;       // not admitted: AdmitDisruption's wait
     Timestamp recheck_at{};  // not admitted: when to look again at the latest
+    // Admitted now: "3 of 10 places taken", or why it took none ("not
+    // Ready"); empty when it held its place already.
+    std::string how;
   };
 
   // Whether `game`'s restart or update under `terms` may begin now; a game

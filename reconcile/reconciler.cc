@@ -613,7 +613,16 @@ Reconciler::BudgetPass Reconciler::PassBudgetGate(const Plan& plan,
     return {.error = Error{verdict.error().code,
                            "disruption budget: " + verdict.error().message}};
   }
-  if (verdict->admitted) return {.admitted = true};
+  if (verdict->admitted) {
+    if (!verdict->how.empty()) {
+      ports_.logger.Log(LogLevel::kInfo, "disruption admitted by its budget",
+                        {{"game_id", seen.desired->name},
+                         {"budget", seen.desired->disruption_budget->name},
+                         {"action", std::string(ToString(disruption->kind))},
+                         {"admitted", verdict->how}});
+    }
+    return {.admitted = true};
+  }
   return {.waiting = std::string(ToString(disruption->kind)) + " " +
                      verdict->wait,
           .recheck_at = verdict->recheck_at};

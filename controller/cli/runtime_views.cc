@@ -207,6 +207,31 @@ void AppendPlacementFields(const Json& runtime, Fields& fields) {
   }
 }
 
+// The lines of what spares players across restarts, only when set.
+void AppendRestartPolicyFields(const Json& runtime, Fields& fields) {
+  if (const Json* schedule = FindField(runtime, "/spec/restartSchedule")) {
+    std::string text = FieldText(*schedule, "/cron") + " " + FieldText(*schedule, "/timeZone");
+    std::vector<std::string> befores;
+    for (const Json& warning : ArrayAt(*schedule, "/warnings")) {
+      befores.push_back(FieldText(warning, "/before"));
+    }
+    if (!befores.empty()) {
+      text += ", warnings";
+      for (size_t i = 0; i < befores.size(); ++i) text += (i == 0 ? " " : ", ") + befores[i];
+      text += " before";
+    }
+    fields.emplace_back("Restart Schedule", std::move(text));
+  }
+  if (FindField(runtime, "/metadata/disruptionBudget") != nullptr) {
+    fields.emplace_back(
+        "Disruption Budget",
+        FieldText(runtime, "/metadata/disruptionBudget/name") + " (maxUnavailable " +
+            FieldText(runtime, "/metadata/disruptionBudget/maxUnavailable") +
+            ", minReadySeconds " +
+            FieldText(runtime, "/metadata/disruptionBudget/minReadySeconds") + ")");
+  }
+}
+
 Fields SpecFields(const Json& runtime) {
   const std::string stop_timeout = FieldText(runtime, "/spec/stopTimeoutSeconds");
   Fields fields{
@@ -220,6 +245,7 @@ Fields SpecFields(const Json& runtime) {
       {"Resources", DescribeResources(runtime)},
   };
   AppendPlacementFields(runtime, fields);
+  AppendRestartPolicyFields(runtime, fields);
   return fields;
 }
 

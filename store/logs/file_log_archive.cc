@@ -27,6 +27,18 @@ Expected<void> CheckGameId(std::string_view game_id) {
                   std::string(kDnsLabelRule));
 }
 
+// `path` and its missing parents, each 0700 (the parents are rtmanager's
+// --data-dir, which etcd mode creates for nothing else).
+Expected<void> MakeDirectories(const std::string& path) {
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    const std::string prefix = path.substr(0, slash);
+    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
+      return Unavailable("create " + prefix);
+    }
+    if (slash == std::string::npos) return {};
+  }
+}
+
 }  // namespace
 
 FileLogArchive::FileLogArchive(std::string directory)
@@ -39,9 +51,7 @@ std::string FileLogArchive::PathOf(std::string_view game_id) const {
 Expected<void> FileLogArchive::Keep(std::string_view game_id,
                                     const ArchivedLogs& logs) {
   if (auto valid = CheckGameId(game_id); !valid) return valid;
-  if (::mkdir(directory_.c_str(), 0700) != 0 && errno != EEXIST) {
-    return Unavailable("create " + directory_);
-  }
+  if (auto made = MakeDirectories(directory_); !made) return made;
   const std::string path = PathOf(game_id);
   const std::string temporary = path + ".tmp";
   {

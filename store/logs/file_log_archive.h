@@ -13,7 +13,8 @@ namespace rtm {
 
 class FileLogArchive final : public LogArchive {
  public:
-  // Creates `directory` (mode 0700) when missing, at the first Keep.
+  // Creates `directory` and its missing parents (mode 0700) at the first
+  // Keep.
   explicit FileLogArchive(std::string directory);
 
   Expected<void> Keep(std::string_view game_id, const ArchivedLogs& logs) override;

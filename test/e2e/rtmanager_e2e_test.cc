@@ -600,7 +600,10 @@ TEST_F(RtmanagerE2eTest, OnEtcdARestartRecreatesAndAControllerKillLosesNothing) 
   auto stored = client.Range(desired);
   ASSERT_TRUE(stored.has_value()) << stored.error().message;
   EXPECT_EQ(stored->kvs.size(), 1u);
-  EXPECT_FALSE(fs::exists(data_));
+  // --data-dir holds only the old container's last words, nothing of
+  // leveldb's.
+  EXPECT_FALSE(fs::exists(data_ + "/CURRENT"));
+  EXPECT_TRUE(fs::exists(data_ + "/previous-logs/" + game + ".log"));
 
   KillController();
   ASSERT_NO_FATAL_FAILURE(StartController(store));

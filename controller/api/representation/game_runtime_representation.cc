@@ -18,6 +18,12 @@ nlohmann::json RenderGameRuntime(const DesiredRuntime& desired,
   };
   if (!desired.labels.empty()) metadata["labels"] = desired.labels;
   if (desired.deleted) metadata["deleted"] = true;
+  if (desired.disruption_budget) {
+    metadata["disruptionBudget"] = {
+        {"name", desired.disruption_budget->name},
+        {"maxUnavailable", desired.disruption_budget->max_unavailable.ToString()},
+        {"minReadySeconds", desired.disruption_budget->min_ready_seconds}};
+  }
   return {
       {"apiVersion", kGameRuntimeApiVersion},
       {"kind", kGameRuntimeKind},

@@ -1,5 +1,9 @@
 #include "controller/api/representation/game_spec_representation.h"
 
+#include <chrono>
+
+#include "reconcile/domain/time.h"
+
 #include <string_view>
 #include <utility>
 
@@ -76,6 +80,22 @@ json RenderGameSpec(const GameSpec& spec) {
                     {"periodSeconds", spec.drain->period_seconds},
                     {"maxWaitSeconds", spec.drain->max_wait_seconds},
                     {"timeoutSeconds", spec.drain->timeout_seconds}};
+  }
+  if (spec.restart_schedule) {
+    const RestartSchedule& schedule = *spec.restart_schedule;
+    nlohmann::json warnings = nlohmann::json::array();
+    for (const ScheduleWarning& warning : schedule.warnings) {
+      warnings.push_back(
+          {{"before", FormatDuration(std::chrono::seconds(warning.before_seconds))},
+           {"command", warning.command},
+           {"timeoutSeconds", warning.timeout_seconds}});
+    }
+    out["restartSchedule"] = {{"cron", schedule.cron},
+                              {"timeZone", schedule.time_zone},
+                              {"warnings", std::move(warnings)}};
+    if (schedule.starting_deadline_seconds) {
+      out["restartSchedule"]["startingDeadlineSeconds"] = *schedule.starting_deadline_seconds;
+    }
   }
   return out;
 }

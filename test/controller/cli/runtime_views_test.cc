@@ -135,6 +135,25 @@ TEST(DescribeRuntimeTest, ShowsHowTheLastContainerEnded) {
       << DescribeRuntime(runtime, LobbyOperations(), kNow);
 }
 
+TEST(DescribeRuntimeTest, ShowsTheRestartScheduleAndDisruptionBudgetWhenSet) {
+  Json runtime = LobbyRuntime();
+  const std::string plain = DescribeRuntime(runtime, LobbyOperations(), kNow);
+  EXPECT_EQ(plain.find("Restart Schedule"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find("Disruption Budget"), std::string::npos) << plain;
+  runtime["spec"]["restartSchedule"] = Json::parse(
+      R"({"cron": "0 4 * * *", "timeZone": "Europe/Berlin",
+          "warnings": [{"before": "15m"}, {"before": "1m"}]})");
+  runtime["metadata"]["disruptionBudget"] =
+      Json::parse(R"({"name": "eu-fleet", "maxUnavailable": "10%", "minReadySeconds": 30})");
+
+  const std::string text = DescribeRuntime(runtime, LobbyOperations(), kNow);
+
+  EXPECT_NE(text.find("Restart Schedule:   0 4 * * * Europe/Berlin, warnings 15m, 1m before\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("Disruption Budget:  eu-fleet (maxUnavailable 10%, minReadySeconds 30)\n"),
+            std::string::npos) << text;
+}
+
 TEST(DescribeRuntimeTest, MinimalObjectShowsNoneAndUnavailableOperations) {
   const Json bare = Json::parse(R"({"metadata": {"name": "x", "generation": 1,
     "deleted": true}, "spec": {"image": "i", "command": []}, "status": {"phase": "Removed"}})");

@@ -55,6 +55,22 @@ TEST_F(FileLogArchiveTest, TheDirectoryIsPrivateAndNoTemporaryFileIsLeft) {
   EXPECT_EQ(names, std::vector<std::string>{"lobby.log"});
 }
 
+TEST_F(FileLogArchiveTest, MissingParentsAreCreatedPrivateAtTheFirstKeep) {
+  // etcd mode: nothing else creates --data-dir.
+  const std::string data_dir = (dir_.path() / "data" / "node-a").string();
+  FileLogArchive nested(data_dir + "/previous-logs");
+  ASSERT_FALSE(std::filesystem::exists(data_dir));
+
+  ASSERT_TRUE(nested.Keep("lobby", {"c1", {}, "last words\n"}));
+
+  EXPECT_EQ(nested.Previous("lobby")->text, "last words\n");
+  for (const std::string& path : {(dir_.path() / "data").string(), data_dir}) {
+    struct stat info {};
+    ASSERT_EQ(::stat(path.c_str(), &info), 0) << path;
+    EXPECT_EQ(info.st_mode & 0777, 0700u) << path;
+  }
+}
+
 TEST_F(FileLogArchiveTest, ANameThatIsNotAGameIdIsRefused) {
   EXPECT_EQ(archive_.Keep("../etc", {"c1", {}, "x"}).error().code, ErrorCode::kInvalidRequest);
   EXPECT_EQ(archive_.Previous("../etc").error().code, ErrorCode::kInvalidRequest);

@@ -44,6 +44,18 @@ TEST(GameRuntimeRepresentationTest, WithoutStatusIsPendingAndOptionalMetadataLef
       R"("observedGeneration":0,"observedRestartGeneration":0,"phase":"Pending","restartCount":0}})");
 }
 
+TEST(GameRuntimeRepresentationTest, TheDisruptionBudgetOfTheGameIsInItsMetadata) {
+  DesiredRuntime desired = FullDesired();
+  desired.disruption_budget = BudgetTerms{.name = "eu-fleet",
+                                          .max_unavailable = {.value = 10, .percent = true},
+                                          .min_ready_seconds = 30,
+                                          .source_path = "budgets.yaml"};
+  EXPECT_EQ(JsonText(RenderGameRuntime(desired, nullptr)["metadata"]["disruptionBudget"]),
+            R"({"maxUnavailable":"10%","minReadySeconds":30,"name":"eu-fleet"})");
+  desired.disruption_budget.reset();
+  EXPECT_FALSE(RenderGameRuntime(desired, nullptr)["metadata"].contains("disruptionBudget"));
+}
+
 TEST(GameRuntimeRepresentationTest, TheControllersBookkeepingIsNotRendered) {
   // API restart counter, restart source, manifest error, document index and
   // store revision stay in the store.

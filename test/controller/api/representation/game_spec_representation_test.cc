@@ -25,6 +25,18 @@ TEST(GameSpecRepresentationTest, RendersEveryFieldIncludingTheOptionalOnes) {
       R"("stopTimeoutSeconds":15})");
 }
 
+TEST(GameSpecRepresentationTest, ARestartScheduleIsRenderedWithReadableOffsets) {
+  GameSpec spec;
+  spec.restart_schedule = RestartSchedule{
+      .cron = "0 4 * * *",
+      .time_zone = "Europe/Berlin",
+      .starting_deadline_seconds = 600,
+      .warnings = {{.before_seconds = 5400, .command = {"say", "soon"}}}};
+  EXPECT_EQ(JsonText(RenderGameSpec(spec)["restartSchedule"]),
+            R"({"cron":"0 4 * * *","startingDeadlineSeconds":600,"timeZone":"Europe/Berlin",)"
+            R"("warnings":[{"before":"1h30m","command":["say","soon"],"timeoutSeconds":10}]})");
+}
+
 TEST(GameSpecRepresentationTest, EmptyCollectionsArePresentAndUnsetOptionalsLeftOut) {
   EXPECT_EQ(JsonText(RenderGameSpec(GameSpec{})),
             R"({"command":[],"env":{},"image":"","ports":[],"resources":{},)"
