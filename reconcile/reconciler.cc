@@ -58,19 +58,6 @@ std::string RestartCorrelationRef(const DesiredRuntime& desired) {
 // its latest restart (stop, start, restart and a few of other kinds).
 constexpr size_t kRecentEntriesOfARestart = 16;
 
-// The last non-blank line of a command's output, at most 120 bytes of it:
-// what a drain probe said ("3 players online").
-std::string LastLine(std::string_view output) {
-  constexpr size_t kMaxBytes = 120;
-  const size_t end = output.find_last_not_of(" \t\r\n");
-  if (end == std::string_view::npos) return {};
-  const size_t newline = output.rfind('\n', end);
-  const size_t begin = newline == std::string_view::npos ? 0 : newline + 1;
-  std::string_view line = output.substr(begin, end + 1 - begin);
-  if (line.size() > kMaxBytes) line = line.substr(0, kMaxBytes);
-  return std::string(line);
-}
-
 const ContainerState* FindContainer(const std::vector<ContainerState>& all,
                                     std::string_view id) {
   for (const ContainerState& container : all) {

@@ -132,4 +132,15 @@ std::optional<Termination> KeepLastWords(const LifecyclePorts& ports,
   return TerminationOf(*state);
 }
 
+std::string LastLine(std::string_view output) {
+  constexpr size_t kMaxBytes = 120;
+  const size_t end = output.find_last_not_of(" \t\r\n");
+  if (end == std::string_view::npos) return {};
+  const size_t newline = output.rfind('\n', end);
+  const size_t begin = newline == std::string_view::npos ? 0 : newline + 1;
+  std::string_view line = output.substr(begin, end + 1 - begin);
+  if (line.size() > kMaxBytes) line = line.substr(0, kMaxBytes);
+  return std::string(line);
+}
+
 }  // namespace rtm

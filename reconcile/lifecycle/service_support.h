@@ -88,4 +88,8 @@ std::optional<Termination> KeepLastWords(const LifecyclePorts& ports,
 // "\"name\"": how messages quote game ids and refs.
 std::string Quoted(std::string_view text);
 
+// The last non-blank line of a command's output, at most 120 bytes of it:
+// what a drain probe or a schedule warning said ("3 players online").
+std::string LastLine(std::string_view output);
+
 }  // namespace rtm

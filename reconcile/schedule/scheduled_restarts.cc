@@ -3,21 +3,13 @@
 #include <algorithm>
 
 #include "reconcile/domain/container_spec.h"
+#include "reconcile/lifecycle/service_support.h"
 #include "reconcile/schedule/restart_schedule.h"
 
 namespace rtm {
 namespace {
 
 constexpr Duration kRetryAfterError = std::chrono::seconds(1);
-
-std::string LastLineOf(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) {
-    trimmed.pop_back();
-  }
-  const size_t newline = trimmed.rfind('\n');
-  return newline == std::string::npos ? trimmed : trimmed.substr(newline + 1);
-}
 
 }  // namespace
 
@@ -142,7 +134,7 @@ void ScheduledRestarts::RunWarnings(const DesiredRuntime& runtime, Timestamp fir
       logger_.Log(LogLevel::kWarn, "schedule warning failed", fields);
     } else {
       fields.push_back({"exit_code", std::to_string(*ran->exit_code)});
-      fields.push_back({"output", LastLineOf(ran->output_tail)});
+      fields.push_back({"output", LastLine(ran->output_tail)});
       logger_.Log(*ran->exit_code == 0 ? LogLevel::kInfo : LogLevel::kWarn,
                   "schedule warning ran", fields);
     }
