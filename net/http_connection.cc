@@ -205,7 +205,8 @@ class AsioHttpConnection final : public HttpConnection {
     if (!read_pending_) {
       if (stream_parser_->is_done()) {
         Close();
-        return std::unexpected(TransportError{"response body ended"});
+        return std::unexpected(
+            TransportError{.message = "response body ended", .body_ended = true});
       }
       StartBodyRead();
     }

@@ -41,6 +41,9 @@ struct TransportError {
   // The peer closed without sending a byte of the response: the request may
   // be retried once on a fresh connection when this one was reused.
   bool closed_before_response = false;
+  // ReadBodySome: the streamed body ended as the server meant it to (not
+  // a broken connection).
+  bool body_ended = false;
 };
 
 template <typename T>
@@ -63,8 +66,8 @@ class HttpConnection {
 
   // The next body bytes of a streamed response (possibly none yet); nullopt
   // when `deadline` passes first, in which case the read stays pending and
-  // the stream stays usable. An error when the body ended or the connection
-  // broke.
+  // the stream stays usable. An error when the body ended (body_ended) or
+  // the connection broke.
   virtual TransportExpected<std::optional<std::string>> ReadBodySome(
       Deadline deadline) = 0;
 

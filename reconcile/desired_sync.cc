@@ -57,6 +57,9 @@ DesiredRuntime Apply(const DesiredRuntime* previous,
     next.restart_source = OpSource::kManifest;
     next.restart_source_ref.clear();
   }
+  // A removal's skipped drain wait (DesiredStateWriter::RequestRestart)
+  // ends with the removal: a runtime declared again drains again.
+  if (previous && previous->deleted) next.force_restart_generation = 0;
   next.spec = declared.spec;
   next.labels = declared.labels;
   next.deleted = false;

@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "reconcile/domain/game_runtime.h"
 #include "reconcile/domain/time.h"
+#include "reconcile/ports/container_engine.h"
 
 namespace rtm {
 
@@ -64,6 +66,9 @@ struct ApiResponse {
   std::string body;  // JSON, or the Prometheus text for /metrics
   std::string content_type = "application/json";
   std::optional<WatchRequest> watch;  // set: stream events instead
+  // Set: a 200 text/plain body that is this container output as it comes
+  // (controller/api/log_follows.h), instead of `body`.
+  std::unique_ptr<ContainerLogStream> log_stream;
 };
 
 }  // namespace rtm

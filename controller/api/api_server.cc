@@ -13,6 +13,7 @@
 #include "controller/api/representation/operation_entry_representation.h"
 #include "controller/api/representation/plan_representation.h"
 #include "controller/api/representation/representation_support.h"
+#include "controller/api/log_follows.h"
 #include "controller/api/watch_streams.h"
 #include "reconcile/domain/game_spec.h"
 
@@ -138,9 +139,13 @@ ApiServer::ApiServer(ApiOptions options, ApiDependencies dependencies)
       deps_(std::move(dependencies)),
       kube_(KubeApiDependencies{deps_.desired, deps_.statuses, deps_.operation_log,
                                 deps_.changes, deps_.clock, deps_.tokens,
-                                deps_.request_restart}) {}
+                                deps_.request_restart}),
+      log_follows_(std::make_unique<LogFollows>()) {}
 
-ApiServer::~ApiServer() { Stop(); }
+ApiServer::~ApiServer() {
+  Stop();
+  log_follows_->Stop();
+}
 
 Expected<void> ApiServer::Start() {
   if (!IsLoopbackListen(options_.listen) && !options_.token) {
@@ -170,6 +175,7 @@ Expected<void> ApiServer::Start() {
 void ApiServer::Stop() {
   if (!listener_) return;
   watch_streams_->Stop();  // within a second; their responses complete
+  log_follows_->Stop();    // as quickly
   try {
     listener_->close().wait();
   } catch (const std::exception& error) {
@@ -205,6 +211,10 @@ void ApiServer::Serve(web::http::http_request request) {
     response = Handle(parsed);
     if (response.watch) {
       StreamWatch(request, *std::move(response.watch));
+      return;
+    }
+    if (response.log_stream) {
+      StreamLogs(request, std::move(response.log_stream));
       return;
     }
   } catch (const std::exception& error) {
@@ -243,6 +253,16 @@ void ApiServer::StreamWatch(web::http::http_request& request, WatchRequest watch
       watch.timeout ? std::min(*watch.timeout, options_.max_watch) : options_.max_watch;
   watch_streams_->Add(std::move(body), std::move(sent), std::move(watch),
                       std::chrono::steady_clock::now() + lasts);
+}
+
+void ApiServer::StreamLogs(web::http::http_request& request,
+                           std::unique_ptr<ContainerLogStream> stream) {
+  LogFollows::Buffer body;
+  web::http::http_response reply(web::http::status_codes::OK);
+  reply.headers().set_content_type("text/plain; charset=utf-8");
+  reply.set_body(body.create_istream());
+  auto sent = request.reply(reply);
+  log_follows_->Add(std::move(body), std::move(sent), std::move(stream));
 }
 
 bool ApiServer::Authorized(const Request& request) const {
@@ -443,6 +463,10 @@ Response ApiServer::Operations(std::string_view name, std::string_view query) {
   return Json(200, api::RenderOperations(*entries));
 }
 
+// A follow without ?tail starts with this many of the container's last
+// lines, as many as a plain read looks at (controller/docker/docker_engine.cc).
+constexpr size_t kFollowedLogLines = 20000;
+
 // The last `lines` lines of `text` (all when 0).
 std::string LastLines(std::string text, size_t lines) {
   if (lines == 0 || text.empty()) return text;
@@ -468,31 +492,47 @@ Response ApiServer::Logs(std::string_view name, std::string_view query) {
     }
     lines = *parsed;
   }
-  const std::expected<bool, Response> previous = QueryFlag(query, "previous");
-  if (!previous) return previous.error();
+  std::expected<bool, Response> previous = QueryFlag(query, "previous");
+  if (!previous) return std::move(previous).error();
+  std::expected<bool, Response> follow = QueryFlag(query, "follow");
+  if (!follow) return std::move(follow).error();
   if (auto desired = LoadRuntime(deps_.desired, name); !desired) {
     return std::move(desired.error());
   }
-  std::string text;
+  // The previous container ended: following its kept logs is printing them.
   if (*previous) {
     auto kept = deps_.logs.Previous(name);
     if (!kept) return ErrorResponse(kept.error().code, kept.error().message);
-    text = std::move(kept->text);
-  } else {
-    auto status = deps_.statuses.Get(name);
-    if (!status && status.error().code != ErrorCode::kNotFound) {
-      return ErrorResponse(status.error().code, status.error().message);
-    }
-    if (!status || status->container_id.empty()) {
-      return ErrorResponse(ErrorCode::kNotFound,
-                           "runtime \"" + std::string(name) +
-                               "\" has no container (previous=true: the last one's logs)");
-    }
-    auto current = deps_.engine.ContainerLogs(status->container_id, kArchivedLogBytes);
-    if (!current) return ErrorResponse(current.error().code, current.error().message);
-    text = std::move(*current);
+    return Response{200, LastLines(std::move(kept->text), lines),
+                    "text/plain; charset=utf-8", {}};
   }
-  return Response{200, LastLines(std::move(text), lines), "text/plain; charset=utf-8", {}};
+  auto status = deps_.statuses.Get(name);
+  if (!status && status.error().code != ErrorCode::kNotFound) {
+    return ErrorResponse(status.error().code, status.error().message);
+  }
+  if (!status || status->container_id.empty()) {
+    return ErrorResponse(ErrorCode::kNotFound,
+                         "runtime \"" + std::string(name) +
+                             "\" has no container (previous=true: the last one's logs)");
+  }
+  if (*follow) {
+    if (log_follows_->open_follows() >= options_.max_log_follows) {
+      return ErrorResponse(ErrorCode::kServiceUnavailable,
+                           "too many logs followed at once (" +
+                               std::to_string(options_.max_log_follows) +
+                               "); try again later");
+    }
+    auto stream = deps_.engine.FollowLogs(status->container_id,
+                                          lines == 0 ? kFollowedLogLines : lines);
+    if (!stream) return ErrorResponse(stream.error().code, stream.error().message);
+    Response response{200, "", "text/plain; charset=utf-8", {}};
+    response.log_stream = std::move(*stream);
+    return response;
+  }
+  auto current = deps_.engine.ContainerLogs(status->container_id, kArchivedLogBytes);
+  if (!current) return ErrorResponse(current.error().code, current.error().message);
+  return Response{200, LastLines(std::move(*current), lines), "text/plain; charset=utf-8",
+                  {}};
 }
 
 Response ApiServer::Restart(std::string_view name, const Request& request) {
@@ -505,15 +545,22 @@ Response ApiServer::Restart(std::string_view name, const Request& request) {
     return ErrorResponse(ErrorCode::kInvalidRequest,
                          "X-Request-Id longer than 256 characters");
   }
-  const std::expected<bool, Response> force = QueryFlag(request.query, "force");
-  if (!force) return force.error();
+  std::expected<bool, Response> force = QueryFlag(request.query, "force");
+  if (!force) return std::move(force).error();
   if (request_id.empty()) request_id = deps_.tokens.NewToken();
   auto generation =
       deps_.request_restart(name, RestartRequest{std::move(request_id), *force});
   if (!generation) {
     return ErrorResponse(generation.error().code, generation.error().message);
   }
-  return Json(202, {{"generation", *generation}});
+  nlohmann::json answer{{"generation", *generation}};
+  // A forced request of a removed runtime restarts nothing: its removal
+  // skips the drain wait (Controller::RequestRestart). Say which it was.
+  if (*force) {
+    auto desired = deps_.desired.Get(name);
+    if (desired && desired->deleted) answer["removalForced"] = true;
+  }
+  return Json(202, std::move(answer));
 }
 
 Response ApiServer::PlanAll() {

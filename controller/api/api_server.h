@@ -31,6 +31,7 @@ class http_request;
 
 namespace rtm {
 
+class LogFollows;
 class WatchStreams;
 
 struct ApiDependencies {
@@ -68,6 +69,8 @@ struct ApiOptions {
   // A Kubernetes watch with allowWatchBookmarks gets a BOOKMARK after this
   // long without an event.
   Duration bookmark_interval = std::chrono::seconds(10);
+  // Logs followed at once (?follow=true); more are refused with 503.
+  size_t max_log_follows = 64;
 };
 
 // The REST API on cpprestsdk (docs/contract.md §6). JSON everywhere, rendered
@@ -101,11 +104,14 @@ class ApiServer {
   bool Authorized(const Request& request) const;
   void Serve(web::http::http_request request);
   void StreamWatch(web::http::http_request& request, WatchRequest watch);
+  void StreamLogs(web::http::http_request& request,
+                  std::unique_ptr<ContainerLogStream> stream);
 
   ApiOptions options_;
   ApiDependencies deps_;
   KubeApi kube_;
   std::unique_ptr<WatchStreams> watch_streams_;  // from Start
+  std::unique_ptr<LogFollows> log_follows_;
   std::unique_ptr<web::http::experimental::listener::http_listener> listener_;
 };
 

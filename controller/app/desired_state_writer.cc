@@ -163,15 +163,26 @@ Expected<int64_t> DesiredStateWriter::RequestRestart(std::string_view name,
                   "runtime \"" + std::string(name) + "\" not found");
     }
     DesiredRuntime desired = found->second;
-    if (desired.deleted) {
-      return Fail(ErrorCode::kConflict, "runtime \"" + std::string(name) +
-                                            "\" is removed; cannot restart");
+    if (desired.deleted && !force) {
+      return Fail(ErrorCode::kConflict,
+                  "runtime \"" + std::string(name) +
+                      "\" is removed; cannot restart (--force skips the drain wait of "
+                      "its removal)");
     }
-    ++desired.api_restart_count;
-    ++desired.generation;
-    desired.restart_source = OpSource::kRest;
-    desired.restart_source_ref = request_id;
-    if (force) desired.force_restart_generation = desired.EffectiveRestartGeneration();
+    if (desired.deleted) {
+      // No restart: the removal's disruption skips its drain wait (the
+      // container still runs a restart generation below this one).
+      if (desired.DrainSkipped(desired.EffectiveRestartGeneration())) {
+        return desired.generation;  // already forced
+      }
+      desired.force_restart_generation = desired.EffectiveRestartGeneration() + 1;
+    } else {
+      ++desired.api_restart_count;
+      ++desired.generation;
+      desired.restart_source = OpSource::kRest;
+      desired.restart_source_ref = request_id;
+      if (force) desired.force_restart_generation = desired.EffectiveRestartGeneration();
+    }
     auto written = Put(desired);
     if (written) return desired.generation;
     if (written.error().code != ErrorCode::kConflict ||

@@ -60,9 +60,11 @@ class DesiredStateWriter {
   // metadata.generation, records `request_id` as the restart's sourceRef
   // and returns the new generation. `force`: disruptions skip the game's
   // drain wait until it runs the restarted container
-  // (DesiredRuntime::force_restart_generation).
-  // kNotFound for an unknown name, kConflict for a deleted (removed) runtime
-  // or when other writers keep moving the object.
+  // (DesiredRuntime::force_restart_generation). A removed runtime (a
+  // tombstone) takes only a forced request, which restarts nothing: its
+  // removal skips the drain wait; its generation comes back unchanged.
+  // kNotFound for an unknown name, kConflict for an unforced request of a
+  // removed runtime or when other writers keep moving the object.
   Expected<int64_t> RequestRestart(std::string_view name,
                                    std::string request_id, bool force = false);
 

@@ -179,19 +179,42 @@ int RunHistory(CommandContext& context) {
   return kClientExitOk;
 }
 
+// How long `logs --follow` may go on: until the container stops, the
+// server ends the stream or the user interrupts, in practice.
+constexpr Duration kLongestFollow = std::chrono::hours(24 * 365);
+
 int RunLogs(CommandContext& context) {
   std::string target = RuntimeTarget(context.Name()) + "/logs";
   std::string query;
-  if (context.flags.Has("previous")) query += "previous=true";
+  const auto add = [&query](std::string parameter) {
+    query += (query.empty() ? "" : "&") + std::move(parameter);
+  };
+  if (context.flags.Has("previous")) add("previous=true");
+  const bool follow = context.flags.Has("follow");
+  if (follow) add("follow=true");
   if (context.flags.Has("tail")) {
     Expected<int> tail = context.flags.GetInt("tail", 0, 1, 1 << 30);
     if (!tail) return UsageError(context, tail.error().message);
-    query += (query.empty() ? "" : "&") + std::string("tail=") + std::to_string(*tail);
+    add("tail=" + std::to_string(*tail));
   }
   if (!query.empty()) target += "?" + query;
-  Expected<std::string> text = GetText(*context.client, target);
-  if (!text) return Failure(context, text.error());
-  Print(context.out, *text);
+  if (!follow) {
+    Expected<std::string> text = GetText(*context.client, target);
+    if (!text) return Failure(context, text.error());
+    Print(context.out, *text);
+    return kClientExitOk;
+  }
+  Expected<HttpReply> reply = context.client->Stream(
+      target, std::chrono::steady_clock::now() + kLongestFollow,
+      [&context](std::string_view line) {
+        Print(context.out, std::string(line) + "\n");
+        std::fflush(context.out);
+        return true;
+      });
+  if (!reply) return Failure(context, reply.error());
+  if (reply->status != 200) {  // a refusal: the error of its body
+    return Failure(context, ReadApiReply(reply, context.client->BaseUrl()).error());
+  }
   return kClientExitOk;
 }
 
@@ -312,6 +335,12 @@ int RunRestart(CommandContext& context) {
     return Failure(context.err, "unexpected answer from rtmanager at " +
                                     context.client->BaseUrl() + ": no generation in " +
                                     answer->dump());
+  }
+  if (answer->value("removalForced", false)) {
+    Print(context.out, "runtime/" + context.Name() +
+                           " is being removed: its removal skips the drain wait "
+                           "(nothing restarts)\n");
+    return kClientExitOk;
   }
   Print(context.out, "runtime/" + context.Name() + " restart requested (generation " +
                          std::to_string(generation) + ")\n");
@@ -449,6 +478,7 @@ const std::vector<CommandSpec>& Commands() {
        1, 1, true,
        ServerFlags({{"previous", false,
                      "the container rtmanager removed last (restart, update, removal)"},
+                    {"follow", false, "go on printing the output as it comes, until the container stops", 'f'},
                     {"tail", true, "only the last N lines"}}),
        RunLogs},
       {"history", "NAME", "list a runtime's operations, newest first", 1, 1, true,

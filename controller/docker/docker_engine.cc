@@ -112,6 +112,33 @@ class DockerEventStream final : public ContainerEventStream {
   std::optional<Error> broken_;
 };
 
+// A followed container's output, demultiplexed as it comes.
+class DockerLogStream final : public ContainerLogStream {
+ public:
+  explicit DockerLogStream(std::unique_ptr<HttpBodyStream> body)
+      : body_(std::move(body)) {}
+
+  Expected<LogChunk> Next(Duration wait) override {
+    return Guarded("docker logs stream", [&]() -> Expected<LogChunk> {
+      if (ended_) return LogChunk{.ended = true};
+      auto bytes = body_->ReadSome(std::chrono::steady_clock::now() + wait);
+      if (!bytes) {
+        if (!body_->ended()) return std::unexpected(bytes.error());
+        ended_ = true;
+        return LogChunk{.ended = true};
+      }
+      LogChunk chunk;
+      if (*bytes) decoder_.Feed(**bytes, chunk.bytes);
+      return chunk;
+    });
+  }
+
+ private:
+  std::unique_ptr<HttpBodyStream> body_;
+  MultiplexedStreamDecoder decoder_;
+  bool ended_ = false;
+};
+
 }  // namespace
 
 DockerEngine::DockerEngine(HttpEndpoint endpoint, DockerEngineOptions options)
@@ -362,6 +389,20 @@ Expected<std::string> DockerEngine::ContainerLogs(std::string_view id,
     MultiplexedStreamDecoder().Feed(response->body, text);
     if (text.size() > max_bytes) text.erase(0, text.size() - max_bytes);
     return text;
+  });
+}
+
+Expected<std::unique_ptr<ContainerLogStream>> DockerEngine::FollowLogs(
+    std::string_view id, size_t tail_lines) {
+  const std::string what = "follow logs of container " + std::string(id);
+  return Guarded(what, [&]() -> Expected<std::unique_ptr<ContainerLogStream>> {
+    if (id.empty()) return EmptyArgument(what);
+    auto body = http_.OpenStream(
+        ContainerPath(id, "/logs?follow=1&stdout=1&stderr=1&tail=" +
+                              std::to_string(tail_lines)),
+        options_.call_timeout);
+    if (!body) return std::unexpected(body.error());
+    return std::make_unique<DockerLogStream>(std::move(*body));
   });
 }
 

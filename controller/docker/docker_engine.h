@@ -55,6 +55,8 @@ class DockerEngine final : public ContainerEngine {
                             Duration timeout) override;
   Expected<std::string> ContainerLogs(std::string_view id,
                                       size_t max_bytes) override;
+  Expected<std::unique_ptr<ContainerLogStream>> FollowLogs(
+      std::string_view id, size_t tail_lines) override;
   Expected<void> InspectImage(std::string_view image_ref) override;
   Expected<void> EnsureNetwork(std::string_view name) override;
   Expected<std::unique_ptr<ContainerEventStream>> WatchEvents(

@@ -60,6 +60,7 @@ Expected<std::optional<std::string>> HttpBodyStream::ReadSome(
   try {
     auto bytes = connection_->ReadBodySome(deadline);
     if (!bytes) {
+      if (bytes.error().body_ended) ended_ = true;
       return Fail(ErrorCode::kServiceUnavailable,
                   "docker engine at " + endpoint_text_ +
                       ": stream broken: " + bytes.error().message);
@@ -143,7 +144,7 @@ Expected<std::unique_ptr<HttpBodyStream>> DockerHttpClient::OpenStream(
       if (!bytes || !*bytes) break;
       refusal.body += **bytes;
     }
-    return Fail(ErrorCode::kServiceUnavailable,
+    return Fail(*status == 404 ? ErrorCode::kNotFound : ErrorCode::kServiceUnavailable,
                 RequestLine(request) + ": docker engine at " + endpoint_.text +
                     " refused: " + EngineMessage(refusal) + " (HTTP " +
                     std::to_string(*status) + ")");

@@ -31,12 +31,17 @@ class HttpBodyStream {
 
   // Body bytes received before `deadline` (possibly empty); nullopt when
   // nothing arrived by then. The body ending or the connection breaking →
-  // kServiceUnavailable, and every later call fails the same way.
+  // kServiceUnavailable, and every later call fails the same way; ended()
+  // then tells which.
   Expected<std::optional<std::string>> ReadSome(Deadline deadline);
+
+  // True once ReadSome found the body ended as the engine meant it to.
+  bool ended() const { return ended_; }
 
  private:
   std::unique_ptr<HttpConnection> connection_;
   std::string endpoint_text_;
+  bool ended_ = false;
 };
 
 // Transport failures and timeouts → kServiceUnavailable, with a message
@@ -62,8 +67,8 @@ class DockerHttpClient {
                              Duration timeout = kDefaultTimeout);
 
   // Opens a dedicated connection, sends GET `path` and reads the response
-  // header by `header_timeout`. A status other than 200 →
-  // kServiceUnavailable with the engine's message.
+  // header by `header_timeout`. 404 → kNotFound, any other status than 200
+  // → kServiceUnavailable, with the engine's message.
   Expected<std::unique_ptr<HttpBodyStream>> OpenStream(
       std::string_view path, Duration header_timeout = kDefaultTimeout);
   // The same for any method, with a JSON body (POST /exec/{id}/start).

@@ -68,6 +68,22 @@ class ContainerEventStream {
   virtual Expected<std::optional<ContainerEvent>> Next(Duration wait) = 0;
 };
 
+// What one read of a followed container's output gives.
+struct LogChunk {
+  std::string bytes;   // stdout and stderr as they came (possibly none)
+  bool ended = false;  // the container stopped: nothing more will come
+};
+
+// One container's output as it is written (ContainerEngine::FollowLogs).
+// Next() blocks until output arrives, `wait` passes (no bytes, not ended),
+// or the output ends (ended; every later call ends the same way). The
+// stream breaking → kServiceUnavailable. Used by one thread at a time.
+class ContainerLogStream {
+ public:
+  virtual ~ContainerLogStream() = default;
+  virtual Expected<LogChunk> Next(Duration wait) = 0;
+};
+
 // The container engine (Docker Engine API) as the core needs it. Every call
 // is bounded in time; engine unreachable or timed out → kServiceUnavailable.
 // Implementations are safe to call from several threads.
@@ -124,6 +140,13 @@ class ContainerEngine {
   // running or stopped container; no such container → kNotFound.
   virtual Expected<std::string> ContainerLogs(std::string_view id,
                                               size_t max_bytes) = 0;
+
+  // Follows the container's output: its last `tail_lines` lines (stdout
+  // and stderr, as the engine interleaves them), then what it writes until
+  // it stops. A stopped container's stream gives its last lines and ends.
+  // No such container → kNotFound.
+  virtual Expected<std::unique_ptr<ContainerLogStream>> FollowLogs(
+      std::string_view id, size_t tail_lines) = 0;
 
   // kImageNotFound when the image is not present locally.
   virtual Expected<void> InspectImage(std::string_view image_ref) = 0;

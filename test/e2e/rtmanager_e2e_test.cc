@@ -14,7 +14,9 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <set>
@@ -1136,9 +1138,25 @@ TEST_F(RtmanagerE2eTest, ThePreviousContainersLogsAndHowItEndedOutliveARestart) 
   EXPECT_EQ(none.exit_code, 1);
   EXPECT_NE(none.output.find("no previous logs kept"), std::string::npos) << none.output;
 
+  // `logs --follow` prints the output as it comes and ends, exit 0, when
+  // the container stops (here: for the restart).
+  const std::string followed = data_ + "/followed.txt";
+  auto follow = std::async(std::launch::async, [&] {
+    return Shell("timeout 60 " + ShellQuote(kBinary) + " logs " + game + " --follow --server " +
+                 server + " > " + ShellQuote(followed) + " 2>&1");
+  });
+  const auto read_followed = [&] {
+    std::ifstream in(followed);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  ASSERT_TRUE(WaitFor([&] { return read_followed() == "serving\n"; }, 10s)) << read_followed();
+
   WriteManifest(game + ".yaml", manifest(1));
   auto after = WaitRestarted(game, old_id, "restarted");
   ASSERT_TRUE(after);
+  const CommandResult follow_result = follow.get();
+  EXPECT_EQ(follow_result.exit_code, 0) << follow_result.output;
+  EXPECT_EQ(read_followed(), "serving\ngoodbye\n");
   const CommandResult previous = logs("--previous");
   EXPECT_EQ(previous.exit_code, 0);
   EXPECT_EQ(previous.output, "serving\ngoodbye\n");

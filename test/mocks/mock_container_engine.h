@@ -6,6 +6,11 @@
 
 namespace rtm {
 
+class MockContainerLogStream : public ContainerLogStream {
+ public:
+  MOCK_METHOD(Expected<LogChunk>, Next, (Duration wait), (override));
+};
+
 class MockContainerEngine : public ContainerEngine {
  public:
   MOCK_METHOD(Expected<EngineVersion>, Version, (), (override));
@@ -29,6 +34,8 @@ class MockContainerEngine : public ContainerEngine {
               (override));
   MOCK_METHOD(Expected<std::string>, ContainerLogs,
               (std::string_view id, size_t max_bytes), (override));
+  MOCK_METHOD(Expected<std::unique_ptr<ContainerLogStream>>, FollowLogs,
+              (std::string_view id, size_t tail_lines), (override));
   MOCK_METHOD(Expected<void>, InspectImage, (std::string_view image_ref),
               (override));
   MOCK_METHOD(Expected<void>, EnsureNetwork, (std::string_view name),

@@ -144,11 +144,13 @@ TEST(DesiredSyncTest, DeletedFileRemovesItsRuntimes) {
 TEST(DesiredSyncTest, TombstoneDeclaredAgainIsRevivedWithANewGeneration) {
   DesiredRuntime tombstone = Stored("lobby", "a.yaml", Spec(), 3);
   tombstone.deleted = true;
+  tombstone.force_restart_generation = 1;  // its removal was forced
   auto result = SyncDesiredState({tombstone},
                                  {{File("a.yaml", {Declared("lobby", "a.yaml")})}});
   ASSERT_EQ(result.writes.size(), 1u);
   EXPECT_FALSE(result.writes[0].deleted);
   EXPECT_EQ(result.writes[0].generation, 4);
+  EXPECT_EQ(result.writes[0].force_restart_generation, 0);  // it drains again
 }
 
 TEST(DesiredSyncTest, InvalidFileKeepsWhatItDeclaredAndSaysWhy) {

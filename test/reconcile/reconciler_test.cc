@@ -1027,6 +1027,35 @@ TEST_F(DrainGateTest, UpdatesStopsAndRemovalsWaitToo) {
   EXPECT_EQ(status_->phase, Phase::kRunning);
 }
 
+// `rtmanager restart NAME --force` of a removed runtime: its removal skips
+// the drain wait (DesiredStateWriter::RequestRestart).
+TEST_F(DrainGateTest, AForcedRemovalProceedsWithoutWaitingForTheDrain) {
+  GameSpec spec = DrainedSpec();
+  Started("c1", spec, 1);
+  ProbeAnswers(1);
+  Declare(spec, 2);
+  desired_->deleted = true;
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kRequeueAfter);
+  ASSERT_TRUE(status_->drain_wait.has_value());
+  EXPECT_EQ(status_->drain_wait->action, "remove");
+
+  clock_.Advance(std::chrono::seconds(4));
+  desired_->force_restart_generation = desired_->EffectiveRestartGeneration() + 1;
+  EXPECT_CALL(engine_, Exec).Times(0);
+  std::optional<RemoveInput> removed_with;
+  EXPECT_CALL(operations_, Remove).WillOnce([&](const RemoveInput& input) {
+    removed_with = input;
+    containers_.clear();
+    record_->status = RuntimeStatus::kRemoved;
+    return Expected<RuntimeRecord>(*record_);
+  });
+
+  EXPECT_EQ(reconciler_.Reconcile(kName).kind, ReconcileResult::Kind::kConverged);
+  ASSERT_TRUE(removed_with.has_value());
+  EXPECT_EQ(removed_with->drain,
+            (DrainRecord{DrainOutcome::kForced, std::chrono::seconds(4)}));
+}
+
 TEST_F(DrainGateTest, ADeadContainerSelfHealsWithoutWaiting) {
   GameSpec spec = DrainedSpec();
   Declare(spec);

@@ -20,6 +20,7 @@
 namespace rtm {
 namespace {
 
+using ::testing::ByMove;
 using ::testing::_;
 using ::testing::HasSubstr;
 using ::testing::NiceMock;
@@ -194,6 +195,61 @@ TEST_F(ApiServerTest, LogsServeTheCurrentContainersOutputOrThePreviousOnes) {
   EXPECT_EQ(answer.body, "old\nlast words\n");
 }
 
+TEST_F(ApiServerTest, FollowedLogsStreamTheContainersOutputFromItsLastLines) {
+  ON_CALL(desired_, Get).WillByDefault(Return(Expected<DesiredRuntime>(DesiredRuntime{.name = "lobby"})));
+  RuntimeStatusView status;
+  status.container_id = "c2";
+  ON_CALL(statuses_, Get).WillByDefault(Return(Expected<RuntimeStatusView>(status)));
+  EXPECT_CALL(engine_, FollowLogs(std::string_view("c2"), 5u))
+      .WillOnce([](std::string_view, size_t) -> Expected<std::unique_ptr<ContainerLogStream>> {
+        return std::make_unique<NiceMock<MockContainerLogStream>>();
+      });
+  EXPECT_CALL(engine_, FollowLogs(std::string_view("c2"), 20000u))
+      .WillOnce(Return(ByMove(Expected<std::unique_ptr<ContainerLogStream>>(
+          Fail(ErrorCode::kNotFound, "no such container: c2")))));
+  EXPECT_CALL(engine_, ContainerLogs).Times(0);
+  auto api = Server();
+  auto get = [&](std::string query) {
+    return api.Handle({.method = "GET", .path = "/v1/runtimes/lobby/logs", .query = std::move(query)});
+  };
+
+  auto followed = get("follow=true&tail=5");
+  EXPECT_EQ(followed.status, 200);
+  EXPECT_EQ(followed.content_type, "text/plain; charset=utf-8");
+  EXPECT_NE(followed.log_stream, nullptr);
+  // Without ?tail it starts from as many lines as a plain read looks at;
+  // a container gone meanwhile is 404.
+  auto gone = get("follow=true");
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(gone.log_stream, nullptr);
+  EXPECT_THAT(Body(gone)["error"]["message"].get<std::string>(), HasSubstr("no such container"));
+  EXPECT_EQ(get("follow=yes").status, 400);
+
+  // The previous container ended: following its logs prints them.
+  EXPECT_CALL(log_archive_, Previous(std::string_view("lobby")))
+      .WillOnce(Return(Expected<ArchivedLogs>(ArchivedLogs{"c1", {}, "a\nb\n"})));
+  auto previous = get("previous=true&follow=true&tail=1");
+  EXPECT_EQ(previous.status, 200);
+  EXPECT_EQ(previous.body, "b\n");
+  EXPECT_EQ(previous.log_stream, nullptr);
+}
+
+TEST_F(ApiServerTest, FollowsBeyondTheLimitAreRefusedWith503) {
+  ON_CALL(desired_, Get).WillByDefault(Return(Expected<DesiredRuntime>(DesiredRuntime{.name = "lobby"})));
+  RuntimeStatusView status;
+  status.container_id = "c2";
+  ON_CALL(statuses_, Get).WillByDefault(Return(Expected<RuntimeStatusView>(status)));
+  EXPECT_CALL(engine_, FollowLogs).Times(0);
+  ApiServer api(ApiOptions{.listen = "127.0.0.1:0", .max_log_follows = 0},
+                ApiDependencies{desired_, statuses_, operation_log_, engine_, logger_, tokens_,
+                                feed_, clock_, log_archive_, [] { return true; }, {}, {}, {}});
+  auto refused = api.Handle({.method = "GET", .path = "/v1/runtimes/lobby/logs",
+                             .query = "follow=true"});
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_THAT(Body(refused)["error"]["message"].get<std::string>(),
+              HasSubstr("too many logs followed at once (0)"));
+}
+
 TEST_F(ApiServerTest, LogsOfWhatDoesNotExistAre404AndBadQueries400) {
   ON_CALL(desired_, Get).WillByDefault(Return(Expected<DesiredRuntime>(DesiredRuntime{.name = "lobby"})));
   ON_CALL(statuses_, Get).WillByDefault(Return(Fail(ErrorCode::kNotFound, "none")));
@@ -208,6 +264,23 @@ TEST_F(ApiServerTest, LogsOfWhatDoesNotExistAre404AndBadQueries400) {
   EXPECT_EQ(get("previous=yes").status, 400);
   ON_CALL(desired_, Get).WillByDefault(Return(Fail(ErrorCode::kNotFound, "none")));
   EXPECT_EQ(get("previous=true").status, 404);
+}
+
+TEST_F(ApiServerTest, AForcedRestartOfARemovedRuntimeSaysItsRemovalIsForced) {
+  ON_CALL(desired_, Get).WillByDefault(Return(Expected<DesiredRuntime>(
+      DesiredRuntime{.name = "lobby", .generation = 3, .deleted = true})));
+  auto api = Server();
+  ApiServer::Request forced = Post("/v1/runtimes/lobby/restart");
+  forced.query = "force=true";
+  auto answer = api.Handle(forced);
+  EXPECT_EQ(answer.status, 202);
+  EXPECT_EQ(Body(answer)["removalForced"], true);
+  ASSERT_EQ(forced_.size(), 1u);
+  EXPECT_TRUE(forced_[0]);
+
+  ON_CALL(desired_, Get).WillByDefault(Return(Expected<DesiredRuntime>(
+      DesiredRuntime{.name = "lobby", .generation = 3})));
+  EXPECT_FALSE(Body(api.Handle(forced)).contains("removalForced"));
 }
 
 TEST_F(ApiServerTest, RestartWithoutRequestIdGetsAGeneratedOne) {

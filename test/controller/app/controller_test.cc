@@ -29,6 +29,7 @@ namespace rtm {
 namespace {
 
 using ::testing::_;
+using ::testing::HasSubstr;
 using ::testing::NiceMock;
 using ::testing::Return;
 using ::testing::ElementsAre;
@@ -416,6 +417,31 @@ TEST_F(ControllerTest, RestartOfAnUnknownOrDeletedRuntimeIsRefused) {
 
   EXPECT_EQ(controller_.RequestRestart("ghost", "r").error().code, ErrorCode::kNotFound);
   EXPECT_EQ(controller_.RequestRestart("gone", "r").error().code, ErrorCode::kConflict);
+  EXPECT_THAT(controller_.RequestRestart("gone", "r").error().message,
+              HasSubstr("--force skips the drain wait of its removal"));
+}
+
+TEST_F(ControllerTest, AForcedRequestForARemovedRuntimeSkipsItsRemovalsDrainWait) {
+  DesiredRuntime deleted = AtRevision(Desired("gone"), 4);
+  deleted.deleted = true;
+  deleted.generation = 3;
+  deleted.spec.restart_generation = 2;
+  ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{deleted}));
+  DesiredRuntime written;
+  EXPECT_CALL(desired_, Put(_)).WillOnce([&](const DesiredRuntime& runtime) {
+    written = runtime;
+    return Expected<uint64_t>(5);
+  });
+
+  auto generation = controller_.RequestRestart("gone", "r", /*force=*/true);
+  ASSERT_TRUE(generation) << generation.error().message;
+  EXPECT_EQ(*generation, 3);  // nothing restarts: the generation stays
+  EXPECT_EQ(written.generation, 3);
+  EXPECT_EQ(written.api_restart_count, 0);
+  EXPECT_TRUE(written.deleted);
+  EXPECT_TRUE(written.DrainSkipped(2));  // the container it removes
+  // Asked again: already forced, nothing to write (Put once above).
+  EXPECT_EQ(controller_.RequestRestart("gone", "r2", /*force=*/true).value_or(-1), 3);
 }
 
 // Container events a test feeds to the controller's events loop.

@@ -383,10 +383,42 @@ TEST_F(ClientCommandsTest, LogsOfARuntimeWithoutPreviousLogsSaysSo) {
   EXPECT_EQ(Command("logs", {"x", "--tail", "0"}).code, 2);
 }
 
+TEST_F(ClientCommandsTest, LogsFollowPrintsEachLineAsItComesUntilTheStreamEnds) {
+  fake_.on_stream = [](const std::string&) {
+    return FakeApiClient::StreamScript{{200, ""}, {"serving", "player joined"}};
+  };
+  CommandRun run = Command("logs", {"lobby-eu-1", "--follow", "--tail", "3"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "serving\nplayer joined\n");
+  ASSERT_EQ(fake_.calls.size(), 1u);
+  EXPECT_EQ(fake_.calls.at(0).method, "STREAM");
+  EXPECT_EQ(fake_.calls.at(0).target, "/v1/runtimes/lobby-eu-1/logs?follow=true&tail=3");
+
+  fake_.on_stream = [](const std::string&) {
+    return FakeApiClient::StreamScript{
+        {503, R"({"error":{"code":"service_unavailable","message":"too many logs followed at once (64); try again later"}})"},
+        {}};
+  };
+  run = Command("logs", {"lobby-eu-1", "-f"});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.err, HasSubstr("too many logs followed at once"));
+  EXPECT_EQ(run.out, "");
+}
+
 TEST_F(ClientCommandsTest, RestartForceAsksToSkipTheDrainWait) {
   fake_.on_post = [](const std::string&) { return HttpReply{202, R"({"generation": 5})"}; };
   EXPECT_EQ(Command("restart", {"lobby-eu-1", "--force"}).code, 0);
   EXPECT_EQ(fake_.calls.at(0).target, "/v1/runtimes/lobby-eu-1/restart?force=true");
+}
+
+TEST_F(ClientCommandsTest, RestartForceOfARemovedRuntimeSaysItsRemovalIsForced) {
+  fake_.on_post = [](const std::string&) {
+    return HttpReply{202, R"({"generation": 5, "removalForced": true})"};
+  };
+  const CommandRun run = Command("restart", {"gone", "--force"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "runtime/gone is being removed: its removal skips the drain wait "
+                     "(nothing restarts)\n");
 }
 
 TEST_F(ClientCommandsTest, PlanShowsPendingActionsOrAllConverged) {

@@ -310,6 +310,71 @@ TEST_F(DockerEngineIT, ContainerLogsAreTheEndOfItsOutputAlsoOnceStopped) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(DockerEngineIT, FollowedLogsGiveTheTailThenNewOutputAndEndWhenItStops) {
+  ContainerSpec spec = NewContainerSpec();
+  spec.command = {"/bin/sh", "-c",
+                  "echo old-1; echo old-2; echo old-3; "
+                  "while [ ! -e /tmp/go ]; do sleep 0.1; done; "
+                  "echo new-out; echo new-err >&2; exec sleep 30"};
+  const std::string id = StartedContainer(spec);
+  WaitForState(id, [&](const ContainerState&) {
+    auto logs = engine_.ContainerLogs(id, 1024);
+    return logs && logs->find("old-3\n") != std::string::npos;
+  });
+  auto stream = engine_.FollowLogs(id, 2);
+  ASSERT_TRUE(stream) << stream.error().message;
+  std::string seen;
+  bool ended = false;
+  // Reads until `done` holds of what was seen, the stream ends, or 20 s.
+  auto read_until = [&](auto done) {
+    const auto give_up = std::chrono::steady_clock::now() + 20s;
+    while (!done() && !ended && std::chrono::steady_clock::now() < give_up) {
+      auto chunk = (*stream)->Next(200ms);
+      ASSERT_TRUE(chunk) << chunk.error().message;
+      seen += chunk->bytes;
+      ended = chunk->ended;
+    }
+  };
+  read_until([&] { return seen.find("old-3\n") != std::string::npos; });
+  EXPECT_EQ(seen, "old-2\nold-3\n");  // the last 2 lines, nothing older
+  EXPECT_FALSE(ended);
+
+  auto go = engine_.Exec(id, {"/bin/touch", "/tmp/go"}, 5s);
+  ASSERT_TRUE(go && go->exit_code == 0);
+  read_until([&] {
+    return seen.find("new-out\n") != std::string::npos &&
+           seen.find("new-err\n") != std::string::npos;
+  });
+  EXPECT_THAT(seen, HasSubstr("new-out\n"));
+  EXPECT_THAT(seen, HasSubstr("new-err\n"));
+  EXPECT_FALSE(ended);
+
+  ASSERT_TRUE(engine_.StopContainer(id, 0));
+  read_until([] { return false; });
+  EXPECT_TRUE(ended);
+  auto after = (*stream)->Next(10ms);
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(after->ended);
+  EXPECT_EQ(after->bytes, "");
+
+  // A stopped container's stream gives its last lines and ends.
+  auto stopped = engine_.FollowLogs(id, 1);
+  ASSERT_TRUE(stopped) << stopped.error().message;
+  std::string rest;
+  for (int reads = 0; reads < 100; ++reads) {
+    auto chunk = (*stopped)->Next(200ms);
+    ASSERT_TRUE(chunk) << chunk.error().message;
+    rest += chunk->bytes;
+    if (chunk->ended) break;
+  }
+  EXPECT_EQ(rest.size(), 8u) << rest;  // "new-out\n" or "new-err\n"
+  EXPECT_TRUE((*stopped)->Next(10ms)->ended);
+
+  auto missing = engine_.FollowLogs("rtm-no-such-container-" + run_id_, 10);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(DockerEngineIT, TheStopSignalIsSetOnTheContainer) {
   ContainerSpec spec = NewContainerSpec();
   spec.stop_signal = "SIGINT";
