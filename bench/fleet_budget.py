@@ -156,28 +156,6 @@ class Fleet:
                                 sum(1 for it in objects.values() if not ready(it))))
             conn.close()
 
-        def sample_engine():
-            ours = set(self.games)
-            while not done.is_set():
-                out = subprocess.run(
-                    ["docker", "ps", "--filter", "label=io.rtmanager.network=" + self.network,
-                     "--format", '{{.Label "io.rtmanager.game"}}'],
-                    capture_output=True, text=True).stdout
-                up = {line for line in out.split() if line in ours}
-                engine_samples.append((time.monotonic() - t0, len(ours) - len(up)))
-                time.sleep(0.1)
-
-        def sample():
-            api = Api(self.controller.port)
-            ours = set(self.games)
-            while not done.is_set():
-                status, body = api.get("/v1/runtimes")
-                if status == 200:
-                    items = [it for it in body["items"] if it["metadata"]["name"] in ours]
-                    samples.append((time.monotonic() - t0,
-                                    sum(1 for it in items if not ready(it))))
-                time.sleep(0.02)
-
         sampler = threading.Thread(target=sample)
         engine_sampler = threading.Thread(target=sample_engine)
         write_atomically(os.path.join(self.manifests, "fleet.yaml"),
