@@ -368,7 +368,9 @@ TEST_F(DockerEngineIT, FollowedLogsGiveTheTailThenNewOutputAndEndWhenItStops) {
     if (chunk->ended) break;
   }
   EXPECT_EQ(rest.size(), 8u) << rest;  // "new-out\n" or "new-err\n"
-  EXPECT_TRUE((*stopped)->Next(10ms)->ended);
+  auto again = (*stopped)->Next(10ms);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_TRUE(again->ended);
 
   auto missing = engine_.FollowLogs("rtm-no-such-container-" + run_id_, 10);
   ASSERT_FALSE(missing);
