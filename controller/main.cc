@@ -5,11 +5,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <openssl/crypto.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <variant>
 
+#include "controller/api/api_access.h"
 #include "controller/api/api_server.h"
 #include "controller/app/controller.h"
 #include "controller/app/manifest_scanner.h"
@@ -21,6 +24,7 @@
 #include "controller/docker/docker_engine.h"
 #include "controller/manifests/manifest_files.h"
 #include "controller/system/memory_tuning.h"
+#include "controller/system/file_secret_source.h"
 #include "controller/system/random_token_generator.h"
 #include "controller/system/spdlog_logger.h"
 #include "controller/system/system_clock.h"
@@ -161,8 +165,20 @@ int Run(const std::vector<std::string>& args) {
                       }});
 
   FileLogArchive previous_logs(options->data_dir + "/previous-logs");
-  LifecyclePorts ports{records, operation_log, engine, leases,
-                       telemetry, logger, clock, tokens, previous_logs};
+  // spec.secretEnv: values from --secrets-dir, digests keyed by a key kept
+  // beside the store (docs/contract.md §2 "Secrets").
+  std::string digest_key;
+  if (!options->secrets_dir.empty()) {
+    auto key = LoadOrCreateDigestKey(options->data_dir + "/secret-digest.key");
+    if (!key) {
+      logger.Log(LogLevel::kError, "cannot use --secrets-dir", {{"err", key.error().message}});
+      return kExitFailure;
+    }
+    digest_key = std::move(*key);
+  }
+  FileSecretSource secrets(options->secrets_dir, std::move(digest_key));
+  LifecyclePorts ports{records, operation_log, engine, leases,        telemetry,
+                       logger,  clock,         tokens, previous_logs, secrets};
   LifecycleConfig lifecycle{options->lease_ttl, options->network};
   LifecycleServices operations(ports, lifecycle);
   TokenBucket operation_limit(clock, options->max_ops_per_second,
@@ -218,7 +234,8 @@ int Run(const std::vector<std::string>& args) {
   ManifestScanner scanner(
       options->manifests,
       {.limits = ManifestLimits{.allowed_host_paths = options->allowed_host_paths,
-                                .time_zones = &time_zones}});
+                                .time_zones = &time_zones},
+       .secrets = &secrets});
   Controller controller(reconciler, queue, desired, records, changes, engine,
                         logger, telemetry, clock, [&scanner] { return scanner.Scan(); },
                         ControllerOptions{
@@ -255,6 +272,7 @@ int Run(const std::vector<std::string>& args) {
   // Installed before anything serves, so a SIGTERM at any point of start-up
   // shuts down gracefully.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  boost::asio::signal_set reload(io, SIGHUP);  // handled once serving
   ManifestWatcher watcher(io, options->manifests,
                           ManifestWatcher::Options{.debounce = options->manifest_debounce,
                                                    .is_manifest_file = IsManifestFileName},
@@ -275,17 +293,21 @@ int Run(const std::vector<std::string>& args) {
     }
     return text;
   };
+  ApiTokens api_tokens(options->api_tokens);
   ApiServer api(
-      ApiOptions{.listen = options->listen, .token = options->api_token},
+      ApiOptions{.listen = options->listen,
+                 .metrics_public = options->metrics_public,
+                 .tls_cert_file = options->tls_cert_file,
+                 .tls_key_file = options->tls_key_file},
       ApiDependencies{
           desired, statuses, operation_log, engine, logger, tokens, changes, clock,
           previous_logs, [&controller] { return controller.started(); },
           [&controller](std::string_view name, RestartRequest request) {
             return controller.RequestRestart(name, std::move(request.request_id),
-                                             request.force);
+                                             request.force, std::move(request.requested_by));
           },
           [&controller] { return controller.PlanAll(); }, metrics,
-          store->cluster});
+          store->cluster, &api_tokens});
 
   // Polling (docs/contract.md §2): asked for, or on by itself where inotify
   // cannot watch the tree or does not see its remote changes.
@@ -326,10 +348,30 @@ int Run(const std::vector<std::string>& args) {
 
   boost::asio::steady_timer memory_release(io);
   ScheduleMemoryRelease(memory_release, std::chrono::seconds(10));
+  // SIGHUP: the token files are read again (a rotation); a file that
+  // cannot be read keeps the tokens in force.
+  std::function<void()> await_reload = [&] {
+    reload.async_wait([&](const boost::system::error_code& error, int) {
+      if (error) return;
+      auto tokens = LoadApiTokens(options->api_token_file, options->api_read_token_file);
+      if (!tokens) {
+        logger.Log(LogLevel::kError, "api tokens not reloaded; the previous ones stay",
+                   {{"err", tokens.error().message}});
+      } else {
+        const size_t count = tokens->size();
+        api_tokens.Replace(std::move(*tokens));
+        logger.Log(LogLevel::kInfo, "api tokens reloaded",
+                   {{"tokens", std::to_string(count)}});
+      }
+      await_reload();
+    });
+  };
+  await_reload();
   signals.async_wait([&](const boost::system::error_code&, int signal) {
     logger.Log(LogLevel::kInfo, "shutting down",
                {{"signal", std::to_string(signal)}});
     memory_release.cancel();
+    reload.cancel();
     watcher.Stop();
     poller.Stop();
     io.stop();
@@ -351,6 +393,11 @@ int Run(const std::vector<std::string>& args) {
 }  // namespace rtm
 
 int main(int argc, char** argv) {
+  // OpenSSL's own exit-time cleanup would free its locks while cpprestsdk's
+  // thread pool, joined by a later exit handler, still frees a pooled HTTPS
+  // connection: that thread then waits forever on a freed lock. The
+  // process's memory goes back to the system at exit anyway.
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     rtm::PrintUsage(args.empty() ? stderr : stdout);

@@ -137,6 +137,7 @@ std::vector<std::string> DifferingSpecFields(const GameSpec& from,
   if (from.image != to.image) fields.push_back("image");
   if (from.command != to.command) fields.push_back("command");
   if (from.env != to.env) fields.push_back("env");
+  if (from.secret_env != to.secret_env) fields.push_back("secretEnv");
   if (from.ports != to.ports) fields.push_back("ports");
   if (from.health_check != to.health_check) fields.push_back("healthCheck");
   if (from.stop_timeout_seconds != to.stop_timeout_seconds) {

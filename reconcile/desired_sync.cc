@@ -56,6 +56,7 @@ DesiredRuntime Apply(const DesiredRuntime* previous,
       declared.spec.restart_generation != previous->spec.restart_generation) {
     next.restart_source = OpSource::kManifest;
     next.restart_source_ref.clear();
+    next.restart_requested_by.reset();
   }
   // A removal's skipped drain wait (DesiredStateWriter::RequestRestart)
   // ends with the removal: a runtime declared again drains again.

@@ -498,9 +498,10 @@ Expected<void> Reconciler::Execute(const std::string& name,
     case ActionKind::kRestart: {
       const DesiredRuntime& desired = *seen.desired;
       const std::string source_ref = RestartCorrelationRef(desired);
-      result = operations_.Restart(
-          {name, desired.restart_source, source_ref,
-           desired.EffectiveRestartGeneration(), desired.generation, gated});
+      result = operations_.Restart({name, desired.restart_source, source_ref,
+                                    desired.EffectiveRestartGeneration(),
+                                    desired.generation, gated,
+                                    desired.restart_requested_by});
       last_restart = LastRestart{
           .restart_generation = desired.EffectiveRestartGeneration(),
           .outcome = std::string(
@@ -695,14 +696,14 @@ LastRestart Reconciler::CompleteRestartAudit(const DesiredRuntime& desired,
                                              const std::string& container_id,
                                              bool start_recorded) {
   const std::string source_ref = RestartCorrelationRef(desired);
-  if (!start_recorded) {
-    OperationRecorder(ports_, OpKind::kStart, desired.name,
-                      desired.restart_source, source_ref)
-        .SucceedWith(image_ref, container_id);
-  }
-  OperationRecorder(ports_, OpKind::kRestart, desired.name,
-                    desired.restart_source, source_ref)
-      .SucceedWith(image_ref, container_id);
+  const auto record = [&](OpKind kind) {
+    OperationRecorder recorder(ports_, kind, desired.name, desired.restart_source,
+                               source_ref);
+    recorder.set_requested_by(desired.restart_requested_by);
+    recorder.SucceedWith(image_ref, container_id);
+  };
+  if (!start_recorded) record(OpKind::kStart);
+  record(OpKind::kRestart);
   return LastRestart{
       .restart_generation = desired.EffectiveRestartGeneration(),
       .outcome = std::string(ToString(Outcome::kSuccess)),

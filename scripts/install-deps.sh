@@ -9,7 +9,7 @@ packages=(
   libspdlog-dev libboost-dev libssl-dev libhowardhinnant-date-dev tzdata
   etcd-server etcd-client iproute2 util-linux
   libgtest-dev libgmock-dev libbenchmark-dev
-  docker.io busybox-static curl ca-certificates python3 prometheus
+  docker.io busybox-static curl ca-certificates openssl python3 prometheus
   docker-compose wrk git
 )
 

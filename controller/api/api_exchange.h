@@ -26,6 +26,10 @@ struct ApiRequest {
   size_t body_bytes = 0;
   size_t header_bytes = 0;
   std::string body;  // read only for methods that carry one (PATCH)
+  std::string remote_address;  // the peer's IP address; "" when not known
+  // Who the access check found: the token's name, "anonymous" where no
+  // token is needed and none was presented. Set by ApiServer::Handle.
+  std::string caller;
 };
 
 // A restart as an API surface asks it of the controller
@@ -35,6 +39,7 @@ struct ApiRequest {
 struct RestartRequest {
   std::string request_id;
   bool force = false;
+  Requester requested_by;  // the caller (ApiRequest::caller, remote_address)
 };
 // Returns the desired object's new metadata.generation.
 using RestartRequester =

@@ -1,5 +1,6 @@
 #include "controller/api/api_server.h"
 
+#include <boost/asio/ssl.hpp>
 #include <cpprest/http_listener.h>
 #include <cpprest/producerconsumerstream.h>
 
@@ -13,6 +14,7 @@
 #include "controller/api/representation/operation_entry_representation.h"
 #include "controller/api/representation/plan_representation.h"
 #include "controller/api/representation/representation_support.h"
+#include "controller/api/api_access.h"
 #include "controller/api/log_follows.h"
 #include "controller/api/watch_streams.h"
 #include "reconcile/domain/game_spec.h"
@@ -91,16 +93,29 @@ std::optional<Number> ParseNumber(std::string_view text) {
   return value;
 }
 
-// Compares in time independent of where the first difference is.
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  const size_t n = std::max(a.size(), b.size());
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char x = i < a.size() ? a[i] : 0;
-    const unsigned char y = i < b.size() ? b[i] : 0;
-    diff |= x ^ y;
+// `context` set up to serve `cert_file` (a PEM chain) with `key_file`:
+// TLS 1.2 and later only. kInvalidRequest naming the file that does not
+// load and why.
+Expected<void> LoadServerCertificate(boost::asio::ssl::context& context,
+                                     const std::string& cert_file,
+                                     const std::string& key_file) {
+  using ssl = boost::asio::ssl::context;
+  context.set_options(ssl::default_workarounds | ssl::no_sslv2 | ssl::no_sslv3 |
+                      ssl::no_tlsv1 | ssl::no_tlsv1_1 | ssl::single_dh_use);
+  boost::system::error_code error;
+  if (context.use_certificate_chain_file(cert_file, error); error) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "TLS certificate " + cert_file + ": " + error.message());
   }
-  return diff == 0;
+  if (context.use_private_key_file(key_file, ssl::pem, error); error) {
+    return Fail(ErrorCode::kInvalidRequest, "TLS key " + key_file + " with certificate " +
+                                                cert_file + ": " + error.message());
+  }
+  if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "TLS key " + key_file + " is not the key of " + cert_file);
+  }
+  return {};
 }
 
 // The Kubernetes Status reason of an HTTP-level refusal.
@@ -108,6 +123,8 @@ std::string_view KubeReasonOf(Refusal refusal) {
   switch (refusal) {
     case Refusal::kUnauthorized:
       return "Unauthorized";
+    case Refusal::kForbidden:
+      return "Forbidden";
     case Refusal::kMethodNotAllowed:
       return "MethodNotAllowed";
     case Refusal::kExpired:
@@ -140,6 +157,7 @@ ApiServer::ApiServer(ApiOptions options, ApiDependencies dependencies)
       kube_(KubeApiDependencies{deps_.desired, deps_.statuses, deps_.operation_log,
                                 deps_.changes, deps_.clock, deps_.tokens,
                                 deps_.request_restart}),
+      tokens_(deps_.api_tokens),
       log_follows_(std::make_unique<LogFollows>()) {}
 
 ApiServer::~ApiServer() {
@@ -148,17 +166,40 @@ ApiServer::~ApiServer() {
 }
 
 Expected<void> ApiServer::Start() {
-  if (!IsLoopbackListen(options_.listen) && !options_.token) {
+  if (!IsLoopbackListen(options_.listen) && (tokens_ == nullptr || tokens_->Empty())) {
     return Fail(ErrorCode::kInvalidRequest,
                 "refusing to listen on non-loopback address " + options_.listen +
                     " without --api-token-file (mutating endpoints would be "
                     "open to the network)");
   }
+  const bool tls = !options_.tls_cert_file.empty();
+  web::http::experimental::listener::http_listener_config config;
+  if (tls) {
+    // Loaded here once, so that a bad file is an error at start rather
+    // than a handshake failure at each connection.
+    boost::asio::ssl::context probe(boost::asio::ssl::context::tls_server);
+    if (auto loaded = LoadServerCertificate(probe, options_.tls_cert_file,
+                                            options_.tls_key_file);
+        !loaded) {
+      return std::unexpected(loaded.error());
+    }
+    config.set_ssl_context_callback(
+        [cert = options_.tls_cert_file, key = options_.tls_key_file](
+            boost::asio::ssl::context& context) {
+          (void)LoadServerCertificate(context, cert, key);
+        });
+  } else if (!IsLoopbackListen(options_.listen)) {
+    deps_.logger.Log(LogLevel::kWarn,
+                     "serving the API over plain HTTP on a non-loopback address: "
+                     "tokens cross the network in clear text (--tls-cert-file, "
+                     "--tls-key-file)",
+                     {{"listen", options_.listen}});
+  }
   try {
     watch_streams_ = std::make_unique<WatchStreams>(deps_.changes, deps_.clock,
                                                     options_.bookmark_interval);
     listener_ = std::make_unique<web::http::experimental::listener::http_listener>(
-        "http://" + options_.listen);
+        (tls ? "https://" : "http://") + options_.listen, config);
     listener_->support([this](web::http::http_request request) {
       Serve(std::move(request));
     });
@@ -201,6 +242,7 @@ void ApiServer::Serve(web::http::http_request request) {
       parsed.header_bytes += name.size() + value.size() + 4;
     }
     parsed.body_bytes = request.headers().content_length();
+    parsed.remote_address = request.remote_address();
     // Only a patch's body is read (the restart's POST carries none): at
     // most one byte past the limit, which Handle refuses.
     if (parsed.method == "PATCH" && parsed.body_bytes <= options_.max_body_bytes) {
@@ -208,7 +250,7 @@ void ApiServer::Serve(web::http::http_request request) {
       parsed.body.assign(body.begin(), body.end());
       parsed.body_bytes = std::max(parsed.body_bytes, parsed.body.size());
     }
-    response = Handle(parsed);
+    response = Handle(std::move(parsed));
     if (response.watch) {
       StreamWatch(request, *std::move(response.watch));
       return;
@@ -265,16 +307,7 @@ void ApiServer::StreamLogs(web::http::http_request& request,
   log_follows_->Add(std::move(body), std::move(sent), std::move(stream));
 }
 
-bool ApiServer::Authorized(const Request& request) const {
-  if (!options_.token) return true;
-  const std::string header = HeaderOr(request, "authorization", "");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!header.starts_with(kBearer)) return false;
-  return ConstantTimeEquals(std::string_view(header).substr(kBearer.size()),
-                            *options_.token);
-}
-
-Response ApiServer::Handle(const Request& request) {
+Response ApiServer::Handle(Request request) {
   std::string_view path = request.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   const bool kube = KubeApi::Serves(path);
@@ -295,13 +328,24 @@ Response ApiServer::Handle(const Request& request) {
                   "request body larger than " +
                       std::to_string(options_.max_body_bytes) + " bytes");
   }
-  if (kube) {
-    // Every change needs the token, as on /v1.
-    if (request.method != "GET" && !Authorized(request)) {
+  // Who calls, and may they (controller/api/api_access.h).
+  const std::optional<ApiIdentity> caller =
+      tokens_ ? tokens_->Identify(HeaderOr(request, "authorization", "")) : std::nullopt;
+  const AccessRules rules{.tokens_required = tokens_ != nullptr && !tokens_->Empty(),
+                          .metrics_public = options_.metrics_public};
+  switch (DecideAccess(ClassOf(request.method, path),
+                       caller ? std::optional(caller->role) : std::nullopt, rules)) {
+    case AccessVerdict::kAllowed:
+      break;
+    case AccessVerdict::kUnauthenticated:
       return refuse(Refusal::kUnauthorized, "missing or wrong bearer token");
-    }
-    return kube_.Handle(request, path);
+    case AccessVerdict::kForbidden:
+      return refuse(Refusal::kForbidden, "token \"" + caller->name +
+                                             "\" is read-only: " + request.method +
+                                             " needs an admin token");
   }
+  request.caller = caller ? caller->name : std::string(kAnonymousCaller);
+  if (kube) return kube_.Handle(request, path);
   const std::string& method = request.method;
   const bool get = method == "GET";
   auto not_allowed = [&] {
@@ -536,10 +580,6 @@ Response ApiServer::Logs(std::string_view name, std::string_view query) {
 }
 
 Response ApiServer::Restart(std::string_view name, const Request& request) {
-  if (!Authorized(request)) {
-    return RefusalResponse(Refusal::kUnauthorized,
-                           "missing or wrong bearer token");
-  }
   std::string request_id = HeaderOr(request, "x-request-id", "");
   if (request_id.size() > 256) {
     return ErrorResponse(ErrorCode::kInvalidRequest,
@@ -548,8 +588,9 @@ Response ApiServer::Restart(std::string_view name, const Request& request) {
   std::expected<bool, Response> force = QueryFlag(request.query, "force");
   if (!force) return std::move(force).error();
   if (request_id.empty()) request_id = deps_.tokens.NewToken();
-  auto generation =
-      deps_.request_restart(name, RestartRequest{std::move(request_id), *force});
+  auto generation = deps_.request_restart(
+      name, RestartRequest{std::move(request_id), *force,
+                           Requester{request.caller, request.remote_address}});
   if (!generation) {
     return ErrorResponse(generation.error().code, generation.error().message);
   }

@@ -31,6 +31,7 @@ class http_request;
 
 namespace rtm {
 
+class ApiTokens;
 class LogFollows;
 class WatchStreams;
 
@@ -55,12 +56,19 @@ struct ApiDependencies {
   // The cluster this controller's node belongs to (GET /v1/nodes); null
   // on one host (no --node): /v1/nodes is then 404 not_found.
   ClusterView* cluster = nullptr;
+  // The bearer tokens and their roles (controller/api/api_access.h); null
+  // or empty: no call needs one (allowed on a loopback listener only).
+  const ApiTokens* api_tokens = nullptr;
 };
 
 struct ApiOptions {
   std::string listen = "127.0.0.1:8088";  // host:port
-  // When set, mutating endpoints require `Authorization: Bearer <token>`.
-  std::optional<std::string> token;
+  // With tokens (ApiDependencies::api_tokens), /metrics needs none.
+  bool metrics_public = false;
+  // Both set: HTTPS with this PEM certificate chain and private key (TLS
+  // 1.2 and later); both "": plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   size_t max_body_bytes = 64 * 1024;
   size_t max_url_bytes = 8 * 1024;
   size_t max_header_bytes = 16 * 1024;
@@ -76,7 +84,7 @@ struct ApiOptions {
 // The REST API on cpprestsdk (docs/contract.md §6). JSON everywhere, rendered
 // by controller/api/representation/; errors as {"error": {code, message}}:
 // a stable code with 400/404/409/503/500, or a refusal's own reason with
-// 401/405/410/413/414/431 (representation/error_representation.h). Paths
+// 401/403/405/410/413/414/431 (representation/error_representation.h). Paths
 // under /apis, /api and /version are the Kubernetes-compatible surface
 // (controller/api/kube/kube_api.h), whose errors are Status objects.
 class ApiServer {
@@ -84,13 +92,19 @@ class ApiServer {
   ApiServer(ApiOptions options, ApiDependencies dependencies);
   ~ApiServer();
 
+  // Listens. kInvalidRequest for a non-loopback address without tokens,
+  // or a TLS certificate or key that does not load (naming the file and
+  // OpenSSL's reason); kServiceUnavailable when the address cannot be
+  // bound. A non-loopback address without TLS is served with a warning
+  // logged: the tokens would cross the network in clear text.
   Expected<void> Start();
   void Stop();
 
   using Request = ApiRequest;
   using Response = ApiResponse;
   // The answer to one request, independent of the HTTP library.
-  Response Handle(const Request& request);
+  // request.caller is set here, by the access check.
+  Response Handle(Request request);
 
  private:
   Response Runtimes(const Request& request);
@@ -101,7 +115,6 @@ class ApiServer {
   Response PlanAll();
   Response Nodes();
   Response Ready();
-  bool Authorized(const Request& request) const;
   void Serve(web::http::http_request request);
   void StreamWatch(web::http::http_request& request, WatchRequest watch);
   void StreamLogs(web::http::http_request& request,
@@ -110,6 +123,7 @@ class ApiServer {
   ApiOptions options_;
   ApiDependencies deps_;
   KubeApi kube_;
+  const ApiTokens* tokens_;
   std::unique_ptr<WatchStreams> watch_streams_;  // from Start
   std::unique_ptr<LogFollows> log_follows_;
   std::unique_ptr<web::http::experimental::listener::http_listener> listener_;

@@ -135,6 +135,9 @@ void Controller::SyncLoop() {
       SyncManifests();
     } else if (now >= next_resync) {
       lock.unlock();
+      // The manifests too: a secret changed in its file (spec.secretEnv)
+      // shows in no manifest event.
+      SyncManifests();
       Resync();
       next_resync = SteadyClock::now() + options_.resync_period;
     } else {

@@ -99,9 +99,10 @@ class Controller {
   void Resync();
 
   // DesiredStateWriter::RequestRestart (the change feed then queues it).
-  Expected<int64_t> RequestRestart(std::string_view name,
-                                   std::string request_id, bool force = false) {
-    return writer_.RequestRestart(name, std::move(request_id), force);
+  Expected<int64_t> RequestRestart(std::string_view name, std::string request_id,
+                                   bool force = false, Requester requested_by = {}) {
+    return writer_.RequestRestart(name, std::move(request_id), force,
+                                  std::move(requested_by));
   }
 
   // What reconciling every known game would do now, without acting; an

@@ -151,8 +151,8 @@ std::optional<Duration> DesiredStateWriter::HoldRemovals(
 }
 
 Expected<int64_t> DesiredStateWriter::RequestRestart(std::string_view name,
-                                             std::string request_id,
-                                             bool force) {
+                                                     std::string request_id, bool force,
+                                                     Requester requested_by) {
   std::lock_guard lock(mutex_);
   for (int attempt = 1;; ++attempt) {
     Expected<DesiredIndex*> cache = Cache();
@@ -181,6 +181,7 @@ Expected<int64_t> DesiredStateWriter::RequestRestart(std::string_view name,
       ++desired.generation;
       desired.restart_source = OpSource::kRest;
       desired.restart_source_ref = request_id;
+      desired.restart_requested_by = requested_by;
       if (force) desired.force_restart_generation = desired.EffectiveRestartGeneration();
     }
     auto written = Put(desired);

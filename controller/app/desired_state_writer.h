@@ -63,10 +63,11 @@ class DesiredStateWriter {
   // (DesiredRuntime::force_restart_generation). A removed runtime (a
   // tombstone) takes only a forced request, which restarts nothing: its
   // removal skips the drain wait; its generation comes back unchanged.
+  // `requested_by`: the API caller, said by the restart's audit entries.
   // kNotFound for an unknown name, kConflict for an unforced request of a
   // removed runtime or when other writers keep moving the object.
-  Expected<int64_t> RequestRestart(std::string_view name,
-                                   std::string request_id, bool force = false);
+  Expected<int64_t> RequestRestart(std::string_view name, std::string request_id,
+                                   bool force = false, Requester requested_by = {});
 
   // A desired object as the change feed reported it: cached unless the
   // cache holds that revision or a newer one.

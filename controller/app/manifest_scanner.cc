@@ -1,5 +1,7 @@
 #include "controller/app/manifest_scanner.h"
 
+#include "reconcile/secret_digests.h"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -113,6 +115,7 @@ Expected<ManifestScan> ManifestScanner::Scan() {
   }
   last_changed_while_read_ = scan.changed_while_read;
   cache_ = std::move(next);
+  if (options_.secrets != nullptr) StampSecretDigests(scan, *options_.secrets);
   return scan;
 }
 

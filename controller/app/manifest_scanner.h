@@ -9,8 +9,21 @@
 
 #include "controller/manifests/manifest_parser.h"
 #include "reconcile/desired_sync.h"
+#include "reconcile/ports/secret_source.h"
 
 namespace rtm {
+
+// How ManifestScanner reads the tree.
+struct ManifestScannerOptions {
+  ManifestLimits limits;
+  // Runs between reading the files and listing the tree again; lets a
+  // test change the tree at that exact point. Null in production.
+  std::function<void()> before_recheck;
+  // Digests spec.secretEnv into every scan (reconcile/secret_digests.h),
+  // so that a changed secret is seen even when no manifest changed. Null:
+  // none (digests stay empty).
+  SecretSource* secrets = nullptr;
+};
 
 // Scans the manifests tree into a ManifestScan. Files are re-read and
 // re-parsed only when their size, mtime or inode changed, so a rescan of an
@@ -21,12 +34,7 @@ namespace rtm {
 // Thread-safe.
 class ManifestScanner {
  public:
-  struct Options {
-    ManifestLimits limits;
-    // Runs between reading the files and listing the tree again; lets a
-    // test change the tree at that exact point. Null in production.
-    std::function<void()> before_recheck;
-  };
+  using Options = ManifestScannerOptions;
 
   explicit ManifestScanner(std::string root, Options options = {});
 

@@ -21,6 +21,19 @@ struct HttpReply {
 };
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// Where the API is, who calls it, and whom to trust (the client commands'
+// --server, --token-file, --ca-file and --insecure-skip-tls-verify).
+struct ApiEndpoint {
+  std::string server;        // "http(s)://host:port" or "host:port"
+  std::string bearer_token;  // sent with every call; "": none
+  // https: the PEM file of the CAs that may have signed the server's
+  // certificate; "": the system's CAs.
+  std::string ca_file;
+  // https: the certificate is not checked at all (the connection is
+  // encrypted but the server unauthenticated).
+  bool insecure_skip_tls_verify = false;
+};
 using Deadline = std::chrono::steady_clock::time_point;
 
 class ApiClient {

@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "controller/cli/api_reply.h"
 #include "controller/cli/flags.h"
@@ -37,7 +39,14 @@ const FlagSpec kServerFlag{"server", true,
                                std::string(kDefaultServer) + ")"};
 const FlagSpec kTokenFileFlag{
     "token-file", true,
-    "file holding the API token for mutating calls (default $RTMANAGER_TOKEN_FILE)"};
+    "file holding the API token, sent with every call (default $RTMANAGER_TOKEN_FILE)"};
+const FlagSpec kCaFileFlag{
+    "ca-file", true,
+    "https: PEM file of the CA that signed the server's certificate (default "
+    "$RTMANAGER_CA_FILE, else the system's CAs)"};
+const FlagSpec kInsecureFlag{
+    "insecure-skip-tls-verify", false,
+    "https: do not verify the server's certificate (encrypted, but anyone may answer)"};
 const FlagSpec kOutputFlag{"output", true, "json | yaml (default: a table)", 'o'};
 const FlagSpec kWideOutputFlag{
     "output", true,
@@ -239,15 +248,38 @@ Deadline DeadlineAfter(Duration timeout) {
   return std::chrono::steady_clock::now() + timeout;
 }
 
-// The API token: the trimmed content of --token-file or
-// $RTMANAGER_TOKEN_FILE; "" when neither is set.
-Expected<std::string> ReadToken(const CommandContext& context) {
-  std::string path = context.flags.Get("token-file", "");
-  if (path.empty()) {
-    path = context.environment.getenv("RTMANAGER_TOKEN_FILE").value_or("");
+// The value of --FLAG, else of $VARIABLE, else "".
+std::string FlagOrEnvironment(const CommandContext& context, const std::string& flag,
+                              const std::string& variable) {
+  std::string value = context.flags.Get(flag, "");
+  if (value.empty()) value = context.environment.getenv(variable).value_or("");
+  return value;
+}
+
+// Where the API is and how to call it: --server, --token-file,
+// --ca-file and --insecure-skip-tls-verify, each defaulting to its
+// environment variable. kInvalidRequest naming the flag whose file cannot
+// be read.
+Expected<ApiEndpoint> ResolveEndpoint(const CommandContext& context) {
+  ApiEndpoint endpoint;
+  endpoint.server = FlagOrEnvironment(context, "server", "RTMANAGER_SERVER");
+  if (endpoint.server.empty()) endpoint.server = kDefaultServer;
+  if (const std::string path = FlagOrEnvironment(context, "token-file", "RTMANAGER_TOKEN_FILE");
+      !path.empty()) {
+    // A server's token file serves too: its first token is sent.
+    auto tokens = ReadTokenList(path, "cli");
+    if (!tokens) {
+      return Fail(ErrorCode::kInvalidRequest, "flag --token-file: " + tokens.error().message);
+    }
+    endpoint.bearer_token = tokens->front().token;
   }
-  if (path.empty()) return std::string();
-  return ReadTokenFile(path);
+  endpoint.ca_file = FlagOrEnvironment(context, "ca-file", "RTMANAGER_CA_FILE");
+  if (!endpoint.ca_file.empty() && !std::ifstream(endpoint.ca_file)) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --ca-file: cannot read " + endpoint.ca_file);
+  }
+  endpoint.insecure_skip_tls_verify = context.flags.Has("insecure-skip-tls-verify");
+  return endpoint;
 }
 
 bool IsHeaderSafe(std::string_view value) {
@@ -260,9 +292,6 @@ bool IsHeaderSafe(std::string_view value) {
 
 Expected<HttpHeaders> RestartHeaders(const CommandContext& context) {
   HttpHeaders headers;
-  Expected<std::string> token = ReadToken(context);
-  if (!token) return std::unexpected(token.error());
-  if (!token->empty()) headers.emplace_back("Authorization", "Bearer " + *token);
   if (context.flags.Has("request-id")) {
     headers.emplace_back("X-Request-Id", context.flags.Get("request-id", ""));
   }
@@ -433,21 +462,23 @@ int RunValidate(CommandContext& context) {
 }
 
 int RunKubeconfig(CommandContext& context) {
-  std::string server = context.flags.Get("server", "");
-  if (server.empty()) server = context.environment.getenv("RTMANAGER_SERVER").value_or("");
-  if (server.empty()) server = kDefaultServer;
-  if (!server.starts_with("http://")) {
-    return UsageError(context, "flag --server: \"" + server +
-                                   "\" is not an http:// URL of the API");
+  Expected<ApiEndpoint> endpoint = ResolveEndpoint(context);
+  if (!endpoint) return UsageError(context, endpoint.error().message);
+  if (!endpoint->server.starts_with("http://") && !endpoint->server.starts_with("https://")) {
+    return UsageError(context, "flag --server: \"" + endpoint->server +
+                                   "\" is not an http:// or https:// URL of the API");
   }
-  Expected<std::string> token = ReadToken(context);
-  if (!token) return Failure(context, token.error());
-  Print(context.out, RenderKubeconfig(server, *token));
+  std::string ca_pem;
+  if (!endpoint->ca_file.empty()) {
+    std::ifstream in(endpoint->ca_file, std::ios::binary);
+    ca_pem.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  Print(context.out, RenderKubeconfig(*endpoint, ca_pem));
   return kClientExitOk;
 }
 
 std::vector<FlagSpec> ServerFlags(std::vector<FlagSpec> specific) {
-  std::vector<FlagSpec> flags{kServerFlag, kTokenFileFlag};
+  std::vector<FlagSpec> flags{kServerFlag, kTokenFileFlag, kCaFileFlag, kInsecureFlag};
   flags.insert(flags.end(), specific.begin(), specific.end());
   flags.push_back(kHelpFlag);
   return flags;
@@ -557,10 +588,9 @@ int Prepare(CommandContext& context) {
   if (!output) return UsageError(context, output.error().message);
   context.output = *output;
   if (!spec.needs_server) return kClientExitOk;
-  std::string server = context.flags.Get("server", "");
-  if (server.empty()) server = context.environment.getenv("RTMANAGER_SERVER").value_or("");
-  if (server.empty()) server = kDefaultServer;
-  Expected<std::unique_ptr<ApiClient>> client = context.environment.connect(server);
+  Expected<ApiEndpoint> endpoint = ResolveEndpoint(context);
+  if (!endpoint) return UsageError(context, endpoint.error().message);
+  Expected<std::unique_ptr<ApiClient>> client = context.environment.connect(*endpoint);
   if (!client) return UsageError(context, "flag --server: " + client.error().message);
   context.client = std::move(*client);
   return kClientExitOk;
@@ -588,8 +618,8 @@ ClientEnvironment ProcessClientEnvironment(std::FILE* err) {
         const char* value = std::getenv(name.c_str());
         return value == nullptr ? std::nullopt : std::optional<std::string>(value);
       },
-      .connect = [](const std::string& server) -> Expected<std::unique_ptr<ApiClient>> {
-        auto client = HttpApiClient::Create(server, kRequestTimeout);
+      .connect = [](const ApiEndpoint& endpoint) -> Expected<std::unique_ptr<ApiClient>> {
+        auto client = HttpApiClient::Create(endpoint, kRequestTimeout);
         if (!client) return std::unexpected(client.error());
         return std::unique_ptr<ApiClient>(std::move(*client));
       },

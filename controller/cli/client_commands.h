@@ -42,9 +42,9 @@ std::string ClientCommandsUsage();
 struct ClientEnvironment {
   // The value of an environment variable; nullopt when unset.
   std::function<std::optional<std::string>(const std::string& name)> getenv;
-  // An ApiClient for the --server URL; kInvalidRequest for a bad URL.
-  std::function<Expected<std::unique_ptr<ApiClient>>(const std::string& server)>
-      connect;
+  // An ApiClient for `endpoint` (--server and how to call it);
+  // kInvalidRequest for a bad URL.
+  std::function<Expected<std::unique_ptr<ApiClient>>(const ApiEndpoint& endpoint)> connect;
   std::function<Timestamp()> now;
   // Where `validate` checks spec.restartSchedule.timeZone; null: not
   // checked.

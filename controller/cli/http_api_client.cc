@@ -40,9 +40,18 @@ std::string ReadBody(web::http::http_response& response) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-web::http::client::http_client_config ConfigWithTimeout(Duration timeout) {
+web::http::client::http_client_config ConfigOf(const ApiEndpoint& endpoint,
+                                               Duration timeout) {
   web::http::client::http_client_config config;
   config.set_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout));
+  // cpprestsdk verifies the chain and the host name (RFC 2818) against the
+  // system's CAs; the callback adds ours.
+  config.set_validate_certificates(!endpoint.insecure_skip_tls_verify);
+  if (!endpoint.ca_file.empty()) {
+    config.set_ssl_context_callback([ca_file = endpoint.ca_file](boost::asio::ssl::context& context) {
+      context.load_verify_file(ca_file);
+    });
+  }
   return config;
 }
 
@@ -85,8 +94,9 @@ void DrainAfterCancel(concurrency::streams::istream& body) {
 
 }  // namespace
 
-Expected<std::unique_ptr<HttpApiClient>> HttpApiClient::Create(
-    std::string base_url, Duration request_timeout) {
+Expected<std::unique_ptr<HttpApiClient>> HttpApiClient::Create(ApiEndpoint endpoint,
+                                                               Duration request_timeout) {
+  std::string base_url = endpoint.server;
   if (base_url.find("://") == std::string::npos) base_url = "http://" + base_url;
   while (base_url.ends_with('/')) base_url.pop_back();
   const bool http = base_url.starts_with("http://") || base_url.starts_with("https://");
@@ -95,12 +105,21 @@ Expected<std::unique_ptr<HttpApiClient>> HttpApiClient::Create(
                 "server \"" + base_url + "\" is not an http(s) URL");
   }
   return std::unique_ptr<HttpApiClient>(
-      new HttpApiClient(std::move(base_url), request_timeout));
+      new HttpApiClient(std::move(base_url), request_timeout, std::move(endpoint)));
 }
 
 std::unexpected<Error> HttpApiClient::Unreachable(std::string_view why) const {
-  return Fail(ErrorCode::kServiceUnavailable,
-              "cannot reach rtmanager at " + base_url_ + ": " + std::string(why));
+  std::string message = "cannot reach rtmanager at " + base_url_ + ": " + std::string(why);
+  // cpprestsdk says no more than that the handshake failed: say what to check.
+  if (why.find("SSL handshake") != std::string_view::npos) {
+    message += endpoint_.insecure_skip_tls_verify
+                   ? " (is the server speaking TLS?)"
+                   : " (is the server's certificate signed by a CA of " +
+                         (endpoint_.ca_file.empty() ? std::string("the system")
+                                                    : "--ca-file " + endpoint_.ca_file) +
+                         ", and valid for this host name?)";
+  }
+  return Fail(ErrorCode::kServiceUnavailable, message);
 }
 
 Expected<HttpReply> HttpApiClient::Get(const std::string& target) {
@@ -116,9 +135,12 @@ Expected<HttpReply> HttpApiClient::Send(const std::string& method,
                                         const std::string& target,
                                         const HttpHeaders& headers) {
   try {
-    web::http::client::http_client client(base_url_, ConfigWithTimeout(request_timeout_));
+    web::http::client::http_client client(base_url_, ConfigOf(endpoint_, request_timeout_));
     web::http::http_request request(method);
     request.set_request_uri(target);
+    if (!endpoint_.bearer_token.empty()) {
+      request.headers().add("Authorization", "Bearer " + endpoint_.bearer_token);
+    }
     for (const auto& [name, value] : headers) request.headers().add(name, value);
     web::http::http_response response = client.request(request).get();
     return HttpReply{response.status_code(), ReadBody(response)};
@@ -136,10 +158,13 @@ Expected<HttpReply> HttpApiClient::Stream(
       deadline - std::chrono::steady_clock::now());
   try {
     web::http::client::http_client client(
-        base_url_, ConfigWithTimeout(std::max(remaining, Duration::zero()) +
-                                     request_timeout_));
+        base_url_, ConfigOf(endpoint_, std::max(remaining, Duration::zero()) +
+                                           request_timeout_));
     web::http::http_request request(web::http::methods::GET);
     request.set_request_uri(target);
+    if (!endpoint_.bearer_token.empty()) {
+      request.headers().add("Authorization", "Bearer " + endpoint_.bearer_token);
+    }
     web::http::http_response response = client.request(request, cancel.get_token()).get();
     if (response.status_code() != web::http::status_codes::OK) {
       return HttpReply{response.status_code(), ReadBody(response)};

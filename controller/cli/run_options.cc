@@ -1,5 +1,8 @@
 #include "controller/cli/run_options.h"
 
+#include <fstream>
+#include <utility>
+
 #include "controller/api/api_server.h"
 #include "controller/docker/docker_endpoint.h"
 #include "controller/system/token_file.h"
@@ -18,6 +21,11 @@ const std::vector<FlagSpec> kRunFlags{
     {"data-dir", true, "leveldb store directory (default ./data)"},
     {"store", true, "etcd://HOST:PORT[,HOST:PORT...]: keep state in etcd (default: leveldb in --data-dir)"},
     {"etcd-prefix", true, "key prefix of everything kept in etcd (default /rtmanager/)"},
+    {"etcd-ca-file", true, "etcd over TLS: its CA (not supported yet: refused)"},
+    {"etcd-cert-file", true, "etcd over TLS: this client's certificate (not supported yet: refused)"},
+    {"etcd-key-file", true, "etcd over TLS: this client's key (not supported yet: refused)"},
+    {"etcd-user", true, "etcd authentication: user name (not supported yet: refused)"},
+    {"etcd-password-file", true, "etcd authentication: password file (not supported yet: refused)"},
     {"node", true, "cluster mode (with --store etcd://): this node's name; the agent of its Docker engine"},
     {"node-label", true, "k=v label of this node for spec.nodeSelector (repeatable)"},
     {"max-runtimes", true, "games this node runs at most (default 0: no limit)"},
@@ -30,12 +38,17 @@ const std::vector<FlagSpec> kRunFlags{
     {"lease-ttl", true, "per-game lease TTL (default 60s)"},
     {"resync", true, "full resync period (default 5m)"},
     {"manifest-debounce", true, "quiet time after manifest file events before a rescan (default 10ms)"},
+    {"secrets-dir", true, "directory of the files spec.secretEnv names (a mounted Kubernetes Secret, say; default none)"},
     {"allow-host-path", true, "a host directory prefix spec.volumes[].hostPath may be under (repeatable; default none)"},
     {"manifest-removal-grace", true, "a game whose manifest vanished is removed once the tree has gone this long without it (default 1s; 0: at once)"},
     {"manifest-poll", true, "also rescan the manifests this often, for filesystems without inotify (NFS, FUSE; default off, 2s when inotify cannot watch them)"},
     {"log-format", true, "text | json (default text)"},
     {"log-level", true, "debug | info | warn | error (default info)"},
-    {"api-token-file", true, "file holding the bearer token mutating API calls need"},
+    {"api-token-file", true, "file of admin API tokens, one per line (name:token); with any token file, every call but /healthz and /readyz needs a token"},
+    {"api-read-token-file", true, "file of read-only API tokens (GET, watch, logs, metrics), one per line (name:token)"},
+    {"metrics-public", false, "serve /metrics without a token even when tokens are configured"},
+    {"tls-cert-file", true, "PEM certificate chain: serve the API over HTTPS (with --tls-key-file)"},
+    {"tls-key-file", true, "PEM private key of --tls-cert-file"},
     {"max-ops-per-second", true, "global lifecycle operation rate (default 20; 0: unlimited)"},
     {"backoff-base", true, "first retry delay of a failing game (default 100ms)"},
     {"backoff-cap", true, "longest retry delay (default 5m)"},
@@ -110,7 +123,24 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
   options.manifests = flags.Get("manifests", "./manifests");
   options.data_dir = flags.Get("data-dir", "./data");
   options.store = "leveldb:" + options.data_dir;
-  if (const std::string store = flags.Get("store", ""); !store.empty()) {
+  const std::string store = flags.Get("store", "");
+  // etcd over TLS and with authentication: named, and refused until the
+  // etcd client speaks them (docs/contract.md Deviations).
+  for (const char* flag : {"etcd-ca-file", "etcd-cert-file", "etcd-key-file", "etcd-user",
+                           "etcd-password-file"}) {
+    if (flags.Has(flag)) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  std::string("flag --") + flag +
+                      ": etcd over TLS and etcd authentication are not supported yet; "
+                      "reach etcd over a trusted network or a local proxy (etcd grpc-proxy)");
+    }
+  }
+  if (store.starts_with("etcd+https://")) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag --store: etcd over TLS (etcd+https://) is not supported yet; "
+                "use etcd://HOST:PORT on a trusted network or through a local proxy");
+  }
+  if (!store.empty()) {
     auto endpoints = ParseEtcdUrl(store);
     if (!endpoints) return std::unexpected(endpoints.error());
     options.etcd_endpoints = *std::move(endpoints);
@@ -223,20 +253,59 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
                     "\" is not debug, info, warn or error");
   }
   options.log_level = *parsed_level;
-  if (flags.Has("api-token-file")) {
-    auto token = ReadTokenFile(flags.Get("api-token-file", ""), kMinTokenLength);
-    if (!token) {
-      return Fail(ErrorCode::kInvalidRequest,
-                  "flag --api-token-file: " + token.error().message);
-    }
-    options.api_token = std::move(*token);
+  options.api_token_file = flags.Get("api-token-file", "");
+  options.api_read_token_file = flags.Get("api-read-token-file", "");
+  options.metrics_public = flags.Has("metrics-public");
+  options.secrets_dir = flags.Get("secrets-dir", "");
+  while (options.secrets_dir.size() > 1 && options.secrets_dir.ends_with('/')) {
+    options.secrets_dir.pop_back();
   }
-  if (!options.api_token && !IsLoopbackListen(options.listen)) {
+  options.tls_cert_file = flags.Get("tls-cert-file", "");
+  options.tls_key_file = flags.Get("tls-key-file", "");
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flags --tls-cert-file and --tls-key-file go together");
+  }
+  for (const auto& [flag, path] : {std::pair{"--tls-cert-file", options.tls_cert_file},
+                                   std::pair{"--tls-key-file", options.tls_key_file}}) {
+    if (!path.empty() && !std::ifstream(path)) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  std::string("flag ") + flag + ": cannot read " + path);
+    }
+  }
+  auto tokens = LoadApiTokens(options.api_token_file, options.api_read_token_file);
+  if (!tokens) return std::unexpected(tokens.error());
+  options.api_tokens = std::move(*tokens);
+  if (options.api_tokens.empty() && !IsLoopbackListen(options.listen)) {
     return Fail(ErrorCode::kInvalidRequest,
                 "refusing --listen " + options.listen +
                     ": a non-loopback address needs --api-token-file");
   }
   return options;
+}
+
+Expected<std::vector<ApiToken>> LoadApiTokens(const std::string& admin_file,
+                                              const std::string& read_file) {
+  std::vector<ApiToken> tokens;
+  const struct {
+    const std::string& path;
+    const char* flag;
+    const char* default_name;
+    ApiRole role;
+  } files[] = {{admin_file, "--api-token-file", "admin", ApiRole::kAdmin},
+               {read_file, "--api-read-token-file", "reader", ApiRole::kRead}};
+  for (const auto& file : files) {
+    if (file.path.empty()) continue;
+    auto listed = ReadTokenList(file.path, file.default_name, kMinTokenLength);
+    if (!listed) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  std::string("flag ") + file.flag + ": " + listed.error().message);
+    }
+    for (NamedToken& named : *listed) {
+      tokens.push_back(ApiToken{std::move(named.name), std::move(named.token), file.role});
+    }
+  }
+  return tokens;
 }
 
 const std::vector<FlagSpec>& RunFlags() { return kRunFlags; }

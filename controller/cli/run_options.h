@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "controller/api/api_access.h"
 #include "controller/cli/flags.h"
 #include "controller/system/spdlog_logger.h"
 #include "net/http_endpoint.h"
@@ -57,9 +58,26 @@ struct RunOptions {
   BackoffPolicy backoff;
   Duration self_heal_base{};
   Duration self_heal_cap{};
-  std::optional<std::string> api_token;  // from --api-token-file
+  // --api-token-file (admin) and --api-read-token-file (read-only), kept
+  // to be read again on SIGHUP; empty: not given.
+  std::string api_token_file;
+  std::string api_read_token_file;
+  std::vector<ApiToken> api_tokens;  // what they held at start
+  bool metrics_public = false;       // --metrics-public
+  // --secrets-dir: where spec.secretEnv files are ("": none).
+  std::string secrets_dir;
+  // --tls-cert-file, --tls-key-file: both or neither ("": plain HTTP).
+  std::string tls_cert_file;
+  std::string tls_key_file;
   size_t watch_history_bytes = 0;
 };
+
+// The tokens of the admin and the read token files (either may be "": not
+// given); bare tokens are named "admin" and "reader". kInvalidRequest
+// naming the flag and the file's problem (controller/system/token_file.h),
+// or a token shorter than 16 characters.
+Expected<std::vector<ApiToken>> LoadApiTokens(const std::string& admin_file,
+                                              const std::string& read_file);
 
 // The flags `rtmanager run` accepts, with their help lines.
 const std::vector<FlagSpec>& RunFlags();

@@ -377,18 +377,27 @@ std::string OperationDetails(const Json& entry) {
   return text;
 }
 
+// Who asked through the API: "name@address", "-" for the other sources.
+std::string RequesterText(const Json& entry) {
+  if (!entry.contains("requestedBy")) return "-";
+  const std::string name = FieldText(entry, "/requestedBy/name");
+  const std::string address = FieldText(entry, "/requestedBy/address");
+  return address.empty() ? name : name + "@" + address;
+}
+
 }  // namespace
 
 std::string OperationsTable(const Json& operations, std::string_view indent) {
   std::vector<TableRow> rows;
   for (const Json& entry : operations) {
     rows.push_back({FieldText(entry, "/startedAt"), FieldText(entry, "/opKind"),
-                    FieldText(entry, "/opSource"), FieldText(entry, "/outcome"),
+                    FieldText(entry, "/opSource"), RequesterText(entry),
+                    FieldText(entry, "/outcome"),
                     FieldText(entry, "/errorCode"),
                     ShortContainerId(FieldText(entry, "/containerId")),
                     FieldText(entry, "/sourceRef"), OperationDetails(entry)});
   }
-  return RenderTable({"TIME", "KIND", "SOURCE", "OUTCOME", "CODE", "CONTAINER",
+  return RenderTable({"TIME", "KIND", "SOURCE", "BY", "OUTCOME", "CODE", "CONTAINER",
                       "SOURCE REF", "MESSAGE"},
                      rows, indent);
 }

@@ -143,6 +143,15 @@ class Validator {
   }
 
   void AddRuntime(const ParsedRuntime& runtime) {
+    // A value in the manifest under a secret's name: it is in the repository
+    // and in the store (the API redacts it, but it is there).
+    for (const auto& [name, value] : runtime.spec.env) {
+      if (LooksLikeSecretName(name)) {
+        report_.warnings.push_back(Where(runtime.source) + ": spec.env." + name +
+                                   ": looks like a secret; put it in a file under "
+                                   "--secrets-dir and name it in spec.secretEnv");
+      }
+    }
     auto [first, inserted] = first_declared_.try_emplace(runtime.name, runtime.source);
     if (inserted) {
       ++report_.runtimes;

@@ -668,6 +668,36 @@ void DecodeImageCommandEnv(const FieldSet& fields, Reporter& reporter,
   }
 }
 
+// secretEnv: {NAME: {file: PATH}}, PATH relative to --secrets-dir; a name
+// may not be in env too (ValidateGameSpec states the rules).
+void DecodeSecretEnv(const FieldSet& fields, Reporter& reporter, GameSpec& spec) {
+  const ManifestNode* node = fields.Find("secretEnv");
+  if (node == nullptr || !ExpectMap(*node, "spec.secretEnv", reporter)) return;
+  for (const ManifestMember& member : node->members) {
+    if (!CheckMapKey(member, "spec.secretEnv", EntryRule::kEnvironmentName, reporter)) {
+      continue;
+    }
+    const std::string field = Join("spec.secretEnv", member.key);
+    if (!ExpectMap(member.value, field, reporter)) continue;
+    const FieldSet source(member.value, member.key_line, field, {"file"}, reporter);
+    const ManifestNode* file = source.Require("file", reporter);
+    if (file == nullptr) continue;
+    std::optional<std::string> path = ReadString(*file, source.Path("file"), reporter);
+    if (!path) continue;
+    if (!IsCleanRelativePath(*path)) {
+      reporter.Add(file->line, source.Path("file"),
+                   "must be a relative path under --secrets-dir (no '..', not absolute)");
+      continue;
+    }
+    if (spec.env.contains(member.key)) {
+      reporter.Add(member.key_line, field,
+                   "is also in spec.env; a variable comes from one of them");
+      continue;
+    }
+    spec.secret_env[member.key] = SecretEnvSource{.file = std::move(*path)};
+  }
+}
+
 // nodeName: a DNS label; nodeSelector: a map of the selector syntax.
 void DecodePlacement(const FieldSet& fields, Reporter& reporter,
                      GameSpec& spec) {
@@ -761,7 +791,7 @@ GameSpec DecodeSpec(const FieldSet& root, const ManifestLimits& limits,
   GameSpec spec;
   std::optional<FieldSet> found =
       root.Nested("spec", Presence::kRequired,
-                  {"image", "command", "env", "state", "restartGeneration",
+                  {"image", "command", "env", "secretEnv", "state", "restartGeneration",
                    "ports", "healthCheck", "stopTimeoutSeconds", "resources",
                    "volumes", "volumeReclaimPolicy", "maxConsecutiveFailures", "nodeName",
                    "nodeSelector", "stopSignal", "preStop", "drain", "restartSchedule"},
@@ -769,6 +799,7 @@ GameSpec DecodeSpec(const FieldSet& root, const ManifestLimits& limits,
   if (!found) return spec;
   const FieldSet& fields = *found;
   DecodeImageCommandEnv(fields, reporter, spec);
+  DecodeSecretEnv(fields, reporter, spec);
   DecodeState(fields.Find("state"), reporter, spec);
   if (const ManifestNode* generation = fields.Find("restartGeneration")) {
     spec.restart_generation = ReadInteger(*generation, "spec.restartGeneration",

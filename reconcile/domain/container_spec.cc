@@ -1,5 +1,7 @@
 #include "reconcile/domain/container_spec.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 
@@ -90,6 +92,16 @@ std::string SpecHash(const GameSpec& spec) {
     w.Field(std::string("stopSignal"));
     w.Field(spec.stop_signal);
   }
+  if (!spec.secret_env.empty()) {
+    // The digests, never the values (which are not in the spec).
+    w.Field(std::string("secretEnv"));
+    w.Field(static_cast<int64_t>(spec.secret_env.size()));
+    for (const auto& [name, source] : spec.secret_env) {
+      w.Field(name);
+      w.Field(source.file);
+      w.Field(source.digest);
+    }
+  }
 
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx",
@@ -136,6 +148,15 @@ bool IsOwned(const std::map<std::string, std::string>& labels,
   auto owner = labels.find(std::string(kLabelNetwork));
   return managed != labels.end() && managed->second == "true" &&
          owner != labels.end() && owner->second == network;
+}
+
+ContainerSpec WithSecretValues(ContainerSpec spec,
+                               const std::map<std::string, std::string>& values) {
+  for (const auto& [name, value] : values) spec.env.push_back(name + "=" + value);
+  std::sort(spec.env.begin(), spec.env.end(), [](const std::string& a, const std::string& b) {
+    return std::string_view(a).substr(0, a.find('=')) < std::string_view(b).substr(0, b.find('='));
+  });
+  return spec;
 }
 
 ContainerSpec BuildContainerSpec(const ContainerIdentity& identity,

@@ -102,8 +102,15 @@ std::map<std::string, std::string> OwnedSelector(std::string_view network);
 bool IsOwned(const std::map<std::string, std::string>& labels,
              std::string_view network);
 
+// The container of `spec`, without its spec.secretEnv values (the labels
+// carry their digests through the spec hash).
 ContainerSpec BuildContainerSpec(const ContainerIdentity& identity,
                                  const GameSpec& spec,
                                  std::string_view network);
+
+// `spec` with "NAME=value" of each of `values` added to its environment,
+// which stays sorted by name: what is created, and nowhere else kept.
+ContainerSpec WithSecretValues(ContainerSpec spec,
+                               const std::map<std::string, std::string>& values);
 
 }  // namespace rtm

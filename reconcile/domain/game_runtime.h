@@ -44,6 +44,8 @@ struct DesiredRuntime {
   // opSource and correlation id.
   OpSource restart_source = OpSource::kManifest;
   std::string restart_source_ref;
+  // restart_source kRest: who asked (the restart's audit entries say it).
+  std::optional<Requester> restart_requested_by;
   // The document is gone: the runtime must be removed. Kept as a tombstone
   // so status and history stay readable (phase Removed).
   bool deleted = false;

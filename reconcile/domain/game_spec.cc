@@ -3,6 +3,7 @@
 #include "reconcile/schedule/cron.h"
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <string>
 
@@ -94,6 +95,20 @@ bool IsCleanAbsolutePath(std::string_view path) {
     start = end + 1;
   }
   return true;
+}
+
+bool IsCleanRelativePath(std::string_view path) {
+  if (path.empty() || path.front() == '/') return false;
+  return IsCleanAbsolutePath("/" + std::string(path)) && path.back() != '/';
+}
+
+bool LooksLikeSecretName(std::string_view name) {
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::string_view word : {"PASSWORD", "TOKEN", "SECRET", "KEY"}) {
+    if (upper.find(word) != std::string::npos) return true;
+  }
+  return false;
 }
 
 bool IsUnderPrefix(std::string_view path, std::string_view prefix) {
@@ -193,6 +208,19 @@ Expected<void> ValidateSchedule(const GameSpec& spec) {
 
 Expected<void> ValidateGameSpec(const GameSpec& spec) {
   if (spec.image.empty()) return Invalid("spec.image", "must not be empty");
+  for (const auto& [name, source] : spec.secret_env) {
+    const std::string field = "spec.secretEnv." + name;
+    if (name.empty() || name.find('=') != std::string::npos) {
+      return Invalid("spec.secretEnv", "names must be non-empty and without '='");
+    }
+    if (spec.env.contains(name)) {
+      return Invalid(field, "is also in spec.env; a variable comes from one of them");
+    }
+    if (!IsCleanRelativePath(source.file)) {
+      return Invalid(field + ".file",
+                     "must be a relative path under --secrets-dir (no '..', not absolute)");
+    }
+  }
   if (spec.restart_generation < 0) {
     return Invalid("spec.restartGeneration", "must be >= 0");
   }

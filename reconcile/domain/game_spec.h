@@ -112,10 +112,26 @@ inline constexpr std::string_view kStopSignalRule =
     "must be one of SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, "
     "SIGWINCH, SIGPWR, SIGKILL";
 
+// spec.secretEnv: an environment variable whose value is the content of a
+// file under the controller's --secrets-dir (reconcile/ports/secret_source.h),
+// never written in a manifest, the store or any answer.
+struct SecretEnvSource {
+  std::string file;  // relative to --secrets-dir (IsCleanRelativePath)
+  // The keyed digest of the file's content, stamped by the manifest sync
+  // (reconcile/secret_digests.h): a changed secret changes the spec, and
+  // so updates the container. Empty in a manifest.
+  std::string digest;
+
+  friend bool operator==(const SecretEnvSource&, const SecretEnvSource&) = default;
+};
+
 struct GameSpec {
   std::string image;  // the image_ref; required
   std::vector<std::string> command;  // argv; empty: the image's default
   std::map<std::string, std::string> env;
+  // Variables whose values come from files (SecretEnvSource); a name is in
+  // env or here, not both. Part of the container, through its digest.
+  std::map<std::string, SecretEnvSource> secret_env;
   DesiredState state = DesiredState::kRunning;
   int64_t restart_generation = 0;
   std::vector<PortMapping> ports;
@@ -177,6 +193,16 @@ std::string NodeSelectorEntryPath(std::string_view key);
 // A host path as spec.volumes[].hostPath must be: absolute, no "." or ".."
 // component, no empty component (no "//"), no trailing slash but "/".
 bool IsCleanAbsolutePath(std::string_view path);
+
+// A file under a directory as spec.secretEnv names it: not empty, not
+// absolute, no "." or ".." component, no empty component.
+bool IsCleanRelativePath(std::string_view path);
+
+// Whether an environment variable's name says it holds a secret: it
+// contains PASSWORD, TOKEN, SECRET or KEY, in any case. Such spec.env
+// values are redacted in every answer and `validate` warns about them.
+bool LooksLikeSecretName(std::string_view name);
+inline constexpr std::string_view kRedactedValue = "<redacted>";
 
 // Whether `path` (clean, absolute) is `prefix` or below it, component-wise:
 // "/srv/games/eu" is under "/srv/games" but not under "/srv/gam".

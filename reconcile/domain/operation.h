@@ -53,6 +53,16 @@ struct DrainRecord {
   friend bool operator==(const DrainRecord&, const DrainRecord&) = default;
 };
 
+// Who asked for an operation through the API (docs/contract.md §6
+// Access): the name of the caller's token ("anonymous" on a listener
+// without tokens) and the address the request came from.
+struct Requester {
+  std::string name;
+  std::string address;  // the peer's IP address; "" when not known
+
+  friend bool operator==(const Requester&, const Requester&) = default;
+};
+
 struct OperationEntry {
   // Assigned by the operation log on append; 0 before.
   uint64_t sequence = 0;
@@ -69,6 +79,9 @@ struct OperationEntry {
   Timestamp finished_at{};
   std::optional<HookRun> pre_stop;   // a stop that ran spec.preStop
   std::optional<DrainRecord> drain;  // a disruption behind spec.drain
+  // An operation the API asked for (op_source kRest): who asked. Unset for
+  // those of the manifests, the schedule and the reconciler.
+  std::optional<Requester> requested_by;
 
   friend bool operator==(const OperationEntry&,
                          const OperationEntry&) = default;

@@ -12,6 +12,7 @@
 #include "reconcile/ports/logger.h"
 #include "reconcile/ports/operation_log_store.h"
 #include "reconcile/ports/runtime_record_store.h"
+#include "reconcile/ports/secret_source.h"
 #include "reconcile/ports/telemetry.h"
 #include "reconcile/ports/token_generator.h"
 
@@ -32,6 +33,7 @@ struct LifecyclePorts {
   Clock& clock;
   TokenGenerator& tokens;
   LogArchive& logs;  // the previous container's last output, per game
+  SecretSource& secrets;  // spec.secretEnv values, read when creating
 };
 
 }  // namespace rtm

@@ -18,15 +18,10 @@ std::unexpected<Error> OperationRecorder::Fail(Error failure) {
   const OperationEntry& entry =
       Finish(Outcome::kFailure, failure.code, failure.message,
              failure.image_ref, failure.container_id);
-  ports_.logger.Log(LogLevel::kWarn,
-                    "runtime " + std::string(ToString(kind_)) + " failed",
-                    {{"game_id", game_id_},
-                     {"op_kind", std::string(ToString(kind_))},
-                     {"op_source", std::string(ToString(source_))},
-                     {"source_ref", source_ref_},
-                     {"image_ref", entry.image_ref},
-                     {"error_code", std::string(ToString(failure.code))},
-                     {"error_message", entry.error_message}});
+  LogFinished(LogLevel::kWarn, "failed",
+              {{"image_ref", entry.image_ref},
+               {"error_code", std::string(ToString(failure.code))},
+               {"error_message", entry.error_message}});
   return std::unexpected(std::move(failure));
 }
 
@@ -40,14 +35,23 @@ void OperationRecorder::SucceedWith(std::string image_ref,
   const OperationEntry& entry =
       Finish(Outcome::kSuccess, std::nullopt, {}, std::move(image_ref),
              std::move(container_id));
-  ports_.logger.Log(LogLevel::kDebug,
-                    "runtime " + std::string(ToString(kind_)) + " succeeded",
-                    {{"game_id", game_id_},
-                     {"op_kind", std::string(ToString(kind_))},
-                     {"op_source", std::string(ToString(source_))},
-                     {"source_ref", source_ref_},
-                     {"image_ref", entry.image_ref},
-                     {"container_id", entry.container_id}});
+  LogFinished(LogLevel::kDebug, "succeeded",
+              {{"image_ref", entry.image_ref}, {"container_id", entry.container_id}});
+}
+
+void OperationRecorder::LogFinished(LogLevel level, std::string_view verb,
+                                    std::vector<LogField> details) const {
+  std::vector<LogField> fields{{"game_id", game_id_},
+                               {"op_kind", std::string(ToString(kind_))},
+                               {"op_source", std::string(ToString(source_))},
+                               {"source_ref", source_ref_}};
+  if (requested_by_) {
+    fields.push_back({"requested_by", requested_by_->name});
+    fields.push_back({"remote_address", requested_by_->address});
+  }
+  for (LogField& detail : details) fields.push_back(std::move(detail));
+  ports_.logger.Log(level, "runtime " + std::string(ToString(kind_)) + " " + std::string(verb),
+                    fields);
 }
 
 const OperationEntry& OperationRecorder::Finish(
@@ -67,6 +71,7 @@ const OperationEntry& OperationRecorder::Finish(
       .finished_at = ports_.clock.Now(),
       .pre_stop = pre_stop_,
       .drain = drain_,
+      .requested_by = requested_by_,
   };
   Append(entry_);
   ports_.telemetry.RecordOperation(kind_, outcome, code,

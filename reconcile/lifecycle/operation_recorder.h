@@ -34,6 +34,10 @@ class OperationRecorder {
   // the disruption got past its drain gate.
   void set_pre_stop(HookRun run) { pre_stop_ = std::move(run); }
   void set_drain(std::optional<DrainRecord> drain) { drain_ = drain; }
+  // Who asked for it through the API (OperationEntry::requested_by).
+  void set_requested_by(std::optional<Requester> requester) {
+    requested_by_ = std::move(requester);
+  }
 
   // The failure's code, message, image and container go into the entry;
   // returns the failure, to be returned as the operation's result.
@@ -51,6 +55,10 @@ class OperationRecorder {
                                std::string message, std::string image_ref,
                                std::string container_id);
   void Append(const OperationEntry& entry);
+  // The log line of the finished operation: its entry's identifying fields
+  // and `details`.
+  void LogFinished(LogLevel level, std::string_view verb,
+                   std::vector<LogField> details) const;
 
   const LifecyclePorts& ports_;
   OpKind kind_;
@@ -60,6 +68,7 @@ class OperationRecorder {
   Timestamp started_at_;
   std::optional<HookRun> pre_stop_;
   std::optional<DrainRecord> drain_;
+  std::optional<Requester> requested_by_;
   OperationEntry entry_;  // the entry Finish wrote
 };
 

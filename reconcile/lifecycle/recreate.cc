@@ -13,6 +13,7 @@ Expected<RuntimeRecord> Recreate(
       .reason = request.stop_reason,
       .op_source = start.op_source,
       .source_ref = start.source_ref,
+      .requested_by = start.requested_by,
   });
   if (!stopped) {
     return std::unexpected(Error{

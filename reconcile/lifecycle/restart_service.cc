@@ -63,17 +63,22 @@ Expected<RuntimeRecord> RestartService::RunUnderLease(
               .generation = input.generation.value_or(existing.generation),
               .op_source = input.op_source,
               .source_ref = recorder.correlation_ref(),
+              .requested_by = input.requested_by,
           }});
   if (!recreated) return recorder.Fail(std::move(recreated.error()));
 
-  ports_.logger.Log(LogLevel::kInfo, "runtime restarted",
-                    {{"game_id", input.game_id},
-                     {"op_kind", "restart"},
-                     {"source_ref", recorder.correlation_ref()},
-                     {"prev_container_id", existing.current_container_id},
-                     {"new_container_id", recreated->current_container_id},
-                     {"image_ref", existing.current_image_ref},
-                     {"op_source", std::string(ToString(input.op_source))}});
+  std::vector<LogField> fields{{"game_id", input.game_id},
+                               {"op_kind", "restart"},
+                               {"source_ref", recorder.correlation_ref()},
+                               {"prev_container_id", existing.current_container_id},
+                               {"new_container_id", recreated->current_container_id},
+                               {"image_ref", existing.current_image_ref},
+                               {"op_source", std::string(ToString(input.op_source))}};
+  if (input.requested_by) {
+    fields.push_back({"requested_by", input.requested_by->name});
+    fields.push_back({"remote_address", input.requested_by->address});
+  }
+  ports_.logger.Log(LogLevel::kInfo, "runtime restarted", fields);
   return recorder.Succeed(std::move(*recreated));
 }
 

@@ -25,6 +25,8 @@ struct RestartInput {
   // How the disruption got past the game's drain gate (Reconciler), for
   // the audit entry; unset when there was none.
   std::optional<DrainRecord> drain;
+  // Who asked through the API; the outer and the inner entries say it.
+  std::optional<Requester> requested_by;
 };
 
 // `restart` (docs/contract.md §4): a recreate with the runtime's *current* image under

@@ -51,6 +51,9 @@ Expected<RuntimeRecord> RunOperation(const LifecyclePorts& ports,
   OperationRecorder recorder(ports, kind, input.game_id, input.op_source,
                              input.source_ref);
   if constexpr (requires { input.drain; }) recorder.set_drain(input.drain);
+  if constexpr (requires { input.requested_by; }) {
+    recorder.set_requested_by(input.requested_by);
+  }
   if (!validation) {
     return recorder.Fail(
         {ErrorCode::kInvalidRequest, validation.error().message});

@@ -1,5 +1,8 @@
 #include "reconcile/lifecycle/start_service.h"
 
+#include <map>
+#include <string>
+
 #include "reconcile/domain/container_spec.h"
 #include "reconcile/lifecycle/service_support.h"
 
@@ -98,7 +101,20 @@ Expected<RuntimeRecord> StartService::RunUnderLease(
   const bool already_running = existing && !container_id.empty() &&
                                existing->running;
   if (container_id.empty()) {
-    Expected<std::string> created = ports_.engine.CreateContainer(wanted);
+    // The secrets' values go into the container created, and nowhere else.
+    std::map<std::string, std::string> secret_values;
+    for (const auto& [name, source] : input.spec.secret_env) {
+      Expected<std::string> value = ports_.secrets.Read(source.file);
+      if (!value) {
+        return recorder.Fail({value.error().code,
+                              "spec.secretEnv." + name + ": " + value.error().message,
+                              image,
+                              {}});
+      }
+      secret_values.emplace(name, std::move(*value));
+    }
+    Expected<std::string> created = ports_.engine.CreateContainer(
+        secret_values.empty() ? wanted : WithSecretValues(wanted, secret_values));
     if (!created && created.error().code == ErrorCode::kConflict &&
         input.name_just_freed) {
       StartInput look_first = input;

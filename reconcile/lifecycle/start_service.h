@@ -20,6 +20,7 @@ struct StartInput {
   // without inspecting the name first. A name conflict still falls back to
   // inspecting what holds it.
   bool name_just_freed = false;
+  std::optional<Requester> requested_by;  // who asked through the API
 };
 
 // `start`: makes the game's container exist and run with `spec`. Creates and

@@ -26,6 +26,7 @@ struct StopInput {
   // How the disruption got past the game's drain gate (Reconciler), for
   // the audit entry; unset when there was none.
   std::optional<DrainRecord> drain;
+  std::optional<Requester> requested_by;  // who asked through the API
 };
 
 // `stop`: stops the game's container (SIGTERM, SIGKILL after the spec's stop

@@ -150,6 +150,7 @@ bool ScheduledRestarts::Advance(const DesiredRuntime& runtime, Timestamp fire,
     ++next.generation;
     next.restart_source = OpSource::kSchedule;
     next.restart_source_ref = "schedule@" + FormatRfc3339(fire);
+    next.restart_requested_by.reset();
   }
   auto written = desired_.Put(next);
   if (!written) {

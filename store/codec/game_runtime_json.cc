@@ -6,6 +6,7 @@
 #include "reconcile/domain/disruption_budget.h"
 #include "store/codec/game_spec_json.h"
 #include "store/codec/json_reader.h"
+#include "store/codec/operation_entry_json.h"
 #include "store/codec/runtime_record_json.h"
 
 namespace rtm {
@@ -133,6 +134,9 @@ json ToJson(const DesiredRuntime& runtime) {
   if (runtime.force_restart_generation != 0) {
     out["metadata"]["forceRestartGeneration"] = runtime.force_restart_generation;
   }
+  if (runtime.restart_requested_by) {
+    out["metadata"]["restartRequestedBy"] = ToJson(*runtime.restart_requested_by);
+  }
   if (runtime.schedule_checked_through != Timestamp{}) {
     out["metadata"]["scheduleCheckedThrough"] =
         FormatRfc3339(runtime.schedule_checked_through);
@@ -165,6 +169,10 @@ Expected<DesiredRuntime> DesiredRuntimeFromJson(const json& value) {
     runtime.manifest_error = metadata.String("manifestError");
     if (metadata.Has("creationTimestamp")) {
       runtime.created_at = metadata.Time("creationTimestamp");
+    }
+    if (metadata.Has("restartRequestedBy")) {
+      runtime.restart_requested_by =
+          codec_internal::ReadRequester(metadata.Object("restartRequestedBy"));
     }
     if (metadata.Has("forceRestartGeneration")) {
       runtime.force_restart_generation = metadata.Int64("forceRestartGeneration");

@@ -91,6 +91,13 @@ json ToJson(const GameSpec& spec) {
   }
   if (!spec.node_name.empty()) out["nodeName"] = spec.node_name;
   if (!spec.node_selector.empty()) out["nodeSelector"] = spec.node_selector;
+  if (!spec.secret_env.empty()) {
+    json secrets = json::object();
+    for (const auto& [name, source] : spec.secret_env) {
+      secrets[name] = {{"file", source.file}, {"digest", source.digest}};
+    }
+    out["secretEnv"] = std::move(secrets);
+  }
   if (!spec.volumes.empty()) {
     json volumes = json::array();
     for (const VolumeMount& volume : spec.volumes) {
@@ -164,6 +171,13 @@ GameSpec ReadGameSpec(const ObjectReader& reader) {
   spec.resources = ReadResources(reader.Object("resources"));
   // Placement came later: values stored before it have neither field.
   if (reader.Has("nodeName")) spec.node_name = reader.String("nodeName");
+  if (reader.Has("secretEnv")) {
+    const ObjectReader secrets = reader.Object("secretEnv");
+    for (const auto& [name, ignored] : reader.Field("secretEnv").items()) {
+      const ObjectReader source = secrets.Object(name);
+      spec.secret_env[name] = SecretEnvSource{source.String("file"), source.String("digest")};
+    }
+  }
   if (reader.Has("nodeSelector")) {
     spec.node_selector = reader.StringMap("nodeSelector");
   }

@@ -31,6 +31,14 @@ HookRun ReadHookRun(const ObjectReader& reader) {
 
 }  // namespace
 
+json ToJson(const Requester& requester) {
+  return {{"name", requester.name}, {"address", requester.address}};
+}
+
+Requester codec_internal::ReadRequester(const ObjectReader& reader) {
+  return Requester{reader.String("name"), reader.String("address")};
+}
+
 json ToJson(const OperationEntry& entry) {
   json out = {{"sequence", entry.sequence},
           {"gameId", entry.game_id},
@@ -49,6 +57,7 @@ json ToJson(const OperationEntry& entry) {
     out["drain"] = {{"outcome", ToString(entry.drain->outcome)},
                     {"waitedMs", entry.drain->waited.count()}};
   }
+  if (entry.requested_by) out["requestedBy"] = ToJson(*entry.requested_by);
   return out;
 }
 
@@ -79,6 +88,9 @@ Expected<OperationEntry> OperationEntryFromJson(const json& value) {
           .outcome = ReadEnum(drain, "outcome", &ParseDrainOutcome),
           .waited = Duration(drain.Int64("waitedMs")),
       };
+    }
+    if (reader.Has("requestedBy")) {
+      entry.requested_by = codec_internal::ReadRequester(reader.Object("requestedBy"));
     }
     return entry;
   });

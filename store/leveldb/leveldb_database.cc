@@ -1,5 +1,6 @@
 #include "store/leveldb/leveldb_database.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <set>
@@ -25,16 +26,32 @@ std::string CorruptStore(const std::string& dir, std::string_view problem) {
          "; refusing to start (repair or move it away)";
 }
 
+// The store's directory, created 0700 when missing; one that its group or
+// others can write is refused (they could replace the store's files).
 Expected<void> EnsureDirectory(const std::string& dir) {
   std::error_code error;
-  fs::create_directories(dir, error);
+  if (!fs::exists(dir, error) && !error) {
+    fs::create_directories(dir, error);
+    if (!error) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, error);
+  }
   if (error) {
     return Fail(ErrorCode::kServiceUnavailable,
                 OpenFailure(dir, "create directory: " + error.message()));
   }
-  if (!fs::is_directory(dir, error)) {
+  const fs::file_status status = fs::status(dir, error);
+  if (error || status.type() != fs::file_type::directory) {
     return Fail(ErrorCode::kServiceUnavailable,
                 OpenFailure(dir, "not a directory"));
+  }
+  const fs::perms writable_by_others =
+      status.permissions() & (fs::perms::group_write | fs::perms::others_write);
+  if (writable_by_others != fs::perms::none) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o",
+                  static_cast<unsigned>(status.permissions() & fs::perms::mask));
+    return Fail(ErrorCode::kInvalidRequest,
+                OpenFailure(dir, std::string("writable by its group or others (mode ") + mode +
+                                     "); refusing to start (chmod go-w " + dir + ")"));
   }
   return {};
 }

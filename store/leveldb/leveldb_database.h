@@ -42,9 +42,10 @@ struct LeveldbStoreOptions {
 // file where it is for the operator. Safe to use from several threads.
 class LeveldbDatabase {
  public:
-  // Opens the store under `dir`, creating the directory and a new empty
-  // store when the directory is missing or empty. Errors name the directory
-  // and carry leveldb's status text:
+  // Opens the store under `dir`, creating the directory (mode 0700) and a
+  // new empty store when the directory is missing or empty. Errors name the
+  // directory and carry leveldb's status text:
+  //   writable by its group or by others         → kInvalidRequest;
   //   held by another process (or opened twice) → kServiceUnavailable;
   //   directory not creatable / not readable     → kServiceUnavailable;
   //   corrupt, or a non-empty directory without a store, or an unreadable

@@ -122,7 +122,7 @@ done
 
 # 6. Read the audit trail.
 rtmanager history "$game" --limit 10 > history.out
-[ "$(awk '$2 == "restart" && $4 == "success"' history.out | wc -l)" -eq 3 ] || fail "history lacks the three restarts: $(cat history.out)"
+[ "$(awk '$2 == "restart" && $5 == "success"' history.out | wc -l)" -eq 3 ] || fail "history lacks the three restarts: $(cat history.out)"
 grep -q "drained after" history.out || fail "history lacks the drain: $(cat history.out)"
 grep -q "preStop exit 0 in .*: world saved" history.out || fail "history lacks the preStop: $(cat history.out)"
 

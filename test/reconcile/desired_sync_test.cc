@@ -104,6 +104,7 @@ TEST(DesiredSyncTest, RestartBumpFromTheManifestResetsTheRestartSource) {
   DesiredRuntime stored = Stored("lobby", "a.yaml", Spec(), 2);
   stored.restart_source = OpSource::kRest;
   stored.restart_source_ref = "req-1";
+  stored.restart_requested_by = Requester{"ops", "10.0.0.5"};
   stored.api_restart_count = 1;
   auto result = SyncDesiredState(
       {stored}, {{File("a.yaml", {Declared("lobby", "a.yaml", Spec("img:1", 1))})}});
@@ -111,6 +112,7 @@ TEST(DesiredSyncTest, RestartBumpFromTheManifestResetsTheRestartSource) {
   EXPECT_EQ(result.writes[0].generation, 3);
   EXPECT_EQ(result.writes[0].restart_source, OpSource::kManifest);
   EXPECT_EQ(result.writes[0].restart_source_ref, "");
+  EXPECT_EQ(result.writes[0].restart_requested_by, std::nullopt);
   EXPECT_EQ(result.writes[0].api_restart_count, 1);  // API-owned: survives
   EXPECT_EQ(result.writes[0].EffectiveRestartGeneration(), 2);
 }

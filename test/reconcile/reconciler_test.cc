@@ -12,6 +12,7 @@
 #include "test/mocks/mock_game_ownership.h"
 #include "test/mocks/mock_lifecycle_operations.h"
 #include "test/mocks/mock_log_archive.h"
+#include "test/mocks/mock_secret_source.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
 #include "test/mocks/mock_runtime_record_store.h"
@@ -134,10 +135,11 @@ class ReconcilerTest : public ::testing::Test {
   NiceMock<MockLogger> logger_;
   NiceMock<MockTokenGenerator> tokens_;
   NiceMock<MockLogArchive> log_archive_;
+  NiceMock<MockSecretSource> secrets_;
   ::testing::StrictMock<MockLifecycleOperations> operations_;
   TokenBucket unlimited_{clock_, 0, 1};
   LifecyclePorts ports_{records_, operation_log_, engine_, leases_,
-                        telemetry_, logger_, clock_, tokens_, log_archive_};
+                        telemetry_, logger_, clock_, tokens_, log_archive_, secrets_};
   Reconciler reconciler_{ports_, operations_, desired_store_, status_store_,
                          unlimited_, ReconcilerConfig{}};
 
@@ -188,9 +190,11 @@ TEST_F(ReconcilerTest, RestartGenerationBumpRestartsAndRecordsLastRestart) {
   Declare(bumped, 2);
   desired_->restart_source = OpSource::kRest;
   desired_->restart_source_ref = "req-7";
+  desired_->restart_requested_by = Requester{"ops", "10.0.0.5"};
   EXPECT_CALL(operations_, Restart).WillOnce([this](const RestartInput& input) {
     EXPECT_EQ(input.op_source, OpSource::kRest);
     EXPECT_EQ(input.source_ref, "req-7");
+    EXPECT_EQ(input.requested_by, (Requester{"ops", "10.0.0.5"}));
     EXPECT_EQ(input.restart_generation, 1);
     EXPECT_EQ(input.generation, 2);
     GameSpec spec = Spec();

@@ -33,6 +33,7 @@ inline RuntimeRecord FullRecord(std::string game_id) {
   record.spec.image = "galaxy/game:2";
   record.spec.command = {"/bin/httpd", "-f", "-p", "8080"};
   record.spec.env = {{"MAP", "nebula"}, {"MODE", "ranked \"quoted\""}};
+  record.spec.secret_env = {{"RCON_PASSWORD", {.file = "games/rcon", .digest = "9f86d081"}}};
   record.spec.state = DesiredState::kStopped;
   record.spec.restart_generation = 7;
   record.spec.ports = {
@@ -93,6 +94,7 @@ inline OperationEntry FullEntry(std::string game_id) {
                            .duration = Duration(1250),
                            .output_tail = "saving \"world\"\ndone"};
   entry.drain = DrainRecord{DrainOutcome::kDeadline, Duration(600000)};
+  entry.requested_by = Requester{"ops", "10.0.0.5"};
   return entry;
 }
 
@@ -119,6 +121,7 @@ inline DesiredRuntime FullDesired(std::string name) {
   runtime.api_restart_count = 3;
   runtime.restart_source = OpSource::kRest;
   runtime.restart_source_ref = "req-5f1e";
+  runtime.restart_requested_by = Requester{"ci-bot", "192.0.2.7"};
   runtime.deleted = true;
   runtime.manifest_error = "games/lobby.yaml:31: spec.image: required";
   runtime.created_at = At("2026-11-20T08:15:00.250Z");

@@ -525,7 +525,9 @@ ApiResponse KubeApi::Patch(const ApiRequest& request, std::string_view name) {
   }
   if (id.empty()) id = deps_.tokens.NewToken();
   auto generation =
-      deps_.request_restart(name, RestartRequest{std::move(id), restart->skip_drain});
+      deps_.request_restart(name, RestartRequest{std::move(id), restart->skip_drain,
+                                                 Requester{request.caller,
+                                                           request.remote_address}});
   if (!generation) return ErrorOf(generation.error(), name);
   auto after = deps_.desired.Get(name);
   if (!after) return ErrorOf(after.error(), name);

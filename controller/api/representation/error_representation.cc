@@ -15,6 +15,8 @@ std::string_view ToString(Refusal refusal) {
   switch (refusal) {
     case Refusal::kUnauthorized:
       return "unauthorized";
+    case Refusal::kForbidden:
+      return "forbidden";
     case Refusal::kMethodNotAllowed:
       return "method_not_allowed";
     case Refusal::kExpired:
@@ -51,6 +53,8 @@ int HttpStatusFor(Refusal refusal) {
   switch (refusal) {
     case Refusal::kUnauthorized:
       return 401;
+    case Refusal::kForbidden:
+      return 403;
     case Refusal::kMethodNotAllowed:
       return 405;
     case Refusal::kExpired:

@@ -19,6 +19,7 @@ namespace rtm::api {
 
 enum class Refusal {
   kUnauthorized,      // 401 "unauthorized": missing or wrong bearer token
+  kForbidden,         // 403 "forbidden": a read-only token on a mutating call
   kMethodNotAllowed,  // 405 "method_not_allowed": on an existing route
   kExpired,           // 410 "expired": watch revision outside the retained
                       //     history (list again, watch from its revision)
@@ -33,7 +34,7 @@ std::string_view ToString(Refusal refusal);
 // 400 invalid_request; 404 not_found, image_not_found; 409 conflict;
 // 503 service_unavailable; 500 start_failed, internal.
 int HttpStatusFor(ErrorCode code);
-// 401 / 405 / 410 / 413 / 414 / 431, as listed at Refusal.
+// 401 / 403 / 405 / 410 / 413 / 414 / 431, as listed at Refusal.
 int HttpStatusFor(Refusal refusal);
 
 // {"error": {"code": ToString(error.code), "message": error.message}}

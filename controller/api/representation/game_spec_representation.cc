@@ -42,9 +42,15 @@ json RenderResources(const Resources& resources) {
 json RenderGameSpec(const GameSpec& spec) {
   json ports = json::array();
   for (const PortMapping& port : spec.ports) ports.push_back(RenderPort(port));
+  // A value whose name says it is a secret is not shown (LooksLikeSecretName);
+  // spec.secretEnv shows its files, never their content or digest.
+  std::map<std::string, std::string> env = spec.env;
+  for (auto& [name, value] : env) {
+    if (LooksLikeSecretName(name)) value = std::string(kRedactedValue);
+  }
   json out = {{"image", spec.image},
               {"command", spec.command},
-              {"env", spec.env},
+              {"env", std::move(env)},
               {"state", DesiredStateName(spec.state)},
               {"restartGeneration", spec.restart_generation},
               {"ports", std::move(ports)},
@@ -55,6 +61,11 @@ json RenderGameSpec(const GameSpec& spec) {
   }
   if (!spec.node_name.empty()) out["nodeName"] = spec.node_name;
   if (!spec.node_selector.empty()) out["nodeSelector"] = spec.node_selector;
+  if (!spec.secret_env.empty()) {
+    json secrets = json::object();
+    for (const auto& [name, source] : spec.secret_env) secrets[name] = {{"file", source.file}};
+    out["secretEnv"] = std::move(secrets);
+  }
   if (spec.max_consecutive_failures) {
     out["maxConsecutiveFailures"] = *spec.max_consecutive_failures;
   }

@@ -33,6 +33,10 @@ nlohmann::json RenderOperationEntry(const OperationEntry& entry) {
     out["drain"] = {{"outcome", ToString(entry.drain->outcome)},
                     {"waitedMs", entry.drain->waited.count()}};
   }
+  if (entry.requested_by) {
+    out["requestedBy"] = {{"name", entry.requested_by->name},
+                          {"address", entry.requested_by->address}};
+  }
   return out;
 }
 

@@ -2,10 +2,13 @@
 // (no sockets); the e2e suite covers the same endpoints over HTTP.
 #include "controller/api/api_server.h"
 
+#include <array>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "controller/api/api_access.h"
 #include "controller/api/representation/game_runtime_representation.h"
 #include "test/mocks/mock_cluster_view.h"
 #include "test/mocks/mock_container_engine.h"
@@ -22,6 +25,7 @@ namespace {
 
 using ::testing::ByMove;
 using ::testing::_;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::NiceMock;
 using ::testing::Return;
@@ -40,16 +44,19 @@ class ApiServerTest : public ::testing::Test {
     ON_CALL(tokens_, NewToken).WillByDefault(Return(std::string("generated-id")));
   }
 
-  ApiServer Server(std::optional<std::string> token = std::nullopt,
-                   ClusterView* cluster = nullptr) {
+  // `tokens`: those the server knows (none: no call needs one).
+  ApiServer Server(std::vector<ApiToken> tokens = {}, ClusterView* cluster = nullptr,
+                   bool metrics_public = false) {
+    api_tokens_.Replace(std::move(tokens));
     return ApiServer(
-        ApiOptions{.listen = "127.0.0.1:0", .token = std::move(token)},
+        ApiOptions{.listen = "127.0.0.1:0", .metrics_public = metrics_public},
         ApiDependencies{
             desired_, statuses_, operation_log_, engine_, logger_, tokens_, feed_,
             clock_, log_archive_, [] { return true; },
             [this](std::string_view name, RestartRequest request) -> Expected<int64_t> {
               restarts_.emplace_back(std::string(name), request.request_id);
               forced_.push_back(request.force);
+              requesters_.push_back(request.requested_by);
               if (name == "removed") return Fail(ErrorCode::kConflict, "removed");
               if (name != "lobby") return Fail(ErrorCode::kNotFound, "not found");
               return 3;
@@ -59,7 +66,7 @@ class ApiServerTest : public ::testing::Test {
                   {"lobby", Plan{{Action{ActionKind::kRestart, "", "restartGeneration 0 -> 1"}}}}};
             },
             [] { return std::string("rtmanager_workqueue_depth 0\n"); },
-            cluster});
+            cluster, &api_tokens_});
   }
 
   static ApiServer::Request Get(std::string path, std::string query = "") {
@@ -82,8 +89,10 @@ class ApiServerTest : public ::testing::Test {
   NiceMock<MockLogArchive> log_archive_;
   FakeChangeFeed feed_;
   FakeClock clock_;
+  ApiTokens api_tokens_;
   std::vector<std::pair<std::string, std::string>> restarts_;
   std::vector<bool> forced_;  // RestartRequest::force of each restart
+  std::vector<Requester> requesters_;  // RestartRequest::requested_by of each
 };
 
 // Two nodes, the alive one leading with one game.
@@ -297,8 +306,8 @@ TEST_F(ApiServerTest, RestartOfUnknownOrRemovedRuntimeIs404Or409) {
   EXPECT_EQ(api.Handle(Get("/v1/runtimes/lobby/restart")).status, 405);
 }
 
-TEST_F(ApiServerTest, TokenIsRequiredForMutationsButNotForReads) {
-  auto api = Server("s3cret-token-value");
+TEST_F(ApiServerTest, WithATokenEveryCallButHealthNeedsOne) {
+  auto api = Server({{"ops", "s3cret-token-value", ApiRole::kAdmin}});
   auto missing = api.Handle(Post("/v1/runtimes/lobby/restart"));
   EXPECT_EQ(missing.status, 401);
   EXPECT_EQ(Body(missing)["error"]["code"], "unauthorized");
@@ -309,13 +318,153 @@ TEST_F(ApiServerTest, TokenIsRequiredForMutationsButNotForReads) {
   EXPECT_EQ(api.Handle(Post("/v1/runtimes/lobby/restart",
                             {{"authorization", "s3cret-token-value"}}))
                 .status,
-            401);
+            401)
+      << "the token must come as a Bearer credential";
+  EXPECT_EQ(api.Handle(Post("/v1/runtimes/lobby/restart",
+                            {{"authorization", "Bearer s3cret-token-valu"}}))
+                .status,
+            401)
+      << "a prefix of the token is not the token";
   EXPECT_TRUE(restarts_.empty());
   EXPECT_EQ(api.Handle(Post("/v1/runtimes/lobby/restart",
                             {{"authorization", "Bearer s3cret-token-value"}}))
                 .status,
             202);
-  EXPECT_EQ(api.Handle(Get("/v1/runtimes/lobby")).status, 200);
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes/lobby")).status, 401);
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes/lobby/operations")).status, 401);
+  EXPECT_EQ(api.Handle(Get("/metrics")).status, 401);
+  EXPECT_EQ(api.Handle(Get("/healthz")).status, 200);
+}
+
+// Each role on each endpoint class (docs/contract.md §6 "Access"), on the
+// native surface and the Kubernetes one, each refusing in its own shape.
+TEST_F(ApiServerTest, EachRoleOnEachEndpointClassOnBothSurfaces) {
+  auto api = Server({{"ops", "admin-token-0123456789", ApiRole::kAdmin},
+                     {"grafana", "read-token-0123456789", ApiRole::kRead}});
+  const std::map<std::string, std::string> no_token;
+  const std::map<std::string, std::string> reader = {
+      {"authorization", "Bearer read-token-0123456789"}};
+  const std::map<std::string, std::string> admin = {
+      {"authorization", "Bearer admin-token-0123456789"}};
+  const std::string kube = "/apis/rtmanager.galaxy/v1/gameruntimes";
+  const std::string patch_body =
+      R"({"metadata":{"annotations":{"rtmanager.galaxy/restartedAt":"x"}}})";
+  struct Call {
+    std::string what;
+    ApiServer::Request request;
+    bool kube;
+  };
+  const std::vector<Call> calls = {
+      {"health", {.method = "GET", .path = "/healthz"}, false},
+      {"ready", {.method = "GET", .path = "/readyz"}, false},
+      {"metrics", {.method = "GET", .path = "/metrics"}, false},
+      {"read", {.method = "GET", .path = "/v1/runtimes/lobby"}, false},
+      {"list", {.method = "GET", .path = "/v1/runtimes"}, false},
+      {"watch", {.method = "GET", .path = "/v1/runtimes", .query = "watch=true&since=99"}, false},
+      {"history", {.method = "GET", .path = "/v1/runtimes/lobby/operations"}, false},
+      {"mutate", {.method = "POST", .path = "/v1/runtimes/lobby/restart"}, false},
+      {"kube read", {.method = "GET", .path = kube + "/lobby"}, true},
+      {"kube watch", {.method = "GET", .path = kube, .query = "watch=true&resourceVersion=99"}, true},
+      {"kube mutate",
+       {.method = "PATCH", .path = kube + "/lobby",
+        .headers = {{"content-type", "application/merge-patch+json"}}, .body = patch_body},
+       true},
+  };
+  // What each call answers: the status past the access check is that of
+  // the call itself (a native watch from a revision to come is 410).
+  const std::map<std::string, std::array<int, 3>> expected = {
+      // what            no token  reader  admin
+      {"health", {200, 200, 200}},
+      {"ready", {200, 200, 200}},
+      {"metrics", {401, 200, 200}},
+      {"read", {401, 200, 200}},
+      {"list", {401, 200, 200}},
+      {"watch", {401, 410, 410}},
+      {"history", {401, 200, 200}},
+      {"mutate", {401, 403, 202}},
+      {"kube read", {401, 200, 200}},
+      {"kube watch", {401, 200, 200}},
+      {"kube mutate", {401, 403, 200}},
+  };
+  for (const Call& call : calls) {
+    int column = 0;
+    for (const auto* headers : {&no_token, &reader, &admin}) {
+      ApiServer::Request request = call.request;
+      for (const auto& [name, value] : *headers) request.headers[name] = value;
+      const ApiServer::Response response = api.Handle(request);
+      const int want = expected.at(call.what)[column];
+      EXPECT_EQ(response.status, want)
+          << call.what << " as " << (column == 0 ? "nobody" : column == 1 ? "reader" : "admin")
+          << ": " << response.body;
+      if (want == 401 || want == 403) {
+        const nlohmann::json body = Body(response);
+        if (call.kube) {
+          EXPECT_EQ(body["kind"], "Status") << call.what;
+          EXPECT_EQ(body["reason"], want == 401 ? "Unauthorized" : "Forbidden") << call.what;
+        } else {
+          EXPECT_EQ(body["error"]["code"], want == 401 ? "unauthorized" : "forbidden")
+              << call.what;
+        }
+      }
+      if (want == 403) {
+        EXPECT_THAT(response.body, HasSubstr(R"(token \"grafana\" is read-only)"));
+      }
+      ++column;
+    }
+  }
+  EXPECT_EQ(restarts_.size(), 2u) << "only the admin's two mutations got through";
+}
+
+// Who asked goes with the restart to the audit (docs/contract.md §6
+// Access): the token's name and the peer's address, on both surfaces.
+TEST_F(ApiServerTest, ARestartCarriesTheCallersTokenNameAndAddress) {
+  {
+    auto open = Server();
+    ApiServer::Request post = Post("/v1/runtimes/lobby/restart");
+    post.remote_address = "127.0.0.1";
+    EXPECT_EQ(open.Handle(post).status, 202);
+  }
+  auto api = Server({{"ops", "admin-token-0123456789", ApiRole::kAdmin}});
+  ApiServer::Request post =
+      Post("/v1/runtimes/lobby/restart", {{"authorization", "Bearer admin-token-0123456789"}});
+  post.remote_address = "10.0.0.5";
+  post.caller = "forged";  // set by the server only
+  EXPECT_EQ(api.Handle(post).status, 202);
+  ApiServer::Request patch{
+      .method = "PATCH",
+      .path = "/apis/rtmanager.galaxy/v1/gameruntimes/lobby",
+      .headers = {{"content-type", "application/merge-patch+json"},
+                  {"authorization", "Bearer admin-token-0123456789"}},
+      .body = R"({"metadata":{"annotations":{"rtmanager.galaxy/restartedAt":"x"}}})",
+      .remote_address = "10.0.0.6"};
+  EXPECT_EQ(api.Handle(patch).status, 200);
+  EXPECT_THAT(requesters_, ElementsAre(Requester{"anonymous", "127.0.0.1"},
+                                       Requester{"ops", "10.0.0.5"},
+                                       Requester{"ops", "10.0.0.6"}));
+}
+
+TEST_F(ApiServerTest, PublicMetricsNeedNoTokenButEverythingElseStillDoes) {
+  auto api = Server({{"ops", "admin-token-0123456789", ApiRole::kAdmin}}, nullptr,
+                    /*metrics_public=*/true);
+  EXPECT_EQ(api.Handle(Get("/metrics")).status, 200);
+  EXPECT_EQ(api.Handle(Get("/v1/runtimes")).status, 401);
+}
+
+TEST_F(ApiServerTest, TokensReplacedWhileServingTakeEffectAtTheNextCall) {
+  auto api = Server({{"ops", "old-token-0123456789", ApiRole::kAdmin}});
+  const auto with = [](std::string token) {
+    ApiServer::Request request = Get("/v1/runtimes/lobby");
+    request.headers["authorization"] = "Bearer " + token;
+    return request;
+  };
+  EXPECT_EQ(api.Handle(with("old-token-0123456789")).status, 200);
+  api_tokens_.Replace({{"ops", "old-token-0123456789", ApiRole::kAdmin},
+                       {"ops", "new-token-0123456789", ApiRole::kAdmin}});
+  EXPECT_EQ(api.Handle(with("old-token-0123456789")).status, 200) << "both during a rotation";
+  EXPECT_EQ(api.Handle(with("new-token-0123456789")).status, 200);
+  api_tokens_.Replace({{"ops", "new-token-0123456789", ApiRole::kAdmin}});
+  EXPECT_EQ(api.Handle(with("old-token-0123456789")).status, 401);
+  EXPECT_EQ(api.Handle(with("new-token-0123456789")).status, 200);
 }
 
 TEST_F(ApiServerTest, OversizeBodyUrlAndHeadersAreRefused) {
@@ -436,7 +585,7 @@ TEST_F(ApiServerTest, NodesListTheClusterWithHeartbeatsAndLeader) {
   EXPECT_CALL(cluster, HeartbeatAges)
       .WillOnce(Return(std::map<std::string, Duration>{
           {"node-a", std::chrono::milliseconds(3200)}}));
-  auto response = Server(std::nullopt, &cluster).Handle(Get("/v1/nodes"));
+  auto response = Server({}, &cluster).Handle(Get("/v1/nodes"));
   ASSERT_EQ(response.status, 200);
   auto body = Body(response);
   EXPECT_EQ(body["leader"], "node-a");
@@ -454,7 +603,7 @@ TEST_F(ApiServerTest, NodesWithoutHeartbeatAgesIsTheListWithoutHeartbeats) {
   ON_CALL(cluster, Snapshot).WillByDefault(Return(TwoNodeCluster()));
   ON_CALL(cluster, HeartbeatAges)
       .WillByDefault(Return(Fail(ErrorCode::kServiceUnavailable, "etcd unreachable")));
-  auto response = Server(std::nullopt, &cluster).Handle(Get("/v1/nodes"));
+  auto response = Server({}, &cluster).Handle(Get("/v1/nodes"));
   ASSERT_EQ(response.status, 200);
   auto body = Body(response);
   ASSERT_EQ(body["items"].size(), 2u);
@@ -477,10 +626,15 @@ TEST_F(ApiServerTest, NodesOnOneHostIsNotFoundSayingItIsNotACluster) {
 // The Kubernetes surface shares the listener and the token; its refusals
 // are Status objects (controller/api/kube/kube_api.h).
 TEST_F(ApiServerTest, KubernetesPathsAnswerStatusesAndNeedTheTokenToChange) {
-  auto api = Server("s3cret");
-  const ApiServer::Response listed = api.Handle(Get("/apis/rtmanager.galaxy/v1/gameruntimes"));
+  auto api = Server({{"ops", "s3cret", ApiRole::kAdmin}});
+  const ApiServer::Response unlisted = api.Handle(Get("/apis/rtmanager.galaxy/v1/gameruntimes"));
+  EXPECT_EQ(unlisted.status, 401) << "reads need a token, as on /v1";
+  EXPECT_EQ(Body(unlisted)["kind"], "Status");
+  ApiServer::Request list = Get("/apis/rtmanager.galaxy/v1/gameruntimes");
+  list.headers["authorization"] = "Bearer s3cret";
+  const ApiServer::Response listed = api.Handle(list);
   EXPECT_EQ(listed.status, 200) << listed.body;
-  EXPECT_EQ(Body(listed)["kind"], "GameRuntimeList") << "reads need no token, as on /v1";
+  EXPECT_EQ(Body(listed)["kind"], "GameRuntimeList");
 
   ApiServer::Request patch{
       .method = "PATCH",

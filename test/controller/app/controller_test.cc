@@ -19,6 +19,7 @@
 #include "test/mocks/mock_game_lease_store.h"
 #include "test/mocks/mock_lifecycle_operations.h"
 #include "test/mocks/mock_log_archive.h"
+#include "test/mocks/mock_secret_source.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
 #include "test/mocks/mock_runtime_record_store.h"
@@ -98,10 +99,11 @@ class ControllerTest : public ::testing::Test {
   NiceMock<MockLogger> logger_;
   NiceMock<MockTokenGenerator> tokens_;
   NiceMock<MockLogArchive> log_archive_;
+  NiceMock<MockSecretSource> secrets_;
   NiceMock<MockLifecycleOperations> operations_;
   TokenBucket unlimited_{clock_, 0, 1};
   LifecyclePorts ports_{records_, operation_log_, engine_, leases_,
-                        telemetry_, logger_, clock_, tokens_, log_archive_};
+                        telemetry_, logger_, clock_, tokens_, log_archive_, secrets_};
   Reconciler reconciler_{ports_, operations_, desired_, statuses_, unlimited_,
                          ReconcilerConfig{}};
   WorkQueue queue_{clock_, BackoffPolicy{}};
@@ -188,7 +190,8 @@ TEST_F(ControllerTest, RestartRequestBumpsTheGenerationOverTheRevisionItRead) {
     return Expected<uint64_t>(9);
   });
 
-  auto generation = controller_.RequestRestart("needs-start", "req-1");
+  auto generation = controller_.RequestRestart("needs-start", "req-1", /*force=*/false,
+                                               Requester{"ops", "10.0.0.5"});
 
   ASSERT_TRUE(generation.has_value());
   EXPECT_EQ(*generation, 2);
@@ -196,6 +199,7 @@ TEST_F(ControllerTest, RestartRequestBumpsTheGenerationOverTheRevisionItRead) {
   EXPECT_EQ(written.api_restart_count, 1);
   EXPECT_EQ(written.restart_source, OpSource::kRest);
   EXPECT_EQ(written.restart_source_ref, "req-1");
+  EXPECT_EQ(written.restart_requested_by, (Requester{"ops", "10.0.0.5"}));
 }
 
 TEST_F(ControllerTest, AForcedRestartSkipsTheDrainWaitUpToItsRestartGeneration) {

@@ -22,6 +22,7 @@ using testing_support::LobbyOperations;
 using testing_support::LobbyRuntime;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Pair;
 using ::testing::StartsWith;
 
@@ -66,8 +67,11 @@ class ClientCommandsTest : public ::testing::Test {
           auto found = env_.find(name);
           return found == env_.end() ? std::nullopt : std::optional(found->second);
         },
-        .connect = [this](const std::string& server) -> Expected<std::unique_ptr<ApiClient>> {
+        .connect = [this](const ApiEndpoint& endpoint) -> Expected<std::unique_ptr<ApiClient>> {
+          const std::string& server = endpoint.server;
           servers_.push_back(server);
+          tokens_.push_back(endpoint.bearer_token);
+          endpoints_.push_back(endpoint);
           if (server.starts_with("ftp:")) {
             return Fail(ErrorCode::kInvalidRequest, "server \"" + server + "\" is not an http(s) URL");
           }
@@ -102,6 +106,8 @@ class ClientCommandsTest : public ::testing::Test {
   FakeApiClient fake_;
   std::map<std::string, std::string> env_;
   std::vector<std::string> servers_;
+  std::vector<std::string> tokens_;  // the bearer token of each connect
+  std::vector<ApiEndpoint> endpoints_;
   std::vector<std::filesystem::path> written_;
 };
 
@@ -451,28 +457,39 @@ TEST_F(ClientCommandsTest, RestartPostsWithTokenAndRequestId) {
   ASSERT_EQ(fake_.calls.size(), 1u);
   EXPECT_EQ(fake_.calls[0].method, "POST");
   EXPECT_EQ(fake_.calls[0].target, "/v1/runtimes/lobby-eu-1/restart");
-  EXPECT_THAT(fake_.calls[0].headers, ElementsAre(Pair("Authorization", "Bearer s3cret"),
-                                                  Pair("X-Request-Id", "req-1")));
+  EXPECT_THAT(fake_.calls[0].headers, ElementsAre(Pair("X-Request-Id", "req-1")));
+  EXPECT_THAT(tokens_, ElementsAre("s3cret")) << "the client sends it with every call";
+}
+
+TEST_F(ClientCommandsTest, ReadsSendTheTokenToo) {
+  fake_.on_get = [](const std::string&) { return HttpReply{200, R"({"items": []})"}; };
+  EXPECT_EQ(Command("get", {"--token-file", WriteFile("token", "reader-token\n")}).code, 0);
+  EXPECT_EQ(Command("history", {"lobby", "--token-file", WriteFile("token", "ops:named-token\n")}).code,
+            0);
+  EXPECT_THAT(tokens_, ElementsAre("reader-token", "named-token"))
+      << "a server's name:token file serves: its first token is sent";
 }
 
 TEST_F(ClientCommandsTest, RestartTakesTheTokenFileFromTheEnvironment) {
   env_["RTMANAGER_TOKEN_FILE"] = WriteFile("token", "from-env");
   fake_.on_post = [](const std::string&) { return HttpReply{202, R"({"generation": 2})"}; };
   EXPECT_EQ(Command("restart", {"x"}).code, 0);
-  EXPECT_THAT(fake_.calls.at(0).headers, ElementsAre(Pair("Authorization", "Bearer from-env")));
+  EXPECT_THAT(tokens_, ElementsAre("from-env"));
 }
 
-TEST_F(ClientCommandsTest, RestartWithoutTokenSendsNoAuthorization) {
+TEST_F(ClientCommandsTest, WithoutATokenFileNoTokenIsSent) {
   fake_.on_post = [](const std::string&) { return HttpReply{202, R"({"generation": 2})"}; };
   EXPECT_EQ(Command("restart", {"x"}).code, 0);
   EXPECT_TRUE(fake_.calls.at(0).headers.empty());
+  EXPECT_THAT(tokens_, ElementsAre(""));
 }
 
 TEST_F(ClientCommandsTest, RestartErrorsExitOne) {
   CommandRun run = Command("restart", {"x", "--token-file", "/nonexistent/token"});
-  EXPECT_EQ(run.code, 1);
-  EXPECT_EQ(run.err, "cannot read token file /nonexistent/token\n");
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, HasSubstr("flag --token-file: cannot read token file /nonexistent/token\n"));
   EXPECT_TRUE(fake_.calls.empty());
+  EXPECT_TRUE(servers_.empty()) << "nothing is called without the token asked for";
 
   fake_.on_post = [](const std::string&) {
     return HttpReply{401, R"({"error":{"code":"unauthorized","message":"missing or wrong token"}})"};
@@ -618,6 +635,38 @@ TEST_F(ClientCommandsTest, KubeconfigPrintsTheServerItWasGiven) {
   EXPECT_THAT(run.out, HasSubstr("server: \"http://127.0.0.1:9999\""));
   EXPECT_TRUE(servers_.empty());
   EXPECT_EQ(Command("kubeconfig", {"--server", "127.0.0.1:9999"}).code, 2);
+}
+
+TEST_F(ClientCommandsTest, KubeconfigOfAnHttpsServerCarriesItsCa) {
+  const std::string ca_file = WriteFile("ca.pem", "-----BEGIN CERTIFICATE-----\nAA==\n");
+  const CommandRun run =
+      Command("kubeconfig", {"--server", "https://10.0.0.5:8443", "--ca-file", ca_file});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("server: \"https://10.0.0.5:8443\""));
+  EXPECT_THAT(run.out, HasSubstr("certificate-authority-data: "));
+  EXPECT_THAT(run.out, Not(HasSubstr("insecure-skip-tls-verify")));
+  const CommandRun missing = Command(
+      "kubeconfig", {"--server", "https://10.0.0.5:8443", "--ca-file", "/nonexistent/ca.pem"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("flag --ca-file: cannot read /nonexistent/ca.pem"));
+}
+
+TEST_F(ClientCommandsTest, TheTlsFlagsAndTheirEnvironmentReachTheConnection) {
+  fake_.on_get = [](const std::string&) { return HttpReply{200, R"({"items": []})"}; };
+  const std::string ca_file = WriteFile("ca.pem", "pem");
+  EXPECT_EQ(Command("get", {"--server", "https://a:1", "--ca-file", ca_file}).code, 0);
+  EXPECT_EQ(Command("get", {"--server", "https://a:1", "--insecure-skip-tls-verify"}).code, 0);
+  env_["RTMANAGER_CA_FILE"] = ca_file;
+  EXPECT_EQ(Command("get", {"--server", "https://a:1"}).code, 0);
+  ASSERT_EQ(endpoints_.size(), 3u);
+  EXPECT_EQ(endpoints_[0].ca_file, ca_file);
+  EXPECT_FALSE(endpoints_[0].insecure_skip_tls_verify);
+  EXPECT_EQ(endpoints_[1].ca_file, "");
+  EXPECT_TRUE(endpoints_[1].insecure_skip_tls_verify);
+  EXPECT_EQ(endpoints_[2].ca_file, ca_file) << "from $RTMANAGER_CA_FILE";
+  const CommandRun unreadable = Command("get", {"--ca-file", "/nonexistent/ca.pem"});
+  EXPECT_EQ(unreadable.code, 2);
+  EXPECT_THAT(unreadable.err, HasSubstr("flag --ca-file: cannot read /nonexistent/ca.pem"));
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ int UnusedPort() {
 }
 
 std::unique_ptr<HttpApiClient> ClientOf(const LoopbackHttpServer& server) {
-  auto client = HttpApiClient::Create(server.Url(), std::chrono::seconds(5));
+  auto client = HttpApiClient::Create({.server = server.Url()}, std::chrono::seconds(5));
   EXPECT_TRUE(client.has_value());
   return std::move(*client);
 }
@@ -44,17 +44,17 @@ std::vector<std::string> Targets(LoopbackHttpServer& server) {
 }
 
 TEST(HttpApiClientCreateTest, AcceptsHttpUrlsAndHostPort) {
-  EXPECT_EQ((*HttpApiClient::Create("http://127.0.0.1:8088/", std::chrono::seconds(1)))->BaseUrl(),
+  EXPECT_EQ((*HttpApiClient::Create({.server = "http://127.0.0.1:8088/"}, std::chrono::seconds(1)))->BaseUrl(),
             "http://127.0.0.1:8088");
-  EXPECT_EQ((*HttpApiClient::Create("127.0.0.1:9", std::chrono::seconds(1)))->BaseUrl(),
+  EXPECT_EQ((*HttpApiClient::Create({.server = "127.0.0.1:9"}, std::chrono::seconds(1)))->BaseUrl(),
             "http://127.0.0.1:9");
-  EXPECT_EQ((*HttpApiClient::Create("https://rtm.example", std::chrono::seconds(1)))->BaseUrl(),
+  EXPECT_EQ((*HttpApiClient::Create({.server = "https://rtm.example"}, std::chrono::seconds(1)))->BaseUrl(),
             "https://rtm.example");
 }
 
 TEST(HttpApiClientCreateTest, RejectsOtherSchemesAndGarbage) {
   for (const char* bad : {"ftp://x", "http://", "http://a b", "unix:///var/run/x.sock"}) {
-    auto client = HttpApiClient::Create(bad, std::chrono::seconds(1));
+    auto client = HttpApiClient::Create({.server = bad}, std::chrono::seconds(1));
     ASSERT_FALSE(client.has_value()) << bad;
     EXPECT_EQ(client.error().code, ErrorCode::kInvalidRequest) << bad;
   }
@@ -87,6 +87,7 @@ TEST(HttpApiClientTest, PostSendsTheHeaders) {
   });
   auto reply = ClientOf(server)->Post(
       "/v1/runtimes/x/restart", {{"Authorization", "Bearer t0k"}, {"X-Request-Id", "req-9"}});
+  // (A header the caller passes is sent as given.)
   ASSERT_TRUE(reply.has_value()) << reply.error().message;
   EXPECT_EQ(reply->status, 202);
   EXPECT_EQ(reply->body, R"({"generation":4})");
@@ -100,7 +101,7 @@ TEST(HttpApiClientTest, PostSendsTheHeaders) {
 
 TEST(HttpApiClientTest, UnreachableServerIsNamed) {
   const std::string url = "http://127.0.0.1:" + std::to_string(UnusedPort());
-  auto client = *HttpApiClient::Create(url, std::chrono::seconds(2));
+  auto client = *HttpApiClient::Create({.server = url}, std::chrono::seconds(2));
   auto reply = client->Get("/v1/runtimes");
   ASSERT_FALSE(reply.has_value());
   EXPECT_EQ(reply.error().code, ErrorCode::kServiceUnavailable);
@@ -109,6 +110,33 @@ TEST(HttpApiClientTest, UnreachableServerIsNamed) {
                                  [](std::string_view) { return true; });
   ASSERT_FALSE(streamed.has_value());
   EXPECT_THAT(streamed.error().message, StartsWith("cannot reach rtmanager at " + url + ": "));
+}
+
+TEST(HttpApiClientTest, TheBearerTokenGoesWithEveryCall) {
+  LoopbackHttpServer server([](const ReceivedRequest& request, HttpConnection& connection) {
+    connection.Respond(200, request.target == "/w" ? "" : "{}");
+  });
+  auto client = HttpApiClient::Create({.server = server.Url(), .bearer_token = "t0k-123"},
+                                      std::chrono::seconds(5));
+  ASSERT_TRUE(client.has_value());
+  ASSERT_TRUE((*client)->Get("/v1/runtimes").has_value());
+  ASSERT_TRUE((*client)->Post("/v1/runtimes/x/restart", {{"X-Request-Id", "r"}}).has_value());
+  ASSERT_TRUE((*client)
+                  ->Stream("/w", In(std::chrono::seconds(5)), [](std::string_view) { return true; })
+                  .has_value());
+  const std::vector<ReceivedRequest> requests = server.Requests();
+  ASSERT_EQ(requests.size(), 3u);
+  for (const ReceivedRequest& request : requests) {
+    EXPECT_EQ(request.headers.at("authorization"), "Bearer t0k-123") << request.target;
+  }
+  EXPECT_EQ(requests[1].headers.at("x-request-id"), "r");
+
+  LoopbackHttpServer open([](const ReceivedRequest&, HttpConnection& connection) {
+    connection.Respond(200, "{}");
+  });
+  ASSERT_TRUE(ClientOf(open)->Get("/v1/runtimes").has_value());
+  EXPECT_FALSE(open.Requests().at(0).headers.contains("authorization"))
+      << "no token: no Authorization header";
 }
 
 TEST(HttpApiClientTest, StreamHandsOverLinesAsTheyArriveUntilTheCallerStops) {

@@ -45,7 +45,8 @@ TEST(RunOptionsTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(options->manifest_debounce, std::chrono::milliseconds(10));
   EXPECT_EQ(options->max_ops_per_second, 20);
   EXPECT_EQ(options->watch_history_bytes, size_t{16} << 20);
-  EXPECT_FALSE(options->api_token.has_value());
+  EXPECT_TRUE(options->api_tokens.empty());
+  EXPECT_FALSE(options->metrics_public);
 }
 
 TEST(RunOptionsTest, DockerHostComesFromTheFlagThenTheEnvironment) {
@@ -68,31 +69,75 @@ TEST(RunOptionsTest, InvalidValuesNameTheirFlag) {
   EXPECT_THAT(ErrorOf({"--watch-history-mib", "0"}), HasSubstr("--watch-history-mib"));
 }
 
+TEST(RunOptionsTest, EtcdOverTlsAndEtcdAuthAreRefusedNamingTheirFlag) {
+  EXPECT_THAT(ErrorOf({"--store", "etcd+https://10.0.0.1:2379"}),
+              HasSubstr("flag --store: etcd over TLS (etcd+https://) is not supported yet"));
+  for (const char* flag : {"--etcd-ca-file", "--etcd-cert-file", "--etcd-key-file",
+                           "--etcd-user", "--etcd-password-file"}) {
+    EXPECT_THAT(ErrorOf({"--store", "etcd://127.0.0.1:2379", flag, "x"}),
+                HasSubstr(std::string("flag ") + flag + ": etcd over TLS and etcd "
+                                                        "authentication are not supported yet"))
+        << flag;
+  }
+}
+
+TEST(RunOptionsTest, TlsFlagsGoTogetherAndMustBeReadable) {
+  const std::string pem = (std::filesystem::temp_directory_path() /
+                           ("rtm_run_options_tls_" + std::to_string(::getpid()))).string();
+  std::ofstream(pem) << "pem\n";
+  EXPECT_THAT(ErrorOf({"--tls-cert-file", pem}),
+              HasSubstr("flags --tls-cert-file and --tls-key-file go together"));
+  EXPECT_THAT(ErrorOf({"--tls-cert-file", "/nonexistent/c.pem", "--tls-key-file", pem}),
+              HasSubstr("flag --tls-cert-file: cannot read /nonexistent/c.pem"));
+  auto options = Parse({"--tls-cert-file", pem, "--tls-key-file", pem});
+  ASSERT_TRUE(options.has_value()) << options.error().message;
+  EXPECT_EQ(options->tls_cert_file, pem);
+  EXPECT_EQ(options->tls_key_file, pem);
+  std::filesystem::remove(pem);
+}
+
 TEST(RunOptionsTest, NonLoopbackListenNeedsATokenFile) {
   EXPECT_THAT(ErrorOf({"--listen", "0.0.0.0:8088"}),
               HasSubstr("a non-loopback address needs --api-token-file"));
 }
 
-TEST(RunOptionsTest, TokenFileIsReadAndItsProblemsNamed) {
+TEST(RunOptionsTest, TokenFilesAreReadWithTheirRolesAndTheirProblemsNamed) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("rtm_run_options_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  const std::string good = (dir / "good").string();
+  const std::string admin = (dir / "admin").string();
+  const std::string readers = (dir / "readers").string();
   const std::string short_token = (dir / "short").string();
-  std::ofstream(good) << "  0123456789abcdef0123\n";
+  std::ofstream(admin) << "  0123456789abcdef0123\n";
+  std::ofstream(readers) << "# dashboards\ngrafana: read-0123456789abcdef\n"
+                            "\nci-bot:read-abcdef0123456789\n";
   std::ofstream(short_token) << "abc\n";
 
-  auto options = Parse({"--listen", "0.0.0.0:8088", "--api-token-file", good});
+  auto options = Parse({"--listen", "0.0.0.0:8088", "--api-token-file", admin,
+                        "--api-read-token-file", readers, "--metrics-public"});
   ASSERT_TRUE(options.has_value()) << options.error().message;
-  EXPECT_EQ(options->api_token, "0123456789abcdef0123");
+  ASSERT_EQ(options->api_tokens.size(), 3u);
+  EXPECT_EQ(options->api_tokens[0].name, "admin") << "a bare token's name";
+  EXPECT_EQ(options->api_tokens[0].secret, "0123456789abcdef0123");
+  EXPECT_EQ(options->api_tokens[0].role, ApiRole::kAdmin);
+  EXPECT_EQ(options->api_tokens[1].name, "grafana");
+  EXPECT_EQ(options->api_tokens[1].secret, "read-0123456789abcdef");
+  EXPECT_EQ(options->api_tokens[1].role, ApiRole::kRead);
+  EXPECT_EQ(options->api_tokens[2].name, "ci-bot");
+  EXPECT_EQ(options->api_tokens[2].role, ApiRole::kRead);
+  EXPECT_TRUE(options->metrics_public);
+  EXPECT_EQ(options->api_read_token_file, readers) << "kept for the reload on SIGHUP";
+
   EXPECT_THAT(ErrorOf({"--api-token-file", short_token}),
-              HasSubstr("flag --api-token-file: the token in " + short_token +
-                        " is shorter than 16 characters"));
+              HasSubstr("flag --api-token-file: " + short_token +
+                        ":1: the token of \"admin\" is shorter than 16 characters"));
+  EXPECT_THAT(ErrorOf({"--api-read-token-file", short_token}),
+              HasSubstr("flag --api-read-token-file: " + short_token +
+                        ":1: the token of \"reader\" is shorter than 16 characters"));
   EXPECT_THAT(ErrorOf({"--api-token-file", (dir / "missing").string()}),
               HasSubstr("flag --api-token-file: cannot read token file"));
   std::filesystem::remove_all(dir);
 }
-
 
 // ----------------------------------------------------------- cluster mode
 

@@ -71,12 +71,12 @@ TEST(RuntimesTableTest, WideAppendsTheNodeAndHealthWithADashOffCluster) {
 
 TEST(OperationsTableTest, NewestFirstAsGivenWithShortContainerIds) {
   EXPECT_EQ(OperationsTable(LobbyOperations()),
-            "TIME                       KIND      SOURCE     OUTCOME   CODE           CONTAINER"
-            "      SOURCE REF                MESSAGE\n"
-            "2026-11-25T02:54:57.000Z   restart   rest       success   -              012345"
-            "6789ab   req-42                    -\n"
-            "2026-11-25T02:39:59.000Z   start     manifest   failure   start_failed   -     "
-            "         lobby.yaml#generation=2   port 18080 is taken\n");
+            "TIME                       KIND      SOURCE     BY             OUTCOME   CODE     "
+            "      CONTAINER      SOURCE REF                MESSAGE\n"
+            "2026-11-25T02:54:57.000Z   restart   rest       ops@10.0.0.5   success   -        "
+            "      0123456789ab   req-42                    -\n"
+            "2026-11-25T02:39:59.000Z   start     manifest   -              failure   start_fa"
+            "iled   -              lobby.yaml#generation=2   port 18080 is taken\n");
 }
 
 TEST(DescribeRuntimeTest, ShowsIdentityStatusSpecConditionsAndOperations) {
@@ -114,12 +114,12 @@ TEST(DescribeRuntimeTest, ShowsIdentityStatusSpecConditionsAndOperations) {
       "  Progressing     False    Converged   2026-11-25T02:54:58.000Z (5m ago)   -\n"
       "  ManifestValid   True     Valid       2026-11-24T03:00:00.000Z (1d ago)   -\n"
       "Operations (newest first):\n"
-      "  TIME                       KIND      SOURCE     OUTCOME   CODE           CONTAINER  "
-      "    SOURCE REF                MESSAGE\n"
-      "  2026-11-25T02:54:57.000Z   restart   rest       success   -              0123456789"
-      "ab   req-42                    -\n"
-      "  2026-11-25T02:39:59.000Z   start     manifest   failure   start_failed   -         "
-      "     lobby.yaml#generation=2   port 18080 is taken\n");
+      "  TIME                       KIND      SOURCE     BY             OUTCOME   CODE     "
+      "      CONTAINER      SOURCE REF                MESSAGE\n"
+      "  2026-11-25T02:54:57.000Z   restart   rest       ops@10.0.0.5   success   -        "
+      "      0123456789ab   req-42                    -\n"
+      "  2026-11-25T02:39:59.000Z   start     manifest   -              failure   start_fa"
+      "iled   -              lobby.yaml#generation=2   port 18080 is taken\n");
 }
 
 TEST(DescribeRuntimeTest, ShowsHowTheLastContainerEnded) {

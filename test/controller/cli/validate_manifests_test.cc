@@ -286,6 +286,17 @@ TEST_F(ValidateManifestsTest, ABudgetSelectingNoGameIsAWarning) {
                 "2 manifests valid (1 runtimes, 1 disruption budget)\n");
 }
 
+TEST_F(ValidateManifestsTest, AValueUnderASecretsNameIsAWarning) {
+  const std::string path = Write(
+      "game.yaml", Manifest("game-a", "  env: {MAP: nebula, RCON_PASSWORD: hunter2}\n"
+                                      "  secretEnv: {ADMIN_TOKEN: {file: admin}}\n"));
+  const ValidationReport report = ValidateManifests({path});
+  EXPECT_TRUE(report.ok()) << ::testing::PrintToString(Lines(report));
+  EXPECT_THAT(report.warnings,
+              ElementsAre(path + ":1: spec.env.RCON_PASSWORD: looks like a secret; put it in a "
+                                 "file under --secrets-dir and name it in spec.secretEnv"));
+}
+
 TEST_F(ValidateManifestsTest, AnInvalidBudgetIsNotCounted) {
   const std::string budgets =
       Write("budgets.yaml", BudgetManifest("fleet", "{fleet: eu}", "150%"));

@@ -309,6 +309,35 @@ TEST(ManifestParserTest, EnvValuesAreScalarsKeptAsText) {
               ElementsAre(Problem(7, "spec.env", "must be a map")));
 }
 
+TEST(ManifestParserTest, SecretEnvNamesFilesUnderTheSecretsDirectory) {
+  const GameSpec spec = SpecOf(WithSpec("  env: {MAP: nebula}\n"
+                                        "  secretEnv:\n"
+                                        "    RCON_PASSWORD: {file: rcon}\n"
+                                        "    ADMIN_TOKEN: {file: admin/token}\n"));
+  EXPECT_EQ(spec.secret_env.size(), 2u);
+  EXPECT_EQ(spec.secret_env.at("RCON_PASSWORD"), (SecretEnvSource{.file = "rcon"}));
+  EXPECT_EQ(spec.secret_env.at("ADMIN_TOKEN").file, "admin/token");
+  EXPECT_EQ(spec.secret_env.at("ADMIN_TOKEN").digest, "") << "stamped by the sync, not read";
+  EXPECT_THAT(ProblemsOf(WithSpec("  env: {RCON: x}\n"
+                                  "  secretEnv:\n"
+                                  "    A: {file: /etc/shadow}\n"
+                                  "    B: {file: ../up}\n"
+                                  "    C: {path: x}\n"
+                                  "    RCON: {file: rcon}\n"
+                                  "    D: hunter2\n")),
+              ElementsAre(Problem(9, "spec.secretEnv.A.file",
+                                  "must be a relative path under --secrets-dir (no '..', not "
+                                  "absolute)"),
+                          Problem(10, "spec.secretEnv.B.file",
+                                  "must be a relative path under --secrets-dir (no '..', not "
+                                  "absolute)"),
+                          Problem(11, "spec.secretEnv.C.path", "unknown field"),
+                          Problem(11, "spec.secretEnv.C.file", "required"),
+                          Problem(12, "spec.secretEnv.RCON",
+                                  "is also in spec.env; a variable comes from one of them"),
+                          Problem(13, "spec.secretEnv.D", "must be a map")));
+}
+
 TEST(ManifestParserTest, PlacementFieldsAreDecoded) {
   const GameSpec spec =
       SpecOf(WithSpec("  nodeName: node-a\n"

@@ -1,5 +1,7 @@
 #include "reconcile/domain/container_spec.h"
 
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -52,6 +54,21 @@ TEST(ContainerSpecTest, SpecHashCarriesItsSchemeVersionAndIsStable) {
   // must come with a new scheme version.
   EXPECT_EQ(SpecHash(GameSpec{.image = "x"}), SpecHash(GameSpec{.image = "x"}));
   EXPECT_EQ(SpecHash(GameSpec{.image = "x"}).size(), 3u + 16u);
+}
+
+TEST(ContainerSpecTest, SecretEnvCountsThroughItsDigestOnlyWhenSet) {
+  GameSpec secret = FullSpec();
+  secret.secret_env = {{"RCON_PASSWORD", {.file = "rcon", .digest = "aa"}}};
+  EXPECT_NE(SpecHash(secret), SpecHash(FullSpec())) << "a secret added";
+  GameSpec rotated = secret;
+  rotated.secret_env.at("RCON_PASSWORD").digest = "bb";
+  EXPECT_NE(SpecHash(rotated), SpecHash(secret)) << "a changed secret updates";
+  const ContainerSpec built = BuildContainerSpec({"lobby-eu-1", 1}, secret, "rtmanager");
+  EXPECT_EQ(built.env, BuildContainerSpec({"lobby-eu-1", 1}, FullSpec(), "rtmanager").env)
+      << "no value in the spec, so none in what is built from it";
+  const ContainerSpec with = WithSecretValues(built, {{"A_FIRST", "1"}, {"RCON_PASSWORD", "x"}});
+  EXPECT_TRUE(std::is_sorted(with.env.begin(), with.env.end()));
+  EXPECT_EQ(with.env.size(), built.env.size() + 2);
 }
 
 TEST(ContainerSpecTest, SpecHashIgnoresStateAndRestartGeneration) {

@@ -22,6 +22,7 @@
 #include "test/mocks/mock_container_engine.h"
 #include "test/mocks/mock_game_lease_store.h"
 #include "test/mocks/mock_log_archive.h"
+#include "test/mocks/mock_secret_source.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
 #include "test/mocks/mock_runtime_record_store.h"
@@ -84,6 +85,7 @@ class LifecycleTest : public ::testing::Test {
   ::testing::NiceMock<MockClock> clock_;
   ::testing::NiceMock<MockTokenGenerator> tokens_;
   ::testing::NiceMock<MockLogArchive> log_archive_;
+  ::testing::NiceMock<MockSecretSource> secrets_;
 
   std::map<std::string, RuntimeRecord, std::less<>> records_;
   uint64_t store_revision_ = 0;
@@ -94,7 +96,7 @@ class LifecycleTest : public ::testing::Test {
 
   LifecyclePorts ports_{record_store_, operation_log_, engine_, leases_,
                         telemetry_,    logger_,        clock_,  tokens_,
-                        log_archive_};
+                        log_archive_,  secrets_};
   LifecycleConfig config_;
   StopService stop_{ports_, config_};
   StartService start_{ports_, config_};

@@ -300,6 +300,7 @@ TEST_F(RestartServiceTest, SuccessRecreatesWithSameHostnameAndGivenSourceRef) {
     EXPECT_EQ(entry.source_ref, "req-42");
     EXPECT_EQ(entry.op_source, OpSource::kRest);
     EXPECT_EQ(entry.outcome, Outcome::kSuccess);
+    EXPECT_EQ(entry.requested_by, std::nullopt) << "nobody said who asked";
   }
   EXPECT_EQ(OuterEntry().container_id, kNewContainer);
   EXPECT_EQ(OuterEntry().image_ref, kImage);
@@ -327,6 +328,20 @@ TEST_F(RestartServiceTest, PreStopGoesIntoTheInnerStopAndTheDrainIntoTheRestart)
   EXPECT_EQ(entries()[1].pre_stop, std::nullopt);
   EXPECT_EQ(OuterEntry().drain, input.drain);
   EXPECT_EQ(OuterEntry().pre_stop, std::nullopt);
+}
+
+TEST_F(RestartServiceTest, WhoAskedIsInTheOuterAndEveryInnerEntry) {
+  StoreRecord(RunningRecord());
+  ExpectRecreate();
+  RestartInput input = Input("req-42");
+  input.requested_by = Requester{"ops", "10.0.0.5"};
+
+  ASSERT_TRUE(restart_.Handle(input).has_value());
+
+  ASSERT_THAT(EntryKinds(), ElementsAre(OpKind::kStop, OpKind::kStart, OpKind::kRestart));
+  for (const auto& entry : entries()) {
+    EXPECT_EQ(entry.requested_by, input.requested_by) << ToString(entry.op_kind);
+  }
 }
 
 TEST_F(RestartServiceTest, TheNewRecordKeepsHowTheOldContainerEnded) {

@@ -57,6 +57,52 @@ TEST_F(StartServiceTest, CreatesAndStartsAFreshContainerWithTheFullMapping) {
   EXPECT_EQ(entries()[0].container_id, kNewContainer);
 }
 
+// spec.secretEnv: the values, read when the container is created, go into
+// its environment (sorted with the rest) and nowhere else.
+TEST_F(StartServiceTest, SecretValuesGoIntoTheCreatedContainerOnly) {
+  GameSpec spec = Spec();
+  spec.env = {{"MAP", "nebula"}, {"ZONE", "eu"}};
+  spec.secret_env = {{"RCON_PASSWORD", {.file = "rcon", .digest = "d1"}}};
+  ExpectInspect(Fail(ErrorCode::kNotFound, "no such container"));
+  EXPECT_CALL(secrets_, Read(std::string_view("rcon")))
+      .WillOnce(Return(Expected<std::string>("hunter2")));
+  ContainerSpec created;
+  EXPECT_CALL(engine_, CreateContainer)
+      .WillOnce([&](const ContainerSpec& wanted) -> Expected<std::string> {
+        created = wanted;
+        return std::string(kNewContainer);
+      });
+  EXPECT_CALL(engine_, StartContainer).WillOnce(Return(Expected<void>()));
+
+  ASSERT_TRUE(start_.Handle(Input(spec)).has_value());
+
+  EXPECT_EQ(created.env, (std::vector<std::string>{"MAP=nebula", "RCON_PASSWORD=hunter2",
+                                                   "ZONE=eu"}));
+  EXPECT_EQ(created.labels.at("io.rtmanager.spec-hash"), SpecHash(spec));
+  EXPECT_EQ(records_.at(kGame).spec.secret_env.at("RCON_PASSWORD").file, "rcon");
+  EXPECT_EQ(entries()[0].error_message, "");
+}
+
+TEST_F(StartServiceTest, AnUnreadableSecretFailsTheStartNamingItAndCreatesNothing) {
+  GameSpec spec = Spec();
+  spec.secret_env = {{"RCON_PASSWORD", {.file = "rcon", .digest = "d1"}}};
+  ExpectLeaseReleased();
+  ExpectInspect(Fail(ErrorCode::kNotFound, "no such container"));
+  EXPECT_CALL(secrets_, Read(std::string_view("rcon")))
+      .WillOnce(Return(Expected<std::string>(
+          Fail(ErrorCode::kNotFound, "secret file /run/secrets/rcon: No such file"))));
+  EXPECT_CALL(engine_, CreateContainer).Times(0);
+
+  Expected<RuntimeRecord> result = start_.Handle(Input(spec));
+
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(result.error().message,
+            "spec.secretEnv.RCON_PASSWORD: secret file /run/secrets/rcon: No such file");
+  ASSERT_EQ(entries().size(), 1u);
+  EXPECT_EQ(entries()[0].outcome, Outcome::kFailure);
+}
+
 TEST_F(StartServiceTest, StartsAStoppedContainerWithTheSameSpecInPlace) {
   ExpectInspect(ManagedContainer(kOldContainer, Spec(), /*running=*/false));
   EXPECT_CALL(engine_, CreateContainer).Times(0);

@@ -63,7 +63,8 @@ TEST(GameRuntimeJsonTest, DesiredUsesTheGameRuntimeObjectShape) {
       (std::set<std::string>{"name", "labels", "generation", "source",
                              "apiRestartCount", "restartSource", "disruptionBudget", "scheduleCheckedThrough",
                              "restartSourceRef", "deleted", "manifestError",
-                             "creationTimestamp", "forceRestartGeneration"}));
+                             "creationTimestamp", "forceRestartGeneration",
+                             "restartRequestedBy"}));
   EXPECT_EQ(metadata["name"], "lobby-eu-1");
   EXPECT_EQ(metadata["labels"],
             (json{{"tier", "casual"}, {"region", "eu \"west\""}}));
@@ -74,6 +75,8 @@ TEST(GameRuntimeJsonTest, DesiredUsesTheGameRuntimeObjectShape) {
   EXPECT_EQ(metadata["apiRestartCount"], 3);
   EXPECT_EQ(metadata["restartSource"], "rest");
   EXPECT_EQ(metadata["restartSourceRef"], "req-5f1e");
+  EXPECT_EQ(metadata["restartRequestedBy"],
+            (json{{"name", "ci-bot"}, {"address", "192.0.2.7"}}));
   EXPECT_EQ(metadata["deleted"], true);
   EXPECT_EQ(metadata["manifestError"],
             "games/lobby.yaml:31: spec.image: required");
@@ -131,10 +134,12 @@ TEST(GameRuntimeJsonTest, SpecWithoutTheOptionalFieldsIsStoredAsBefore) {
   spec.pre_stop.reset();
   spec.drain.reset();
   spec.restart_schedule.reset();
+  spec.secret_env.clear();
 
   const json encoded = ToJson(spec);
 
   EXPECT_FALSE(encoded.contains("nodeName"));
+  EXPECT_FALSE(encoded.contains("secretEnv"));
   EXPECT_FALSE(encoded.contains("nodeSelector"));
   EXPECT_FALSE(encoded.contains("volumes"));
   EXPECT_FALSE(encoded.contains("volumeReclaimPolicy"));

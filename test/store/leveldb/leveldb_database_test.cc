@@ -85,6 +85,28 @@ TEST_F(LeveldbDatabaseTest, CreatesMissingDirectoryAndStore) {
   ASSERT_TRUE(database.has_value()) << database.error().message;
   EXPECT_EQ((*database)->dir(), dir_);
   EXPECT_TRUE(fs::exists(fs::path(dir_) / "CURRENT"));
+  EXPECT_EQ(fs::status(dir_).permissions() & fs::perms::mask, fs::perms::owner_all)
+      << "a new data directory is the owner's only (0700)";
+}
+
+TEST_F(LeveldbDatabaseTest, ADirectoryOthersCanWriteIsRefusedAndLeftAsItIs) {
+  CreateStoreWithData();
+  for (const fs::perms mode : {fs::perms::owner_all | fs::perms::group_all,
+                               fs::perms::owner_all | fs::perms::others_write |
+                                   fs::perms::others_exec}) {
+    fs::permissions(dir_, mode, fs::perm_options::replace);
+    auto refused = LeveldbDatabase::Open(dir_);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidRequest);
+    EXPECT_THAT(refused.error().message, HasSubstr("writable by its group or others"));
+    EXPECT_THAT(refused.error().message, HasSubstr("chmod go-w " + dir_));
+    EXPECT_EQ(fs::status(dir_).permissions() & fs::perms::mask, mode) << "not changed";
+  }
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                            fs::perms::others_read | fs::perms::others_exec,
+                  fs::perm_options::replace);
+  auto readable = LeveldbDatabase::Open(dir_);
+  EXPECT_TRUE(readable.has_value()) << "0755: others may read, not write";
 }
 
 TEST_F(LeveldbDatabaseTest, KeepsDataAcrossReopen) {

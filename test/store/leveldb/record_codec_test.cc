@@ -31,7 +31,9 @@ TEST(RecordCodecTest, OperationEntryUsesTheDesignFieldNames) {
             (std::set<std::string>{"sequence", "gameId", "opKind", "opSource",
                                    "sourceRef", "imageRef", "containerId",
                                    "outcome", "errorCode", "errorMessage",
-                                   "startedAt", "finishedAt", "preStop", "drain"}));
+                                   "startedAt", "finishedAt", "preStop", "drain",
+                                   "requestedBy"}));
+  EXPECT_EQ(encoded["requestedBy"], (json{{"name", "ops"}, {"address", "10.0.0.5"}}));
   EXPECT_EQ(encoded["sequence"], 42);
   EXPECT_EQ(encoded["gameId"], "lobby-eu-1");
   EXPECT_EQ(encoded["opKind"], "restart");

@@ -37,6 +37,26 @@ TEST(GameSpecRepresentationTest, ARestartScheduleIsRenderedWithReadableOffsets) 
             R"("warnings":[{"before":"1h30m","command":["say","soon"],"timeoutSeconds":10}]})");
 }
 
+// Secrets are never echoed: a value whose name looks like a secret is
+// redacted, and spec.secretEnv shows its files, not their content or digest.
+TEST(GameSpecRepresentationTest, SecretLookingValuesAndSecretEnvAreNotShown) {
+  GameSpec spec;
+  spec.env = {{"MAP", "nebula"},         {"RCON_PASSWORD", "hunter2"}, {"api_token", "t0k"},
+              {"STEAM_KEY", "k3y"},      {"MySecretThing", "x"}};
+  spec.secret_env = {{"ADMIN_PASS", {.file = "admin", .digest = "0123abcd"}}};
+  const nlohmann::json rendered = RenderGameSpec(spec);
+  EXPECT_EQ(rendered["env"], (nlohmann::json{{"MAP", "nebula"},
+                                             {"MySecretThing", "<redacted>"},
+                                             {"RCON_PASSWORD", "<redacted>"},
+                                             {"STEAM_KEY", "<redacted>"},
+                                             {"api_token", "<redacted>"}}));
+  EXPECT_EQ(rendered["secretEnv"], (nlohmann::json{{"ADMIN_PASS", {{"file", "admin"}}}}));
+  const std::string text = JsonText(rendered);
+  for (const char* secret : {"hunter2", "t0k", "k3y", "0123abcd"}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+  }
+}
+
 TEST(GameSpecRepresentationTest, EmptyCollectionsArePresentAndUnsetOptionalsLeftOut) {
   EXPECT_EQ(JsonText(RenderGameSpec(GameSpec{})),
             R"({"command":[],"env":{},"image":"","ports":[],"resources":{},)"

@@ -21,6 +21,14 @@ TEST(OperationEntryRepresentationTest, RendersEveryField) {
             R"("startedAt":"2026-11-25T02:04:34.123Z"})");
 }
 
+TEST(OperationEntryRepresentationTest, WhoAskedThroughTheApi) {
+  OperationEntry entry = FullEntry();
+  entry.requested_by = Requester{"ops", "10.0.0.5"};
+  EXPECT_EQ(RenderOperationEntry(entry)["requestedBy"],
+            (nlohmann::json{{"name", "ops"}, {"address", "10.0.0.5"}}));
+  EXPECT_FALSE(RenderOperationEntry(FullEntry()).contains("requestedBy"));
+}
+
 TEST(OperationEntryRepresentationTest, SuccessHasAnEmptyErrorCode) {
   EXPECT_EQ(JsonText(RenderOperationEntry(OperationEntry{})),
             R"({"containerId":"","errorCode":"","errorMessage":"",)"
