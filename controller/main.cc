@@ -100,7 +100,9 @@ Expected<OpenedStore> OpenStore(const RunOptions& options, Clock& clock) {
   }
   EtcdStoreOptions etcd{.endpoints = options.etcd_endpoints,
                         .prefix = options.etcd_prefix,
-                        .node = options.node};
+                        .node = options.node,
+                        .client = {.user = options.etcd_user,
+                                   .password = options.etcd_password}};
   etcd.feed.history_bytes = options.watch_history_bytes;
   auto store = EtcdStore::Open(std::move(etcd), clock);
   if (!store) return std::unexpected(store.error());

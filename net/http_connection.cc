@@ -15,6 +15,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -112,12 +113,15 @@ class AsioHttpConnection final : public HttpConnection {
       Close();
       return std::unexpected(Failure("connect", result));
     }
+    {
+      std::lock_guard lock(handle_mutex_);
+      native_handle_ = socket_.native_handle();
+    }
     if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
       socket_.set_option(asio::ip::tcp::no_delay(true), result);
       host_header_ = endpoint.host + ":" + std::to_string(endpoint.port);
+      if (endpoint.tls) return StartTls(endpoint, deadline);
     }
-    std::lock_guard lock(handle_mutex_);
-    native_handle_ = socket_.native_handle();
     return {};
   }
 
@@ -131,18 +135,20 @@ class AsioHttpConnection final : public HttpConnection {
     bool finished = false;
     error_code result;
     std::string_view step = "send request";
-    http::async_write(socket_, message, [&](const error_code& error, size_t) {
-      if (error) {
-        result = error;
-        finished = true;
-        return;
-      }
-      step = "read response";
-      http::async_read(socket_, buffer_, parser,
-                       [&](const error_code& read_error, size_t) {
-                         result = read_error;
-                         finished = true;
-                       });
+    OnStream([&](auto& stream) {
+      http::async_write(stream, message, [&](const error_code& error, size_t) {
+        if (error) {
+          result = error;
+          finished = true;
+          return;
+        }
+        step = "read response";
+        http::async_read(stream, buffer_, parser,
+                         [&](const error_code& read_error, size_t) {
+                           result = read_error;
+                           finished = true;
+                         });
+      });
     });
     if (!RunOrClose(finished, deadline)) {
       Close();
@@ -173,18 +179,20 @@ class AsioHttpConnection final : public HttpConnection {
     bool finished = false;
     error_code result;
     std::string_view step = "send request";
-    http::async_write(socket_, message, [&](const error_code& error, size_t) {
-      if (error) {
-        result = error;
-        finished = true;
-        return;
-      }
-      step = "read response header";
-      http::async_read_header(socket_, buffer_, *stream_parser_,
-                              [&](const error_code& read_error, size_t) {
-                                result = read_error;
-                                finished = true;
-                              });
+    OnStream([&](auto& stream) {
+      http::async_write(stream, message, [&](const error_code& error, size_t) {
+        if (error) {
+          result = error;
+          finished = true;
+          return;
+        }
+        step = "read response header";
+        http::async_read_header(stream, buffer_, *stream_parser_,
+                                [&](const error_code& read_error, size_t) {
+                                  result = read_error;
+                                  finished = true;
+                                });
+      });
     });
     if (!RunOrClose(finished, deadline)) {
       Close();
@@ -236,11 +244,74 @@ class AsioHttpConnection final : public HttpConnection {
 
   bool PeerClosedWhileIdle() override {
     if (closed_ || buffer_.size() > 0) return true;
-    pollfd descriptor{socket_.native_handle(), POLLIN, 0};
+    // (Over TLS a byte waiting may be a session ticket rather than a
+    // close; the connection is then replaced, which costs a handshake.)
+    pollfd descriptor{native_handle_, POLLIN, 0};
     return ::poll(&descriptor, 1, 0) != 0;
   }
 
  private:
+  // The TLS client handshake over the connected socket, which tls_ then
+  // owns: TLS 1.2 and later, the peer's chain verified against the CA file
+  // (else the system's CAs) and its name against the endpoint's host.
+  TransportExpected<void> StartTls(const HttpEndpoint& endpoint, Deadline deadline) {
+    namespace ssl = asio::ssl;
+    const HttpTls& tls = *endpoint.tls;
+    tls_context_.emplace(ssl::context::tls_client);
+    ssl::context& context = *tls_context_;
+    context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                        ssl::context::no_tlsv1_1);
+    error_code error;
+    if (tls.ca_file.empty()) {
+      context.set_default_verify_paths(error);
+    } else {
+      context.load_verify_file(tls.ca_file, error);
+    }
+    if (!error && !tls.cert_file.empty()) {
+      context.use_certificate_chain_file(tls.cert_file, error);
+      if (!error) context.use_private_key_file(tls.key_file, ssl::context::pem, error);
+    }
+    if (error) {
+      Close();
+      return std::unexpected(Failure("tls setup", error));
+    }
+    context.set_verify_mode(ssl::verify_peer);
+    tls_.emplace(std::move(socket_), context);
+    tls_->set_verify_callback(ssl::host_name_verification(endpoint.host));
+    error_code not_an_address;
+    asio::ip::make_address(endpoint.host, not_an_address);
+    if (not_an_address) {  // SNI names hosts, not addresses
+      SSL_set_tlsext_host_name(tls_->native_handle(), endpoint.host.c_str());
+    }
+    bool finished = false;
+    error_code result;
+    tls_->async_handshake(ssl::stream_base::client, [&](const error_code& handshake) {
+      result = handshake;
+      finished = true;
+    });
+    if (!RunOrClose(finished, deadline)) {
+      Close();
+      return std::unexpected(Timeout("tls handshake"));
+    }
+    if (result) {
+      Close();
+      return std::unexpected(Failure("tls handshake", result));
+    }
+    return {};
+  }
+
+  // Runs `operation` on the stream the connection speaks: TLS once
+  // started, else the socket.
+  template <typename Operation>
+  void OnStream(Operation&& operation) {
+    if (tls_) {
+      operation(*tls_);
+    } else {
+      operation(socket_);
+    }
+  }
+
   void StartBodyRead() {
     read_pending_ = true;
     read_finished_ = false;
@@ -248,11 +319,13 @@ class AsioHttpConnection final : public HttpConnection {
     auto& body = stream_parser_->get().body();
     body.data = chunk_.data();
     body.size = chunk_.size();
-    http::async_read_some(socket_, buffer_, *stream_parser_,
-                          [this](const error_code& error, size_t) {
-                            read_error_ = error;
-                            read_finished_ = true;
-                          });
+    OnStream([&](auto& stream) {
+      http::async_read_some(stream, buffer_, *stream_parser_,
+                            [this](const error_code& error, size_t) {
+                              read_error_ = error;
+                              read_finished_ = true;
+                            });
+    });
   }
 
   // Runs ready handlers until `finished` turns true or `deadline` passes;
@@ -289,7 +362,11 @@ class AsioHttpConnection final : public HttpConnection {
     {
       std::lock_guard lock(handle_mutex_);
       native_handle_ = -1;
-      socket_.close(ignored);
+      if (tls_) {
+        tls_->next_layer().close(ignored);
+      } else {
+        socket_.close(ignored);
+      }
     }
     io_.restart();
     io_.run();
@@ -297,7 +374,9 @@ class AsioHttpConnection final : public HttpConnection {
   }
 
   asio::io_context io_;
-  typename Protocol::socket socket_;
+  typename Protocol::socket socket_;  // moved into tls_ when TLS starts
+  std::optional<asio::ssl::context> tls_context_;
+  std::optional<asio::ssl::stream<typename Protocol::socket>> tls_;
   boost::beast::flat_buffer buffer_;
   bool reusable_ = false;
   bool closed_ = false;

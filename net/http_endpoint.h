@@ -5,10 +5,22 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace rtm {
+
+// TLS on a TCP endpoint: the peer's certificate is verified (chain and
+// host name) against `ca_file` ("": the system's CAs); `cert_file` and
+// `key_file` ("": none) are this client's certificate, for peers that ask.
+struct HttpTls {
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+
+  friend bool operator==(const HttpTls&, const HttpTls&) = default;
+};
 
 struct HttpEndpoint {
   enum class Transport { kUnix, kTcp };
@@ -18,6 +30,7 @@ struct HttpEndpoint {
   std::string host;         // kTcp: name or address, without IPv6 brackets
   uint16_t port = 0;        // kTcp
   std::string text;         // as written by the operator, for messages
+  std::optional<HttpTls> tls;  // kTcp: HTTPS when set
 
   friend bool operator==(const HttpEndpoint&, const HttpEndpoint&) = default;
 };

@@ -19,13 +19,13 @@ constexpr size_t kMinTokenLength = 16;
 const std::vector<FlagSpec> kRunFlags{
     {"manifests", true, "watched manifests directory (default ./manifests)"},
     {"data-dir", true, "leveldb store directory (default ./data)"},
-    {"store", true, "etcd://HOST:PORT[,HOST:PORT...]: keep state in etcd (default: leveldb in --data-dir)"},
+    {"store", true, "etcd://HOST:PORT[,HOST:PORT...] (etcd+https:// over TLS): keep state in etcd (default: leveldb in --data-dir)"},
     {"etcd-prefix", true, "key prefix of everything kept in etcd (default /rtmanager/)"},
-    {"etcd-ca-file", true, "etcd over TLS: its CA (not supported yet: refused)"},
-    {"etcd-cert-file", true, "etcd over TLS: this client's certificate (not supported yet: refused)"},
-    {"etcd-key-file", true, "etcd over TLS: this client's key (not supported yet: refused)"},
-    {"etcd-user", true, "etcd authentication: user name (not supported yet: refused)"},
-    {"etcd-password-file", true, "etcd authentication: password file (not supported yet: refused)"},
+    {"etcd-ca-file", true, "with --store etcd+https://: PEM of the CA that signed etcd's certificates (default: the system's CAs)"},
+    {"etcd-cert-file", true, "with --store etcd+https://: this client's certificate, for etcd's --client-cert-auth"},
+    {"etcd-key-file", true, "the key of --etcd-cert-file"},
+    {"etcd-user", true, "etcd authentication: the user (with --etcd-password-file)"},
+    {"etcd-password-file", true, "etcd authentication: the file holding the user's password"},
     {"node", true, "cluster mode (with --store etcd://): this node's name; the agent of its Docker engine"},
     {"node-label", true, "k=v label of this node for spec.nodeSelector (repeatable)"},
     {"max-runtimes", true, "games this node runs at most (default 0: no limit)"},
@@ -64,6 +64,69 @@ std::optional<LogLevel> ParseLogLevel(std::string_view name) {
   if (name == "warn") return LogLevel::kWarn;
   if (name == "error") return LogLevel::kError;
   return std::nullopt;
+}
+
+// The first line of `path`, without its line end; kInvalidRequest naming
+// `flag` when it cannot be read or is empty.
+Expected<std::string> ReadFirstLine(const std::string& path, std::string_view flag) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag " + std::string(flag) + ": cannot read " + path);
+  }
+  if (line.ends_with('\r')) line.pop_back();
+  if (line.empty()) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flag " + std::string(flag) + ": " + path + " starts with an empty line");
+  }
+  return line;
+}
+
+// etcd over TLS (--store etcd+https://, --etcd-ca-file, --etcd-cert-file,
+// --etcd-key-file) and etcd authentication (--etcd-user,
+// --etcd-password-file), set on the endpoints and the options.
+Expected<void> ParseEtcdSecurity(const ParsedFlags& flags, RunOptions& options) {
+  const bool tls = !options.etcd_endpoints.empty() && options.etcd_endpoints.front().tls;
+  HttpTls files{.ca_file = flags.Get("etcd-ca-file", ""),
+                .cert_file = flags.Get("etcd-cert-file", ""),
+                .key_file = flags.Get("etcd-key-file", "")};
+  if (!tls && (!files.ca_file.empty() || !files.cert_file.empty() || !files.key_file.empty())) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flags --etcd-ca-file, --etcd-cert-file and --etcd-key-file need "
+                "--store etcd+https://HOST:PORT");
+  }
+  if (files.cert_file.empty() != files.key_file.empty()) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flags --etcd-cert-file and --etcd-key-file go together");
+  }
+  for (const auto& [flag, path] : {std::pair{"--etcd-ca-file", files.ca_file},
+                                   std::pair{"--etcd-cert-file", files.cert_file},
+                                   std::pair{"--etcd-key-file", files.key_file}}) {
+    if (!path.empty() && !std::ifstream(path)) {
+      return Fail(ErrorCode::kInvalidRequest,
+                  std::string("flag ") + flag + ": cannot read " + path);
+    }
+  }
+  if (tls) {
+    for (HttpEndpoint& endpoint : options.etcd_endpoints) endpoint.tls = files;
+  }
+  const std::string user = flags.Get("etcd-user", "");
+  const std::string password_file = flags.Get("etcd-password-file", "");
+  if (user.empty() != password_file.empty()) {
+    return Fail(ErrorCode::kInvalidRequest,
+                "flags --etcd-user and --etcd-password-file go together");
+  }
+  if (!user.empty() && options.etcd_endpoints.empty()) {
+    return Fail(ErrorCode::kInvalidRequest, "flag --etcd-user: only with --store etcd://...");
+  }
+  if (!user.empty()) {
+    auto password = ReadFirstLine(password_file, "--etcd-password-file");
+    if (!password) return std::unexpected(password.error());
+    options.etcd_user = user;
+    options.etcd_password = std::move(*password);
+  }
+  return {};
 }
 
 // --node and the flags that only make sense with it.
@@ -124,22 +187,6 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
   options.data_dir = flags.Get("data-dir", "./data");
   options.store = "leveldb:" + options.data_dir;
   const std::string store = flags.Get("store", "");
-  // etcd over TLS and with authentication: named, and refused until the
-  // etcd client speaks them (docs/contract.md Deviations).
-  for (const char* flag : {"etcd-ca-file", "etcd-cert-file", "etcd-key-file", "etcd-user",
-                           "etcd-password-file"}) {
-    if (flags.Has(flag)) {
-      return Fail(ErrorCode::kInvalidRequest,
-                  std::string("flag --") + flag +
-                      ": etcd over TLS and etcd authentication are not supported yet; "
-                      "reach etcd over a trusted network or a local proxy (etcd grpc-proxy)");
-    }
-  }
-  if (store.starts_with("etcd+https://")) {
-    return Fail(ErrorCode::kInvalidRequest,
-                "flag --store: etcd over TLS (etcd+https://) is not supported yet; "
-                "use etcd://HOST:PORT on a trusted network or through a local proxy");
-  }
   if (!store.empty()) {
     auto endpoints = ParseEtcdUrl(store);
     if (!endpoints) return std::unexpected(endpoints.error());
@@ -154,6 +201,9 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
                 "flag --etcd-prefix: only with --store etcd://...");
   }
   options.etcd_prefix = *std::move(etcd_prefix);
+  if (auto secured = ParseEtcdSecurity(flags, options); !secured) {
+    return std::unexpected(secured.error());
+  }
   if (auto cluster = ParseClusterOptions(flags, options); !cluster) {
     return std::unexpected(cluster.error());
   }

@@ -64,6 +64,9 @@ struct RunOptions {
   std::string api_read_token_file;
   std::vector<ApiToken> api_tokens;  // what they held at start
   bool metrics_public = false;       // --metrics-public
+  // --etcd-user and the password of --etcd-password-file ("": none).
+  std::string etcd_user;
+  std::string etcd_password;
   // --secrets-dir: where spec.secretEnv files are ("": none).
   std::string secrets_dir;
   // --tls-cert-file, --tls-key-file: both or neither ("": plain HTTP).

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 namespace rtm::etcd {
 namespace {
 
@@ -28,6 +30,11 @@ HttpRequest Post(std::string_view path, std::string body) {
   request.json_body = std::move(body);
   request.headers.push_back(kRequireLeader);
   return request;
+}
+
+// etcd's refusal of a token that lapsed (or of a member restarted since).
+bool IsStaleToken(const Error& error) {
+  return error.message.find("invalid auth token") != std::string::npos;
 }
 
 std::string RefusalText(const HttpResponse& response) {
@@ -140,8 +147,46 @@ void Client::Release(Endpoint& endpoint,
 
 Expected<std::string> Client::Call(std::string_view path, std::string body,
                                    Retry retry) {
+  Expected<std::string> token = AuthToken("");
+  if (!token) return std::unexpected(token.error());
+  Expected<std::string> answer = Send(path, body, retry, *token);
+  // A simple token lapses after --auth-token-ttl: one new one, once.
+  if (!answer && !token->empty() && IsStaleToken(answer.error())) {
+    token = AuthToken(*token);
+    if (!token) return std::unexpected(token.error());
+    answer = Send(path, body, retry, *token);
+  }
+  return answer;
+}
+
+Expected<std::string> Client::AuthToken(const std::string& stale) {
+  if (options_.user.empty()) return std::string();
+  std::lock_guard lock(auth_mutex_);
+  if (!auth_token_.empty() && auth_token_ != stale) return auth_token_;
+  const nlohmann::json credentials{{"name", options_.user}, {"password", options_.password}};
+  Expected<std::string> answer =
+      Send("/v3/auth/authenticate", credentials.dump(), Retry::kReadOnly, "");
+  if (!answer) {
+    return Fail(answer.error().code == ErrorCode::kServiceUnavailable
+                    ? ErrorCode::kServiceUnavailable
+                    : ErrorCode::kInvalidRequest,
+                "etcd authentication as user \"" + options_.user +
+                    "\": " + answer.error().message);
+  }
+  const nlohmann::json decoded = nlohmann::json::parse(*answer, nullptr, false);
+  if (!decoded.is_object() || !decoded.contains("token") || !decoded["token"].is_string()) {
+    return Fail(ErrorCode::kInternal, "etcd authentication as user \"" + options_.user +
+                                          "\": no token in the answer");
+  }
+  auth_token_ = decoded["token"].get<std::string>();
+  return auth_token_;
+}
+
+Expected<std::string> Client::Send(std::string_view path, const std::string& body,
+                                   Retry retry, const std::string& token) {
   const Deadline deadline = DeadlineIn(options_.call_timeout);
-  const HttpRequest request = Post(path, std::move(body));
+  HttpRequest request = Post(path, body);
+  if (!token.empty()) request.headers.emplace_back("Authorization", token);
   const size_t first = preferred_.load();
   std::string last_failure = "no endpoint tried";
   // Each endpoint once, then around again while time is left.
@@ -265,8 +310,22 @@ Expected<LeaseTimeToLive> Client::TimeToLive(int64_t lease_id) {
 
 Expected<std::unique_ptr<WatchStream>> Client::Watch(
     const WatchRequest& request) {
+  Expected<std::string> token = AuthToken("");
+  if (!token) return std::unexpected(token.error());
+  auto stream = OpenWatch(request, *token);
+  if (!stream && !token->empty() && IsStaleToken(stream.error())) {
+    token = AuthToken(*token);
+    if (!token) return std::unexpected(token.error());
+    stream = OpenWatch(request, *token);
+  }
+  return stream;
+}
+
+Expected<std::unique_ptr<WatchStream>> Client::OpenWatch(const WatchRequest& request,
+                                                         const std::string& token) {
   const Deadline deadline = DeadlineIn(options_.call_timeout);
-  const HttpRequest http = Post("/v3/watch", EncodeWatchCreate(request));
+  HttpRequest http = Post("/v3/watch", EncodeWatchCreate(request));
+  if (!token.empty()) http.headers.emplace_back("Authorization", token);
   const size_t first = preferred_.load();
   std::string last_failure = "no endpoint tried";
   for (size_t attempt = 0; attempt < endpoints_.size() * 4 &&

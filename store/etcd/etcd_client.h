@@ -36,6 +36,11 @@ struct ClientOptions {
   Duration call_timeout = std::chrono::seconds(5);
   // One connection attempt to one endpoint.
   Duration connect_timeout = std::chrono::seconds(1);
+  // etcd authentication ("": none): the client authenticates on first use
+  // and again when etcd says its token expired, and sends the token with
+  // every call and watch.
+  std::string user;
+  std::string password;
 };
 
 // One open watch: a streamed response on a connection of its own. Used by
@@ -115,9 +120,19 @@ class Client {
   enum class Retry { kReadOnly, kWrite };
   struct Endpoint;
 
-  // The body of the 200 answer of `path`, or an Error.
+  // The body of the 200 answer of `path`, or an Error; authenticated
+  // (options_.user) with one new token when etcd refused the last one.
   Expected<std::string> Call(std::string_view path, std::string body,
                              Retry retry);
+  // One Call, with `token` ("": none) as its Authorization.
+  Expected<std::string> Send(std::string_view path, const std::string& body, Retry retry,
+                             const std::string& token);
+  // Watch with `token` ("": none) as its Authorization.
+  Expected<std::unique_ptr<WatchStream>> OpenWatch(const WatchRequest& request,
+                                                   const std::string& token);
+  // The token to send: "" without authentication; a new one when the
+  // held one is `stale` or there is none yet. Errors name the user.
+  Expected<std::string> AuthToken(const std::string& stale);
   TransportExpected<std::unique_ptr<HttpConnection>> Acquire(
       Endpoint& endpoint, Deadline deadline, bool& reused);
   void Release(Endpoint& endpoint, std::unique_ptr<HttpConnection> connection);
@@ -126,6 +141,8 @@ class Client {
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
   std::atomic<size_t> preferred_{0};  // the endpoint that answered last
   std::shared_ptr<TrafficCounters> traffic_;
+  std::mutex auth_mutex_;
+  std::string auth_token_;  // under auth_mutex_; "" until authenticated
 };
 
 }  // namespace rtm::etcd

@@ -18,8 +18,12 @@ std::unexpected<Error> InvalidUrl(std::string_view url, std::string_view why) {
 
 Expected<std::vector<HttpEndpoint>> ParseEtcdUrl(std::string_view url) {
   constexpr std::string_view kScheme = "etcd://";
-  if (!url.starts_with(kScheme)) return InvalidUrl(url, "not an etcd:// URL");
-  std::string_view rest = url.substr(kScheme.size());
+  constexpr std::string_view kTlsScheme = "etcd+https://";
+  const bool tls = url.starts_with(kTlsScheme);
+  if (!tls && !url.starts_with(kScheme)) {
+    return InvalidUrl(url, "not an etcd:// or etcd+https:// URL");
+  }
+  std::string_view rest = url.substr(tls ? kTlsScheme.size() : kScheme.size());
   std::vector<HttpEndpoint> endpoints;
   while (true) {
     const size_t comma = rest.find(',');
@@ -30,6 +34,7 @@ Expected<std::vector<HttpEndpoint>> ParseEtcdUrl(std::string_view url) {
       return InvalidUrl(url, "endpoint \"" + std::string(authority) +
                                  "\": " + endpoint.error());
     }
+    if (tls) endpoint->tls = HttpTls{};
     endpoints.push_back(*std::move(endpoint));
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);

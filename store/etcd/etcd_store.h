@@ -39,7 +39,9 @@ struct EtcdStoreOptions {
 };
 
 // `etcd://host:port[,host:port...]` (port defaults to 2379) → the
-// endpoints; anything else is kInvalidRequest naming the value.
+// endpoints; `etcd+https://...` → the same over TLS (HttpEndpoint::tls
+// set, verified against the system's CAs until the caller says
+// otherwise); anything else is kInvalidRequest naming the value.
 Expected<std::vector<HttpEndpoint>> ParseEtcdUrl(std::string_view url);
 
 // A key prefix: starts with '/', gains a trailing '/' when it lacks one;

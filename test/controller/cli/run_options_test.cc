@@ -69,16 +69,44 @@ TEST(RunOptionsTest, InvalidValuesNameTheirFlag) {
   EXPECT_THAT(ErrorOf({"--watch-history-mib", "0"}), HasSubstr("--watch-history-mib"));
 }
 
-TEST(RunOptionsTest, EtcdOverTlsAndEtcdAuthAreRefusedNamingTheirFlag) {
-  EXPECT_THAT(ErrorOf({"--store", "etcd+https://10.0.0.1:2379"}),
-              HasSubstr("flag --store: etcd over TLS (etcd+https://) is not supported yet"));
-  for (const char* flag : {"--etcd-ca-file", "--etcd-cert-file", "--etcd-key-file",
-                           "--etcd-user", "--etcd-password-file"}) {
-    EXPECT_THAT(ErrorOf({"--store", "etcd://127.0.0.1:2379", flag, "x"}),
-                HasSubstr(std::string("flag ") + flag + ": etcd over TLS and etcd "
-                                                        "authentication are not supported yet"))
-        << flag;
+TEST(RunOptionsTest, EtcdOverTlsAndEtcdAuthenticationAreSetOnTheStore) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("rtm_run_options_etcd_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string pem = (dir / "ca.pem").string();
+  const std::string password = (dir / "password").string();
+  std::ofstream(pem) << "pem\n";
+  std::ofstream(password) << "s3cret pass\nignored\n";
+
+  auto options = Parse({"--store", "etcd+https://10.0.0.1:2379,10.0.0.2", "--etcd-ca-file", pem,
+                        "--etcd-cert-file", pem, "--etcd-key-file", pem, "--etcd-user", "rtm",
+                        "--etcd-password-file", password});
+  ASSERT_TRUE(options.has_value()) << options.error().message;
+  ASSERT_EQ(options->etcd_endpoints.size(), 2u);
+  for (const HttpEndpoint& endpoint : options->etcd_endpoints) {
+    ASSERT_TRUE(endpoint.tls.has_value()) << endpoint.text;
+    EXPECT_EQ(*endpoint.tls, (HttpTls{pem, pem, pem}));
   }
+  EXPECT_EQ(options->etcd_user, "rtm");
+  EXPECT_EQ(options->etcd_password, "s3cret pass") << "the first line, as written";
+  EXPECT_FALSE(Parse({"--store", "etcd://10.0.0.1:2379"})->etcd_endpoints[0].tls.has_value());
+
+  EXPECT_THAT(ErrorOf({"--store", "etcd://10.0.0.1", "--etcd-ca-file", pem}),
+              HasSubstr("need --store etcd+https://HOST:PORT"));
+  EXPECT_THAT(ErrorOf({"--store", "etcd+https://10.0.0.1", "--etcd-cert-file", pem}),
+              HasSubstr("flags --etcd-cert-file and --etcd-key-file go together"));
+  EXPECT_THAT(ErrorOf({"--store", "etcd+https://10.0.0.1", "--etcd-ca-file", "/nonexistent"}),
+              HasSubstr("flag --etcd-ca-file: cannot read /nonexistent"));
+  EXPECT_THAT(ErrorOf({"--store", "etcd://10.0.0.1", "--etcd-user", "rtm"}),
+              HasSubstr("flags --etcd-user and --etcd-password-file go together"));
+  EXPECT_THAT(ErrorOf({"--etcd-user", "rtm", "--etcd-password-file", password}),
+              HasSubstr("flag --etcd-user: only with --store etcd://"));
+  EXPECT_THAT(ErrorOf({"--store", "etcd://10.0.0.1", "--etcd-user", "rtm",
+                       "--etcd-password-file", (dir / "missing").string()}),
+              HasSubstr("flag --etcd-password-file: cannot read"));
+  EXPECT_THAT(ErrorOf({"--store", "etcds://10.0.0.1"}),
+              HasSubstr("not an etcd:// or etcd+https:// URL"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(RunOptionsTest, TlsFlagsGoTogetherAndMustBeReadable) {

@@ -1,5 +1,6 @@
 // The store contract suite (test/store/contract/) on the etcd backend,
-// against a real single-member etcd started for this test process.
+// against a real single-member etcd started for this test process: on
+// plain HTTP, and over TLS with authentication (a token per client).
 #include <memory>
 
 #include "store/etcd/etcd_store.h"
@@ -11,13 +12,14 @@ namespace {
 
 class EtcdBackend : public StoreBackend {
  public:
-  explicit EtcdBackend(Clock& clock)
-      : clock_(clock), prefix_(UniqueEtcdPrefix("contract")) {}
+  EtcdBackend(Clock& clock, EtcdTestCluster& cluster)
+      : clock_(clock), cluster_(cluster), prefix_(UniqueEtcdPrefix("contract")) {}
 
   void Open() override {
     EtcdStoreOptions options;
-    options.endpoints = SharedEtcd().endpoints();
+    options.endpoints = cluster_.endpoints();
     options.prefix = prefix_;
+    options.client = cluster_.client_options();
     auto store = EtcdStore::Open(std::move(options), clock_);
     ASSERT_TRUE(store.has_value()) << store.error().message;
     store_ = *std::move(store);
@@ -45,15 +47,23 @@ class EtcdBackend : public StoreBackend {
 
  private:
   Clock& clock_;
+  EtcdTestCluster& cluster_;
   std::string prefix_;
   std::unique_ptr<EtcdStore> store_;
 };
 
 INSTANTIATE_TEST_SUITE_P(
     Etcd, StoreContractTest,
-    ::testing::Values(StoreBackendFactory{
-        "etcd",
-        [](Clock& clock) { return std::make_unique<EtcdBackend>(clock); }}),
+    ::testing::Values(StoreBackendFactory{"etcd",
+                                          [](Clock& clock) {
+                                            return std::make_unique<EtcdBackend>(clock,
+                                                                                 SharedEtcd());
+                                          }},
+                      StoreBackendFactory{"etcd_tls_auth",
+                                          [](Clock& clock) {
+                                            return std::make_unique<EtcdBackend>(
+                                                clock, SharedSecureEtcd());
+                                          }}),
     BackendName);
 
 }  // namespace

@@ -21,8 +21,11 @@ std::string PeerUrl(int port) {
 
 }  // namespace
 
-EtcdTestCluster::EtcdTestCluster(size_t members)
-    : dir_(e2e::MakeTempDir("rtm-etcd")) {
+constexpr const char* kRootPassword = "root-password-0123";
+
+EtcdTestCluster::EtcdTestCluster(size_t members, EtcdTestSecurity security)
+    : dir_(e2e::MakeTempDir("rtm-etcd")), security_(security) {
+  if (security_.tls) MakeCertificates();
   for (size_t i = 0; i < members; ++i) {
     Member member;
     member.name = "m" + std::to_string(i);
@@ -31,7 +34,55 @@ EtcdTestCluster::EtcdTestCluster(size_t members)
     members_.push_back(std::move(member));
   }
   for (size_t i = 0; i < members; ++i) StartMember(i, true);
+  const bool auth = security_.auth;
+  security_.auth = false;  // not on yet: the first reads go without
   for (size_t i = 0; i < members; ++i) AwaitServing(i);
+  if (auth) {
+    EnableAuthentication();
+    security_.auth = true;
+    for (size_t i = 0; i < members; ++i) AwaitServing(i);
+  }
+}
+
+void EtcdTestCluster::MakeCertificates() {
+  const std::string d = e2e::ShellQuote(dir_);
+  const auto made = e2e::Shell(
+      "cd " + d + " && "
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=rtm etcd test CA' "
+      "-keyout ca.key -out ca.pem && "
+      "openssl req -newkey rsa:2048 -nodes -subj '/CN=etcd' -keyout server.key "
+      "-out server.csr && "
+      "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext && "
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+      "-extfile san.ext -out server.pem 2>&1");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+}
+
+std::string EtcdTestCluster::EtcdctlFlags(size_t member) const {
+  std::string flags = "--endpoints=" + std::string(security_.tls ? "https" : "http") +
+                      "://127.0.0.1:" + std::to_string(members_[member].client_port);
+  if (security_.tls) flags += " --cacert=" + e2e::ShellQuote(ca_file());
+  if (security_.auth) flags += " --user=root:" + std::string(kRootPassword);
+  return flags;
+}
+
+void EtcdTestCluster::EnableAuthentication() {
+  const std::string etcdctl = "ETCDCTL_API=3 etcdctl " + EtcdctlFlags(0) + " ";
+  for (const std::string& command :
+       {"user add root:" + std::string(kRootPassword), std::string("user grant-role root root"),
+        std::string("auth enable")}) {
+    const auto done = e2e::Shell(etcdctl + command + " 2>&1");
+    ASSERT_EQ(done.exit_code, 0) << "etcdctl " << command << ": " << done.output;
+  }
+}
+
+etcd::ClientOptions EtcdTestCluster::client_options() const {
+  etcd::ClientOptions options;
+  if (security_.auth) {
+    options.user = "root";
+    options.password = kRootPassword;
+  }
+  return options;
 }
 
 EtcdTestCluster::~EtcdTestCluster() {
@@ -48,7 +99,9 @@ void EtcdTestCluster::StartMember(size_t index, bool /*initial*/) {
     cluster += member.name + "=" + PeerUrl(member.peer_port);
   }
   Member& member = members_[index];
-  const std::string client_url = PeerUrl(member.client_port);
+  const std::string client_url =
+      (security_.tls ? "https" : "http") + std::string("://127.0.0.1:") +
+      std::to_string(member.client_port);
   // A restarted member finds its data directory and ignores the
   // --initial-* flags.
   const std::vector<std::string> argv = {
@@ -66,9 +119,18 @@ void EtcdTestCluster::StartMember(size_t index, bool /*initial*/) {
       "--heartbeat-interval", "50",
       "--election-timeout", "500",
       "--logger", "zap",
-      "--log-level", "warn"};
+      "--log-level", "warn",
+      "--auth-token", "simple",
+      "--auth-token-ttl", std::to_string(security_.token_ttl_seconds)};
+  std::vector<std::string> args = argv;
+  if (security_.tls) {
+    for (const std::string& flag :
+         {"--cert-file=" + dir_ + "/server.pem", "--key-file=" + dir_ + "/server.key"}) {
+      args.push_back(flag);
+    }
+  }
   member.process = std::make_unique<e2e::ChildProcess>();
-  member.process->Start(argv, dir_ + "/" + member.name + ".log");
+  member.process->Start(args, dir_ + "/" + member.name + ".log");
 }
 
 std::vector<HttpEndpoint> EtcdTestCluster::endpoints() const {
@@ -83,11 +145,12 @@ HttpEndpoint EtcdTestCluster::endpoint(size_t member) const {
   endpoint.host = "127.0.0.1";
   endpoint.port = static_cast<uint16_t>(members_[member].client_port);
   endpoint.text = "127.0.0.1:" + std::to_string(members_[member].client_port);
+  if (security_.tls) endpoint.tls = HttpTls{.ca_file = ca_file()};
   return endpoint;
 }
 
 std::string EtcdTestCluster::url() const {
-  std::string url = "etcd://";
+  std::string url = security_.tls ? "etcd+https://" : "etcd://";
   for (size_t i = 0; i < members_.size(); ++i) {
     if (i > 0) url += ",";
     url += endpoint(i).text;
@@ -106,9 +169,10 @@ void EtcdTestCluster::Restart(size_t member) {
 }
 
 bool EtcdTestCluster::Serves(size_t member) const {
-  etcd::Client client({endpoint(member)},
-                      etcd::ClientOptions{.call_timeout = 1s,
-                                          .connect_timeout = 500ms});
+  etcd::ClientOptions options = client_options();
+  options.call_timeout = 1s;
+  options.connect_timeout = 500ms;
+  etcd::Client client({endpoint(member)}, options);
   etcd::RangeRequest probe;
   probe.key = "/rtm-test-probe";
   return client.Range(probe).has_value();
@@ -121,8 +185,9 @@ std::optional<size_t> EtcdTestCluster::LeaderMember() const {
   for (size_t i = 0; i < members_.size(); ++i) {
     if (!members_[i].process || !members_[i].process->running()) continue;
     const auto reply = e2e::Shell(
-        "curl -s --max-time 2 -X POST -d '{}' http://127.0.0.1:" +
-        std::to_string(members_[i].client_port) + "/v3/maintenance/status");
+        "curl -s --max-time 2 -X POST -d '{}' " +
+        (security_.tls ? "--cacert " + e2e::ShellQuote(ca_file()) + " https" : std::string("http")) +
+        "://127.0.0.1:" + std::to_string(members_[i].client_port) + "/v3/maintenance/status");
     const e2e::Json status = e2e::Json::parse(reply.output, nullptr, false);
     if (!status.is_object() || !status.contains("header")) continue;
     by_id[status["header"].value("member_id", "")] = i;
@@ -143,6 +208,11 @@ void EtcdTestCluster::AwaitServing(size_t member) const {
 
 EtcdTestCluster& SharedEtcd() {
   static EtcdTestCluster cluster(1);
+  return cluster;
+}
+
+EtcdTestCluster& SharedSecureEtcd() {
+  static EtcdTestCluster cluster(1, EtcdTestSecurity{.tls = true, .auth = true});
   return cluster;
 }
 
