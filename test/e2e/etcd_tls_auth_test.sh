@@ -22,11 +22,9 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAILED: $*" >&2; tail -20 "$work/controller.log" >&2 || true; exit 1; }
 
+bash "$(dirname "$(readlink -f "$0")")/test_pki.sh" "$work" "etcd CA"
 cd "$work"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=etcd CA" -keyout ca.key -out ca.pem 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=etcd" -keyout etcd.key -out etcd.csr 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' > san.ext
-openssl x509 -req -in etcd.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out etcd.pem 2>/dev/null
+mv server.pem etcd.pem && mv server.key etcd.key
 etcd --name m0 --data-dir etcd-data --listen-client-urls "https://127.0.0.1:$client_port" \
   --advertise-client-urls "https://127.0.0.1:$client_port" \
   --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \

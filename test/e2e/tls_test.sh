@@ -29,14 +29,10 @@ fail() { echo "FAILED: $*" >&2; tail -30 "$work/controller.log" >&2 || true; exi
 
 # A CA, a server certificate it signs for 127.0.0.1 only, and another CA.
 cd "$work"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=rtm test CA" \
-  -keyout ca.key -out ca.crt 2>/dev/null
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=another CA" \
-  -keyout other-ca.key -out other-ca.crt 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=rtmanager" -keyout server.key -out server.csr 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' > san.ext
-openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
-  -extfile san.ext -out server.crt 2>/dev/null
+bash "$repo/test/e2e/test_pki.sh" "$work"
+bash "$repo/test/e2e/test_pki.sh" "$work/other" "another CA"
+mv ca.pem ca.crt && mv server.pem server.crt
+cp other/ca.pem other-ca.crt && cp other/ca.key other-ca.key
 printf 'ops:admin-%s\n' "$(openssl rand -hex 16)" > admin.tokens
 printf 'dashboard:read-%s\n' "$(openssl rand -hex 16)" > read.tokens
 admin_auth="Authorization: Bearer $(cut -d: -f2 admin.tokens)"

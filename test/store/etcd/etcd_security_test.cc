@@ -28,11 +28,12 @@ TEST(EtcdSecurityTest, OverTlsTheCertificateIsVerifiedAndPlainHttpGetsNothing) {
   etcd::Client good(cluster.endpoints(), cluster.client_options());
   ASSERT_TRUE(good.Range(Probe()).has_value());
 
-  const std::string other_ca = cluster.ca_file() + ".other";
-  ASSERT_EQ(e2e::Shell("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other "
-                       "-keyout " + other_ca + ".key -out " + other_ca + " 2>/dev/null")
+  const std::string other = cluster.ca_file() + ".other";
+  ASSERT_EQ(e2e::Shell("bash " + e2e::ShellQuote(RTM_TEST_PKI_SCRIPT) + " " +
+                       e2e::ShellQuote(other) + " other")
                 .exit_code,
             0);
+  const std::string other_ca = other + "/ca.pem";
   std::vector<HttpEndpoint> wrong_ca = cluster.endpoints();
   wrong_ca[0].tls->ca_file = other_ca;
   etcd::ClientOptions quick = cluster.client_options();

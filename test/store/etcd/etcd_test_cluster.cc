@@ -45,16 +45,8 @@ EtcdTestCluster::EtcdTestCluster(size_t members, EtcdTestSecurity security)
 }
 
 void EtcdTestCluster::MakeCertificates() {
-  const std::string d = e2e::ShellQuote(dir_);
-  const auto made = e2e::Shell(
-      "cd " + d + " && "
-      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=rtm etcd test CA' "
-      "-keyout ca.key -out ca.pem && "
-      "openssl req -newkey rsa:2048 -nodes -subj '/CN=etcd' -keyout server.key "
-      "-out server.csr && "
-      "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext && "
-      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
-      "-extfile san.ext -out server.pem 2>&1");
+  const auto made = e2e::Shell("bash " + e2e::ShellQuote(RTM_TEST_PKI_SCRIPT) + " " +
+                               e2e::ShellQuote(dir_) + " 'rtm etcd test CA' 2>&1");
   ASSERT_EQ(made.exit_code, 0) << made.output;
 }
 
