@@ -23,7 +23,7 @@ start_one() {
   local home=$dir/$name ns
   ns=$(namespace_of "$dir" "$name")
   mkdir -p "$home"
-  if ! ip netns list | grep -qw "$ns"; then
+  if ! grep -qw "$ns" < <(ip netns list); then
     ip netns add "$ns"
     ip netns exec "$ns" ip link set lo up
   fi

@@ -21,7 +21,7 @@ fi
 
 missing=()
 for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed"; then
+  if ! grep -q "ok installed" < <(dpkg-query -W -f='${Status}' "$package" 2>/dev/null); then
     missing+=("$package")
   fi
 done

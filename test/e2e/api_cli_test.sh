@@ -172,7 +172,7 @@ status 200 GET "/v1/runtimes/$game" "${as_reader[@]}"
 printf 'bad name:%s\n' "$new_token" > "$work/token"
 kill -HUP "$controller"
 for _ in $(seq 1 50); do grep -q 'api tokens not reloaded' "$work/controller.log" && break; sleep 0.1; done
-grep 'api tokens not reloaded' "$work/controller.log" | grep -q "$work/token:1" || fail "a bad token file on SIGHUP is not reported"
+grep -q "$work/token:1" < <(grep 'api tokens not reloaded' "$work/controller.log") || fail "a bad token file on SIGHUP is not reported"
 status 200 GET "/v1/runtimes/$game" -H "Authorization: Bearer $new_token"
 kill -0 "$controller" || fail "the controller died on SIGHUP"
 set +e
@@ -181,11 +181,11 @@ set +e
 "$binary" describe >/dev/null 2>&1; [ $? -eq 2 ] || fail "missing NAME: exit code"
 "$binary" get --server "http://127.0.0.1:1" >/dev/null 2>&1; [ $? -eq 1 ] || fail "unreachable server: exit code"
 set -e
-"$binary" get "$game" -o yaml | grep -q "name: $game" || fail "get -o yaml"
-"$binary" describe "$game" | grep -q "Conditions" || fail "describe"
+grep -q "name: $game" < <("$binary" get "$game" -o yaml) || fail "get -o yaml"
+grep -q "Conditions" < <("$binary" describe "$game") || fail "describe"
 "$binary" history "$game" --limit 3 > "$work/history"
 grep -Eq "restart +rest +admin@127\.0\.0\.1 +success" "$work/history" || fail "history: $(cat "$work/history")"
-"$binary" plan --all | grep -q "$game" || fail "plan --all"
+grep -q "$game" < <("$binary" plan --all) || fail "plan --all"
 
 # JSON logs: one object per line with the documented fields.
 python3 - "$work/controller.log" <<'PY' || fail "json logs"

@@ -62,6 +62,6 @@ grep -q 'etcd authentication as user \\"root\\"\|etcd authentication as user "ro
 controller=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 RTMANAGER_SERVER="http://127.0.0.1:$port" "$binary" wait "$game" --for ready --timeout 1m >/dev/null || fail "not ready"
-ETCDCTL_API=3 $etcdctl --user "root:$(cat etcd.password)" get --prefix /rtmanager/ --keys-only | grep -q "$game" \
+grep -q "$game" < <(ETCDCTL_API=3 $etcdctl --user "root:$(cat etcd.password)" get --prefix /rtmanager/ --keys-only) \
   || fail "the game is not in etcd"
 echo "etcd over TLS with authentication passed"

@@ -106,7 +106,7 @@ for kubectl in "${kubectls[@]}"; do
   grep -Eq "^$arena +Stopped " "$work/out" || fail "$version get: arena row: $(cat "$work/out")"
 
   "$kubectl" get gameruntimes -o wide >"$work/out" 2>&1 || fail "$version get -o wide: $(cat "$work/out")"
-  head -1 "$work/out" | grep -q 'CONTAINER +HEALTH +LAST-RESTART' \
+  grep -q 'CONTAINER +HEALTH +LAST-RESTART' < <(head -1 "$work/out") \
     || grep -Eq 'CONTAINER +HEALTH +LAST-RESTART' "$work/out" || fail "$version -o wide: $(cat "$work/out")"
 
   "$kubectl" get gr "$lobby" -o json >"$work/out" 2>&1 || fail "$version get -o json: $(cat "$work/out")"

@@ -63,7 +63,7 @@ export RTMANAGER_SERVER="https://127.0.0.1:$port" RTMANAGER_CA_FILE=$PWD/ca.crt
 for _ in $(seq 1 100); do curl -sf --cacert ca.crt "$RTMANAGER_SERVER/readyz" >/dev/null && break; sleep 0.2; done
 rtmanager wait "$game" --for ready --timeout 1m --token-file read.tokens >/dev/null || fail "not ready"
 
-docker exec "rtm-$game" env | grep -qx "RCON_PASSWORD=$(cat secrets/rcon)" || fail "the secret is not in the container"
+grep -qx "RCON_PASSWORD=$(cat secrets/rcon)" < <(docker exec "rtm-$game" env) || fail "the secret is not in the container"
 rtmanager get --token-file read.tokens > out || fail "get with the read token"
 grep -q "^$game " out || fail "get: $(cat out)"
 if rtmanager restart "$game" --token-file read.tokens >out 2>&1; then fail "the read token restarted"; fi

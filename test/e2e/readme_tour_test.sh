@@ -54,7 +54,7 @@ sed -i 's/restartGeneration: 0/restartGeneration: 1/' manifests/tour.yaml
 rtmanager wait "$game" --for converged --restart-generation 1 --timeout 1m || fail "wait --for converged"
 second=$(rtmanager get "$game" -o json | python3 -c 'import json,sys; o=json.load(sys.stdin)["status"]; assert o["observedRestartGeneration"]==1, o; print(o["containerId"])')
 [ "$first" != "$second" ] || fail "the restart kept container $first"
-rtmanager describe "$game" | grep -q "success" || fail "describe shows no successful restart"
+grep -q "success" < <(rtmanager describe "$game") || fail "describe shows no successful restart"
 
 # 3. Or restart through the API and wait for it.
 rtmanager restart "$game" --wait --timeout 1m > restart.out || fail "restart --wait: $(cat restart.out)"
@@ -132,7 +132,7 @@ export KUBECONFIG=$PWD/kubeconfig
 kubectl get gr -o wide > kubectl.out || fail "kubectl get gr -o wide: $(cat kubectl.out)"
 grep -Eq "^$game +Running +True " kubectl.out || fail "kubectl get: $(cat kubectl.out)"
 kubectl wait --for=condition=Ready "gr/$game" || fail "kubectl wait"
-kubectl get gr "$game" -o yaml | grep -q "^kind: GameRuntime$" || fail "kubectl get -o yaml"
+grep -q "^kind: GameRuntime$" < <(kubectl get gr "$game" -o yaml) || fail "kubectl get -o yaml"
 
 # 8. Validate manifests in a CI pipeline.
 rtmanager validate manifests/ || fail "validate rejected a valid manifest"
@@ -144,11 +144,11 @@ grep -q "bad.yaml:3: metadata.name" validate.out || fail "validate output: $(cat
 curl -s "$RTMANAGER_SERVER/metrics" | promtool check metrics || fail "promtool check metrics"
 
 # 10. Plan, then delete the manifest: the runtime is removed.
-rtmanager plan | grep -q "converged" || fail "plan"
+grep -q "converged" < <(rtmanager plan) || fail "plan"
 rm manifests/tour.yaml manifests/fleet.yaml
 for _ in $(seq 1 150); do
-  rtmanager get "$game" -o json | grep -q '"phase": *"Removed"' && break; sleep 0.2
+  grep -q '"phase": *"Removed"' < <(rtmanager get "$game" -o json) && break; sleep 0.2
 done
-rtmanager get "$game" -o json | grep -q '"phase": *"Removed"' || fail "not removed"
+grep -q '"phase": *"Removed"' < <(rtmanager get "$game" -o json) || fail "not removed"
 [ -z "$(docker ps -aq --filter "label=io.rtmanager.game=$game")" ] || fail "container left behind"
 echo "README tour passed"

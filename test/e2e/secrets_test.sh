@@ -59,8 +59,8 @@ export RTMANAGER_SERVER=$api RTMANAGER_TOKEN_FILE=$work/admin.tokens
 "$binary" wait "$game" --for ready --timeout 1m >/dev/null || fail "not ready"
 
 container_env() { docker exec "rtm-$game" env; }
-container_env | grep -qx "RCON_PASSWORD=$secret" || fail "the secret is not in the container's environment"
-container_env | grep -qx "MAP=nebula" || fail "the plain env is not in the container"
+grep -qx "RCON_PASSWORD=$secret" < <(container_env) || fail "the secret is not in the container's environment"
+grep -qx "MAP=nebula" < <(container_env) || fail "the plain env is not in the container"
 
 # Everything that could carry it, gathered after a restart through the API
 # (so the audit has an API entry too) with both watch streams open.
@@ -70,7 +70,7 @@ curl -sN -m 8 -H "$auth" "$api/apis/rtmanager.galaxy/v1/gameruntimes?watch=true"
 kwatcher=$!
 sleep 0.5
 "$binary" restart "$game" --wait --timeout 1m >/dev/null || fail "restart"
-container_env | grep -qx "RCON_PASSWORD=$secret" || fail "the restarted container lacks the secret"
+grep -qx "RCON_PASSWORD=$secret" < <(container_env) || fail "the restarted container lacks the secret"
 wait "$watcher" || true; watcher=""
 wait "$kwatcher" || true; kwatcher=""
 gather() {  # DIR: every answer into files under DIR
@@ -114,11 +114,11 @@ rotated="sv-$(head -c24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '%s' "$rotated" > "$work/secrets/rcon.new" && mv "$work/secrets/rcon.new" "$work/secrets/rcon"
 touch "$work/manifests/game.yaml"   # a manifest event: the sync digests again
 for _ in $(seq 1 150); do
-  container_env 2>/dev/null | grep -qx "RCON_PASSWORD=$rotated" && break; sleep 0.2
+  grep -qx "RCON_PASSWORD=$rotated" < <(container_env 2>/dev/null) && break; sleep 0.2
 done
-container_env | grep -qx "RCON_PASSWORD=$rotated" || fail "the changed secret did not reach the container"
+grep -qx "RCON_PASSWORD=$rotated" < <(container_env) || fail "the changed secret did not reach the container"
 [ "$(docker inspect -f '{{.Id}}' "rtm-$game")" != "$old" ] || fail "the container was not recreated"
-"$binary" history "$game" --limit 3 | grep -q "update" || fail "no update in the audit"
+grep -q "update" < <("$binary" history "$game" --limit 3) || fail "no update in the audit"
 gather "$work/seen2"
 found=$(grep -rlaF -e "$secret" -e "$rotated" "$work/seen2" "$work/data" || true)
 [ -z "$found" ] || fail "a secret was found in: $found"
@@ -128,7 +128,7 @@ running=$(docker inspect -f '{{.Id}}' "rtm-$game")
 rm "$work/secrets/rcon"
 touch "$work/manifests/game.yaml"
 for _ in $(seq 1 100); do
-  curl -s -H "$auth" "$api/v1/runtimes/$game" | grep -q '"ManifestValid","status":"False"\|"status":"False","type":"ManifestValid"' && break
+  grep -q '"ManifestValid","status":"False"\|"status":"False","type":"ManifestValid"' < <(curl -s -H "$auth" "$api/v1/runtimes/$game") && break
   sleep 0.1
 done
 curl -s -H "$auth" "$api/v1/runtimes/$game" | python3 -c '
