@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   docker.io busybox-static curl ca-certificates openssl python3 prometheus
   docker-compose wrk git
+  clang-16 libclang-rt-16-dev  # libFuzzer (scripts/fuzz.sh)
 )
 
 # Node.js and npm for the informer test (@kubernetes/client-node): Debian's,

@@ -65,7 +65,7 @@ std::optional<Duration> DesiredStateWriter::SyncManifests() {
     if (!stored) {
       logger_.Log(LogLevel::kError, "list desired state",
                   {{"err", stored.error().message}});
-      return again;
+      return RetryAfterFailure(again);
     }
     DesiredSyncResult result = SyncDesiredState(**stored, *scan);
     again = HoldRemovals(result, **stored);
@@ -102,12 +102,14 @@ std::optional<Duration> DesiredStateWriter::SyncManifests() {
       }
     }
     bool conflicted = false;
+    bool failed = false;
     for (DesiredRuntime& runtime : result.writes) {
       auto written = Put(runtime);
       if (written) continue;
       const bool retry = written.error().code == ErrorCode::kConflict &&
                          attempt < kWriteAttempts;
       conflicted = conflicted || retry;
+      failed = failed || !retry;
       logger_.Log(retry ? LogLevel::kInfo : LogLevel::kError,
                   retry ? "desired state moved underneath; deciding again"
                         : "store desired state",
@@ -115,9 +117,23 @@ std::optional<Duration> DesiredStateWriter::SyncManifests() {
                    {"error_code", std::string(ToString(written.error().code))},
                    {"err", written.error().message}});
     }
-    if (!conflicted) return again;
+    if (failed) return RetryAfterFailure(again);
+    if (!conflicted) {
+      failed_syncs_ = 0;
+      return again;
+    }
   }
   return again;
+}
+
+Duration DesiredStateWriter::RetryAfterFailure(std::optional<Duration> again) {
+  Duration wait = options_.failed_write_retry_base;
+  for (int i = 0; i < failed_syncs_ && wait < options_.failed_write_retry_cap; ++i) {
+    wait *= 2;
+  }
+  wait = std::min(wait, options_.failed_write_retry_cap);
+  ++failed_syncs_;
+  return again ? std::min(*again, wait) : wait;
 }
 
 std::optional<Duration> DesiredStateWriter::HoldRemovals(

@@ -27,6 +27,11 @@ struct DesiredStateWriterOptions {
   Duration removal_grace = std::chrono::seconds(1);
   // How soon to scan again after a scan that saw the tree changing.
   Duration unsettled_retry = std::chrono::milliseconds(100);
+  // How soon to sync again after a sync that could not store what the
+  // manifests declare (a full disk, an unreachable store): doubling from
+  // the base with each sync that fails again, up to the cap.
+  Duration failed_write_retry_base = std::chrono::seconds(1);
+  Duration failed_write_retry_cap = std::chrono::seconds(30);
 };
 
 // The writer of desired state in this controller: the manifest sync and
@@ -51,7 +56,9 @@ class DesiredStateWriter {
   // scan that saw the tree changing while it read it stores nothing, and a
   // removal waits out options.removal_grace (rescans that declare the game
   // again cancel it). Returns when the caller must sync again even if
-  // nothing else asks: a removal is due or the tree was not holding still;
+  // nothing else asks: a removal is due, the tree was not holding still, or
+  // something could not be stored (a full disk, an unreachable store:
+  // again after failed_write_retry_base, doubling while it keeps failing);
   // nullopt when nothing waits.
   std::optional<Duration> SyncManifests();
 
@@ -81,6 +88,10 @@ class DesiredStateWriter {
   Expected<void> Put(const DesiredRuntime& runtime);
   void Refresh(const std::string& name);  // under mutex_
 
+  // When to sync again after a sync that failed to store something:
+  // the earlier of `again` and the backoff. Under mutex_.
+  Duration RetryAfterFailure(std::optional<Duration> again);
+
   // Holds back the removals of `result` that have not waited out the
   // grace yet; returns when the first of them is due. Under mutex_.
   std::optional<Duration> HoldRemovals(DesiredSyncResult& result,
@@ -97,6 +108,7 @@ class DesiredStateWriter {
   // Games whose manifest vanished, with the instant a scan first missed
   // them; their removal is held until the grace has passed.
   std::map<std::string, Timestamp, std::less<>> vanished_;
+  int failed_syncs_ = 0;  // consecutive syncs that could not store all
 };
 
 }  // namespace rtm

@@ -20,11 +20,12 @@ constexpr Duration kPollInterval = std::chrono::milliseconds(500);
 }  // namespace
 
 EngineEventsInformer::EngineEventsInformer(ContainerEngine& engine,
-                                           Logger& logger,
+                                           Logger& logger, Clock& clock,
                                            EngineEventsOptions options,
                                            Handlers handlers)
     : engine_(engine),
       logger_(logger),
+      clock_(clock),
       options_(std::move(options)),
       handlers_(std::move(handlers)) {}
 
@@ -66,7 +67,7 @@ void EngineEventsInformer::Run() {
       if (!*next || !IsRelevant((*next)->action)) continue;
       auto game = (*next)->attributes.find(std::string(kLabelGame));
       if (game != (*next)->attributes.end()) {
-        handlers_.on_event(game->second, (*next)->time);
+        handlers_.on_event(game->second, clock_.Now());
       }
     }
   }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "controller/app/stoppable_thread.h"
+#include "reconcile/ports/clock.h"
 #include "reconcile/ports/container_engine.h"
 #include "reconcile/ports/logger.h"
 
@@ -21,7 +22,11 @@ struct EngineEventsOptions {
 // The informer of the engine's container events (docs/contract.md §3):
 // watches the events of this controller's containers and reports each one
 // that can change a decision (die, stop, destroy, start, oom,
-// health_status) as (game, event time). When the stream breaks it
+// health_status) as (game, arrival): when the event reached this
+// controller, on its own clock. The engine's stamp is not used: a tcp://
+// engine may be another host whose clock is off, and an event received
+// before an observation began describes a change that observation saw
+// (reconcile/queue/trigger_ledger.h). When the stream breaks it
 // reconnects with backoff and then reports a relist: anything may have
 // happened while it was down. One thread, from Start to Stop.
 class EngineEventsInformer {
@@ -31,7 +36,7 @@ class EngineEventsInformer {
     std::function<void()> on_relist;
   };
 
-  EngineEventsInformer(ContainerEngine& engine, Logger& logger,
+  EngineEventsInformer(ContainerEngine& engine, Logger& logger, Clock& clock,
                        EngineEventsOptions options, Handlers handlers);
   ~EngineEventsInformer();
 
@@ -48,6 +53,7 @@ class EngineEventsInformer {
 
   ContainerEngine& engine_;
   Logger& logger_;
+  Clock& clock_;
   EngineEventsOptions options_;
   Handlers handlers_;
   StoppableThread thread_;

@@ -77,29 +77,21 @@ class DockerEventStream final : public ContainerEventStream {
     if (broken_) return std::unexpected(*broken_);
     const Deadline deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
-      while (auto line = TakeLine()) {
+      while (auto line = lines_.TakeLine()) {
         if (line->find_first_not_of(" \t\r") == std::string::npos) continue;
         auto event = ParseContainerEvent(*line);
         if (!event) return Break(event.error());
         if (*event) return std::move(*event);
       }
-      if (pending_.size() > kMaxEventLineBytes) {
+      if (lines_.pending_bytes() > kMaxEventLineBytes) {
         return Break(Error{ErrorCode::kServiceUnavailable,
                            "docker events stream: an event over 1 MiB"});
       }
       auto bytes = body_->ReadSome(deadline);
       if (!bytes) return Break(bytes.error());
       if (!*bytes) return std::optional<ContainerEvent>();
-      pending_ += **bytes;
+      lines_.Feed(**bytes);
     }
-  }
-
-  std::optional<std::string> TakeLine() {
-    const size_t end = pending_.find('\n');
-    if (end == std::string::npos) return std::nullopt;
-    std::string line = pending_.substr(0, end);
-    pending_.erase(0, end + 1);
-    return line;
   }
 
   std::unexpected<Error> Break(Error error) {
@@ -108,7 +100,7 @@ class DockerEventStream final : public ContainerEventStream {
   }
 
   std::unique_ptr<HttpBodyStream> body_;
-  std::string pending_;
+  LineSplitter lines_;
   std::optional<Error> broken_;
 };
 

@@ -433,6 +433,11 @@ Expected<std::string> ParseNetworkName(std::string_view body) {
   });
 }
 
+// An event's "time" (seconds) beyond year 9999 is left unset: in the
+// controller's Timestamp it would overflow (found by
+// test/fuzz/docker_wire_fuzzer.cc).
+constexpr int64_t kMaxEventSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+
 Expected<std::optional<ContainerEvent>> ParseContainerEvent(
     std::string_view line) {
   constexpr std::string_view kWhat = "GET /events";
@@ -460,7 +465,9 @@ Expected<std::optional<ContainerEvent>> ParseContainerEvent(
               std::chrono::sys_time<std::chrono::nanoseconds>(
                   std::chrono::nanoseconds(nanos->get<int64_t>())));
         } else if (const Json* seconds = Member(*message, "time");
-                   seconds != nullptr && seconds->is_number_integer()) {
+                   seconds != nullptr && seconds->is_number_integer() &&
+                   seconds->get<int64_t>() >= -kMaxEventSeconds &&
+                   seconds->get<int64_t>() <= kMaxEventSeconds) {
           event.time = Timestamp(std::chrono::seconds(seconds->get<int64_t>()));
         }
         if (event.action.empty() || event.container_id.empty()) {
@@ -468,6 +475,22 @@ Expected<std::optional<ContainerEvent>> ParseContainerEvent(
         }
         return std::optional<ContainerEvent>(std::move(event));
       });
+}
+
+void LineSplitter::Feed(std::string_view bytes) {
+  if (taken_ > 0) {  // what was taken goes before the buffer grows
+    buffer_.erase(0, taken_);
+    taken_ = 0;
+  }
+  buffer_ += bytes;
+}
+
+std::optional<std::string> LineSplitter::TakeLine() {
+  const size_t end = buffer_.find('\n', taken_);
+  if (end == std::string::npos) return std::nullopt;
+  std::string line = buffer_.substr(taken_, end - taken_);
+  taken_ = end + 1;
+  return line;
 }
 
 }  // namespace rtm

@@ -97,6 +97,21 @@ class MultiplexedStreamDecoder {
   uint64_t frame_left_ = 0;  // payload bytes of the current frame not yet read
 };
 
+// The lines of a newline-delimited stream (GET /events), fed in pieces of
+// any size: a line cut at the end of one piece is continued by the next.
+class LineSplitter {
+ public:
+  void Feed(std::string_view bytes);
+  // The next complete line, without its '\n'; nullopt until one is.
+  std::optional<std::string> TakeLine();
+  // Bytes fed and not yet taken as a line (a line still being received).
+  size_t pending_bytes() const { return buffer_.size() - taken_; }
+
+ private:
+  std::string buffer_;
+  size_t taken_ = 0;  // buffer_'s bytes before this were returned as lines
+};
+
 // One line of GET /events; nullopt for an event about something other than
 // a container. The action is kept whole ("health_status: healthy").
 Expected<std::optional<ContainerEvent>> ParseContainerEvent(

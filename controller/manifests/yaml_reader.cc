@@ -1,11 +1,13 @@
 #include "controller/manifests/yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <exception>
 #include <initializer_list>
 #include <optional>
+#include <sstream>
 #include <string>
 
 namespace rtm {
@@ -158,6 +160,45 @@ class YamlConverter {
   ReadFailure failure_;
 };
 
+// yaml-cpp 0.7 (Debian 12's) loops forever in YAML::LoadAll, allocating
+// as it goes, on some malformed streams (a lone ',' at the top level, an
+// unclosed flow map before a quote, found by test/fuzz/manifest_fuzzer.cc):
+// its parser reports the same empty document again and again without
+// consuming input. Fixed upstream in yaml-cpp 0.8.0 (jbeder/yaml-cpp#1319).
+// This pass walks the stream's events before LoadAll builds nodes and
+// throws a syntax error, at the stuck position, instead.
+class StalledParserGuard final : public YAML::EventHandler {
+ public:
+  static void Check(const std::string& content) {
+    std::istringstream stream(content);
+    YAML::Parser parser(stream);
+    StalledParserGuard guard;
+    while (parser.HandleNextDocument(guard)) {
+    }
+  }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (previous_start_ && previous_start_->pos == mark.pos) {
+      throw YAML::ParserException(mark, "unexpected character");
+    }
+    previous_start_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  std::optional<YAML::Mark> previous_start_;
+};
+
 ReadFailure SyntaxFailure(const YAML::Exception& error) {
   return ReadFailure{.document_index = -1,
                      .line = error.mark.is_null() ? 0 : error.mark.line + 1,
@@ -197,7 +238,9 @@ ReadResult ConvertDocuments(const std::vector<YAML::Node>& nodes,
 ReadResult ReadYamlDocuments(std::string_view content,
                              const ManifestLimits& limits) {
   try {
-    return ConvertDocuments(YAML::LoadAll(std::string(content)), limits);
+    const std::string text(content);
+    StalledParserGuard::Check(text);
+    return ConvertDocuments(YAML::LoadAll(text), limits);
   } catch (const YAML::Exception& error) {
     return std::unexpected(SyntaxFailure(error));
   } catch (const std::exception& error) {

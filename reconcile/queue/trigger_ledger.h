@@ -25,25 +25,29 @@ class TriggerLedger {
  public:
   struct Trigger {
     bool forced = true;
-    // The newest container event's engine timestamp, when !forced.
+    // When the newest container event arrived, on the controller's clock
+    // (never the engine's stamp), when !forced.
     Timestamp newest_event{};
   };
 
   // Records a trigger that always reconciles (call before WorkQueue::Add).
   void MarkForced(std::string_view key);
-  // Records a container event stamped `at` by the engine (call before
-  // WorkQueue::Add). Does not weaken a pending forced trigger.
+  // Records a container event that arrived at `at` (the controller's
+  // clock; call before WorkQueue::Add). Does not weaken a pending forced
+  // trigger.
   void MarkEvent(std::string_view key, Timestamp at);
 
   // Removes and returns the triggers recorded for key since the last Take
   // (call when a worker takes key from the queue, before reconciling).
   Trigger Take(std::string_view key);
 
-  // True unless `trigger` holds only events stamped strictly before
+  // True unless `trigger` holds only events that arrived strictly before
   // `converged_observation` — the instant the newest observation of a
-  // reconcile that ended converged began. Engine and controller share the
-  // host's wall clock; both are truncated to milliseconds, so a strict
-  // comparison never skips an event newer than the observation.
+  // reconcile that ended converged began. Both instants are read from the
+  // controller's clock: an event arrives after the change it reports, so
+  // one that arrived before the observation began reports a change the
+  // observation saw. No engine timestamp is compared (the engine's clock
+  // may be off: docs/reliability.md "Clock independence").
   static bool NeedsReconcile(const Trigger& trigger,
                              std::optional<Timestamp> converged_observation);
 

@@ -74,6 +74,7 @@ Expected<std::optional<WatchResponse>> WatchStream::Next(Deadline deadline) {
     auto bytes = connection_->ReadBodySome(deadline);
     if (!bytes) {
       // The body ended: a final message may be buffered without newline.
+      decoder_.End();
       if (auto message = decoder_.Next()) {
         done_ = true;
         if (!*message) return std::unexpected(message->error());

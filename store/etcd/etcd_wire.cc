@@ -435,19 +435,30 @@ std::optional<GatewayError> DecodeGatewayError(std::string_view body) {
   }
 }
 
-void WatchStreamDecoder::Feed(std::string_view bytes) { buffer_ += bytes; }
+void WatchStreamDecoder::Feed(std::string_view bytes) {
+  if (taken_ > 0) {  // what was taken goes before the buffer grows
+    buffer_.erase(0, taken_);
+    taken_ = 0;
+  }
+  buffer_ += bytes;
+}
+
+void WatchStreamDecoder::End() { ended_ = true; }
 
 std::optional<Expected<WatchResponse>> WatchStreamDecoder::Next() {
-  std::string message;
-  if (const size_t newline = buffer_.find('\n'); newline != std::string::npos) {
-    message = buffer_.substr(0, newline);
-    buffer_.erase(0, newline + 1);
-  } else if (!buffer_.empty() && json::accept(buffer_)) {
-    message = std::exchange(buffer_, {});  // a final error without newline
-  } else {
-    return std::nullopt;
-  }
-  if (message.find_first_not_of(" \r\t") == std::string::npos) return Next();
+  std::string_view message;
+  do {
+    const std::string_view rest = std::string_view(buffer_).substr(taken_);
+    if (const size_t newline = rest.find('\n'); newline != std::string_view::npos) {
+      message = rest.substr(0, newline);
+      taken_ += newline + 1;
+    } else if (ended_ && !rest.empty() && json::accept(rest)) {
+      message = rest;  // a final error without newline
+      taken_ = buffer_.size();
+    } else {
+      return std::nullopt;
+    }
+  } while (message.find_first_not_of(" \r\t") == std::string_view::npos);
   if (auto error = DecodeGatewayError(message)) {
     const ErrorCode code = error->grpc_code == 14 ? ErrorCode::kServiceUnavailable
                                                   : ErrorCode::kInternal;

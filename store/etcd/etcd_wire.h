@@ -155,19 +155,25 @@ std::optional<GatewayError> DecodeGatewayError(std::string_view body);
 
 // Splits the body of a watch stream into messages: feed bytes as they
 // arrive, take complete messages out. Messages are JSON objects, one per
-// line, except that a final error may lack its newline.
+// line, except that a final error may lack its newline: once End() says
+// the body ended, a complete JSON text left without one is a message too.
+// The messages do not depend on how the body was cut into pieces.
 class WatchStreamDecoder {
  public:
   void Feed(std::string_view bytes);
+  // The body ended: nothing more will be fed.
+  void End();
   // The next complete message, nullopt when none is complete yet; an error
   // message of the gateway or undecodable JSON → an Error
   // (kServiceUnavailable for grpc UNAVAILABLE, else kInternal).
   std::optional<Expected<WatchResponse>> Next();
   // Buffered bytes of an incomplete message.
-  size_t pending_bytes() const { return buffer_.size(); }
+  size_t pending_bytes() const { return buffer_.size() - taken_; }
 
  private:
   std::string buffer_;
+  size_t taken_ = 0;  // buffer_'s bytes before this were returned as messages
+  bool ended_ = false;
 };
 
 }  // namespace rtm::etcd

@@ -1,6 +1,7 @@
 #include "store/leveldb/leveldb_database.h"
 
 #include <cstdio>
+#include <expected>
 #include <filesystem>
 #include <limits>
 #include <set>
@@ -84,6 +85,47 @@ Expected<void> RefuseStoreWithoutCurrent(const std::string& dir) {
   return {};
 }
 
+// An iterator that holds the database's reader lock until destroyed, so
+// that a reopen cannot close the database under it.
+class ReaderLockedIterator final : public leveldb::Iterator {
+ public:
+  ReaderLockedIterator(std::shared_lock<std::shared_mutex> lock,
+                       std::unique_ptr<leveldb::Iterator> iterator)
+      : lock_(std::move(lock)), iterator_(std::move(iterator)) {}
+  ~ReaderLockedIterator() override { iterator_.reset(); }  // before the lock
+
+  bool Valid() const override { return iterator_->Valid(); }
+  void SeekToFirst() override { iterator_->SeekToFirst(); }
+  void SeekToLast() override { iterator_->SeekToLast(); }
+  void Seek(const leveldb::Slice& target) override { iterator_->Seek(target); }
+  void Next() override { iterator_->Next(); }
+  void Prev() override { iterator_->Prev(); }
+  leveldb::Slice key() const override { return iterator_->key(); }
+  leveldb::Slice value() const override { return iterator_->value(); }
+  leveldb::Status status() const override { return iterator_->status(); }
+
+ private:
+  std::shared_lock<std::shared_mutex> lock_;
+  std::unique_ptr<leveldb::Iterator> iterator_;
+};
+
+// Whether the file system of `dir` has room to reopen the store there:
+// its logs' size plus 1 MiB free; else what is missing.
+std::expected<void, std::string> RoomToReopen(const std::string& dir) {
+  std::error_code error;
+  uintmax_t logs = 0;
+  for (fs::directory_iterator entry(dir, error);
+       !error && entry != fs::directory_iterator(); entry.increment(error)) {
+    if (entry->path().extension() == ".log") logs += entry->file_size(error);
+  }
+  const fs::space_info space = fs::space(dir, error);
+  if (error) return std::unexpected("free space: " + error.message());
+  const uintmax_t needed = logs + (uintmax_t{1} << 20);
+  if (space.available >= needed) return {};
+  return std::unexpected(std::to_string(space.available) + " bytes free, " +
+                         std::to_string(needed) + " needed");
+}
+
 leveldb::ReadOptions VerifiedRead() {
   leveldb::ReadOptions options;
   options.verify_checksums = true;
@@ -106,6 +148,15 @@ Expected<std::unique_ptr<LeveldbDatabase>> LeveldbDatabase::OpenUnguarded(
   if (auto fresh_or_intact = RefuseStoreWithoutCurrent(dir); !fresh_or_intact) {
     return std::unexpected(fresh_or_intact.error());
   }
+  auto db = OpenDb(dir);
+  if (!db) return std::unexpected(db.error());
+  auto revision = LoadRevision(**db, dir);
+  if (!revision) return std::unexpected(revision.error());
+  return std::unique_ptr<LeveldbDatabase>(
+      new LeveldbDatabase(dir, *std::move(db), *revision, options));
+}
+
+Expected<std::unique_ptr<leveldb::DB>> LeveldbDatabase::OpenDb(const std::string& dir) {
   leveldb::Options db_options;
   db_options.create_if_missing = true;
   db_options.paranoid_checks = true;
@@ -122,10 +173,7 @@ Expected<std::unique_ptr<LeveldbDatabase>> LeveldbDatabase::OpenUnguarded(
   if (!status.ok()) {
     return Fail(ErrorCode::kInternal, OpenFailure(dir, status.ToString()));
   }
-  auto revision = LoadRevision(*db, dir);
-  if (!revision) return std::unexpected(revision.error());
-  return std::unique_ptr<LeveldbDatabase>(
-      new LeveldbDatabase(dir, std::move(db), *revision, options));
+  return db;
 }
 
 LeveldbDatabase::LeveldbDatabase(std::string dir,
@@ -141,6 +189,8 @@ LeveldbDatabase::LeveldbDatabase(std::string dir,
 Expected<std::optional<std::string>> LeveldbDatabase::Get(
     std::string_view key) {
   std::string value;
+  const std::shared_lock lock(db_mutex_);
+  if (!db_) return std::unexpected(SealedError("read " + std::string(key)));
   const leveldb::Status status =
       db_->Get(VerifiedRead(), ToSlice(key), &value);
   if (status.IsNotFound()) return std::optional<std::string>();
@@ -152,11 +202,62 @@ Expected<std::optional<std::string>> LeveldbDatabase::Get(
 
 Expected<void> LeveldbDatabase::Write(leveldb::WriteBatch& batch,
                                       Durability durability) {
+  const std::lock_guard write_lock(write_mutex_);
+  if (sealed_by_) {
+    if (auto reopened = Reopen(); !reopened) return std::unexpected(reopened.error());
+  }
   leveldb::WriteOptions options;
   options.sync = durability == Durability::kSynced;
   const leveldb::Status status = db_->Write(options, &batch);
-  if (!status.ok()) return std::unexpected(StatusError(status, "write"));
+  if (!status.ok()) {
+    Error error = StatusError(status, "write");
+    if (!status.IsCorruption()) {
+      const std::unique_lock lock(db_mutex_);
+      sealed_by_ = error;
+    }
+    return std::unexpected(std::move(error));
+  }
   return {};
+}
+
+Expected<void> LeveldbDatabase::Reopen() {
+  // Recovery writes the log's content out as a table and starts a new
+  // log: without room for that the reopen would fail, and the database,
+  // still good for reads, would be closed for nothing.
+  if (auto room = RoomToReopen(dir_); !room) {
+    return Fail(ErrorCode::kServiceUnavailable,
+                "write in store at " + dir_ + ": refused after a failed write (" +
+                    sealed_by_->message + ") until the disk has room to reopen the store: " +
+                    room.error());
+  }
+  const std::unique_lock lock(db_mutex_);
+  db_.reset();  // releases leveldb's LOCK for the open below
+  auto db = OpenDb(dir_);
+  if (!db) {
+    return Fail(db.error().code, "write in store at " + dir_ + ": closed after a failed " +
+                                     "write (" + sealed_by_->message + "); reopening it: " +
+                                     db.error().message);
+  }
+  auto revision = LoadRevision(**db, dir_);
+  if (!revision) return std::unexpected(revision.error());
+  db_ = *std::move(db);
+  // A write reported failed may still have reached the log whole (its
+  // sync failed): then the store is ahead of the change history, whose
+  // readers relist.
+  if (*revision != current_revision_.load()) {
+    current_revision_ = *revision;
+    changes_.Reset(*revision);
+  }
+  sealed_by_.reset();
+  return {};
+}
+
+Error LeveldbDatabase::SealedError(std::string_view action) const {
+  return Error{ErrorCode::kServiceUnavailable,
+               std::string(action) + " in store at " + dir_ +
+                   ": closed after a failed write (" +
+                   (sealed_by_ ? sealed_by_->message : std::string("unknown")) +
+                   "); it reopens at the next write"};
 }
 
 Expected<uint64_t> LeveldbDatabase::LoadRevision(leveldb::DB& db,
@@ -209,7 +310,14 @@ Expected<uint64_t> LeveldbDatabase::WriteRevisioned(
 }
 
 std::unique_ptr<leveldb::Iterator> LeveldbDatabase::NewIterator() {
-  return std::unique_ptr<leveldb::Iterator>(db_->NewIterator(VerifiedRead()));
+  std::shared_lock lock(db_mutex_);
+  if (!db_) {
+    const Error closed = SealedError("iterate");
+    return std::unique_ptr<leveldb::Iterator>(
+        leveldb::NewErrorIterator(leveldb::Status::IOError(closed.message)));
+  }
+  std::unique_ptr<leveldb::Iterator> iterator(db_->NewIterator(VerifiedRead()));
+  return std::make_unique<ReaderLockedIterator>(std::move(lock), std::move(iterator));
 }
 
 Expected<void> LeveldbDatabase::IteratorStatus(

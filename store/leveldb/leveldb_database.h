@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,19 @@ struct LeveldbStoreOptions {
 // leveldb's LOCK file lets one process at a time open a directory. A damaged
 // store is never repaired, reset or recreated: Open fails and leaves every
 // file where it is for the operator. Safe to use from several threads.
+//
+// A failed write (a full disk, an I/O error) may leave a torn record at the
+// end of leveldb's log, and leveldb would append the next write after it:
+// the log would then hold garbage mid-file, which the next open refuses as
+// corrupt (docs/reliability.md "Disk full"). So writes are serialised, and
+// after one fails the database is sealed: the next write first closes and
+// reopens it, which ends that log where the torn record is (leveldb drops
+// a record cut at the end of a log as the write that never finished) and
+// starts a new one. Until the file system has room for the reopen (the
+// logs' size plus 1 MiB) writes fail with kServiceUnavailable naming the
+// first failure and reads are served as before; should a reopen still
+// fail, reads fail too until the next write reopens it. Reads wait for a
+// reopen; a reopen waits for open iterators.
 class LeveldbDatabase {
  public:
   // Opens the store under `dir`, creating the directory (mode 0700) and a
@@ -101,7 +115,8 @@ class LeveldbDatabase {
   ChangeHistory& changes() { return changes_; }
 
   // An iterator over a consistent snapshot of the whole key space.
-  // Checksums verified; check IteratorStatus once done with it.
+  // Checksums verified; check IteratorStatus once done with it. It holds
+  // off a reopen (see above) until destroyed: never write while holding one.
   std::unique_ptr<leveldb::Iterator> NewIterator();
   Expected<void> IteratorStatus(const leveldb::Iterator& iterator,
                                 std::string_view action);
@@ -120,11 +135,19 @@ class LeveldbDatabase {
       const std::string& dir, const LeveldbStoreOptions& options);
   LeveldbDatabase(std::string dir, std::unique_ptr<leveldb::DB> db,
                   uint64_t revision, const LeveldbStoreOptions& options);
+  static Expected<std::unique_ptr<leveldb::DB>> OpenDb(const std::string& dir);
   static Expected<uint64_t> LoadRevision(leveldb::DB& db,
                                          const std::string& dir);
+  // Closes and reopens a sealed database; under write_mutex_.
+  Expected<void> Reopen();
+  // Why the database is sealed or closed, as the error of a call now.
+  Error SealedError(std::string_view action) const;  // under db_mutex_
 
   std::string dir_;
-  std::unique_ptr<leveldb::DB> db_;
+  std::mutex write_mutex_;          // serialises writes and reopens
+  mutable std::shared_mutex db_mutex_;  // exclusive: a reopen replaces db_
+  std::unique_ptr<leveldb::DB> db_;     // null while a reopen failed
+  std::optional<Error> sealed_by_;      // the write that failed; under both
   std::mutex revision_mutex_;            // serialises WriteRevisioned
   uint64_t last_assigned_revision_ = 0;  // guarded by revision_mutex_
   std::atomic<uint64_t> current_revision_ = 0;

@@ -513,40 +513,70 @@ ContainerEvent Event(const std::string& name, std::string action, Timestamp at) 
                         .time = at};
 }
 
-TEST_F(ControllerTest, EventsAlreadySeenByAConvergedReconcileAreSkipped) {
-  ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{
-      Desired("converged")}));
-  ON_CALL(desired_, Get).WillByDefault(Return(Desired("converged")));
-  ON_CALL(records_, Get).WillByDefault(Return(Record("converged", "c1")));
-  EventFeed feed;
-  ON_CALL(engine_, WatchEvents).WillByDefault([&](const auto&) {
-    return Expected<std::unique_ptr<ContainerEventStream>>(
-        std::make_unique<FedEventStream>(feed));
-  });
-  ReconcileLog reconciles;
-  ON_CALL(telemetry_, RecordReconcile).WillByDefault([&](std::string_view result) {
-    reconciles.Add(result);
-  });
-  // One listing at start (the resync), then one per reconcile that runs.
-  EXPECT_CALL(engine_, ListContainers).Times(3);
+// A controller over one converged game whose engine events the test feeds,
+// reporting each reconcile's result.
+class ControllerEventsTest : public ControllerTest {
+ protected:
+  ControllerEventsTest() {
+    ON_CALL(desired_, List).WillByDefault(Return(std::vector<DesiredRuntime>{
+        Desired("converged")}));
+    ON_CALL(desired_, Get).WillByDefault(Return(Desired("converged")));
+    ON_CALL(records_, Get).WillByDefault(Return(Record("converged", "c1")));
+    ON_CALL(engine_, WatchEvents).WillByDefault([this](const auto&) {
+      return Expected<std::unique_ptr<ContainerEventStream>>(
+          std::make_unique<FedEventStream>(events_));
+    });
+    ON_CALL(telemetry_, RecordReconcile).WillByDefault([this](std::string_view result) {
+      reconciles_.Add(result);
+    });
+  }
+
+  EventFeed events_;
+  ReconcileLog reconciles_;
   Controller controller{reconciler_, queue_, desired_, records_, feed_, engine_,
                         logger_, telemetry_, clock_,
                         []() -> Expected<ManifestScan> {
                           return Fail(ErrorCode::kServiceUnavailable, "no tree");
                         },
                         ControllerOptions{.workers = 1}};
+};
+
+TEST_F(ControllerEventsTest, EventsThatArrivedBeforeAConvergedObservationAreSkipped) {
+  // One listing at start (the resync), then one per reconcile that runs.
+  EXPECT_CALL(engine_, ListContainers).Times(3);
   controller.Start();
   const Timestamp observed = clock_.Now();  // the clock stands still
 
   // No converged reconcile yet: an event reconciles, and converges.
-  feed.Push(Event("converged", "start", observed - std::chrono::seconds(1)));
-  ASSERT_THAT(reconciles.First(1), ElementsAre("converged"));
-  // Stamped before that reconcile's observation: already seen.
-  feed.Push(Event("converged", "die", observed - std::chrono::milliseconds(1)));
-  ASSERT_THAT(reconciles.First(2), ElementsAre("converged", "skipped"));
-  // Stamped in the observation's millisecond: it may be newer, so it runs.
-  feed.Push(Event("converged", "die", observed));
-  EXPECT_THAT(reconciles.First(3), ElementsAre("converged", "skipped", "converged"));
+  events_.Push(Event("converged", "start", observed));
+  ASSERT_THAT(reconciles_.First(1), ElementsAre("converged"));
+  // Arrived before that reconcile's observation began (as if queued while
+  // it ran): already seen, whatever the engine stamped on it.
+  clock_.Set(observed - std::chrono::milliseconds(1));
+  events_.Push(Event("converged", "die", observed + std::chrono::hours(1)));
+  ASSERT_THAT(reconciles_.First(2), ElementsAre("converged", "skipped"));
+  // Arrived in the observation's millisecond: it may be newer, so it runs.
+  clock_.Set(observed);
+  events_.Push(Event("converged", "die", observed - std::chrono::hours(1)));
+  EXPECT_THAT(reconciles_.First(3), ElementsAre("converged", "skipped", "converged"));
+
+  controller.Stop();
+}
+
+// docs/reliability.md "Clock independence": a tcp:// engine on a host whose
+// clock is an hour behind stamps a new event an hour before the
+// controller's last observation; it must still be reconciled.
+TEST_F(ControllerEventsTest, AnEngineWhoseClockIsBehindDoesNotHideANewEvent) {
+  EXPECT_CALL(engine_, ListContainers).Times(3);
+  controller.Start();
+  const Timestamp observed = clock_.Now();
+  events_.Push(Event("converged", "start", observed - std::chrono::hours(1)));
+  ASSERT_THAT(reconciles_.First(1), ElementsAre("converged"));
+
+  clock_.Advance(std::chrono::seconds(1));  // the container dies later
+  events_.Push(Event("converged", "die", observed - std::chrono::hours(1) +
+                                             std::chrono::seconds(1)));
+  EXPECT_THAT(reconciles_.First(2), ElementsAre("converged", "converged"));
 
   controller.Stop();
 }

@@ -158,5 +158,43 @@ TEST_F(DesiredStateWriterTest, OnlyTheRemovalWaits) {
   EXPECT_FALSE(Removed("two"));
 }
 
+// A full disk or an unreachable store: what could not be stored is tried
+// again with backoff, without waiting for the next manifest event or the
+// periodic resync, and stored once the store takes writes again.
+TEST_F(DesiredStateWriterTest, AWriteTheStoreRefusedIsSyncedAgainWithBackoff) {
+  bool full = true;
+  ON_CALL(store_, Put).WillByDefault([&](const DesiredRuntime& runtime) {
+    if (full) {
+      return Expected<uint64_t>(Fail(ErrorCode::kServiceUnavailable, "No space left on device"));
+    }
+    stored_[runtime.name] = runtime;
+    stored_[runtime.name].revision = ++revision_;
+    return Expected<uint64_t>(revision_);
+  });
+  const ManifestScan scan{.files = {File("a.yaml", {"one"})}};
+
+  EXPECT_THAT(Sync(scan), Optional(Duration(1s)));
+  EXPECT_THAT(Sync(scan), Optional(Duration(2s)));
+  EXPECT_THAT(Sync(scan), Optional(Duration(4s)));
+  EXPECT_FALSE(stored_.contains("one"));
+
+  full = false;
+  EXPECT_EQ(Sync(scan), std::nullopt);
+  EXPECT_TRUE(stored_.contains("one"));
+  full = true;  // the backoff starts again from its base
+  ManifestScan changed = scan;
+  changed.files[0].runtimes[0].spec.image = "img:2";
+  EXPECT_THAT(Sync(changed), Optional(Duration(1s)));
+}
+
+TEST_F(DesiredStateWriterTest, TheRetryOfAFailedWriteIsCapped) {
+  ON_CALL(store_, Put).WillByDefault(
+      Return(Expected<uint64_t>(Fail(ErrorCode::kServiceUnavailable, "down"))));
+  const ManifestScan scan{.files = {File("a.yaml", {"one"})}};
+  std::optional<Duration> last;
+  for (int i = 0; i < 10; ++i) last = Sync(scan);
+  EXPECT_THAT(last, Optional(Duration(30s)));
+}
+
 }  // namespace
 }  // namespace rtm

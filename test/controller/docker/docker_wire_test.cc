@@ -235,6 +235,19 @@ TEST(DockerWireTest, ParsesContainerEventsKeepingTheWholeAction) {
   EXPECT_EQ((*event)->time.time_since_epoch().count(), 1795572701679);
 }
 
+// Found by test/fuzz/docker_wire_fuzzer.cc: seconds * 1000 overflowed.
+TEST(DockerWireTest, AnEventTimeBeyondYear9999IsLeftUnset) {
+  auto event = ParseContainerEvent(
+      R"({"Type":"container","Action":"die","id":"abc","time":1796278652496836667})");
+  ASSERT_TRUE(event) << event.error().message;
+  ASSERT_TRUE(*event);
+  EXPECT_EQ((*event)->time, Timestamp{});
+  auto seconds = ParseContainerEvent(
+      R"({"Type":"container","Action":"die","id":"abc","time":1796278652})");
+  ASSERT_TRUE(seconds && *seconds);
+  EXPECT_EQ((*seconds)->time.time_since_epoch().count(), 1796278652000);
+}
+
 TEST(DockerWireTest, EventsAboutOtherObjectsAreSkippedAndGarbageIsAnError) {
   auto network = ParseContainerEvent(
       R"({"Type":"network","Action":"connect","Actor":{"ID":"n"}})");
@@ -348,6 +361,19 @@ TEST(DockerWireTest, DuplicateNetworksCreatedAtOnceKeepTheSmallestId) {
                            {"a1", "rtm", "2026-11-30T05:41:50.500Z"}})
                 ->id,
             "a1");
+}
+
+TEST(DockerWireTest, LinesCutAcrossPiecesAreWholeOnceTheirNewlineArrives) {
+  LineSplitter lines;
+  lines.Feed("{\"a\":1}\n{\"b\"");
+  EXPECT_EQ(lines.TakeLine(), "{\"a\":1}");
+  EXPECT_EQ(lines.TakeLine(), std::nullopt);
+  EXPECT_EQ(lines.pending_bytes(), 4u);
+  lines.Feed(":2}\n\n");
+  EXPECT_EQ(lines.TakeLine(), "{\"b\":2}");
+  EXPECT_EQ(lines.TakeLine(), "");
+  EXPECT_EQ(lines.TakeLine(), std::nullopt);
+  EXPECT_EQ(lines.pending_bytes(), 0u);
 }
 
 }  // namespace

@@ -163,6 +163,17 @@ TEST(ManifestLimitsTest, YamlSyntaxErrorCarriesYamlCppLineAndMessage) {
       ElementsAre(Problem(1, "", "the referenced anchor is not defined", -1)));
 }
 
+// yaml-cpp 0.7's LoadAll never returns on these (it repeats an empty
+// document forever); found by test/fuzz/manifest_fuzzer.cc.
+TEST(ManifestLimitsTest, StreamsThatStallYamlCppAreSyntaxErrors) {
+  EXPECT_THAT(Parse(",\n").problems,
+              ElementsAre(Problem(1, "", "unexpected character", -1)));
+  EXPECT_THAT(Parse("{\ntmay/v1\",\n  {\"fleu\"}},\"spec\":{\"imag}\n").problems,
+              ElementsAre(Problem(3, "", "unexpected character", -1)));
+  EXPECT_THAT(Parse(std::string(kMinimalYaml) + "---\n,\n").problems,
+              ElementsAre(Problem(8, "", "unexpected character", -1)));
+}
+
 TEST(ManifestLimitsTest, ASyntaxErrorInALaterDocumentRejectsTheWholeFile) {
   ParsedManifestFile file =
       Parse(std::string(kMinimalYaml) + "---\nkey: [a, b}\n");

@@ -18,7 +18,7 @@ TEST(TriggerLedgerTest, KeyWithoutEntryIsForced) {
   EXPECT_TRUE(TriggerLedger::NeedsReconcile(trigger, kObserved));
 }
 
-TEST(TriggerLedgerTest, EventsOlderThanTheConvergedObservationNeedNoReconcile) {
+TEST(TriggerLedgerTest, EventsThatArrivedBeforeTheConvergedObservationNeedNoReconcile) {
   TriggerLedger ledger;
   ledger.MarkEvent("game", kObserved - milliseconds(300));  // die
   ledger.MarkEvent("game", kObserved - milliseconds(1));    // start

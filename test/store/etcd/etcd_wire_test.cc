@@ -134,15 +134,41 @@ TEST(EtcdWireTest, WatchCancelledByCompactionCarriesTheCompactRevision) {
   EXPECT_EQ((*message)->compact_revision, 30);
 }
 
-TEST(EtcdWireTest, AStreamsFinalErrorWithoutNewlineIsAnError) {
+TEST(EtcdWireTest, AStreamsFinalErrorWithoutNewlineIsAnErrorOnceTheBodyEnded) {
   WatchStreamDecoder decoder;
   decoder.Feed(
       R"({"error":{"grpc_code":14,"http_code":503,"message":"etcdserver: no leader"}})");
+  EXPECT_FALSE(decoder.Next().has_value()) << "more of the line may come";
+  decoder.End();
   auto message = decoder.Next();
   ASSERT_TRUE(message.has_value());
   ASSERT_FALSE(message->has_value());
   EXPECT_EQ(message->error().code, ErrorCode::kServiceUnavailable);
   EXPECT_THAT(message->error().message, HasSubstr("no leader"));
+}
+
+// Found by test/fuzz/store_codec_fuzzer.cc: a piece that ended where the
+// line so far was valid JSON (a number) was taken as a whole message.
+TEST(EtcdWireTest, APieceThatLooksCompleteIsNotAMessageBeforeItsNewline) {
+  WatchStreamDecoder decoder;
+  decoder.Feed("{\"result\":{\"header\":{\"revision\":\"4\"}}}\n55");
+  auto first = decoder.Next();
+  ASSERT_TRUE(first.has_value() && first->has_value());
+  EXPECT_FALSE(decoder.Next().has_value());
+  decoder.Feed("12\n");
+  auto second = decoder.Next();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_FALSE(second->has_value()) << "\"5512\" is one undecodable message";
+  EXPECT_FALSE(decoder.Next().has_value());
+  EXPECT_EQ(decoder.pending_bytes(), 0u);
+}
+
+TEST(EtcdWireTest, ATruncatedFinalMessageIsLeftForTheCallerToReportTheBrokenStream) {
+  WatchStreamDecoder decoder;
+  decoder.Feed("{\"result\":{\"header\":");
+  decoder.End();
+  EXPECT_FALSE(decoder.Next().has_value());
+  EXPECT_EQ(decoder.pending_bytes(), 20u);
 }
 
 TEST(EtcdStoreOptionsTest, EtcdUrlListsEndpointsWithTheDefaultPort) {
