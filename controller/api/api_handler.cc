@@ -120,7 +120,8 @@ ApiHandler::ApiHandler(const ApiOptions& options, const ApiDependencies& depende
       kube_(KubeApiDependencies{deps_.desired, deps_.statuses, deps_.operation_log,
                                 deps_.changes, deps_.clock, deps_.tokens,
                                 deps_.request_restart}),
-      open_log_follows_(std::move(open_log_follows)) {}
+      open_log_follows_(std::move(open_log_follows)),
+      readiness_(deps_.engine, deps_.clock) {}
 
 Response ApiHandler::Handle(Request request) {
   std::string_view path = request.path;
@@ -219,9 +220,8 @@ Response ApiHandler::Ready() {
     return ErrorResponse(ErrorCode::kServiceUnavailable,
                          "controller is still starting");
   }
-  if (auto version = deps_.engine.Version(); !version) {
-    return ErrorResponse(ErrorCode::kServiceUnavailable,
-                         "docker: " + version.error().message);
+  if (auto engine = readiness_.Check(); !engine) {
+    return ErrorResponse(engine.error().code, engine.error().message);
   }
   return Json(200, {{"status", "ready"}});
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "controller/api/api_exchange.h"
+#include "controller/api/engine_readiness.h"
 #include "controller/api/kube/kube_api.h"
 #include "reconcile/decide.h"
 #include "reconcile/domain/error.h"
@@ -79,8 +80,8 @@ struct ApiOptions {
   size_t max_log_follows = 64;
 };
 
-// Routes and answers one request. Thread-safe as its dependencies are: it
-// keeps no state of its own.
+// Routes and answers one request. Thread-safe as its dependencies are; its
+// only state is the engine's readiness (EngineReadiness).
 class ApiHandler {
  public:
   // `open_log_follows` counts the followed logs being streamed (the
@@ -108,6 +109,7 @@ class ApiHandler {
   const ApiDependencies& deps_;
   KubeApi kube_;
   std::function<size_t()> open_log_follows_;
+  EngineReadiness readiness_;  // GET /readyz
 };
 
 }  // namespace rtm

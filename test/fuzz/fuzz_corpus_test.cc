@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@ struct Target {
   std::string name;  // the corpus folder
   void (*input)(std::string_view);
 };
+
+void PrintTo(const Target& target, std::ostream* out) { *out << target.name; }
 
 class FuzzCorpusTest : public testing::TestWithParam<Target> {};
 
