@@ -7,8 +7,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <openssl/crypto.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <variant>
 
@@ -275,10 +277,36 @@ int Run(const std::vector<std::string>& args) {
   // shuts down gracefully.
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   boost::asio::signal_set reload(io, SIGHUP);  // handled once serving
-  ManifestWatcher watcher(io, options->manifests,
-                          ManifestWatcher::Options{.debounce = options->manifest_debounce,
-                                                   .is_manifest_file = IsManifestFileName},
-                          [&controller] { controller.RequestManifestSync(); });
+  // Polling (docs/contract.md §2): asked for, or on by itself where inotify
+  // cannot watch the tree or part of it, or does not see its remote changes.
+  const Duration poll = options->manifest_poll != Duration::zero()
+                            ? options->manifest_poll
+                            : kFallbackManifestPoll;
+  ManifestPoller poller(io, poll, [&controller] { controller.RequestManifestSync(); });
+  bool polling = false;
+  auto start_polling = [&](std::string_view why, std::vector<LogField> fields) {
+    if (polling) return;
+    polling = true;
+    fields.push_back({"interval_ms", std::to_string(ToMillis(poll))});
+    logger.Log(LogLevel::kWarn, std::string(why) + "; polling", fields);
+    poller.Start();
+  };
+  ManifestWatcher watcher(
+      io, options->manifests,
+      ManifestWatcher::Options{
+          .debounce = options->manifest_debounce,
+          .is_manifest_file = IsManifestFileName,
+          .on_unwatched =
+              [&](const std::string& dir, int error) {
+                std::vector<LogField> fields{{"dir", dir}, {"err", std::strerror(error)}};
+                if (error == ENOSPC) fields.push_back({"limit", "fs.inotify.max_user_watches"});
+                if (polling) {
+                  logger.Log(LogLevel::kWarn, "inotify cannot watch a manifests directory",
+                             fields);
+                }
+                start_polling("inotify cannot watch a manifests directory", fields);
+              }},
+      [&controller] { controller.RequestManifestSync(); });
   auto metrics = [&]() -> Expected<std::string> {
     auto gauges = CollectRuntimeGauges(queue.Depth(), desired, statuses);
     if (!gauges) return std::unexpected(gauges.error());
@@ -300,7 +328,8 @@ int Run(const std::vector<std::string>& args) {
       ApiOptions{.listen = options->listen,
                  .metrics_public = options->metrics_public,
                  .tls_cert_file = options->tls_cert_file,
-                 .tls_key_file = options->tls_key_file},
+                 .tls_key_file = options->tls_key_file,
+                 .watch_max_unread_bytes = options->watch_max_unread_bytes},
       ApiDependencies{
           desired, statuses, operation_log, engine, logger, tokens, changes, clock,
           previous_logs, [&controller] { return controller.started(); },
@@ -311,25 +340,17 @@ int Run(const std::vector<std::string>& args) {
           [&controller] { return controller.PlanAll(); }, metrics,
           store->cluster, &api_tokens});
 
-  // Polling (docs/contract.md §2): asked for, or on by itself where inotify
-  // cannot watch the tree or does not see its remote changes.
-  Duration poll = options->manifest_poll;
   if (auto watching = watcher.Start(); !watching) {
-    poll = poll != Duration::zero() ? poll : kFallbackManifestPoll;
-    logger.Log(LogLevel::kWarn, "inotify cannot watch the manifests; polling",
-               {{"err", watching.error().message},
-                {"interval_ms", std::to_string(ToMillis(poll))}});
-  } else if (auto blind = InotifyBlindFilesystem(options->manifests);
-             blind && poll == Duration::zero()) {
-    poll = kFallbackManifestPoll;
-    logger.Log(LogLevel::kWarn,
-               "the manifests are on a filesystem whose remote changes inotify "
-               "does not report; polling",
-               {{"filesystem", *blind},
-                {"interval_ms", std::to_string(ToMillis(poll))}});
+    start_polling("inotify cannot watch the manifests", {{"err", watching.error().message}});
+  } else if (auto blind = InotifyBlindFilesystem(options->manifests); blind) {
+    start_polling("the manifests are on a filesystem whose remote changes inotify "
+                  "does not report",
+                  {{"filesystem", *blind}});
   }
-  ManifestPoller poller(io, poll, [&controller] { controller.RequestManifestSync(); });
-  if (poll != Duration::zero()) poller.Start();
+  if (options->manifest_poll != Duration::zero() && !polling) {
+    polling = true;
+    poller.Start();
+  }
   if (auto listening = api.Start(); !listening) {
     logger.Log(LogLevel::kError, "cannot serve the API",
                {{"err", listening.error().message}});

@@ -76,6 +76,9 @@ struct ApiOptions {
   // A Kubernetes watch with allowWatchBookmarks gets a BOOKMARK after this
   // long without an event.
   Duration bookmark_interval = std::chrono::seconds(10);
+  // A watch stream whose client leaves more than this unread ends
+  // (controller/api/watch_streams.h).
+  size_t watch_max_unread_bytes = size_t{4} << 20;
   // Logs followed at once (?follow=true); more are refused with 503.
   size_t max_log_follows = 64;
 };

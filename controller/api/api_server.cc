@@ -93,7 +93,8 @@ Expected<void> ApiServer::Start() {
   }
   try {
     watch_streams_ = std::make_unique<WatchStreams>(deps_.changes, deps_.clock,
-                                                    options_.bookmark_interval);
+                                                    options_.bookmark_interval,
+                                                    options_.watch_max_unread_bytes);
     listener_ = std::make_unique<web::http::experimental::listener::http_listener>(
         (tls ? "https://" : "http://") + options_.listen, config);
     listener_->support([this](web::http::http_request request) {

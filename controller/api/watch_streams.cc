@@ -19,10 +19,11 @@ constexpr size_t kRenderedLines = 1024;
 }  // namespace
 
 WatchStreams::WatchStreams(ChangeFeed& changes, Clock& clock,
-                           Duration bookmark_interval)
+                           Duration bookmark_interval, size_t max_unread_bytes)
     : changes_(changes),
       clock_(clock),
       bookmark_interval_(bookmark_interval),
+      max_unread_bytes_(max_unread_bytes),
       thread_([this] { Run(); }) {}
 
 WatchStreams::~WatchStreams() { Stop(); }
@@ -85,6 +86,11 @@ bool WatchStreams::CatchUp(Stream& stream) {
       chunk += Render(*change, stream);
       stream.after = change->revision;
     }
+    // What the HTTP library has not taken yet (so a reading client is never
+    // cut off, however large one chunk). cpprestsdk reads its count without
+    // the buffer's lock (it offers no locked read); a count a moment old is
+    // enough for a bound.
+    if (!chunk.empty() && stream.body.in_avail() > max_unread_bytes_) return false;
     if (!chunk.empty()) Write(stream, chunk);
     if (batch->changes.size() < kBatchEvents) return true;
   }

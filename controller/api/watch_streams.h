@@ -31,13 +31,21 @@ namespace rtm {
 // Status first), or Stop. A change of a name without a desired object is
 // no API object and is skipped, as are objects the stream's `accepts`
 // refuses. A Kubernetes stream that asked for bookmarks gets a BOOKMARK
-// after `bookmark_interval` without an event. Thread-safe.
+// after `bookmark_interval` without an event. A stream whose client reads
+// too slowly (more than `max_unread_bytes` written and not yet taken by the
+// HTTP library when more is to be written: the buffer holds at most that
+// plus one chunk) ends instead of buffering without bound, as the Kubernetes
+// API server closes an unresponsive watcher; the client watches again from
+// the last revision it read. Thread-safe.
 class WatchStreams {
  public:
   using Buffer = concurrency::streams::producer_consumer_buffer<uint8_t>;
 
+  static constexpr size_t kDefaultMaxUnreadBytes = size_t{4} << 20;
+
   WatchStreams(ChangeFeed& changes, Clock& clock,
-               Duration bookmark_interval = std::chrono::seconds(10));
+               Duration bookmark_interval = std::chrono::seconds(10),
+               size_t max_unread_bytes = kDefaultMaxUnreadBytes);
   ~WatchStreams();
 
   WatchStreams(const WatchStreams&) = delete;
@@ -67,7 +75,8 @@ class WatchStreams {
   };
 
   // Writes what the feed holds after stream.after; false when the stream
-  // fell out of the retained history or the feed cannot be read.
+  // fell out of the retained history, the feed cannot be read, or its
+  // client lags by more than max_unread_bytes_.
   bool CatchUp(Stream& stream);
   // The event line of `change` for `stream` (empty for one it does not
   // send); lines common to every stream of a format are rendered once.
@@ -79,6 +88,7 @@ class WatchStreams {
   ChangeFeed& changes_;
   Clock& clock_;
   const Duration bookmark_interval_;
+  const size_t max_unread_bytes_;
   std::mutex rendered_mutex_;
   // By format and revision, the newest.
   std::map<std::pair<WatchFormat, uint64_t>, std::string> rendered_;

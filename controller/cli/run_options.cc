@@ -55,6 +55,7 @@ const std::vector<FlagSpec> kRunFlags{
     {"self-heal-base", true, "first delay before restarting a crashed game again (default 1s)"},
     {"self-heal-cap", true, "longest self-heal delay of a crash-looping game (default 5m)"},
     {"watch-history-mib", true, "memory the watch history (?watch=true&since=N) retains, in MiB (default 16)"},
+    {"watch-max-unread-mib", true, "a watch stream whose client leaves more than this unread ends (the client watches again), in MiB (default 4)"},
     {"help", false, "this help"},
 };
 
@@ -222,6 +223,7 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
   auto heal_cap = flags.GetDuration("self-heal-cap", std::chrono::minutes(5));
   auto watch_history_mib = flags.GetInt(
       "watch-history-mib", static_cast<int>(kDefaultChangeHistoryBytes >> 20), 1, 4096);
+  auto watch_unread_mib = flags.GetInt("watch-max-unread-mib", 4, 1, 1024);
   for (const Expected<void>& check :
        {workers ? Expected<void>() : std::unexpected(workers.error()),
         lease_ttl ? Expected<void>() : std::unexpected(lease_ttl.error()),
@@ -233,7 +235,8 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
         heal_base ? Expected<void>() : std::unexpected(heal_base.error()),
         heal_cap ? Expected<void>() : std::unexpected(heal_cap.error()),
         watch_history_mib ? Expected<void>()
-                          : std::unexpected(watch_history_mib.error())}) {
+                          : std::unexpected(watch_history_mib.error()),
+        watch_unread_mib ? Expected<void>() : std::unexpected(watch_unread_mib.error())}) {
     if (!check) return std::unexpected(check.error());
   }
   if (*lease_ttl < std::chrono::seconds(1)) {
@@ -253,6 +256,7 @@ Expected<RunOptions> ParseRunOptions(const ParsedFlags& flags,
   options.self_heal_base = *heal_base;
   options.self_heal_cap = *heal_cap;
   options.watch_history_bytes = static_cast<size_t>(*watch_history_mib) << 20;
+  options.watch_max_unread_bytes = static_cast<size_t>(*watch_unread_mib) << 20;
   options.workers = *workers;
   options.lease_ttl = *lease_ttl;
   options.resync = *resync;

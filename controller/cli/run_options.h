@@ -73,6 +73,7 @@ struct RunOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   size_t watch_history_bytes = 0;
+  size_t watch_max_unread_bytes = 0;  // --watch-max-unread-mib
 };
 
 // The tokens of the admin and the read token files (either may be "": not

@@ -188,9 +188,16 @@ int ManifestWatcher::WatchTree(const std::string& rel) {
     std::error_code status_ec;
     if (it->symlink_status(status_ec).type() != fs::file_type::directory)
       continue;
-    WatchTree(rel.empty() ? name : rel + "/" + name);  // failures: see Start()
+    const std::string child = rel.empty() ? name : rel + "/" + name;
+    if (const int child_wd = WatchTree(child); child_wd < 0) ReportUnwatched(child, -child_wd);
   }
   return wd;
+}
+
+void ManifestWatcher::ReportUnwatched(const std::string& rel, int error) {
+  // A directory deleted before it could be watched is no loss.
+  if (error == ENOENT || error == ENOTDIR) return;
+  if (options_.on_unwatched) options_.on_unwatched(rel, error);
 }
 
 void ManifestWatcher::UnwatchTree(const std::string& rel) {
@@ -301,7 +308,7 @@ void ManifestWatcher::HandleEvent(int wd, uint32_t mask,
                                 ? std::string(name)
                                 : it->second + "/" + std::string(name);
     if (mask & (IN_CREATE | IN_MOVED_TO)) {
-      WatchTree(rel);
+      if (const int wd = WatchTree(rel); wd < 0) ReportUnwatched(rel, -wd);
     } else if (mask & (IN_DELETE | IN_MOVED_FROM)) {
       UnwatchTree(rel);
     }

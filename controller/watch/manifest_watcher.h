@@ -51,6 +51,11 @@ class ManifestWatcher {
     // While the root is missing (or was deleted / moved away), how often the
     // watcher tries to watch it again.
     Duration root_retry = std::chrono::seconds(1);
+    // Called (on the io_context thread) for a subdirectory that cannot be
+    // watched — ENOSPC once fs.inotify.max_user_watches is reached — with
+    // its path below the root and the errno: changes there are seen only by
+    // a rescan. Optional.
+    std::function<void(const std::string& dir, int error)> on_unwatched;
   };
 
   static constexpr int kMaxDelayFactor = 10;
@@ -75,8 +80,8 @@ class ManifestWatcher {
   // (EMFILE...), or the existing root cannot be watched for another reason
   // than ENOENT/ENOTDIR (EACCES, ENOSPC: fs.inotify.max_user_watches).
   // kInvalidRequest: already started, or no is_manifest_file.
-  // Subdirectories that cannot be watched are skipped silently (the periodic
-  // rescan still covers them).
+  // Subdirectories that cannot be watched are skipped and reported to
+  // options.on_unwatched (a rescan still covers them).
   Expected<void> Start();
 
   // Closes the inotify fd (dropping every watch) and cancels the timers; no
@@ -96,6 +101,8 @@ class ManifestWatcher {
   // skipped and the periodic rescan covers it).
   void WatchLinkAncestors();
   void UnwatchLinkAncestors();
+  // options.on_unwatched for `rel`, unless it is simply gone.
+  void ReportUnwatched(const std::string& rel, int error);
   // A symlink on the root's path was re-pointed, removed or created: watch
   // the tree it leads to now, and report.
   void FollowRepointedRoot();

@@ -106,6 +106,30 @@ TEST(WatchStreamsTest, StreamPastItsDeadlineOrWithoutClientEndsAtTheNextWakeUp) 
   EXPECT_EQ(streams.open_streams(), 1u);
 }
 
+// A client that reads nothing while changes pile up: its stream ends once
+// more than max_unread_bytes wait in its buffer, instead of growing without
+// bound; a reading client on the same feed goes on.
+TEST(WatchStreamsTest, AStreamWhoseClientDoesNotReadEndsAtTheUnreadBound) {
+  FakeChangeFeed feed;
+  FakeClock fake_clock;
+  WatchStreams streams(feed, fake_clock, std::chrono::seconds(10), /*max_unread_bytes=*/4096);
+  Watcher stalled;
+  Watcher reading;
+  streams.Add(stalled.body, pplx::create_task(stalled.client_left), WatchRequest{.since = 0},
+              Clock::now() + std::chrono::minutes(1));
+  streams.Add(reading.body, pplx::create_task(reading.client_left), WatchRequest{.since = 0},
+              Clock::now() + std::chrono::minutes(1));
+
+  for (int revision = 1; revision <= 100; ++revision) {
+    feed.Push(Change("game-" + std::to_string(revision), ChangeType::kAdded));
+    EXPECT_EQ(reading.NextEvent()["revision"], revision);
+  }
+
+  EXPECT_LE(stalled.body.in_avail(), 4096u + 1024u);  // the bound and one chunk
+  EXPECT_TRUE(stalled.Ended());
+  EXPECT_EQ(streams.open_streams(), 1u);
+}
+
 TEST(WatchStreamsTest, SinceOutsideTheRetainedHistoryEndsTheStreamAtOnce) {
   FakeChangeFeed feed;
   for (int i = 0; i < 5; ++i) feed.Push(Change("a", ChangeType::kModified));

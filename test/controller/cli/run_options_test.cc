@@ -45,6 +45,7 @@ TEST(RunOptionsTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(options->manifest_debounce, std::chrono::milliseconds(10));
   EXPECT_EQ(options->max_ops_per_second, 20);
   EXPECT_EQ(options->watch_history_bytes, size_t{16} << 20);
+  EXPECT_EQ(options->watch_max_unread_bytes, size_t{4} << 20);
   EXPECT_TRUE(options->api_tokens.empty());
   EXPECT_FALSE(options->metrics_public);
 }
@@ -67,6 +68,8 @@ TEST(RunOptionsTest, InvalidValuesNameTheirFlag) {
   EXPECT_THAT(ErrorOf({"--log-format", "xml"}), HasSubstr("--log-format"));
   EXPECT_THAT(ErrorOf({"--log-level", "loud"}), HasSubstr("--log-level"));
   EXPECT_THAT(ErrorOf({"--watch-history-mib", "0"}), HasSubstr("--watch-history-mib"));
+  EXPECT_THAT(ErrorOf({"--watch-max-unread-mib", "0"}), HasSubstr("--watch-max-unread-mib"));
+  EXPECT_EQ(Parse({"--watch-max-unread-mib", "2"})->watch_max_unread_bytes, size_t{2} << 20);
 }
 
 TEST(RunOptionsTest, EtcdOverTlsAndEtcdAuthenticationAreSetOnTheStore) {
