@@ -16,6 +16,9 @@ suffix=$(basename "$work" | cut -d- -f3 | tr 'A-Z' 'a-z')
 network="rtm-df-$suffix"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export RTMANAGER_SERVER="http://127.0.0.1:$port"
+docker_host=unix:///var/run/docker.sock
+prefix="df-$suffix-"
+source "$(dirname "$(readlink -f "$0")")/fault_support.sh"
 
 cleanup() {
   [ -n "${controller:-}" ] && kill -TERM "$controller" 2>/dev/null && wait "$controller" || true
@@ -25,39 +28,18 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; tail -20 "$work/controller.log" >&2 || true; exit 1; }
 
-manifests() {  # RESTART_GENERATION
-  for i in $(seq 1 $games); do
-    cat > "$work/manifests/df$i-$suffix.yaml" <<YAML
-apiVersion: rtmanager.galaxy/v1
-kind: GameRuntime
-metadata: {name: df$i-$suffix}
-spec:
-  image: rtmanager/demo-game:1
-  command: ["/bin/httpd", "-f", "-p", "8080"]
-  stopTimeoutSeconds: 1
-  restartGeneration: $1
-YAML
-  done
-}
 start_controller() {
   "$binary" run --manifests "$work/manifests" --data-dir "$work/disk/store" --network "$network" \
     --listen "127.0.0.1:$port" >>"$work/controller.log" 2>&1 &
   controller=$!
-  for _ in $(seq 1 100); do curl -sf "$RTMANAGER_SERVER/healthz" >/dev/null && break; sleep 0.1; done
-}
-converged_at() {
-  for i in $(seq 1 $games); do
-    "$binary" wait "df$i-$suffix" --for ready --restart-generation "$1" --timeout "$2" >/dev/null ||
-      fail "df$i-$suffix did not converge to restart generation $1"
-  done
+  await_api
 }
 containers() { docker ps -q --no-trunc --filter "label=io.rtmanager.network=$network" | sort; }
 
 mkdir -p "$work/manifests" "$work/disk"
 mount -t tmpfs -o size=4m,mode=0700 tmpfs "$work/disk"
-manifests 0
+write_manifests 0
 start_controller
 converged_at 0 1m
 before=$(containers)
@@ -65,7 +47,7 @@ before=$(containers)
 # The disk fills up; then every game is asked to restart.
 dd if=/dev/zero of="$work/disk/filler" bs=64k 2>/dev/null || true
 [ "$(df --output=avail "$work/disk" | tail -1 | tr -d ' ')" = 0 ] || fail "the disk is not full"
-manifests 1
+write_manifests 1
 for _ in $(seq 1 100); do
   grep -q "No space left on device" "$work/controller.log" && break; sleep 0.1
 done
@@ -82,7 +64,7 @@ echo "disk full: $(grep -c 'No space left on device' "$work/controller.log") log
 rm "$work/disk/filler"
 freed_at=$(date +%s.%N)
 converged_at 1 2m
-echo "every game converged $(python3 -c "import time; print(round(time.time() - $freed_at, 1))") s after space was freed"
+echo "every game converged $(seconds_since "$freed_at") s after space was freed"
 kill -0 "$controller" || fail "the controller is gone"
 [ "$(containers | wc -l)" = "$games" ] || fail "not one container per game"
 
@@ -91,8 +73,8 @@ kill -TERM "$controller" && wait "$controller" || true
 controller=""
 start_controller
 for i in $(seq 1 $games); do
-  "$binary" history "df$i-$suffix" --limit 50 | grep -q "restart" ||
-    fail "df$i-$suffix lost its restart from the audit"
+  "$binary" history "$prefix$i" --limit 50 | grep -q "restart" ||
+    fail "$prefix$i lost its restart from the audit"
 done
 converged_at 1 1m
 kill -TERM "$controller" && wait "$controller" || true

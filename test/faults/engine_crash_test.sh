@@ -18,7 +18,8 @@ engine=crash
 docker_host="unix://$work/$engine/docker.sock"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export RTMANAGER_SERVER="http://127.0.0.1:$port"
-edocker() { DOCKER_HOST=$docker_host docker "$@"; }
+prefix=g
+source "$(dirname "$(readlink -f "$0")")/fault_support.sh"
 
 cleanup() {
   [ -n "${controller:-}" ] && kill -TERM "$controller" 2>/dev/null && wait "$controller" || true
@@ -26,53 +27,21 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; tail -30 "$work/controller.log" >&2 || true; exit 1; }
-
-manifests() {  # RESTART_GENERATION
-  for i in $(seq 1 $games); do
-    cat > "$work/manifests/g$i.yaml" <<YAML
-apiVersion: rtmanager.galaxy/v1
-kind: GameRuntime
-metadata: {name: g$i}
-spec:
-  image: rtmanager/demo-game:1
-  command: ["/bin/httpd", "-f", "-p", "8080"]
-  stopTimeoutSeconds: 1
-  restartGeneration: $1
-YAML
-  done
-}
-
-# Every game at restart generation $1 and ready, one container each.
-converged_at() {
-  for i in $(seq 1 $games); do
-    "$binary" wait "g$i" --for ready --restart-generation "$1" --timeout 2m >/dev/null ||
-      fail "g$i did not converge to restart generation $1"
-  done
-}
-one_running_container_each() {
-  for i in $(seq 1 $games); do
-    local all running
-    all=$(edocker ps -aq --filter "label=io.rtmanager.game=g$i" | wc -l)
-    running=$(edocker ps -q --filter "label=io.rtmanager.game=g$i" | wc -l)
-    [ "$all" = 1 ] && [ "$running" = 1 ] || fail "g$i has $all containers, $running running"
-  done
-}
 
 "$engines" start "$work" "$engine" >/dev/null
 mkdir -p "$work/manifests"
-manifests 0
+write_manifests 0
 # The engine by $DOCKER_HOST: a killed engine is every process whose
 # command line names its folder (scripts/docker-engines.sh).
 DOCKER_HOST=$docker_host "$binary" run --manifests "$work/manifests" --data-dir "$work/data" \
   --listen "127.0.0.1:$port" --log-format json >"$work/controller.log" 2>&1 &
 controller=$!
-for _ in $(seq 1 100); do curl -sf "$RTMANAGER_SERVER/healthz" >/dev/null && break; sleep 0.1; done
+await_api
 converged_at 0
 one_running_container_each
 
 # The fleet restart, then the engine killed while it is under way.
-manifests 1
+write_manifests 1
 for _ in $(seq 1 100); do
   grep -q '"op_kind":"restart"' "$work/controller.log" && break; sleep 0.05
 done
@@ -91,7 +60,7 @@ back_at=$(date +%s.%N)
 echo "engine down for $(($(date +%s) - killed_at)) s"
 
 converged_at 1
-echo "every game converged $(python3 -c "import time; print(round(time.time() - $back_at, 1))") s after the engine was back"
+echo "every game converged $(seconds_since "$back_at") s after the engine was back"
 one_running_container_each
 grep -q 'docker events stream broke\|docker events unavailable' "$work/controller.log" ||
   fail "the events stream never noticed the engine going away"

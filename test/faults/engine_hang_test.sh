@@ -15,7 +15,9 @@ games=5
 work=$(mktemp -d /tmp/rtm-enghang-XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export RTMANAGER_SERVER="http://127.0.0.1:$port"
-edocker() { DOCKER_HOST="unix://$work/hang/docker.sock" docker "$@"; }
+docker_host="unix://$work/hang/docker.sock"
+prefix=h
+source "$here/fault_support.sh"
 
 cleanup() {
   [ -n "${controller:-}" ] && kill -TERM "$controller" 2>/dev/null && wait "$controller" || true
@@ -24,36 +26,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; tail -20 "$work/controller.log" >&2 || true; exit 1; }
 
-manifests() {  # RESTART_GENERATION
-  for i in $(seq 1 $games); do
-    cat > "$work/manifests/h$i.yaml" <<YAML
-apiVersion: rtmanager.galaxy/v1
-kind: GameRuntime
-metadata: {name: h$i}
-spec:
-  image: rtmanager/demo-game:1
-  command: ["/bin/httpd", "-f", "-p", "8080"]
-  stopTimeoutSeconds: 1
-  restartGeneration: $1
-YAML
-  done
-}
-converged_at() {
-  for i in $(seq 1 $games); do
-    "$binary" wait "h$i" --for ready --restart-generation "$1" --timeout "$2" >/dev/null ||
-      fail "h$i did not converge to restart generation $1 ($3)"
-  done
-}
-one_running_container_each() {
-  for i in $(seq 1 $games); do
-    local all running
-    all=$(edocker ps -aq --filter "label=io.rtmanager.game=h$i" | wc -l)
-    running=$(edocker ps -q --filter "label=io.rtmanager.game=h$i" | wc -l)
-    [ "$all" = 1 ] && [ "$running" = 1 ] || fail "h$i has $all containers, $running running"
-  done
-}
 # The slowest of a read and a /readyz, polled every 0.2 s for $1 seconds;
 # fails if either took longer than 2 s.
 api_keeps_answering() {
@@ -86,24 +59,24 @@ echo pass > "$work/mode"
 python3 "$here/fault_proxy.py" "$work/proxy.sock" "$work/hang/docker.sock" "$work/mode" &
 proxy=$!
 for _ in $(seq 1 50); do [ -S "$work/proxy.sock" ] && break; sleep 0.1; done
-manifests 0
+write_manifests 0
 DOCKER_HOST="unix://$work/proxy.sock" "$binary" run --manifests "$work/manifests" \
   --data-dir "$work/data" --listen "127.0.0.1:$port" >"$work/controller.log" 2>&1 &
 controller=$!
-for _ in $(seq 1 100); do curl -sf "$RTMANAGER_SERVER/healthz" >/dev/null && break; sleep 0.1; done
+await_api
 converged_at 0 1m "through a healthy proxy"
 
 generation=0
 for fault in blackhole error500 reset; do
   generation=$((generation + 1))
   echo "$fault" > "$work/mode"
-  manifests $generation
+  write_manifests $generation
   # Longer than an engine call's deadline (10 s): calls must end by it.
   api_keeps_answering 14 || fail "the API stopped answering while the engine was $fault"
   echo pass > "$work/mode"
   healed_at=$(date +%s.%N)
   converged_at $generation 2m "after $fault"
-  echo "$fault: converged $(python3 -c "import time; print(round(time.time() - $healed_at, 1))") s after the proxy healed"
+  echo "$fault: converged $(seconds_since "$healed_at") s after the proxy healed"
 done
 grep -q 'timed out' "$work/controller.log" || fail "no engine call ended by its deadline"
 failures=$(grep -c 'error_code=service_unavailable' "$work/controller.log" || true)
@@ -112,10 +85,10 @@ failures=$(grep -c 'error_code=service_unavailable' "$work/controller.log" || tr
 # Every request slowed by 300 ms: slower, but it converges.
 echo "delay 300" > "$work/mode"
 generation=$((generation + 1))
-manifests $generation
+write_manifests $generation
 started_at=$(date +%s.%N)
 converged_at $generation 3m "with every request delayed 300 ms"
-echo "delay 300 ms: converged in $(python3 -c "import time; print(round(time.time() - $started_at, 1))") s"
+echo "delay 300 ms: converged in $(seconds_since "$started_at") s"
 echo pass > "$work/mode"
 one_running_container_each
 kill -0 "$controller" || fail "the controller is gone"
