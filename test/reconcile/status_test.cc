@@ -131,3 +131,41 @@ TEST(StatusReadyTransitionTest, AGameHeldBackByItsBudgetRunsAndSaysWhy) {
 
 }  // namespace
 }  // namespace rtm
+
+namespace rtm {
+namespace {
+
+// Docker records an OOM kill from its own event, which may come after the
+// exit: the same ending is then seen first as "Killed", then "OOMKilled".
+TEST(StatusLastTerminationTest, TheSameEndingSeenAgainReplacesItsReason) {
+  const Timestamp ended = Timestamp(std::chrono::hours(2));
+  const Termination first_seen{.container_id = "c1", .exit_code = 137,
+                               .reason = "Killed", .finished_at = ended};
+  Termination seen_again = first_seen;
+  seen_again.reason = "OOMKilled";
+
+  const RuntimeStatusView status = ComputeStatus(
+      StatusInput{.observed_termination = seen_again},
+      RuntimeStatusView{.last_termination = first_seen});
+
+  ASSERT_TRUE(status.last_termination.has_value());
+  EXPECT_EQ(status.last_termination->reason, "OOMKilled");
+}
+
+TEST(StatusLastTerminationTest, AnOlderEndingDoesNotReplaceANewerOne) {
+  const Timestamp t0 = Timestamp(std::chrono::hours(2));
+  const Termination newer{.container_id = "c2", .exit_code = 1,
+                          .reason = "Error", .finished_at = t0 + std::chrono::minutes(1)};
+  const Termination older{.container_id = "c1", .exit_code = 137,
+                          .reason = "OOMKilled", .finished_at = t0};
+
+  const RuntimeStatusView status = ComputeStatus(
+      StatusInput{.observed_termination = older},
+      RuntimeStatusView{.last_termination = newer});
+
+  ASSERT_TRUE(status.last_termination.has_value());
+  EXPECT_EQ(*status.last_termination, newer);
+}
+
+}  // namespace
+}  // namespace rtm

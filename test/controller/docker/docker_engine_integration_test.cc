@@ -390,8 +390,12 @@ TEST_F(DockerEngineIT, InspectReportsAnOomKill) {
   spec.command = {"/bin/sh", "-c", "x=a; while true; do x=$x$x; done"};
   spec.memory_bytes = 8 * 1024 * 1024;
   const std::string id = StartedContainer(spec);
-  const ContainerState state =
-      WaitForState(id, [](const ContainerState& s) { return !s.running; });
+  // Docker records the OOM kill from containerd's OOM event, which may come
+  // after the exit: an inspect can show the container exited (137) and not
+  // yet OOMKilled. The controller re-reads on Docker's "oom" event
+  // (controller/app/engine_events_informer.cc).
+  const ContainerState state = WaitForState(
+      id, [](const ContainerState& s) { return !s.running && s.oom_killed; });
   EXPECT_FALSE(state.running);
   EXPECT_TRUE(state.oom_killed) << "exit code " << state.exit_code;
 }
