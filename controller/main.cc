@@ -308,7 +308,8 @@ int Run(const std::vector<std::string>& args) {
               }},
       [&controller] { controller.RequestManifestSync(); });
   auto metrics = [&]() -> Expected<std::string> {
-    auto gauges = CollectRuntimeGauges(queue.Depth(), desired, statuses);
+    auto gauges = CollectRuntimeGauges(queue.Depth(), desired, statuses,
+                                       store->ports.health);
     if (!gauges) return std::unexpected(gauges.error());
     std::string text = telemetry.RenderPrometheus(*gauges);
     if (store->etcd != nullptr) {
@@ -332,7 +333,7 @@ int Run(const std::vector<std::string>& args) {
                  .watch_max_unread_bytes = options->watch_max_unread_bytes},
       ApiDependencies{
           desired, statuses, operation_log, engine, logger, tokens, changes, clock,
-          previous_logs, [&controller] { return controller.started(); },
+          previous_logs, store->ports.health, [&controller] { return controller.started(); },
           [&controller](std::string_view name, RestartRequest request) {
             return controller.RequestRestart(name, std::move(request.request_id),
                                              request.force, std::move(request.requested_by));

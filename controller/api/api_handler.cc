@@ -213,16 +213,26 @@ Response ApiHandler::Handle(Request request) {
                        "no route for " + method + " " + std::string(path));
 }
 
-// The store is open for the process's whole life (it fails start-up
-// otherwise), so ready means: started, and the engine answers.
+// Ready: started, the store takes writes (StoreHealth) and the engine
+// answers; a 503 names every part that is not.
 Response ApiHandler::Ready() {
   if (!deps_.started()) {
     return ErrorResponse(ErrorCode::kServiceUnavailable,
                          "controller is still starting");
   }
-  if (auto engine = readiness_.Check(); !engine) {
-    return ErrorResponse(engine.error().code, engine.error().message);
+  std::optional<Error> failure;
+  const auto add = [&failure](const Error& error) {
+    if (!failure) {
+      failure = error;
+    } else {
+      failure->message += "; " + error.message;
+    }
+  };
+  if (auto store = deps_.store_health.Writable(); !store) {
+    add(Error{ErrorCode::kServiceUnavailable, "store: " + store.error().message});
   }
+  if (auto engine = readiness_.Check(); !engine) add(engine.error());
+  if (failure) return ErrorResponse(failure->code, failure->message);
   return Json(200, {{"status", "ready"}});
 }
 

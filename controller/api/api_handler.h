@@ -28,6 +28,7 @@
 #include "reconcile/ports/log_archive.h"
 #include "reconcile/ports/logger.h"
 #include "reconcile/ports/operation_log_store.h"
+#include "reconcile/ports/store_health.h"
 #include "reconcile/ports/token_generator.h"
 
 namespace rtm {
@@ -44,6 +45,7 @@ struct ApiDependencies {
   ChangeFeed& changes;  // the watch (?watch=true) and list revisions
   Clock& clock;         // ages in Kubernetes Tables
   LogArchive& logs;     // the previous containers' logs (?previous=true)
+  StoreHealth& store_health;  // GET /readyz: whether the store takes writes
   // True once the controller finished its start-up sync.
   std::function<bool()> started;
   // The restart generation bump (Controller::RequestRestart).

@@ -130,6 +130,11 @@ std::string PrometheusTelemetry::RenderPrometheus(const Gauges& gauges) const {
     out += "rtmanager_runtimes{phase=\"" + phase + "\"} " +
            std::to_string(count) + "\n";
   }
+  out +=
+      "# HELP rtmanager_store_writable 1 while the store takes writes; 0 from a write "
+      "that failed (a full disk, etcd out of reach or over its quota) until one succeeds.\n"
+      "# TYPE rtmanager_store_writable gauge\n"
+      "rtmanager_store_writable " + std::string(gauges.store_writable ? "1" : "0") + "\n";
   return out;
 }
 

@@ -47,6 +47,7 @@ class PrometheusTelemetry : public Telemetry {
   struct Gauges {
     size_t workqueue_depth = 0;
     std::map<std::string, size_t> runtimes_by_phase;
+    bool store_writable = true;  // StoreHealth::Writable
   };
   // The exposition of every series recorded so far plus `gauges`.
   std::string RenderPrometheus(const Gauges& gauges) const;

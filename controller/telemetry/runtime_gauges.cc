@@ -5,9 +5,11 @@
 namespace rtm {
 
 Expected<PrometheusTelemetry::Gauges> CollectRuntimeGauges(
-    size_t workqueue_depth, DesiredStateStore& desired, StatusStore& statuses) {
+    size_t workqueue_depth, DesiredStateStore& desired, StatusStore& statuses,
+    StoreHealth& store_health) {
   PrometheusTelemetry::Gauges gauges;
   gauges.workqueue_depth = workqueue_depth;
+  gauges.store_writable = store_health.Writable().has_value();
   auto declared = desired.List();
   if (!declared) return std::unexpected(declared.error());
   auto reported = statuses.List();  // one read, not one per runtime

@@ -9,6 +9,7 @@
 #include "reconcile/ports/game_lease_store.h"
 #include "reconcile/ports/operation_log_store.h"
 #include "reconcile/ports/runtime_record_store.h"
+#include "reconcile/ports/store_health.h"
 
 namespace rtm {
 
@@ -19,6 +20,7 @@ struct StorePorts {
   OperationLogStore& operation_log;
   GameLeaseStore& leases;
   ChangeFeed& changes;
+  StoreHealth& health;
 };
 
 }  // namespace rtm

@@ -264,8 +264,23 @@ Expected<TxnResponse> Client::Txn(const TxnRequest& request) {
                       });
   auto body = Call("/v3/kv/txn", EncodeTxn(request),
                    writes ? Retry::kWrite : Retry::kReadOnly);
+  if (writes) {
+    const std::lock_guard lock(write_health_mutex_);
+    if (body) {
+      write_failure_.reset();
+    } else if (body.error().code == ErrorCode::kServiceUnavailable ||
+               body.error().code == ErrorCode::kInternal) {
+      write_failure_ = body.error();
+    }
+  }
   if (!body) return std::unexpected(body.error());
   return DecodeTxn(*body);
+}
+
+Expected<void> Client::Writable() const {
+  const std::lock_guard lock(write_health_mutex_);
+  if (!write_failure_) return {};
+  return Fail(write_failure_->code, "the store takes no writes: " + write_failure_->message);
 }
 
 Expected<void> Client::Compact(int64_t revision, bool physical) {

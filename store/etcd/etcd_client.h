@@ -103,6 +103,14 @@ class Client {
   // watch is created. Errors as for unary calls.
   Expected<std::unique_ptr<WatchStream>> Watch(const WatchRequest& request);
 
+  // The error of the last write (a transaction that puts or deletes) that
+  // etcd did not take for its own reasons: out of reach, or refusing it
+  // (over its space quota: "etcdserver: mvcc: database space exceeded"),
+  // until a write succeeds; success before any write. A conditional write
+  // that lost and a refused request (kConflict, kInvalidRequest) say
+  // nothing of the store. No I/O; thread-safe.
+  Expected<void> Writable() const;
+
   // "host:port,host:port" as the operator wrote them.
   std::string EndpointsText() const;
 
@@ -141,6 +149,8 @@ class Client {
   std::vector<std::unique_ptr<Endpoint>> endpoints_;
   std::atomic<size_t> preferred_{0};  // the endpoint that answered last
   std::shared_ptr<TrafficCounters> traffic_;
+  mutable std::mutex write_health_mutex_;
+  std::optional<Error> write_failure_;  // under write_health_mutex_
   std::mutex auth_mutex_;
   std::string auth_token_;  // under auth_mutex_; "" until authenticated
 };

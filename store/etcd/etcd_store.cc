@@ -86,13 +86,14 @@ EtcdStore::EtcdStore(std::unique_ptr<etcd::Client> client, EtcdKeys keys,
       statuses_(*client_, keys_, *feed_, cluster_.get()),
       records_(*client_, keys_),
       operation_log_(*client_, keys_),
-      leases_(*client_, keys_, clock) {}
+      leases_(*client_, keys_, clock),
+      health_(*client_) {}
 
 EtcdStore::~EtcdStore() = default;
 
 StorePorts EtcdStore::ports() {
   return StorePorts{desired_, statuses_, records_, operation_log_, leases_,
-                    *feed_};
+                    *feed_,   health_};
 }
 
 }  // namespace rtm

@@ -48,6 +48,17 @@ Expected<std::vector<HttpEndpoint>> ParseEtcdUrl(std::string_view url);
 // empty, relative or containing NUL → kInvalidRequest.
 Expected<std::string> ParseEtcdPrefix(std::string_view text);
 
+// StoreHealth of the etcd backend: what the client saw of its last write
+// (etcd::Client::Writable).
+class EtcdStoreHealth final : public StoreHealth {
+ public:
+  explicit EtcdStoreHealth(etcd::Client& client) : client_(client) {}
+  Expected<void> Writable() override { return client_.Writable(); }
+
+ private:
+  etcd::Client& client_;
+};
+
 class EtcdStore {
  public:
   // Reads the prefix once (an unreachable cluster is kServiceUnavailable
@@ -82,6 +93,7 @@ class EtcdStore {
   EtcdRuntimeRecordStore records_;
   EtcdOperationLogStore operation_log_;
   EtcdGameLeaseStore leases_;
+  EtcdStoreHealth health_;
 };
 
 }  // namespace rtm

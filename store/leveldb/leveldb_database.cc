@@ -148,7 +148,7 @@ Expected<std::unique_ptr<LeveldbDatabase>> LeveldbDatabase::OpenUnguarded(
   if (auto fresh_or_intact = RefuseStoreWithoutCurrent(dir); !fresh_or_intact) {
     return std::unexpected(fresh_or_intact.error());
   }
-  auto db = OpenDb(dir);
+  auto db = OpenDb(dir, options.env);
   if (!db) return std::unexpected(db.error());
   auto revision = LoadRevision(**db, dir);
   if (!revision) return std::unexpected(revision.error());
@@ -156,8 +156,10 @@ Expected<std::unique_ptr<LeveldbDatabase>> LeveldbDatabase::OpenUnguarded(
       new LeveldbDatabase(dir, *std::move(db), *revision, options));
 }
 
-Expected<std::unique_ptr<leveldb::DB>> LeveldbDatabase::OpenDb(const std::string& dir) {
+Expected<std::unique_ptr<leveldb::DB>> LeveldbDatabase::OpenDb(const std::string& dir,
+                                                                leveldb::Env* env) {
   leveldb::Options db_options;
+  if (env != nullptr) db_options.env = env;
   db_options.create_if_missing = true;
   db_options.paranoid_checks = true;
   leveldb::DB* raw_db = nullptr;
@@ -181,6 +183,7 @@ LeveldbDatabase::LeveldbDatabase(std::string dir,
                                  uint64_t revision,
                                  const LeveldbStoreOptions& options)
     : dir_(std::move(dir)),
+      env_(options.env),
       db_(std::move(db)),
       last_assigned_revision_(revision),
       current_revision_(revision),
@@ -232,7 +235,7 @@ Expected<void> LeveldbDatabase::Reopen() {
   }
   const std::unique_lock lock(db_mutex_);
   db_.reset();  // releases leveldb's LOCK for the open below
-  auto db = OpenDb(dir_);
+  auto db = OpenDb(dir_, env_);
   if (!db) {
     return Fail(db.error().code, "write in store at " + dir_ + ": closed after a failed " +
                                      "write (" + sealed_by_->message + "); reopening it: " +
@@ -250,6 +253,14 @@ Expected<void> LeveldbDatabase::Reopen() {
   }
   sealed_by_.reset();
   return {};
+}
+
+Expected<void> LeveldbDatabase::Writable() {
+  const std::shared_lock lock(db_mutex_);
+  if (!sealed_by_) return {};
+  return Fail(ErrorCode::kServiceUnavailable,
+              "the store takes no writes: " + sealed_by_->message +
+                  " (the next write reopens it once the disk has room)");
 }
 
 Error LeveldbDatabase::SealedError(std::string_view action) const {

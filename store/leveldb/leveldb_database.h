@@ -11,11 +11,13 @@
 #include <string_view>
 
 #include <leveldb/db.h>
+#include <leveldb/env.h>
 #include <leveldb/iterator.h>
 #include <leveldb/status.h>
 #include <leveldb/write_batch.h>
 
 #include "reconcile/domain/error.h"
+#include "reconcile/ports/store_health.h"
 #include "store/history/change_history.h"
 
 namespace rtm {
@@ -34,6 +36,9 @@ enum class Durability { kSynced, kBuffered };
 struct LeveldbStoreOptions {
   // The retained history of the change feed (ChangeHistory).
   size_t change_history_bytes = kDefaultChangeHistoryBytes;
+  // The file system leveldb goes through; null: the real one. Tests wrap
+  // it to make writes fail (test/store/leveldb/failing_env.h).
+  leveldb::Env* env = nullptr;
 };
 
 // The one leveldb database of a controller, under a directory, shared by the
@@ -53,8 +58,9 @@ struct LeveldbStoreOptions {
 // logs' size plus 1 MiB) writes fail with kServiceUnavailable naming the
 // first failure and reads are served as before; should a reopen still
 // fail, reads fail too until the next write reopens it. Reads wait for a
-// reopen; a reopen waits for open iterators.
-class LeveldbDatabase {
+// reopen; a reopen waits for open iterators. While sealed, Writable (the
+// StoreHealth port) reports the failure.
+class LeveldbDatabase final : public StoreHealth {
  public:
   // Opens the store under `dir`, creating the directory (mode 0700) and a
   // new empty store when the directory is missing or empty. Errors name the
@@ -77,6 +83,10 @@ class LeveldbDatabase {
 
   // Applies every update of `batch` atomically.
   Expected<void> Write(leveldb::WriteBatch& batch, Durability durability);
+
+  // StoreHealth: kServiceUnavailable naming the failed write while the
+  // database is sealed (see above), until a write reopens it.
+  Expected<void> Writable() override;
 
   // The store-wide revision (reconcile/ports/desired_state_store.h): a
   // counter that every WriteRevisioned advances, persisted as meta/revision
@@ -135,7 +145,8 @@ class LeveldbDatabase {
       const std::string& dir, const LeveldbStoreOptions& options);
   LeveldbDatabase(std::string dir, std::unique_ptr<leveldb::DB> db,
                   uint64_t revision, const LeveldbStoreOptions& options);
-  static Expected<std::unique_ptr<leveldb::DB>> OpenDb(const std::string& dir);
+  static Expected<std::unique_ptr<leveldb::DB>> OpenDb(const std::string& dir,
+                                                       leveldb::Env* env);
   static Expected<uint64_t> LoadRevision(leveldb::DB& db,
                                          const std::string& dir);
   // Closes and reopens a sealed database; under write_mutex_.
@@ -144,6 +155,7 @@ class LeveldbDatabase {
   Error SealedError(std::string_view action) const;  // under db_mutex_
 
   std::string dir_;
+  leveldb::Env* const env_;  // null: leveldb's default
   std::mutex write_mutex_;          // serialises writes and reopens
   mutable std::shared_mutex db_mutex_;  // exclusive: a reopen replaces db_
   std::unique_ptr<leveldb::DB> db_;     // null while a reopen failed

@@ -25,8 +25,8 @@ LeveldbStore::LeveldbStore(std::unique_ptr<LeveldbDatabase> database,
       leases_(*database_, clock) {}
 
 StorePorts LeveldbStore::ports() {
-  return StorePorts{desired_,        statuses_, records_,
-                    *operation_log_, leases_,   database_->changes()};
+  return StorePorts{desired_, statuses_, records_,    *operation_log_,
+                    leases_,  database_->changes(), *database_};
 }
 
 }  // namespace rtm

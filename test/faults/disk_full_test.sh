@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The store's disk full (docs/reliability.md "Disk full"): the leveldb data
 # directory on a 4 MiB tmpfs of the test's own, filled up while a restart
-# of every game is asked for. The failures are reported (log, metrics), no
+# of every game is asked for. The failures are reported (log, metrics,
+# /readyz), no
 # container is touched without its operation being stored, the API keeps
 # answering, and once space is free again every game converges without a
 # restart of the controller. The store then reopens intact. A read-only
@@ -56,6 +57,11 @@ sleep 2
 metrics=$(curl -s "$RTMANAGER_SERVER/metrics")
 grep -qE 'rtmanager_reconcile_total\{result="error"\} [1-9]' <<<"$metrics" ||
   fail "the failing reconciles are not in the metrics"
+grep -q '^rtmanager_store_writable 0$' <<<"$metrics" || fail "the metrics say the store is writable"
+ready=$(curl -s -w ' %{http_code}' "$RTMANAGER_SERVER/readyz")
+grep -q 'store: the store takes no writes: .*No space left on device.* 503$' <<<"$ready" ||
+  fail "/readyz does not say the store takes no writes: $ready"
+echo "/readyz: $ready"
 curl -sf "$RTMANAGER_SERVER/v1/runtimes" >/dev/null || fail "the API stopped answering reads"
 [ "$(containers)" = "$before" ] || fail "a container was touched while nothing could be stored"
 echo "disk full: $(grep -c 'No space left on device' "$work/controller.log") log lines name it; containers untouched"
@@ -65,6 +71,9 @@ rm "$work/disk/filler"
 freed_at=$(date +%s.%N)
 converged_at 1 2m
 echo "every game converged $(seconds_since "$freed_at") s after space was freed"
+curl -sf "$RTMANAGER_SERVER/readyz" >/dev/null || fail "not ready again: $(curl -s "$RTMANAGER_SERVER/readyz")"
+grep -q '^rtmanager_store_writable 1$' < <(curl -s "$RTMANAGER_SERVER/metrics") ||
+  fail "the metrics still say the store takes no writes"
 kill -0 "$controller" || fail "the controller is gone"
 [ "$(containers | wc -l)" = "$games" ] || fail "not one container per game"
 

@@ -92,6 +92,7 @@ class Fixture {
         .changes = ports.changes,
         .clock = clock_,
         .logs = logs_,
+        .store_health = ports.health,
         .started = [] { return true; },
         .request_restart = [this](std::string_view name,
                                   RestartRequest request) -> Expected<int64_t> {

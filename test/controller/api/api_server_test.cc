@@ -18,6 +18,7 @@
 #include "test/mocks/mock_log_archive.h"
 #include "test/mocks/mock_logger.h"
 #include "test/mocks/mock_operation_log_store.h"
+#include "test/mocks/mock_store_health.h"
 #include "test/mocks/mock_token_generator.h"
 
 namespace rtm {
@@ -52,7 +53,7 @@ class ApiServerTest : public ::testing::Test {
         ApiOptions{.listen = "127.0.0.1:0", .metrics_public = metrics_public},
         ApiDependencies{
             desired_, statuses_, operation_log_, engine_, logger_, tokens_, feed_,
-            clock_, log_archive_, [] { return true; },
+            clock_, log_archive_, store_health_, [] { return true; },
             [this](std::string_view name, RestartRequest request) -> Expected<int64_t> {
               restarts_.emplace_back(std::string(name), request.request_id);
               forced_.push_back(request.force);
@@ -87,6 +88,7 @@ class ApiServerTest : public ::testing::Test {
   NiceMock<MockLogger> logger_;
   NiceMock<MockTokenGenerator> tokens_;
   NiceMock<MockLogArchive> log_archive_;
+  NiceMock<MockStoreHealth> store_health_;
   FakeChangeFeed feed_;
   FakeClock clock_;
   ApiTokens api_tokens_;
@@ -251,7 +253,8 @@ TEST_F(ApiServerTest, FollowsBeyondTheLimitAreRefusedWith503) {
   EXPECT_CALL(engine_, FollowLogs).Times(0);
   ApiServer api(ApiOptions{.listen = "127.0.0.1:0", .max_log_follows = 0},
                 ApiDependencies{desired_, statuses_, operation_log_, engine_, logger_, tokens_,
-                                feed_, clock_, log_archive_, [] { return true; }, {}, {}, {}});
+                                feed_, clock_, log_archive_, store_health_, [] { return true; }, {}, {},
+                                {}});
   auto refused = api.Handle({.method = "GET", .path = "/v1/runtimes/lobby/logs",
                              .query = "follow=true"});
   EXPECT_EQ(refused.status, 503);
@@ -488,7 +491,8 @@ TEST_F(ApiServerTest, OversizeBodyUrlAndHeadersAreRefused) {
 TEST_F(ApiServerTest, NonLoopbackListenWithoutTokenIsRefusedAtStart) {
   ApiServer api(ApiOptions{.listen = "0.0.0.0:18099"},
                 ApiDependencies{desired_, statuses_, operation_log_, engine_, logger_,
-                                tokens_, feed_, clock_, log_archive_, [] { return true; }, nullptr,
+                                tokens_, feed_, clock_, log_archive_, store_health_, [] { return true; },
+                                nullptr,
                                 nullptr, nullptr});
   auto started = api.Start();
   ASSERT_FALSE(started.has_value());
@@ -659,6 +663,44 @@ TEST_F(ApiServerTest, KubernetesPathsAnswerStatusesAndNeedTheTokenToChange) {
   const ApiServer::Response too_large = api.Handle(large);
   EXPECT_EQ(too_large.status, 413);
   EXPECT_EQ(Body(too_large)["reason"], "RequestEntityTooLarge");
+}
+
+}  // namespace
+}  // namespace rtm
+
+namespace rtm {
+namespace {
+
+TEST_F(ApiServerTest, ReadyNeedsAStoreThatTakesWritesAndAnEngineThatAnswers) {
+  auto api = Server();
+  ON_CALL(engine_, Version).WillByDefault(Return(Expected<EngineVersion>(EngineVersion{})));
+  auto ready = api.Handle(Get("/readyz"));
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(Body(ready)["status"], "ready");
+
+  ON_CALL(store_health_, Writable)
+      .WillByDefault(Return(Expected<void>(Fail(
+          ErrorCode::kServiceUnavailable,
+          "the store takes no writes: write in store at /d: IO error: No space left on device"))));
+  auto full = api.Handle(Get("/readyz"));
+  EXPECT_EQ(full.status, 503);
+  EXPECT_EQ(Body(full)["error"]["message"],
+            "store: the store takes no writes: write in store at /d: IO error: No space left "
+            "on device");
+
+  // etcd's refusal is kInternal as a call's error; readiness says 503.
+  ON_CALL(store_health_, Writable)
+      .WillByDefault(Return(Expected<void>(Fail(
+          ErrorCode::kInternal, "the store takes no writes: etcd at e:2379 refused "
+                                "/v3/kv/txn: etcdserver: mvcc: database space exceeded"))));
+  ON_CALL(engine_, Version)
+      .WillByDefault(Return(Expected<EngineVersion>(Fail(ErrorCode::kServiceUnavailable, "gone"))));
+  clock_.Advance(std::chrono::seconds(2));  // the engine's last answer is old
+  auto both = api.Handle(Get("/readyz"));
+  EXPECT_EQ(both.status, 503);
+  const std::string message = Body(both)["error"]["message"];
+  EXPECT_THAT(message, HasSubstr("store: the store takes no writes: etcd at e:2379"));
+  EXPECT_THAT(message, HasSubstr("; docker: gone"));
 }
 
 }  // namespace

@@ -47,5 +47,13 @@ TEST(PrometheusTelemetryTest, LeaseHistogramIsCumulative) {
   EXPECT_THAT(text, HasSubstr("rtmanager_lease_acquire_duration_seconds_count 2\n"));
 }
 
+TEST(PrometheusTelemetryTest, StoreWritableIsAGaugeOfOneOrZero) {
+  PrometheusTelemetry telemetry;
+  EXPECT_THAT(telemetry.RenderPrometheus({}),
+              HasSubstr("# TYPE rtmanager_store_writable gauge\nrtmanager_store_writable 1\n"));
+  EXPECT_THAT(telemetry.RenderPrometheus({.store_writable = false}),
+              HasSubstr("rtmanager_store_writable 0\n"));
+}
+
 }  // namespace
 }  // namespace rtm

@@ -3,6 +3,7 @@
 // after etcd compacted history its watch had not read. Real 3-member
 // clusters on loopback.
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 
 #include <gmock/gmock.h>
@@ -170,6 +171,59 @@ TEST(EtcdTrafficTest, EveryAttemptAndEveryByteIsCounted) {
   EXPECT_GT(traffic.bytes_sent, read.key.size());
   EXPECT_GT(traffic.bytes_received, 0u);
   EXPECT_EQ(traffic.watches, 0u);
+}
+
+}  // namespace
+}  // namespace rtm
+
+namespace rtm {
+namespace {
+
+// etcd over its space quota raises its NOSPACE alarm and refuses every put
+// (HTTP 429, "etcdserver: mvcc: database space exceeded"). The store's
+// health says so from the first refused write until an operator freed
+// space (delete, compact, defragment, disarm) and a write succeeded.
+TEST(EtcdStoreHealthTest, AnEtcdOverItsQuotaIsUnwritableUntilAWriteSucceeds) {
+  EtcdTestCluster cluster(1, {}, /*quota_backend_bytes=*/1 << 20);
+  FakeClock clock;
+  auto store = OpenStore({cluster.endpoint(0)}, clock);
+  ASSERT_TRUE(store);
+  StoreHealth& health = store->ports().health;
+  EXPECT_TRUE(health.Writable());
+
+  const std::string filler(64 * 1024, 'x');
+  Expected<etcd::TxnResponse> put;
+  for (int i = 0; i < 64; ++i) {
+    put = store->client().Txn(
+        {.success = {etcd::Operation::Put("/filler/" + std::to_string(i), filler)}});
+    if (!put) break;
+  }
+  ASSERT_FALSE(put) << "etcd took 4 MiB under a 1 MiB quota";
+  EXPECT_THAT(put.error().message, HasSubstr("database space exceeded"));
+  auto full = health.Writable();
+  ASSERT_FALSE(full);
+  EXPECT_THAT(full.error().message, HasSubstr("the store takes no writes"));
+  EXPECT_THAT(full.error().message, HasSubstr("database space exceeded"));
+
+  DesiredRuntime a = FullDesired("a");
+  auto refused = store->desired().Put(a);
+  ASSERT_FALSE(refused);
+  EXPECT_FALSE(health.Writable());
+  EXPECT_TRUE(store->desired().List());  // reads are served
+
+  const std::string etcdctl = "ETCDCTL_API=3 etcdctl " + cluster.EtcdctlFlags(0);
+  ASSERT_EQ(std::system((etcdctl + " del --prefix /filler/ >/dev/null").c_str()), 0);
+  auto revision = store->client().Range({.key = "/filler/0"});
+  ASSERT_TRUE(revision) << revision.error().message;
+  ASSERT_EQ(std::system((etcdctl + " compact " + std::to_string(revision->revision) +
+                         " >/dev/null && " + etcdctl + " defrag >/dev/null && " + etcdctl +
+                         " alarm disarm >/dev/null")
+                            .c_str()),
+            0);
+  EXPECT_FALSE(health.Writable());  // nothing written since
+
+  ASSERT_TRUE(Track(a, store->desired().Put(a)));
+  EXPECT_TRUE(health.Writable());
 }
 
 }  // namespace

@@ -23,8 +23,11 @@ std::string PeerUrl(int port) {
 
 constexpr const char* kRootPassword = "root-password-0123";
 
-EtcdTestCluster::EtcdTestCluster(size_t members, EtcdTestSecurity security)
-    : dir_(e2e::MakeTempDir("rtm-etcd")), security_(security) {
+EtcdTestCluster::EtcdTestCluster(size_t members, EtcdTestSecurity security,
+                                 int64_t quota_backend_bytes)
+    : dir_(e2e::MakeTempDir("rtm-etcd")),
+      security_(security),
+      quota_backend_bytes_(quota_backend_bytes) {
   if (security_.tls) MakeCertificates();
   for (size_t i = 0; i < members; ++i) {
     Member member;
@@ -115,6 +118,9 @@ void EtcdTestCluster::StartMember(size_t index, bool /*initial*/) {
       "--auth-token", "simple",
       "--auth-token-ttl", std::to_string(security_.token_ttl_seconds)};
   std::vector<std::string> args = argv;
+  if (quota_backend_bytes_ > 0) {
+    args.push_back("--quota-backend-bytes=" + std::to_string(quota_backend_bytes_));
+  }
   if (security_.tls) {
     for (const std::string& flag :
          {"--cert-file=" + dir_ + "/server.pem", "--key-file=" + dir_ + "/server.key"}) {

@@ -4,6 +4,7 @@
 // their data. Everything is killed and removed on destruction.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,8 +30,10 @@ struct EtcdTestSecurity {
 class EtcdTestCluster {
  public:
   // Starts `members` members and waits until the cluster serves a
-  // linearizable read (fails the test otherwise).
-  explicit EtcdTestCluster(size_t members = 1, EtcdTestSecurity security = {});
+  // linearizable read (fails the test otherwise). `quota_backend_bytes`
+  // (0: etcd's default) is etcd's --quota-backend-bytes.
+  explicit EtcdTestCluster(size_t members = 1, EtcdTestSecurity security = {},
+                           int64_t quota_backend_bytes = 0);
   ~EtcdTestCluster();
   EtcdTestCluster(const EtcdTestCluster&) = delete;
   EtcdTestCluster& operator=(const EtcdTestCluster&) = delete;
@@ -70,6 +73,7 @@ class EtcdTestCluster {
 
   std::string dir_;
   EtcdTestSecurity security_;
+  int64_t quota_backend_bytes_ = 0;
   std::vector<Member> members_;
 };
 

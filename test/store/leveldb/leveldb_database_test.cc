@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "store/leveldb/leveldb_runtime_record_store.h"
+#include "test/store/leveldb/full_disk_env.h"
 #include "test/store/store_test_support.h"
 
 namespace rtm {
@@ -264,6 +265,52 @@ TEST_F(LeveldbDatabaseTest, NonEmptyForeignDirectoryIsRefused) {
   EXPECT_EQ(database.error().code, ErrorCode::kInternal);
   EXPECT_THAT(database.error().message, HasSubstr("notes.txt"));
   EXPECT_EQ(DataFiles(dir_).size(), 1u);
+}
+
+}  // namespace
+}  // namespace rtm
+
+namespace rtm {
+namespace {
+
+Expected<void> PutKey(LeveldbDatabase& database, const std::string& key) {
+  leveldb::WriteBatch batch;
+  batch.Put(key, "v");
+  return database.Write(batch, Durability::kSynced);
+}
+
+TEST(LeveldbDatabaseFullDiskTest, AFailedWriteMakesItUnwritableUntilAWriteSucceeds) {
+  TempDir temp;
+  FullDiskEnv disk;
+  auto database = LeveldbDatabase::Open(temp.store_dir(), LeveldbStoreOptions{.env = &disk});
+  ASSERT_TRUE(database) << database.error().message;
+  ASSERT_TRUE(PutKey(**database, "before"));
+  EXPECT_TRUE((*database)->Writable());
+
+  disk.SetFull(true);
+  auto refused = PutKey(**database, "while-full");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kServiceUnavailable);
+  auto writable = (*database)->Writable();
+  ASSERT_FALSE(writable);
+  EXPECT_EQ(writable.error().code, ErrorCode::kServiceUnavailable);
+  EXPECT_THAT(writable.error().message, HasSubstr("the store takes no writes"));
+  EXPECT_THAT(writable.error().message, HasSubstr(temp.store_dir()));
+  EXPECT_THAT(writable.error().message, HasSubstr("No space left on device"));
+  auto before = (*database)->Get("before");  // reads are served meanwhile
+  ASSERT_TRUE(before) << before.error().message;
+  EXPECT_EQ(*before, "v");
+
+  disk.SetFull(false);
+  ASSERT_TRUE(PutKey(**database, "after"));
+  EXPECT_TRUE((*database)->Writable());
+  database->reset();
+
+  auto reopened = LeveldbDatabase::Open(temp.store_dir());
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  EXPECT_EQ((*reopened)->Get("before").value_or(std::nullopt), "v");
+  EXPECT_EQ((*reopened)->Get("after").value_or(std::nullopt), "v");
+  EXPECT_EQ((*reopened)->Get("while-full").value_or("error"), std::nullopt);
 }
 
 }  // namespace
