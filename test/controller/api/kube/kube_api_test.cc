@@ -395,8 +395,8 @@ TEST_F(KubeApiTest, SettingTheRestartAnnotationIsARestartBump) {
                            {"lobby", "generated-id"}}));
 }
 
-// kubectl annotate gr NAME rtmanager.galaxy/restartedAt=... \
-//   rtmanager.galaxy/skipDrain=true --overwrite
+// kubectl annotate gr NAME rtmanager.galaxy/restartedAt=...
+//   rtmanager.galaxy/skipDrain=true --overwrite (one command line)
 TEST_F(KubeApiTest, TheSkipDrainAnnotationForcesTheRestart) {
   EXPECT_EQ(Patch("lobby", "application/merge-patch+json",
                   R"({"metadata":{"annotations":{"rtmanager.galaxy/restartedAt":"x",
