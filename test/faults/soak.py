@@ -309,8 +309,14 @@ def converged(fleet, engine, controller):
         live = [image for running, image in mine if running]
         if g["state"] == "Running":
             if st.get("phase") != "Running" or live != [g["image"]]:
-                problems.append("%s should run %s: phase %s, running %s" % (
-                    name, g["image"], st.get("phase"), live))
+                heal = st.get("selfHeal")
+                error = st.get("lastError")
+                problems.append("%s should run %s: phase %s, running %s%s%s" % (
+                    name, g["image"], st.get("phase"), live,
+                    " (self-heal backoff: %s in a row, not before %s)" % (
+                        heal.get("consecutive"), heal.get("notBefore")) if heal else "",
+                    " (last error at %s: %s)" % (error.get("at"), error.get("message"))
+                    if error else ""))
             elif st.get("observedRestartGeneration") != g["generation"]:
                 problems.append("%s restart generation %s of %s" % (
                     name, st.get("observedRestartGeneration"), g["generation"]))
@@ -407,6 +413,7 @@ def main():
         print("faults stopped after %.0f s; converging" % (time.monotonic() - START), flush=True)
         settle_start = time.monotonic()
         problems = ["not checked"]
+        last_waits = []  # what the last games to converge were waiting for
         while time.monotonic() - settle_start < args.converge_seconds:
             try:
                 problems = converged(fleet, engine, controller)
@@ -414,6 +421,7 @@ def main():
                 problems = [str(error)]
             if not problems:
                 break
+            last_waits = problems
             time.sleep(0.5)
         settled = time.monotonic() - settle_start
         checker.stopping.set()
@@ -436,6 +444,8 @@ def main():
         print("- audit entries seen: %d" % audited)
         print("- converged %.1f s after the faults stopped" % settled if not problems else
               "- NOT converged")
+        if settled > 10:
+            print("- the last to converge, 0.5 s before: " + "; ".join(last_waits[:5]))
         print("- invariant violations: %d" % len(checker.violations))
         for v in checker.violations:
             print("  - " + v)
