@@ -220,19 +220,16 @@ Response ApiHandler::Ready() {
     return ErrorResponse(ErrorCode::kServiceUnavailable,
                          "controller is still starting");
   }
-  std::optional<Error> failure;
-  const auto add = [&failure](const Error& error) {
-    if (!failure) {
-      failure = error;
-    } else {
-      failure->message += "; " + error.message;
-    }
-  };
+  std::string not_ready;  // "part: why; part: why"
   if (auto store = deps_.store_health.Writable(); !store) {
-    add(Error{ErrorCode::kServiceUnavailable, "store: " + store.error().message});
+    not_ready = "store: " + store.error().message;
   }
-  if (auto engine = readiness_.Check(); !engine) add(engine.error());
-  if (failure) return ErrorResponse(failure->code, failure->message);
+  if (auto engine = readiness_.Check(); !engine) {  // "docker: ..."
+    not_ready += (not_ready.empty() ? "" : "; ") + engine.error().message;
+  }
+  if (!not_ready.empty()) {
+    return ErrorResponse(ErrorCode::kServiceUnavailable, std::move(not_ready));
+  }
   return Json(200, {{"status", "ready"}});
 }
 

@@ -37,7 +37,7 @@ struct LeveldbStoreOptions {
   // The retained history of the change feed (ChangeHistory).
   size_t change_history_bytes = kDefaultChangeHistoryBytes;
   // The file system leveldb goes through; null: the real one. Tests wrap
-  // it to make writes fail (test/store/leveldb/failing_env.h).
+  // it to make writes fail (test/store/leveldb/full_disk_env.h).
   leveldb::Env* env = nullptr;
 };
 
